@@ -1,0 +1,88 @@
+// The console's only way to the backend. It sends persisted ids, never documents: in production
+// the server runs only the operations listed in graphql_schema/ (trusted documents).
+import documentIds from './persisted.json'
+
+const TOKEN_KEYS = ['accessToken', 'refreshToken', 'accessExpiresAt']
+
+export function storeTokens(tokens) {
+  for (const key of TOKEN_KEYS) localStorage.setItem(key, tokens[key])
+}
+
+export function clearTokens() {
+  for (const key of TOKEN_KEYS) localStorage.removeItem(key)
+}
+
+export const accessToken = () => localStorage.getItem('accessToken')
+export const refreshToken = () => localStorage.getItem('refreshToken')
+
+let sessionExpired = () => {}
+
+/** Called when the tokens are gone for good (the refresh failed); the router sends the user to log in. */
+export function onSessionExpired(handler) {
+  sessionExpired = handler
+}
+
+/** A top-level GraphQL error: authentication failures and bugs, not a mutation's user errors. */
+export class GraphQLError extends Error {
+  constructor(errors) {
+    super(errors[0].message)
+    this.code = errors[0].extensions?.code
+  }
+}
+
+async function post(operationName, variables, token) {
+  const headers = { 'Content-Type': 'application/json' }
+  if (token) headers.Authorization = `Bearer ${token}`
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ documentId: documentIds[operationName], operationName, variables }),
+  })
+  try {
+    return await response.json()
+  } catch {
+    throw new Error(`服务器错误 (HTTP ${response.status})`)
+  }
+}
+
+const isUnauthenticated = (body) =>
+  body.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED') ?? false
+
+async function refresh() {
+  const token = refreshToken()
+  // The refresh token is this request's credential; an expired access token must not go along.
+  const body = token ? await post('TokenRefresh', { refreshToken: token }).catch(() => null) : null
+  const tokens = body?.data?.authTokenRefresh?.tokens
+  if (!tokens) {
+    clearTokens()
+    sessionExpired()
+    return false
+  }
+  storeTokens(tokens)
+  return true
+}
+
+let refreshing = null
+
+/** True when a fresh access token is stored. Refresh tokens are single-use, so concurrent
+ * callers whose token expired together share one refresh instead of racing with the same one. */
+function renewedAfter(staleToken) {
+  const current = accessToken()
+  if (current && current !== staleToken) return Promise.resolve(true) // another caller renewed it
+  refreshing ??= refresh().finally(() => {
+    refreshing = null
+  })
+  return refreshing
+}
+
+/** Runs a persisted operation and returns its `data`; rejects with GraphQLError on top-level errors. */
+export async function request(operationName, variables = {}) {
+  if (!(operationName in documentIds)) throw new Error(`Unknown operation ${operationName}`)
+  const token = accessToken()
+  let body = await post(operationName, variables, token)
+  if (isUnauthenticated(body) && (await renewedAfter(token))) {
+    body = await post(operationName, variables, accessToken())
+  }
+  if (body.errors?.length) throw new GraphQLError(body.errors)
+  return body.data
+}

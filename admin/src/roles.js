@@ -1,0 +1,13 @@
+const ROLE_LABELS = {
+  COMMITTEE_STAFF: '居委会',
+  GRID_WORKER: '网格员',
+  PROPERTY_STAFF: '物业',
+  PROVIDER_ADMIN: '服务商管理员',
+  PROVIDER_WORKER: '服务人员',
+  OPERATOR: '运营方',
+  RESIDENT: '居民',
+  VOLUNTEER: '志愿者',
+}
+
+/** The zh-CN name of a membership role; an unknown role shows its code rather than nothing. */
+export const roleLabel = (role) => ROLE_LABELS[role] ?? role

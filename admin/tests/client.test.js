@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { accessToken, onSessionExpired, refreshToken, request, storeTokens } from '../src/graphql/client'
+import { fakeGraphQLServer, tokens, unauthenticated } from './fakeServer'
+
+const viewer = { id: 'u1', displayName: '王主任', phone: null, memberships: [] }
+
+const refreshRejected = { tokens: null, errors: [{ code: 'UNAUTHENTICATED', message: '请重新登录' }] }
+
+/** A server on which the "old" access token has expired; the single-use "old" refresh token
+ * rotates to "new" once (unless `refreshAnswer` says otherwise). */
+function serverWithExpiredAccess({ refreshAnswer = { tokens: tokens('new'), errors: [] }, refreshDelay } = {}) {
+  let refreshUsed = false
+  return fakeGraphQLServer({
+    Viewer: (_, token) => (token === 'access-new' ? { data: { viewer } } : unauthenticated),
+    TokenRefresh: async ({ refreshToken: presented }) => {
+      await refreshDelay
+      const valid = presented === 'refresh-old' && !refreshUsed
+      refreshUsed = true
+      return { data: { authTokenRefresh: valid ? refreshAnswer : refreshRejected } }
+    },
+  })
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  storeTokens(tokens('old'))
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('graphql client', () => {
+  it('sends the persisted id, never the document', async () => {
+    const received = fakeGraphQLServer({ Viewer: () => ({ data: { viewer } }) })
+
+    await request('Viewer')
+
+    const body = JSON.parse(fetch.mock.calls[0][1].body)
+    expect(received[0]).toMatchObject({ url: '/graphql', operation: 'Viewer', token: 'access-old' })
+    expect(body).not.toHaveProperty('query')
+  })
+
+  it('refreshes once on an expired token and retries with the new one', async () => {
+    const received = serverWithExpiredAccess()
+
+    const data = await request('Viewer')
+
+    expect(data.viewer.displayName).toBe('王主任')
+    expect(received.map((r) => r.operation)).toEqual(['Viewer', 'TokenRefresh', 'Viewer'])
+    expect(received[1].token).toBeNull()
+    expect(received[2].token).toBe('access-new')
+    expect([accessToken(), refreshToken()]).toEqual(['access-new', 'refresh-new'])
+  })
+
+  it('shares one refresh between requests whose token expired together', async () => {
+    let releaseRefresh
+    const received = serverWithExpiredAccess({ refreshDelay: new Promise((r) => (releaseRefresh = r)) })
+
+    const both = Promise.all([request('Viewer'), request('Viewer')])
+    await vi.waitFor(() => expect(received.some((r) => r.operation === 'TokenRefresh')).toBe(true))
+    releaseRefresh()
+    const results = await both
+
+    expect(results.map((d) => d.viewer.displayName)).toEqual(['王主任', '王主任'])
+    expect(received.filter((r) => r.operation === 'TokenRefresh')).toHaveLength(1)
+  })
+
+  it('clears the tokens and ends the session when the refresh fails', async () => {
+    const expired = vi.fn()
+    onSessionExpired(expired)
+    serverWithExpiredAccess({ refreshAnswer: refreshRejected })
+
+    await expect(request('Viewer')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
+
+    expect([accessToken(), refreshToken(), localStorage.getItem('accessExpiresAt')]).toEqual([null, null, null])
+    expect(expired).toHaveBeenCalledOnce()
+  })
+})

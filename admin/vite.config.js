@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+
+export default defineConfig({
+  // The backend serves dist/ at /admin.
+  base: '/admin/',
+  plugins: [
+    vue(),
+    // Imports only the Element Plus components (and their CSS) that templates use.
+    Components({ resolvers: [ElementPlusResolver()], dts: false }),
+  ],
+  server: {
+    proxy: { '/graphql': 'http://127.0.0.1:8000' },
+  },
+  test: {
+    environment: 'happy-dom',
+    // Element Plus modules import their CSS; Vite can load that, Node cannot.
+    server: { deps: { inline: ['element-plus'] } },
+  },
+})

@@ -1,0 +1,164 @@
+"""Sign-in, token refresh with rotation and reuse detection, sign-out, and request authentication."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from backend.accounts.models import AuthSession, Person, RefreshToken, StaffCredential
+from backend.accounts.passwords import verify_password
+from backend.accounts.tokens import (
+    ACCESS_TTL,
+    REFRESH_TTL,
+    hash_refresh_token,
+    issue_access_token,
+    new_refresh_token,
+    read_access_token,
+)
+from backend.core import outbox
+from backend.core.actor import Actor
+from backend.core.clock import clock
+from backend.core.db import transaction
+from backend.core.errors import AuthenticationError, DomainError, ErrorCode
+from backend.core.runtime import runtime
+from backend.core.settings import get_settings
+from backend.registry.models import Membership
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+_REVOKED_KEY = "session-revoked:{}"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+
+
+def _check_length(value: str, field: str, maximum: int) -> None:
+    if not value or len(value) > maximum:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"请填写{field}（不超过 {maximum} 个字符）", field=field)
+
+
+async def _start_session(tx, person_id: UUID, method: str, user_agent: str) -> Tokens:
+    session = await AuthSession.create(
+        person_id=person_id, method=method, user_agent=user_agent[:255], last_used_at=clock.now(), using_db=tx
+    )
+    return await _issue(tx, session)
+
+
+async def _issue(tx, session: AuthSession) -> Tokens:
+    refresh, refresh_hash = new_refresh_token()
+    await RefreshToken.create(
+        session=session, token_hash=refresh_hash, expires_at=clock.now() + REFRESH_TTL, using_db=tx
+    )
+    access, expires = issue_access_token(session.person_id, session.id)
+    return Tokens(access, refresh, expires)
+
+
+async def _security_alert(tx, person_id: UUID, key: str, body: str) -> None:
+    await outbox.add(
+        tx, "notify.inbox", key=key, person_id=str(person_id), kind="security", title="账号安全提醒", body=body
+    )
+
+
+async def login_with_password(*, username: str, password: str, user_agent: str = "") -> Tokens:
+    _check_length(username, "username", 64)
+    _check_length(password, "password", 256)
+    failure: DomainError | None = None
+    async with transaction() as tx:
+        cred = await StaffCredential.filter(username=username).select_for_update().using_db(tx).first()
+        now = clock.now()
+        if cred and cred.locked_until and cred.locked_until > now:
+            raise DomainError(ErrorCode.ACCOUNT_LOCKED, "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试")
+        if not verify_password(cred.password_hash if cred else None, password):
+            failure = DomainError(ErrorCode.INVALID_CREDENTIALS, "用户名或密码错误")
+            if cred:  # the failure count must commit, so the error is raised after the transaction
+                cred.failed_attempts += 1
+                if cred.failed_attempts >= MAX_FAILED_LOGINS:
+                    cred.failed_attempts, cred.locked_until = 0, now + LOCKOUT
+                    await _security_alert(
+                        tx, cred.person_id, f"lockout:{cred.id}:{now.isoformat()}",
+                        "您的工作台账号因多次密码错误已被锁定 15 分钟。如非本人操作，请联系管理员。",
+                    )
+                await cred.save(using_db=tx, update_fields=["failed_attempts", "locked_until"])
+        else:
+            cred.failed_attempts, cred.locked_until = 0, None
+            await cred.save(using_db=tx, update_fields=["failed_attempts", "locked_until"])
+            return await _start_session(tx, cred.person_id, "password", user_agent)
+    raise failure
+
+
+async def login_demo(*, handle: str, user_agent: str = "") -> Tokens:
+    """Sign in as a seeded demo person. Development only: prod refuses it."""
+    if get_settings().is_prod:
+        raise DomainError(ErrorCode.NOT_AVAILABLE, "演示登录仅在开发环境可用")
+    _check_length(handle, "handle", 32)
+    async with transaction() as tx:
+        person = await Person.filter(handle=handle).using_db(tx).first()
+        if person is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "没有这个演示账号", field="handle")
+        return await _start_session(tx, person.id, "demo", user_agent)
+
+
+async def refresh_tokens(*, refresh_token: str) -> Tokens:
+    """Rotate a refresh token. Presenting one that was already rotated means it was copied:
+    the whole session (every token descended from the sign-in) is revoked."""
+    _check_length(refresh_token, "refreshToken", 128)
+    failure: DomainError | None = None
+    async with transaction() as tx:
+        row = await RefreshToken.filter(token_hash=hash_refresh_token(refresh_token)).using_db(tx).first()
+        if row is None:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "登录已失效，请重新登录")
+        session = await AuthSession.filter(id=row.session_id).select_for_update().using_db(tx).get()
+        row = await RefreshToken.filter(id=row.id).select_for_update().using_db(tx).get()
+        now = clock.now()
+        if session.revoked_at is not None or row.expires_at <= now:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "登录已失效，请重新登录")
+        if row.rotated_at is not None:
+            await _revoke(tx, session, "refresh_reuse")
+            await _security_alert(
+                tx, session.person_id, f"reuse:{session.id}",
+                "检测到您的登录凭证被重复使用，为保护账号安全已退出该设备的登录，请重新登录。",
+            )
+            failure = DomainError(ErrorCode.TOKEN_REUSED, "登录凭证已被使用过，为安全起见已退出登录")
+        else:
+            row.rotated_at = now
+            await row.save(using_db=tx, update_fields=["rotated_at"])
+            session.last_used_at = now
+            await session.save(using_db=tx, update_fields=["last_used_at"])
+            return await _issue(tx, session)
+    await _mark_revoked(session.id)
+    raise failure
+
+
+async def logout(*, refresh_token: str) -> None:
+    _check_length(refresh_token, "refreshToken", 128)
+    async with transaction() as tx:
+        row = await RefreshToken.filter(token_hash=hash_refresh_token(refresh_token)).using_db(tx).first()
+        if row is None:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "登录已失效")
+        session = await AuthSession.filter(id=row.session_id).select_for_update().using_db(tx).get()
+        if session.revoked_at is None:
+            await _revoke(tx, session, "logout")
+    await _mark_revoked(session.id)
+
+
+async def _revoke(tx, session: AuthSession, reason: str) -> None:
+    session.revoked_at, session.revoked_reason = clock.now(), reason
+    await session.save(using_db=tx, update_fields=["revoked_at", "revoked_reason"])
+
+
+async def _mark_revoked(session_id: UUID) -> None:
+    # Access tokens live ACCESS_TTL at most, so the marker need not outlive them.
+    await runtime().cache.set(_REVOKED_KEY.format(session_id), "1", int(ACCESS_TTL.total_seconds()) + 60)
+
+
+async def authenticate(access_token: str) -> Actor:
+    person_id, session_id = read_access_token(access_token)
+    if await runtime().cache.get(_REVOKED_KEY.format(session_id)) is not None:
+        raise AuthenticationError("session revoked")
+    roles: dict[UUID, set[str]] = {}
+    for community_id, role in await Membership.filter(person_id=person_id).values_list("community_id", "role"):
+        roles.setdefault(community_id, set()).add(str(role))
+    return Actor(person_id, session_id, {c: frozenset(r) for c, r in roles.items()})

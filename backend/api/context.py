@@ -1,0 +1,53 @@
+"""Per-request context: who is calling, authenticated lazily so a bad token is an error only where
+a resolver actually needs the caller."""
+
+from dataclasses import dataclass, field
+
+from starlette.requests import HTTPConnection
+
+from backend.accounts.service import authenticate
+from backend.core.actor import ANONYMOUS, Actor
+from backend.core.errors import AuthenticationError
+
+
+@dataclass
+class Context:
+    request: HTTPConnection
+    response: object = None
+    token: str | None = None
+    _actor: Actor | None = None
+    _auth_error: AuthenticationError | None = None
+    connection_params: dict = field(default_factory=dict)
+
+    async def authenticate(self) -> None:
+        if self.token is None:
+            self._actor = ANONYMOUS
+            return
+        try:
+            self._actor = await authenticate(self.token)
+        except AuthenticationError as error:
+            self._auth_error = error
+
+    @property
+    def auth_failed(self) -> bool:
+        return self._auth_error is not None
+
+    @property
+    def actor(self) -> Actor:
+        """The caller; raises UNAUTHENTICATED when a token was sent but is expired, forged or revoked."""
+        if self._auth_error is not None:
+            raise self._auth_error
+        return self._actor or ANONYMOUS
+
+    @property
+    def client_key(self) -> str:
+        """Whose budget a request spends: the person when known, else the client address."""
+        if self._actor is not None and self._actor.person_id is not None:
+            return f"person:{self._actor.person_id}"
+        return f"ip:{self.request.client.host if self.request.client else 'unknown'}"
+
+
+def bearer_token(value: str | None) -> str | None:
+    if value and value.lower().startswith("bearer "):
+        return value[7:].strip() or None
+    return None

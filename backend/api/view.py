@@ -1,0 +1,76 @@
+"""The /graphql endpoint: trusted documents by id, authentication, and the per-caller rate limit."""
+
+import json
+
+from starlette.requests import HTTPConnection, Request
+from strawberry.asgi import GraphQL
+from cross_web import HTTPException
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
+from strawberry.types.unset import UNSET
+
+from backend.api.context import Context, bearer_token
+from backend.core import limits
+from backend.core.runtime import runtime
+from backend.core.settings import Settings
+
+
+class LinliGraphQL(GraphQL):
+    def __init__(self, schema, settings: Settings, documents: dict[str, str]) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None if settings.is_prod else "graphiql",
+            allow_queries_via_get=False,  # a GET must never change state, and keeps URLs free of tokens
+            subscription_protocols=["graphql-transport-ws"],
+            max_subscriptions_per_connection=10,
+        )
+        self.settings = settings
+        self.documents = documents  # sha256 -> document, from graphql_schema/persisted.json
+
+    async def parse_http_body(self, request) -> GraphQLRequestData:
+        data = json.loads(await request.get_body())
+        if not isinstance(data, dict):
+            raise HTTPException(400, "Send one GraphQL operation as a JSON object; batches are not accepted.")
+        extensions = data.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise HTTPException(400, "`extensions` must be an object.")
+        persisted = (extensions or {}).get("persistedQuery")
+        doc_id = data.get("documentId") or (persisted.get("sha256Hash") if isinstance(persisted, dict) else None)
+        query = data.get("query")
+        if doc_id is not None:
+            query = self.documents.get(doc_id) if isinstance(doc_id, str) else None
+            if query is None:
+                raise HTTPException(400, "Unknown documentId: it is not in graphql_schema/persisted.json.")
+        elif self.settings.is_prod:
+            raise HTTPException(400, "Send a documentId from graphql_schema/persisted.json; raw queries are refused.")
+        variables = data.get("variables")
+        if not isinstance(query, str) or not isinstance(variables, dict | None):
+            raise HTTPException(400, "A `query` string (or a `documentId`) and object `variables` are required.")
+        name = data.get("operationName")
+        return GraphQLRequestData(
+            query=query, variables=variables, operation_name=name if isinstance(name, str) else None,
+            extensions=extensions,
+        )
+
+    async def get_context(self, request: HTTPConnection, response) -> Context:
+        context = Context(request=request, response=response, token=bearer_token(request.headers.get("authorization")))
+        if isinstance(request, Request):
+            await context.authenticate()
+            await self._spend_budget(context)
+        return context
+
+    async def on_ws_connect(self, context: Context):
+        # Browsers cannot set headers on a websocket: the token comes in connection_init.
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        context.token = bearer_token(params.get("authorization")) or context.token
+        await context.authenticate()
+        if context.token and context.auth_failed:
+            raise ConnectionRejectionError()  # closes the socket with 4403
+        return UNSET
+
+    async def _spend_budget(self, context: Context) -> None:
+        allowed = await runtime().ratelimit.allow(
+            context.client_key, capacity=limits.RATE_CAPACITY, per_second=limits.RATE_PER_SECOND
+        )
+        if not allowed:
+            raise HTTPException(429, "Too many requests: slow down and try again in a few seconds.")

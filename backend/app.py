@@ -1,0 +1,94 @@
+"""The ASGI application factory: the composition root that wires settings, database, runtime,
+jobs and the GraphQL endpoint together."""
+
+import asyncio
+import json
+from contextlib import asynccontextmanager
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
+from backend.api.schema import build_schema
+from backend.api.view import LinliGraphQL
+from backend.core import db, limits
+from backend.core.http import BodyLimit, RequestContext
+from backend.core.jobs import broker, load_tasks
+from backend.core.logging import configure_logging
+from backend.core.relay import relay_forever
+from backend.core.runtime import runtime, start_runtime
+from backend.core.settings import Settings, get_settings
+
+ADMIN_DIST = ROOT / "admin" / "dist"
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> Response:
+    """Ready only when the database and, when configured, Redis answer."""
+    checks: dict[str, str] = {}
+    try:
+        await db.ping()
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means not ready; the reason is for the operator
+        checks["database"] = f"down: {type(exc).__name__}"
+    redis = runtime().redis
+    if redis is not None:
+        try:
+            await redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"down: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+async def metrics(_: Request) -> Response:
+    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    documents = json.loads(PERSISTED_FILE.read_text())
+    known_names = frozenset(name for client in CLIENT_MANIFESTS for name in client_operations(client))
+    schema = build_schema(settings, frozenset(documents), known_names)
+    graphql = LinliGraphQL(schema, settings, documents)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette):
+        await db.init_db(settings.database_url)
+        rt = start_runtime(settings)
+        load_tasks()
+        await broker.startup()
+        stop = asyncio.Event()
+        # Without Redis there is no worker process: the API process relays its own outbox.
+        relay = None if settings.redis_url else asyncio.create_task(relay_forever(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if relay is not None:
+                await relay
+            await broker.shutdown()
+            await rt.close()
+            await db.close_db()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/", lambda _: RedirectResponse("/admin/")),
+        Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),
+    ]
+    middleware = [Middleware(RequestContext), Middleware(BodyLimit, max_bytes=limits.MAX_BODY_BYTES)]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,0 +1,59 @@
+"""Cache with TTL: Redis when configured, a dict in the embedded default."""
+
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class Cache(Protocol):
+    async def get(self, key: str) -> str | None: ...
+    async def set(self, key: str, value: str, ttl_seconds: int) -> None: ...
+    async def delete(self, key: str) -> None: ...
+
+
+class RedisCache:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis, self._prefix = redis, f"{prefix}cache:"
+
+    async def get(self, key: str) -> str | None:
+        value = await self._redis.get(self._prefix + key)
+        return value.decode() if value is not None else None
+
+    async def set(self, key: str, value: str, ttl_seconds: int) -> None:
+        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+
+    async def delete(self, key: str) -> None:
+        await self._redis.delete(self._prefix + key)
+
+
+class MemoryCache:
+    MAX_ENTRIES = 100_000  # a bound, so a flood of keys cannot exhaust memory
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[float, str]] = {}
+
+    async def get(self, key: str) -> str | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        expires, value = item
+        if expires <= time.monotonic():
+            del self._items[key]
+            return None
+        return value
+
+    async def set(self, key: str, value: str, ttl_seconds: int) -> None:
+        if len(self._items) >= self.MAX_ENTRIES:
+            self._evict_expired() or self._items.pop(next(iter(self._items)))
+        self._items[key] = (time.monotonic() + ttl_seconds, value)
+
+    async def delete(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def _evict_expired(self) -> int:
+        now = time.monotonic()
+        expired = [k for k, (expires, _) in self._items.items() if expires <= now]
+        for key in expired:
+            del self._items[key]
+        return len(expired)

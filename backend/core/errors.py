@@ -1,0 +1,28 @@
+"""Domain errors: services raise DomainError; the API turns it into a UserError in the payload."""
+
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    TOKEN_REUSED = "TOKEN_REUSED"
+    NOT_AVAILABLE = "NOT_AVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
+
+
+class DomainError(Exception):
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class AuthenticationError(Exception):
+    """A missing, expired or forged access token: a top-level GraphQL error, code UNAUTHENTICATED."""

@@ -1,0 +1,81 @@
+"""The job queue: taskiq with a Redis Streams broker (acknowledged, so a killed worker's messages are
+redelivered) when LINLI_REDIS_URL is set, and the in-process broker in the embedded default.
+
+Tasks register on `broker` in their domain's tasks.py; workers/ holds the process entry points.
+"""
+
+import time
+from typing import Any
+
+from taskiq import AsyncBroker, InMemoryBroker, TaskiqMessage, TaskiqMiddleware, TaskiqResult
+from taskiq.middlewares import SmartRetryMiddleware
+from taskiq_redis import RedisStreamBroker
+
+from backend.core import metrics
+from backend.core.settings import get_settings
+
+MAX_RETRIES = 5
+
+
+class JobObservability(TaskiqMiddleware):
+    """Job durations for Prometheus, and a dead letter once a job has used up its retries."""
+
+    def pre_execute(self, message: TaskiqMessage) -> TaskiqMessage:
+        message.labels["_started"] = time.perf_counter()
+        return message
+
+    def post_execute(self, message: TaskiqMessage, result: TaskiqResult[Any]) -> None:
+        started = message.labels.pop("_started", None)
+        if started is not None:
+            status = "error" if result.is_err else "ok"
+            metrics.JOB_SECONDS.labels(message.task_name, status).observe(time.perf_counter() - started)
+
+    async def on_error(self, message: TaskiqMessage, result: TaskiqResult[Any], exception: BaseException) -> None:
+        attempts = int(message.labels.get("_retries", 0)) + 1
+        if attempts < int(message.labels.get("max_retries", MAX_RETRIES)):
+            return
+        from backend.core.outbox import DeadLetter  # models load after the broker is built
+
+        await DeadLetter.create(
+            task_name=message.task_name,
+            key=message.kwargs.get("key"),
+            kwargs=message.kwargs,
+            error=repr(exception)[:2000],
+            attempts=attempts,
+        )
+
+
+def _make_broker() -> AsyncBroker:
+    settings = get_settings()
+    if settings.redis_url:
+        broker: AsyncBroker = RedisStreamBroker(
+            url=settings.redis_url,
+            queue_name=f"{settings.redis_prefix}jobs",
+            consumer_group_name=f"{settings.redis_prefix}workers",
+        )
+    else:
+        broker = InMemoryBroker()
+    return broker.with_middlewares(
+        SmartRetryMiddleware(
+            default_retry_count=MAX_RETRIES,
+            default_retry_label=True,
+            default_delay=1,
+            use_jitter=True,
+            use_delay_exponent=True,
+            max_delay_exponent=60,
+        ),
+        JobObservability(),
+    )
+
+
+broker = _make_broker()
+
+# Every module that registers tasks on `broker`; imported by the app and the worker alike.
+TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks"]
+
+
+def load_tasks() -> None:
+    import importlib
+
+    for module in TASK_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,14 @@
+"""The base every table shares: a UUIDv7 primary key and a creation time."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from backend.core.ids import uuid7
+
+
+class Entity(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid7)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True

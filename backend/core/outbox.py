@@ -1,0 +1,46 @@
+"""The transactional outbox: work that must happen after a commit, and work that failed for good.
+
+A service writes an OutboxMessage in its own transaction, so the message exists if and only if the
+change committed. The relay (core.relay) hands pending messages to the job queue and marks them;
+a crash anywhere in between leaves the row pending and the next relay sends it again, which is why
+every job is idempotent by the message's key.
+"""
+
+from tortoise import fields
+
+from backend.core.clock import clock
+from backend.core.models import Entity
+
+
+class OutboxMessage(Entity):
+    topic = fields.CharField(max_length=64)  # the taskiq task name that handles it
+    key = fields.CharField(max_length=128, unique=True)  # idempotency / delivery key
+    payload = fields.JSONField()
+    available_at = fields.DatetimeField(db_index=True)
+    relayed_at = fields.DatetimeField(null=True, db_index=True)
+    attempts = fields.IntField(default=0)
+
+    class Meta:
+        table = "outbox_message"
+
+
+class DeadLetter(Entity):
+    """A job that kept failing after every retry, kept for an operator to read and replay."""
+
+    task_name = fields.CharField(max_length=64)
+    key = fields.CharField(max_length=128, null=True)
+    kwargs = fields.JSONField()
+    error = fields.TextField()
+    attempts = fields.IntField()
+
+    class Meta:
+        table = "dead_letter"
+
+
+async def add(tx, topic: str, *, key: str, **payload) -> None:
+    """Queue `topic` to run after the surrounding transaction commits; a repeated key is ignored."""
+    if await OutboxMessage.filter(key=key).using_db(tx).exists():
+        return
+    await OutboxMessage.create(
+        topic=topic, key=key, payload=payload, available_at=clock.now(), using_db=tx
+    )

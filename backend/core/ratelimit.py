@@ -1,0 +1,60 @@
+"""Token-bucket rate limiter: an atomic Lua script in Redis, or a dict in the embedded default."""
+
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class RateLimiter(Protocol):
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool: ...
+
+
+# KEYS[1] bucket; ARGV: capacity, refill per second, cost, now (seconds). Returns 1 when allowed.
+_BUCKET_LUA = """
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+local allowed = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
+redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
+return allowed
+"""
+
+
+class RedisRateLimiter:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._prefix = f"{prefix}rl:"
+        self._script = redis.register_script(_BUCKET_LUA)
+
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool:
+        allowed = await self._script(keys=[self._prefix + key], args=[capacity, per_second, cost, time.time()])
+        return bool(allowed)
+
+
+class MemoryRateLimiter:
+    MAX_BUCKETS = 100_000
+
+    def __init__(self) -> None:
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool:
+        now = time.monotonic()
+        tokens, at = self._buckets.get(key, (float(capacity), now))
+        tokens = min(capacity, tokens + (now - at) * per_second)
+        allowed = tokens >= cost
+        if allowed:
+            tokens -= cost
+        if len(self._buckets) >= self.MAX_BUCKETS and key not in self._buckets:
+            self._buckets.clear()  # full buckets are the default state, so forgetting them is safe
+        self._buckets[key] = (tokens, now)
+        return allowed

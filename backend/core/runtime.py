@@ -1,0 +1,45 @@
+"""The process's infrastructure, built once from settings: Redis-backed or in-process."""
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from backend.core.cache import Cache, MemoryCache, RedisCache
+from backend.core.pubsub import MemoryPubSub, PubSub, RedisPubSub
+from backend.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from backend.core.settings import Settings
+
+
+@dataclass
+class Runtime:
+    cache: Cache
+    pubsub: PubSub
+    ratelimit: RateLimiter
+    redis: Redis | None = None
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    if settings.redis_url:
+        redis = Redis.from_url(settings.redis_url)
+        prefix = settings.redis_prefix
+        return Runtime(RedisCache(redis, prefix), RedisPubSub(redis, prefix), RedisRateLimiter(redis, prefix), redis)
+    return Runtime(MemoryCache(), MemoryPubSub(), MemoryRateLimiter())
+
+
+_current: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    if _current is None:
+        raise RuntimeError("runtime not started: call start_runtime() first")
+    return _current
+
+
+def start_runtime(settings: Settings) -> Runtime:
+    global _current
+    _current = build_runtime(settings)
+    return _current

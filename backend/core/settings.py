@@ -1,0 +1,45 @@
+"""Settings from the environment (prefix LINLI_). prod refuses to start on the development secrets."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_TOKEN_KEY = "dev-only-token-signing-key-change-me-0123456789"
+# 32 zero-ish bytes, base64: good enough for a laptop, never for prod.
+DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0zMiE="
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LINLI_", extra="ignore")
+
+    env: Literal["dev", "prod"] = "dev"
+    database_url: str = "sqlite://var/linli.sqlite3"
+    redis_url: str | None = Field(default=None, description="absent = in-process cache, pub/sub and queue")
+    redis_prefix: str = "linli:"
+    token_signing_key: str = DEV_TOKEN_KEY
+    field_encryption_key: str = DEV_FIELD_KEY
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _no_default_secrets_in_prod(self) -> "Settings":
+        if self.env == "prod":
+            defaults = [
+                name
+                for name, dev in (("TOKEN_SIGNING_KEY", DEV_TOKEN_KEY), ("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY))
+                if getattr(self, name.lower()) == dev
+            ]
+            if defaults:
+                raise ValueError(f"prod refuses the development defaults of LINLI_{', LINLI_'.join(defaults)}")
+        return self
+
+    @property
+    def is_prod(self) -> bool:
+        return self.env == "prod"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

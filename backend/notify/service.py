@@ -1,0 +1,20 @@
+"""Delivering notifications. This issue's channel is the in-app inbox; others join it later."""
+
+from uuid import UUID
+
+from tortoise.exceptions import IntegrityError
+
+from backend.notify.models import InboxMessage
+
+
+async def deliver_to_inbox(*, person_id: UUID, kind: str, title: str, body: str, delivery_key: str) -> bool:
+    """Write the inbox row once per delivery key; returns False when it was already delivered."""
+    if await InboxMessage.filter(delivery_key=delivery_key).exists():
+        return False
+    try:
+        await InboxMessage.create(
+            person_id=person_id, kind=kind, title=title, body=body, delivery_key=delivery_key
+        )
+    except IntegrityError:  # a concurrent retry won the race: still exactly one row
+        return False
+    return True

@@ -1,0 +1,100 @@
+"""The demo community 阳光社区, seeded idempotently so a newcomer can sign in as every kind of user."""
+
+import random
+
+from backend.accounts.models import Person, StaffCredential
+from backend.accounts.passwords import hash_password
+from backend.core import crypto
+from backend.core.db import transaction
+from backend.registry.models import Building, Community, Estate, Household, Membership, Role, Room, Unit
+
+COMMUNITY_CODE = "yangguang"
+DEMO_PASSWORD = "Linli@2026"
+ESTATES = {"阳光花园": ["1栋", "2栋", "3栋"], "翠竹苑": ["1栋", "2栋", "3栋"]}
+UNITS_PER_BUILDING = 2
+FLOORS = 5
+ROOMS_PER_FLOOR = 5  # 6 buildings x 2 units x 5 floors x 5 rooms = 300 households
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华"
+
+# handle -> (display name, phone, roles, staff?) — staff sign in with a password in the console.
+DEMO_PEOPLE = {
+    "committee": ("居委会 周主任", "13800000001", [Role.COMMITTEE_STAFF], True),
+    "grid": ("网格员 小陈", "13800000002", [Role.GRID_WORKER], True),
+    "property": ("物业 刘经理", "13800000003", [Role.PROPERTY_STAFF], True),
+    "provider": ("幸福家政 吴老板", "13800000004", [Role.PROVIDER_ADMIN], True),
+    "volunteer": ("志愿者 小林", "13800000005", [Role.RESIDENT, Role.VOLUNTEER], False),
+    "resident": ("张阿姨", "13800000006", [Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.OWNER], False),
+    "elder": ("王爷爷", "13800000007", [Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.OWNER], False),
+    "relative": ("王爷爷的女儿 王丽", "13800000008", [Role.RESIDENT], False),
+}
+# Demo people who live in the community, and the household (by room code) they belong to.
+DEMO_HOMES = {
+    "resident": "YG-1-1-101",
+    "elder": "YG-1-1-102",
+    "relative": "YG-1-1-102",
+    "volunteer": "YG-1-2-101",
+}
+
+
+async def seed_demo() -> bool:
+    """Create the demo community unless it exists. Returns True when it was created."""
+    if await Community.filter(code=COMMUNITY_CODE).exists():
+        return False
+    rng = random.Random(2026)  # the same names on every machine  # noqa: S311
+    async with transaction() as tx:
+        community = await Community.create(name="阳光社区", code=COMMUNITY_CODE, using_db=tx)
+        households = await _seed_homes(tx, community, rng)
+        await _seed_people(tx, community, households)
+    return True
+
+
+async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str, Household]:
+    rooms: list[Room] = []
+    for e, (estate_name, building_names) in enumerate(ESTATES.items(), start=1):
+        estate = await Estate.create(community=community, name=estate_name, using_db=tx)
+        for b, building_name in enumerate(building_names, start=1):
+            building = await Building.create(community=community, estate=estate, name=building_name, using_db=tx)
+            for u in range(1, UNITS_PER_BUILDING + 1):
+                unit = await Unit.create(community=community, building=building, name=f"{u}单元", using_db=tx)
+                prefix = "YG" if e == 1 else "CZ"
+                rooms += [
+                    Room(
+                        community=community, unit=unit, floor=floor, code=f"{prefix}-{b}-{u}-{floor}{r:02d}",
+                        area_dm2=rng.choice([6_850, 8_920, 11_240, 13_500]),
+                    )
+                    for floor in range(1, FLOORS + 1)
+                    for r in range(1, ROOMS_PER_FLOOR + 1)
+                ]
+    await Room.bulk_create(rooms, using_db=tx)
+    await Household.bulk_create([Household(community_id=community.id, room_id=room.id) for room in rooms], using_db=tx)
+    households = await Household.filter(community=community).select_related("room").using_db(tx)
+    by_code = {h.room.code: h for h in households}
+
+    # One head of household per home, so the registry looks like a real community.
+    occupied = set(DEMO_HOMES.values())
+    free = [h for h in households if h.room.code not in occupied]
+    heads = [Person(display_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)) for _ in free]
+    await Person.bulk_create(heads, using_db=tx)
+    await Membership.bulk_create(
+        [
+            Membership(person_id=head.id, community_id=community.id, household_id=h.id, role=Role.HOUSEHOLD_HEAD)
+            for head, h in zip(heads, free, strict=True)
+        ],
+        using_db=tx,
+    )
+    return by_code
+
+
+async def _seed_people(tx, community: Community, households: dict[str, Household]) -> None:
+    password_hash = hash_password(DEMO_PASSWORD)
+    for handle, (name, phone, roles, staff) in DEMO_PEOPLE.items():
+        person = await Person.create(
+            display_name=name, handle=handle, phone_encrypted=crypto.encrypt(phone),
+            phone_lookup=crypto.lookup_hash(phone), using_db=tx,
+        )
+        household = households.get(DEMO_HOMES.get(handle, ""))
+        for role in roles:
+            await Membership.create(person=person, community=community, household=household, role=role, using_db=tx)
+        if staff:
+            await StaffCredential.create(person=person, username=handle, password_hash=password_hash, using_db=tx)
