@@ -22,7 +22,7 @@ from backend.core.jobs import broker, load_tasks
 from backend.core.logging import configure_logging
 from backend.core.relay import relay_forever
 from backend.core.runtime import runtime, start_runtime
-from backend.core.settings import Settings, get_settings
+from backend.core.settings import Settings, get_settings, use_settings
 
 ADMIN_DIST = ROOT / "admin" / "dist"
 
@@ -56,6 +56,7 @@ async def metrics(_: Request) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
+    use_settings(settings)
     configure_logging(settings.log_level)
     documents = json.loads(PERSISTED_FILE.read_text())
     known_names = frozenset(name for client in CLIENT_MANIFESTS for name in client_operations(client))

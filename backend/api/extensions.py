@@ -20,7 +20,7 @@ from strawberry.extensions import (
 
 from backend.api.contract import document_id
 from backend.core import limits, metrics
-from backend.core.errors import AuthenticationError
+from backend.core.errors import AuthenticationError, DomainError
 from backend.core.settings import Settings
 
 
@@ -54,14 +54,18 @@ class TrustedDocuments(SchemaExtension):
 
 
 class ErrorCodes(SchemaExtension):
-    """Tags authentication failures as UNAUTHENTICATED so clients know to refresh their token."""
+    """Gives top-level errors a machine-readable code: UNAUTHENTICATED tells a client to refresh its
+    token; a DomainError raised by a query (a bad `first`, say) keeps its own code."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         for error in getattr(result, "errors", None) or ():
-            if isinstance(error.original_error, AuthenticationError):
+            original = error.original_error
+            if isinstance(original, AuthenticationError):
                 error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
+            elif isinstance(original, DomainError):
+                error.extensions = {**(error.extensions or {}), "code": original.code.value, "field": original.field}
 
 
 class OperationMetrics(SchemaExtension):
@@ -82,7 +86,7 @@ class MaskUnexpectedErrors(MaskErrors):
     """Hides a bug's text from the client but gives the request id to quote to support."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda e: not _expected(e), error_message="服务器内部错误，请稍后再试")
+        super().__init__(should_mask_error=lambda e: not expected_error(e), error_message="服务器内部错误，请稍后再试")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
@@ -91,9 +95,9 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
-def _expected(error: GraphQLError) -> bool:
+def expected_error(error: GraphQLError) -> bool:
     """Errors a client caused and may read; anything else is a bug, masked in prod."""
-    return error.original_error is None or isinstance(error.original_error, AuthenticationError)
+    return error.original_error is None or isinstance(error.original_error, AuthenticationError | DomainError)
 
 
 def schema_extensions(settings: Settings, trusted_ids: frozenset[str], known_names: frozenset[str]) -> list:

@@ -5,7 +5,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
-from backend.api.extensions import schema_extensions
+from backend.api.extensions import expected_error, schema_extensions
 from backend.api.registry import RegistryQueries
 from backend.core.settings import Settings
 
@@ -13,8 +13,16 @@ Query = merge_types("Query", (RegistryQueries,))
 Mutation = merge_types("Mutation", (AccountMutations,))
 
 
+class LinliSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Errors a client caused are answers, not incidents: log only the unexpected ones.
+        unexpected = [e for e in errors if not expected_error(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema(settings: Settings, trusted_ids: frozenset[str] = frozenset(), known_names=frozenset()):
-    return strawberry.Schema(
+    return LinliSchema(
         query=Query,
         mutation=Mutation,
         extensions=schema_extensions(settings, trusted_ids, known_names),

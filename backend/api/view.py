@@ -10,7 +10,6 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET
 
 from backend.api.context import Context, bearer_token
-from backend.core import limits
 from backend.core.runtime import runtime
 from backend.core.settings import Settings
 
@@ -70,7 +69,7 @@ class LinliGraphQL(GraphQL):
 
     async def _spend_budget(self, context: Context) -> None:
         allowed = await runtime().ratelimit.allow(
-            context.client_key, capacity=limits.RATE_CAPACITY, per_second=limits.RATE_PER_SECOND
+            context.client_key, capacity=self.settings.rate_burst, per_second=self.settings.rate_per_second
         )
         if not allowed:
             raise HTTPException(429, "Too many requests: slow down and try again in a few seconds.")

@@ -9,7 +9,6 @@ import base64
 import hashlib
 import hmac
 import os
-from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -18,7 +17,6 @@ from backend.core.settings import get_settings
 KEY_ID = "k1"
 
 
-@lru_cache
 def _key() -> bytes:
     raw = base64.b64decode(get_settings().field_encryption_key)
     # Derive exactly 32 bytes whatever the configured key's length.

@@ -1,6 +1,5 @@
 """Settings from the environment (prefix LINLI_). prod refuses to start on the development secrets."""
 
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -22,6 +21,9 @@ class Settings(BaseSettings):
     field_encryption_key: str = DEV_FIELD_KEY
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
+    # Per caller (person, or client address when anonymous): a burst, refilled per second.
+    rate_burst: int = 60
+    rate_per_second: float = 10.0
 
     @model_validator(mode="after")
     def _no_default_secrets_in_prod(self) -> "Settings":
@@ -40,6 +42,17 @@ class Settings(BaseSettings):
         return self.env == "prod"
 
 
-@lru_cache
+_current: Settings | None = None
+
+
 def get_settings() -> Settings:
-    return Settings()
+    """The settings in force: from the environment, unless the app was built with others."""
+    global _current
+    if _current is None:
+        _current = Settings()
+    return _current
+
+
+def use_settings(settings: Settings) -> None:
+    global _current
+    _current = settings

@@ -1,0 +1,21 @@
+// zh-CN labels of the membership roles (the GraphQL MembershipRole enum).
+const ROLE_LABELS = {
+  RESIDENT: '居民',
+  HOUSEHOLD_HEAD: '户主',
+  OWNER: '业主',
+  COMMITTEE_STAFF: '居委会',
+  GRID_WORKER: '网格员',
+  PROPERTY_STAFF: '物业',
+  VOLUNTEER_COORDINATOR: '志愿者协调员',
+  VOLUNTEER: '志愿者',
+  PROVIDER_ADMIN: '服务商管理员',
+  PROVIDER_WORKER: '服务人员',
+  OPERATOR: '运营方',
+}
+
+// A role added to the server before the client learns it still shows, as its code.
+function roleLabel(role) {
+  return ROLE_LABELS[role] || role
+}
+
+module.exports = { roleLabel }

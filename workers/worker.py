@@ -1,0 +1,38 @@
+"""The worker process: `make worker` (taskiq worker workers.worker:broker).
+
+Runs the jobs of every domain and relays the outbox to the queue.
+"""
+
+import asyncio
+
+from taskiq import TaskiqEvents, TaskiqState
+
+from backend.core import db
+from backend.core.jobs import broker, load_tasks
+from backend.core.logging import configure_logging
+from backend.core.relay import relay_forever
+from backend.core.runtime import start_runtime
+from backend.core.settings import get_settings
+
+load_tasks()
+_stop = asyncio.Event()
+
+
+@broker.on_event(TaskiqEvents.WORKER_STARTUP)
+async def _startup(state: TaskiqState) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    await db.init_db(settings.database_url)
+    state.runtime = start_runtime(settings)
+    state.relay = asyncio.create_task(relay_forever(_stop))
+
+
+@broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
+async def _shutdown(state: TaskiqState) -> None:
+    _stop.set()
+    await state.relay
+    await state.runtime.close()
+    await db.close_db()
+
+
+__all__ = ["broker"]
