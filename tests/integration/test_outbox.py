@@ -1,0 +1,53 @@
+"""The outbox: a notification committed with its change survives a crash before it is relayed,
+and a relay that repeats itself never delivers twice."""
+
+from datetime import timedelta
+
+from redis.asyncio import Redis
+
+from backend.core.clock import clock
+from backend.core.outbox import OutboxMessage
+from backend.core.settings import get_settings
+from backend.notify.models import InboxMessage
+from tests.integration.conftest import eventually
+
+
+async def _trip_reuse_alert(api) -> tuple[str, OutboxMessage]:
+    """Reusing a refresh token writes a security alert to the outbox in the same transaction."""
+    tokens = await api.sign_in("volunteer")
+    viewer = (await api.op("Viewer"))["data"]["viewer"]
+    await api.op("TokenRefresh", refreshToken=tokens["refreshToken"])
+    await api.op("TokenRefresh", refreshToken=tokens["refreshToken"])
+    message = await OutboxMessage.filter(topic="notify.inbox", payload__contains={"person_id": viewer["id"]}).order_by(
+        "-created_at"
+    ).first()
+    return viewer["id"], message
+
+
+async def _queue_drained() -> bool:
+    """Every job handed to the Redis stream was read and acknowledged by the worker's group."""
+    settings = get_settings()
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        groups = await redis.xinfo_groups(f"{settings.redis_prefix}jobs")
+    finally:
+        await redis.aclose()
+    return bool(groups) and all(g["pending"] == 0 and g["lag"] == 0 for g in groups)
+
+
+async def test_alert_survives_a_crash_between_commit_and_relay(api, start_worker):
+    # No worker runs: the API process that committed the change "crashed" before any relay.
+    person_id, message = await _trip_reuse_alert(api)
+    assert message is not None and message.relayed_at is None
+    assert await InboxMessage.filter(person_id=person_id, kind="security").count() == 0
+
+    start_worker()  # a worker starting later finds the committed message and delivers it
+    inbox = await eventually(lambda: InboxMessage.filter(person_id=person_id, kind="security").all())
+    assert len(inbox) == 1 and "重复使用" in inbox[0].body
+
+    # Now the relay "crashes" after sending but before marking: the message goes out again...
+    await OutboxMessage.filter(id=message.id).update(relayed_at=None, available_at=clock.now() - timedelta(1))
+    await eventually(lambda: OutboxMessage.filter(id=message.id, relayed_at__isnull=False).exists())
+    await eventually(_queue_drained)
+    # ...and the delivery key makes the second job a no-op: still exactly one notification.
+    assert await InboxMessage.filter(person_id=person_id, kind="security").count() == 1

@@ -1,0 +1,42 @@
+"""The viewer's community, tenancy, and personal data at rest."""
+
+from tortoise import connections
+
+from backend.registry.models import Community, Membership
+
+BUILDINGS = "query($id: ID!, $after: String) { community(id: $id) { name buildings(first: 4, after: $after) { nodes { name estateName } pageInfo { hasNextPage endCursor } } } }"
+
+
+async def _community_id(api) -> str:
+    return (await api.op("Viewer"))["data"]["viewer"]["memberships"][0]["community"]["id"]
+
+
+async def test_buildings_page_through_with_cursors(api):
+    await api.sign_in("resident")
+    community_id = await _community_id(api)
+    first = (await api.query(BUILDINGS, id=community_id))["data"]["community"]["buildings"]
+    assert len(first["nodes"]) == 4 and first["pageInfo"]["hasNextPage"] is True
+    rest = (await api.query(BUILDINGS, id=community_id, after=first["pageInfo"]["endCursor"]))["data"]
+    second = rest["community"]["buildings"]
+    assert len(second["nodes"]) == 2 and second["pageInfo"]["hasNextPage"] is False
+    names = {(b["estateName"], b["name"]) for b in first["nodes"] + second["nodes"]}
+    assert len(names) == 6 and ("翠竹苑", "3栋") in names
+
+
+async def test_another_community_is_not_found_for_residents_and_strangers(api):
+    other = await Community.create(name="明月社区", code="mingyue-test")
+    await api.sign_in("resident")
+    assert (await api.query(BUILDINGS, id=str(other.id)))["data"]["community"] is None
+    assert (await api.query(BUILDINGS, id="not-a-uuid"))["data"]["community"] is None
+    api.token = None
+    own = await Membership.filter(role="COMMITTEE_STAFF").first()
+    assert (await api.query(BUILDINGS, id=str(own.community_id)))["data"]["community"] is None
+
+
+async def test_phone_numbers_are_unreadable_in_the_database(api):
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT phone_encrypted FROM person WHERE handle = 'resident'"
+    )
+    stored = rows[0]["phone_encrypted"]
+    assert "13800000006" not in stored and "0006" not in stored
+    assert stored.startswith("k1:")  # names its key, so keys can rotate
