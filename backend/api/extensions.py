@@ -74,9 +74,10 @@ class OperationMetrics(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
+        yield
+        # Read after the operation: the name is known once the document is parsed.
         name = self.execution_context.operation_name or "anonymous"
         structlog.contextvars.bind_contextvars(operation=name[:64])
-        yield
         # Only the contract's operation names become labels: a client must not mint label values.
         label = name if name in self.known_names else "other"
         metrics.REQUEST_SECONDS.labels(label).observe(time.perf_counter() - started)

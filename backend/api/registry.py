@@ -6,20 +6,17 @@ import strawberry
 from strawberry.types import Info
 
 from backend.accounts.models import Person
+from backend.api.notify import InboxConnection, InboxMessage
+from backend.api.pagination import PageInfo
 from backend.core import crypto
 from backend.core.errors import DomainError
+from backend.notify import service as notify_service
 from backend.registry import service
 from backend.registry.models import Building as BuildingModel
 from backend.registry.models import Community as CommunityModel
 from backend.registry.models import Role as RoleEnum
 
 Role = strawberry.enum(RoleEnum, name="Role")
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type
@@ -53,7 +50,7 @@ class Community:
         page = await service.list_buildings(info.context.actor, UUID(self.id), first=first, after=after)
         return BuildingConnection(
             nodes=[Building.of(b) for b in page.items],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
         )
 
 
@@ -78,6 +75,11 @@ class Viewer:
     async def memberships(self, info: Info) -> list[Membership]:
         rows = await service.list_memberships(info.context.actor, UUID(self.id))
         return [Membership(role=m.role, community=Community.of(m.community)) for m in rows]
+
+    @strawberry.field(description="My notifications, oldest first. `first` is at most 50.")
+    async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:
+        page = await notify_service.list_inbox(info.context.actor, first=first, after=after)
+        return InboxConnection(nodes=[InboxMessage.of(m) for m in page.items], page_info=PageInfo.of(page))
 
 
 @strawberry.type

@@ -4,6 +4,9 @@ from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
 
+from backend.core.actor import Actor
+from backend.core.pagination import Page, paginate
+
 from backend.notify.models import InboxMessage
 
 
@@ -18,3 +21,9 @@ async def deliver_to_inbox(*, person_id: UUID, kind: str, title: str, body: str,
     except IntegrityError:  # a concurrent retry won the race: still exactly one row
         return False
     return True
+
+
+async def list_inbox(actor: Actor, *, first: int, after: str | None) -> Page[InboxMessage]:
+    """The signed-in person's own inbox, newest last (cursor order)."""
+    person_id = actor.require_person()
+    return await paginate(InboxMessage.filter(person_id=person_id), first=first, after=after)

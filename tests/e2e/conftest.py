@@ -1,0 +1,51 @@
+"""The embedded profile as `make run` starts it: a real server process on SQLite with the
+in-process queue, started once for the whole run and shared by the smoke and browser tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-results"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def embedded_server(tmp_path_factory):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
+    env.update(LINLI_DATABASE_URL=f"sqlite://{tmp_path_factory.mktemp('embedded')}/linli.sqlite3")
+    log = (tmp_path_factory.getbasetemp() / "embedded.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend", "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"embedded server did not start; see {log.name}")
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
