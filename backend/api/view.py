@@ -2,9 +2,9 @@
 
 import json
 
+from cross_web import HTTPException
 from starlette.requests import HTTPConnection, Request
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET

@@ -6,6 +6,7 @@ then sent again, and the job's delivery key makes the second run a no-op.
 """
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 import structlog
@@ -52,7 +53,5 @@ async def relay_forever(stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
             log.exception("outbox.relay_failed")
             sent = 0
         if not sent:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), idle_seconds)
-            except TimeoutError:
-                pass

@@ -1,11 +1,13 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
+from json import dumps, loads
+
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.migrations import operations as ops
+
 from backend.core.ids import uuid7
 from backend.registry.models import Role
-from json import dumps, loads
-from tortoise.fields.base import OnDelete
-from tortoise import fields
+
 
 class Migration(migrations.Migration):
     initial = True

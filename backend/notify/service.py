@@ -6,7 +6,6 @@ from tortoise.exceptions import IntegrityError
 
 from backend.core.actor import Actor
 from backend.core.pagination import Page, paginate
-
 from backend.notify.models import InboxMessage
 
 

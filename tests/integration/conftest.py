@@ -91,15 +91,15 @@ def start_worker():
         process.wait()
 
 
-async def eventually(check, timeout: float = 20.0, interval: float = 0.1):
+async def eventually(check, deadline_s: float = 20.0, interval: float = 0.1):
     """Poll `check` (async, returns a truthy value when done) until it passes or the deadline."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + deadline_s
     while True:
         result = await check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"not done within {timeout}s: last result {result!r}")
+            raise AssertionError(f"not done within {deadline_s}s: last result {result!r}")
         await asyncio.sleep(interval)
 
 

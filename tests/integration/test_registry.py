@@ -4,7 +4,8 @@ from tortoise import connections
 
 from backend.registry.models import Community, Membership
 
-BUILDINGS = "query($id: ID!, $after: String) { community(id: $id) { name buildings(first: 4, after: $after) { nodes { name estateName } pageInfo { hasNextPage endCursor } } } }"
+BUILDINGS = """query($id: ID!, $after: String) { community(id: $id) { name
+  buildings(first: 4, after: $after) { nodes { name estateName } pageInfo { hasNextPage endCursor } } } }"""
 
 
 async def _community_id(api) -> str:
