@@ -1,10 +1,13 @@
 """The viewer's inbox."""
 
+from collections.abc import AsyncGenerator
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
 from backend.api.pagination import PageInfo
+from backend.notify import service as notify_service
 from backend.notify.models import InboxMessage as InboxMessageModel
 
 
@@ -29,3 +32,11 @@ class InboxMessage:
 class InboxConnection:
     nodes: list[InboxMessage]
     page_info: PageInfo
+
+
+@strawberry.type
+class NotifySubscriptions:
+    @strawberry.subscription(description="My inbox messages as they arrive. Sign in through connection_init.")
+    async def inbox_message_added(self, info: Info) -> AsyncGenerator[InboxMessage, None]:
+        async for message in notify_service.watch_inbox(info.context.actor):
+            yield InboxMessage.of(message)

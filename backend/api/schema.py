@@ -6,11 +6,13 @@ from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
 from backend.api.extensions import expected_error, schema_extensions
+from backend.api.notify import NotifySubscriptions
 from backend.api.registry import RegistryQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries,))
 Mutation = merge_types("Mutation", (AccountMutations,))
+Subscription = merge_types("Subscription", (NotifySubscriptions,))
 
 
 class LinliSchema(strawberry.Schema):
@@ -25,6 +27,7 @@ def build_schema(settings: Settings, trusted_ids: frozenset[str] = frozenset(), 
     return LinliSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=schema_extensions(settings, trusted_ids, known_names),
         config=StrawberryConfig(disable_field_suggestions=settings.is_prod),
     )
