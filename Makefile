@@ -36,6 +36,7 @@ migrations: deps
 
 ## bench: the benchmarks in bench/, written to bench/RESULTS.md
 bench: deps
+	scripts/ensure-services.sh
 	$(PY) -m bench
 
 lint: deps

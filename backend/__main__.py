@@ -67,12 +67,17 @@ def main() -> int:
     run_parser = sub.add_parser("run", help="migrate, seed the demo, and serve")
     run_parser.add_argument("--host", default="127.0.0.1")
     run_parser.add_argument("--port", type=int, default=8000)
+    sub.add_parser("migrate", help="apply migrations")
     sub.add_parser("prepare", help="apply migrations and seed the demo community")
     sub.add_parser("schema", help="write schema.graphql and the persisted-document manifests")
     sub.add_parser("schema-check", help="fail when schema.graphql or the manifests are out of date")
     args = parser.parse_args()
     if args.command == "run":
         run(args.host, args.port)
+    elif args.command == "migrate":
+        from backend.core import db
+
+        asyncio.run(db.migrate(get_settings().database_url))
     elif args.command == "prepare":
         asyncio.run(_prepare())
     else:

@@ -37,6 +37,7 @@ async def migrate(database_url: str) -> None:
     """Apply the committed migrations (never generate_schemas outside tests of the migrations)."""
     _ensure_sqlite_dir(database_url)
     await run_migrations(config=tortoise_config(database_url))
+    await connections.close_all()  # an open aiosqlite thread would keep the process alive
 
 
 async def init_db(database_url: str) -> None:
