@@ -50,3 +50,19 @@ async def test_rate_limiter_races_spend_the_budget_exactly(redis, kind):
     limiter = MemoryRateLimiter() if kind == "memory" else RedisRateLimiter(redis, prefix())
     results = await asyncio.gather(*(limiter.allow("race", capacity=10, per_second=0.001) for _ in range(30)))
     assert sum(results) == 10
+
+
+async def test_readyz_reports_a_redis_that_is_down(api):
+    from backend.core import runtime as runtime_module
+
+    healthy = runtime_module.runtime()
+    assert (await api.http.get("/readyz")).json() == {"ready": True, "checks": {"database": "ok", "redis": "ok"}}
+    down = runtime_module.build_runtime(get_settings().model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}))
+    runtime_module._current = down
+    try:
+        response = await api.http.get("/readyz")
+    finally:
+        runtime_module._current = healthy
+        await down.close()
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"].startswith("down")
