@@ -32,7 +32,7 @@ schema-check: deps
 
 ## migrations: write a migration for model changes (tortoise's built-in migrations)
 migrations: deps
-	LINLI_DATABASE_URL=sqlite://var/makemigrations.sqlite3 .venv/bin/tortoise -c backend.core.db.TORTOISE_ORM makemigrations
+	LINLI_DATABASE_URL=sqlite://var/makemigrations.sqlite3 .venv/bin/tortoise -c backend.core.db.TORTOISE_ORM makemigrations $(if $(NAME),-n $(NAME))
 
 ## bench: the benchmarks in bench/, written to bench/RESULTS.md
 bench: deps

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from backend.api import files
 from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
 from backend.api.schema import build_schema
 from backend.api.view import LinliGraphQL
@@ -88,8 +89,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        Route("/uploads", files.upload, methods=["POST"]),
+        Route("/media/{upload_id}", files.private_media),
+        Route("/exports/registry.xlsx", files.registry_export),
         Route("/", lambda _: RedirectResponse("/admin/")),
         Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),
     ]
-    middleware = [Middleware(RequestContext), Middleware(BodyLimit, max_bytes=limits.MAX_BODY_BYTES)]
+    middleware = [Middleware(RequestContext), Middleware(BodyLimit, max_bytes=limits.MAX_BODY_BYTES,
+                                                         upload_bytes=limits.MAX_UPLOAD_BYTES)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

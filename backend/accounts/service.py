@@ -1,6 +1,6 @@
 """Sign-in, token refresh with rotation and reuse detection, sign-out, and request authentication."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -14,13 +14,16 @@ from backend.accounts.tokens import (
     new_refresh_token,
     read_access_token,
 )
+from backend.audit import service as audit
 from backend.core import outbox
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import AuthenticationError, DomainError, ErrorCode
+from backend.core.permissions import Permission, has
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
+from backend.proxies.service import active_proxy
 from backend.registry.models import Membership
 
 MAX_FAILED_LOGINS = 5
@@ -35,12 +38,12 @@ class Tokens:
     access_expires_at: datetime
 
 
-def _check_length(value: str, field: str, maximum: int) -> None:
+def check_length(value: str, field: str, maximum: int) -> None:
     if not value or len(value) > maximum:
         raise DomainError(ErrorCode.INVALID_INPUT, f"请填写{field}（不超过 {maximum} 个字符）", field=field)
 
 
-async def _start_session(tx, person_id: UUID, method: str, user_agent: str) -> Tokens:
+async def start_session(tx, person_id: UUID, method: str, user_agent: str) -> Tokens:
     session = await AuthSession.create(
         person_id=person_id, method=method, user_agent=user_agent[:255], last_used_at=clock.now(), using_db=tx
     )
@@ -63,8 +66,8 @@ async def _security_alert(tx, person_id: UUID, key: str, body: str) -> None:
 
 
 async def login_with_password(*, username: str, password: str, user_agent: str = "") -> Tokens:
-    _check_length(username, "username", 64)
-    _check_length(password, "password", 256)
+    check_length(username, "username", 64)
+    check_length(password, "password", 256)
     failure: DomainError | None = None
     async with transaction() as tx:
         cred = await StaffCredential.filter(username=username).select_for_update().using_db(tx).first()
@@ -85,7 +88,7 @@ async def login_with_password(*, username: str, password: str, user_agent: str =
         else:
             cred.failed_attempts, cred.locked_until = 0, None
             await cred.save(using_db=tx, update_fields=["failed_attempts", "locked_until"])
-            return await _start_session(tx, cred.person_id, "password", user_agent)
+            return await start_session(tx, cred.person_id, "password", user_agent)
     raise failure
 
 
@@ -93,18 +96,18 @@ async def login_demo(*, handle: str, user_agent: str = "") -> Tokens:
     """Sign in as a seeded demo person. Development only: prod refuses it."""
     if get_settings().is_prod:
         raise DomainError(ErrorCode.NOT_AVAILABLE, "演示登录仅在开发环境可用")
-    _check_length(handle, "handle", 32)
+    check_length(handle, "handle", 32)
     async with transaction() as tx:
         person = await Person.filter(handle=handle).using_db(tx).first()
         if person is None:
             raise DomainError(ErrorCode.NOT_FOUND, "没有这个演示账号", field="handle")
-        return await _start_session(tx, person.id, "demo", user_agent)
+        return await start_session(tx, person.id, "demo", user_agent)
 
 
 async def refresh_tokens(*, refresh_token: str) -> Tokens:
     """Rotate a refresh token. Presenting one that was already rotated means it was copied:
     the whole session (every token descended from the sign-in) is revoked."""
-    _check_length(refresh_token, "refreshToken", 128)
+    check_length(refresh_token, "refreshToken", 128)
     failure: DomainError | None = None
     async with transaction() as tx:
         row = await RefreshToken.filter(token_hash=hash_refresh_token(refresh_token)).using_db(tx).first()
@@ -133,7 +136,7 @@ async def refresh_tokens(*, refresh_token: str) -> Tokens:
 
 
 async def logout(*, refresh_token: str) -> None:
-    _check_length(refresh_token, "refreshToken", 128)
+    check_length(refresh_token, "refreshToken", 128)
     async with transaction() as tx:
         row = await RefreshToken.filter(token_hash=hash_refresh_token(refresh_token)).using_db(tx).first()
         if row is None:
@@ -154,11 +157,60 @@ async def _mark_revoked(session_id: UUID) -> None:
     await runtime().cache.set(_REVOKED_KEY.format(session_id), "1", int(ACCESS_TTL.total_seconds()) + 60)
 
 
-async def authenticate(access_token: str) -> Actor:
+async def authenticate(access_token: str, acting_for: str | None = None) -> Actor:
+    """The caller of a request. `acting_for` (a person id) switches to acting as their proxy, which
+    is checked on every request, so a revoked or expired proxy stops working at once."""
     person_id, session_id = read_access_token(access_token)
     if await runtime().cache.get(_REVOKED_KEY.format(session_id)) is not None:
         raise AuthenticationError("session revoked")
     roles: dict[UUID, set[str]] = {}
     for community_id, role in await Membership.filter(person_id=person_id).values_list("community_id", "role"):
         roles.setdefault(community_id, set()).add(str(role))
-    return Actor(person_id, session_id, {c: frozenset(r) for c, r in roles.items()})
+    actor = Actor(person_id, session_id, {c: frozenset(r) for c, r in roles.items()})
+    if not acting_for:
+        return actor
+    try:
+        principal_id = UUID(acting_for)
+    except ValueError:
+        principal_id = None
+    proxy = principal_id and await active_proxy(agent_id=person_id, principal_id=principal_id)
+    if not proxy:
+        raise DomainError(ErrorCode.FORBIDDEN, "代办授权不存在或已失效，请切换回本人")
+    return replace(actor, acting_for=principal_id, proxy_scopes=frozenset(proxy.scopes))
+
+
+async def list_sessions(actor: Actor) -> list[AuthSession]:
+    """My signed-in devices."""
+    me = actor.require_person()
+    return await AuthSession.filter(person_id=me, revoked_at=None).order_by("-last_used_at").limit(50)
+
+
+async def revoke_session(actor: Actor, *, session_id: UUID) -> AuthSession:
+    """Sign out one of my devices, or, for staff who may, a resident's."""
+    me = actor.require_person()
+    async with transaction() as tx:
+        session = await AuthSession.filter(id=session_id).select_for_update().using_db(tx).first()
+        if session is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "找不到该登录设备")
+        staff_community = None
+        if session.person_id != me:
+            communities = await Membership.filter(person_id=session.person_id).values_list("community_id", flat=True)
+            staff_community = next((c for c in communities if has(actor, Permission.SESSION_REVOKE, c)), None)
+            if staff_community is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "找不到该登录设备")
+        if session.revoked_at is None:
+            await _revoke(tx, session, "revoked_by_staff" if staff_community else "revoked_by_self")
+            session.revoked_by_id = me
+            await session.save(using_db=tx, update_fields=["revoked_by_id"])
+            if staff_community:
+                await audit.record(tx, actor, "session.revoke", "auth_session", session.id,
+                                   community_id=staff_community, after={"person": str(session.person_id)})
+    await _mark_revoked(session.id)
+    return session
+
+
+async def revoke_all_sessions(person_id: UUID, *, reason: str) -> None:
+    ids = await AuthSession.filter(person_id=person_id, revoked_at=None).values_list("id", flat=True)
+    await AuthSession.filter(id__in=list(ids)).update(revoked_at=clock.now(), revoked_reason=reason)
+    for session_id in ids:
+        await _mark_revoked(session_id)

@@ -38,7 +38,7 @@ class LogoutPayload:
     errors: list[UserError]
 
 
-def _user_agent(info: Info) -> str:
+def user_agent(info: Info) -> str:
     return info.context.request.headers.get("user-agent", "")
 
 
@@ -47,13 +47,13 @@ class AccountMutations:
     @strawberry.mutation(description="Staff sign-in with username and password. Locks after 5 failures.")
     async def auth_password_login(self, info: Info, username: str, password: str) -> AuthPayload:
         tokens, errors = await attempt(
-            service.login_with_password(username=username, password=password, user_agent=_user_agent(info))
+            service.login_with_password(username=username, password=password, user_agent=user_agent(info))
         )
         return AuthPayload(tokens=AuthTokens.of(tokens), errors=errors)
 
     @strawberry.mutation(description="Sign in as a seeded demo person. Development only; refused in prod.")
     async def auth_demo_login(self, info: Info, handle: str) -> AuthPayload:
-        tokens, errors = await attempt(service.login_demo(handle=handle, user_agent=_user_agent(info)))
+        tokens, errors = await attempt(service.login_demo(handle=handle, user_agent=user_agent(info)))
         return AuthPayload(tokens=AuthTokens.of(tokens), errors=errors)
 
     @strawberry.mutation(

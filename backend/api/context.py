@@ -7,7 +7,7 @@ from starlette.requests import HTTPConnection
 
 from backend.accounts.service import authenticate
 from backend.core.actor import ANONYMOUS, Actor
-from backend.core.errors import AuthenticationError
+from backend.core.errors import AuthenticationError, DomainError
 
 
 @dataclass
@@ -15,8 +15,9 @@ class Context:
     request: HTTPConnection
     response: object = None
     token: str | None = None
+    acting_for: str | None = None
     _actor: Actor | None = None
-    _auth_error: AuthenticationError | None = None
+    _auth_error: AuthenticationError | DomainError | None = None
     connection_params: dict = field(default_factory=dict)
 
     async def authenticate(self) -> None:
@@ -24,8 +25,8 @@ class Context:
             self._actor = ANONYMOUS
             return
         try:
-            self._actor = await authenticate(self.token)
-        except AuthenticationError as error:
+            self._actor = await authenticate(self.token, self.acting_for)
+        except (AuthenticationError, DomainError) as error:
             self._auth_error = error
 
     @property

@@ -5,13 +5,17 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
+from backend.api.audit import AuditQueries
 from backend.api.extensions import expected_error, schema_extensions
+from backend.api.identity import IdentityMutations
 from backend.api.notify import NotifySubscriptions
+from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
+from backend.api.residence import ResidenceMutations, ResidenceQueries
 from backend.core.settings import Settings
 
-Query = merge_types("Query", (RegistryQueries,))
-Mutation = merge_types("Mutation", (AccountMutations,))
+Query = merge_types("Query", (RegistryQueries, ResidenceQueries, AuditQueries))
+Mutation = merge_types("Mutation", (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations))
 Subscription = merge_types("Subscription", (NotifySubscriptions,))
 
 

@@ -10,6 +10,9 @@ class Cache(Protocol):
     async def get(self, key: str) -> str | None: ...
     async def set(self, key: str, value: str, ttl_seconds: int) -> None: ...
     async def delete(self, key: str) -> None: ...
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        """Set only when absent (a lock); True when this call set it."""
+        ...
 
 
 class RedisCache:
@@ -25,6 +28,9 @@ class RedisCache:
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
+
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        return bool(await self._redis.set(self._prefix + key, value, ex=ttl_seconds, nx=True))
 
 
 class MemoryCache:
@@ -50,6 +56,12 @@ class MemoryCache:
 
     async def delete(self, key: str) -> None:
         self._items.pop(key, None)
+
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        if await self.get(key) is not None:
+            return False
+        await self.set(key, value, ttl_seconds)
+        return True
 
     def _evict_expired(self) -> int:
         now = time.monotonic()

@@ -16,6 +16,10 @@ MODEL_MODULES = [
     "backend.registry.models",
     "backend.notify.models",
     "backend.core.outbox",
+    "backend.media.models",
+    "backend.privacy.models",
+    "backend.audit.models",
+    "backend.proxies.models",
 ]
 
 

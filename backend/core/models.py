@@ -1,4 +1,8 @@
-"""The base every table shares: a UUIDv7 primary key and a creation time."""
+"""The base every table shares: a UUIDv7 primary key and a creation time.
+
+A model's docstring becomes its table comment in migrations: keep semicolons out of it (tortoise
+splits SQLite migration statements on them).
+"""
 
 from tortoise import fields
 from tortoise.models import Model

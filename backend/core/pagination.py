@@ -32,11 +32,12 @@ def decode_cursor(cursor: str) -> UUID:
         raise DomainError(ErrorCode.INVALID_INPUT, "无效的分页游标", field="after") from exc
 
 
-async def paginate(query: QuerySet, *, first: int, after: str | None) -> Page:
+async def paginate(query: QuerySet, *, first: int, after: str | None, newest_first: bool = False) -> Page:
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"每页条数须在 1 到 {MAX_PAGE_SIZE} 之间", field="first")
     if after is not None:
-        query = query.filter(id__gt=decode_cursor(after))
-    rows = await query.order_by("id").limit(first + 1)
+        cursor = decode_cursor(after)
+        query = query.filter(id__lt=cursor) if newest_first else query.filter(id__gt=cursor)
+    rows = await query.order_by("-id" if newest_first else "id").limit(first + 1)
     items = rows[:first]
     return Page(items, len(rows) > first, encode_cursor(items[-1].id) if items else None)

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     field_encryption_key: str = DEV_FIELD_KEY
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
+    media_dir: str = "var/media"
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_appid: str = ""
+    wechat_secret: str = ""
+    firebase_project_id: str = "demo-linli"
     # Per caller (person, or client address when anonymous): a burst, refilled per second.
     rate_burst: int = 60
     rate_per_second: float = 10.0

@@ -1,12 +1,31 @@
 """The demo community 阳光社区, seeded idempotently so a newcomer can sign in as every kind of user."""
 
 import random
+from datetime import timedelta
 
 from backend.accounts.models import Person, StaffCredential
 from backend.accounts.passwords import hash_password
 from backend.core import crypto
+from backend.core.clock import clock
 from backend.core.db import transaction
-from backend.registry.models import Building, Community, Estate, Household, Membership, Role, Room, Unit
+from backend.proxies.models import Proxy, ProxyScope
+from backend.proxies.service import HOUSEHOLD_EVIDENCE
+from backend.registry.models import (
+    Building,
+    Channel,
+    Community,
+    Estate,
+    Grid,
+    GridWorker,
+    Household,
+    Membership,
+    PersonRoom,
+    ResidentRole,
+    Role,
+    Room,
+    Street,
+    Unit,
+)
 
 COMMUNITY_CODE = "yangguang"
 DEMO_PASSWORD = "Linli@2026"
@@ -43,7 +62,8 @@ async def seed_demo() -> bool:
         return False
     rng = random.Random(2026)  # the same names on every machine  # noqa: S311
     async with transaction() as tx:
-        community = await Community.create(name="阳光社区", code=COMMUNITY_CODE, using_db=tx)
+        street = await Street.create(name="幸福街道", code="xingfu", using_db=tx)
+        community = await Community.create(name="阳光社区", code=COMMUNITY_CODE, street=street, using_db=tx)
         households = await _seed_homes(tx, community, rng)
         await _seed_people(tx, community, households)
     return True
@@ -53,14 +73,18 @@ async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str,
     rooms: list[Room] = []
     for e, (estate_name, building_names) in enumerate(ESTATES.items(), start=1):
         estate = await Estate.create(community=community, name=estate_name, using_db=tx)
+        grid = await Grid.create(community=community, name=f"第{e}网格（{estate_name}）", using_db=tx)
         for b, building_name in enumerate(building_names, start=1):
-            building = await Building.create(community=community, estate=estate, name=building_name, using_db=tx)
+            building = await Building.create(
+                community=community, estate=estate, grid=grid, name=building_name, using_db=tx
+            )
             for u in range(1, UNITS_PER_BUILDING + 1):
                 unit = await Unit.create(community=community, building=building, name=f"{u}单元", using_db=tx)
                 prefix = "YG" if e == 1 else "CZ"
                 rooms += [
                     Room(
-                        community=community, unit=unit, floor=floor, code=f"{prefix}-{b}-{u}-{floor}{r:02d}",
+                        community=community, unit=unit, floor=floor, number=f"{floor}{r:02d}",
+                        code=f"{prefix}-{b}-{u}-{floor}{r:02d}",
                         area_dm2=rng.choice([6_850, 8_920, 11_240, 13_500]),
                     )
                     for floor in range(1, FLOORS + 1)
@@ -76,11 +100,15 @@ async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str,
     free = [h for h in households if h.room.code not in occupied]
     heads = [Person(display_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)) for _ in free]
     await Person.bulk_create(heads, using_db=tx)
+    pairs = list(zip(heads, free, strict=True))
     await Membership.bulk_create(
-        [
-            Membership(person_id=head.id, community_id=community.id, household_id=h.id, role=Role.HOUSEHOLD_HEAD)
-            for head, h in zip(heads, free, strict=True)
-        ],
+        [Membership(person_id=head.id, community_id=community.id, household_id=h.id, role=role)
+         for head, h in pairs for role in (Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.OWNER)],
+        using_db=tx,
+    )
+    await PersonRoom.bulk_create(
+        [PersonRoom(community_id=community.id, person_id=head.id, room_id=h.room_id, household_id=h.id,
+                    role=ResidentRole.OWNER, since=clock.now(), channel=Channel.SEED) for head, h in pairs],
         using_db=tx,
     )
     return by_code
@@ -88,13 +116,29 @@ async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str,
 
 async def _seed_people(tx, community: Community, households: dict[str, Household]) -> None:
     password_hash = hash_password(DEMO_PASSWORD)
+    people: dict[str, Person] = {}
     for handle, (name, phone, roles, staff) in DEMO_PEOPLE.items():
-        person = await Person.create(
+        person = people[handle] = await Person.create(
             display_name=name, handle=handle, phone_encrypted=crypto.encrypt(phone),
             phone_lookup=crypto.lookup_hash(phone), using_db=tx,
         )
         household = households.get(DEMO_HOMES.get(handle, ""))
         for role in roles:
             await Membership.create(person=person, community=community, household=household, role=role, using_db=tx)
+        if household is not None:
+            await PersonRoom.create(
+                community=community, person=person, room_id=household.room_id, household=household,
+                role=ResidentRole.OWNER if Role.OWNER in roles else ResidentRole.CO_RESIDENT,
+                since=clock.now(), channel=Channel.SEED, using_db=tx,
+            )
+        if handle == "grid":  # the demo grid worker looks after the first estate's grid
+            grid = await Grid.filter(community=community).order_by("name").using_db(tx).first()
+            await GridWorker.create(community=community, grid=grid, person=person, using_db=tx)
         if staff:
             await StaffCredential.create(person=person, username=handle, password_hash=password_hash, using_db=tx)
+    # 王爷爷's daughter may act for him (代办) from the start of the demo.
+    await Proxy.create(
+        community=community, principal=people["elder"], agent=people["relative"], scopes=list(ProxyScope),
+        evidence=HOUSEHOLD_EVIDENCE, valid_until=clock.now() + timedelta(days=365), granted_by=people["elder"],
+        using_db=tx,
+    )

@@ -1,4 +1,5 @@
-"""Reading the registry within the actor's reach."""
+"""Reading the registry within the actor's reach: residents see their own household; staff see
+their community, and a grid worker only the buildings of their grids (可见/不可见)."""
 
 from uuid import UUID
 
@@ -6,7 +7,8 @@ from backend.accounts.models import Person
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
-from backend.registry.models import Building, Community, Membership
+from backend.core.permissions import Permission, has, require
+from backend.registry.models import Building, Community, Estate, GridWorker, Membership, PersonRoom, Room
 
 
 async def get_viewer(actor: Actor) -> Person | None:
@@ -31,5 +33,76 @@ async def get_community_for(actor: Actor, community_id: UUID) -> Community:
 
 async def list_buildings(actor: Actor, community_id: UUID, *, first: int, after: str | None) -> Page[Building]:
     community = await get_community_for(actor, community_id)
-    query = Building.filter(community_id=community.id).select_related("estate")
+    query = Building.filter(community_id=community.id).select_related("estate", "grid")
     return await paginate(query, first=first, after=after)
+
+
+async def list_estates(actor: Actor, community_id: UUID) -> list[Estate]:
+    require(actor, Permission.REGISTRY_READ, community_id)
+    return await Estate.filter(community_id=community_id).order_by("name")
+
+
+async def _visible_buildings(actor: Actor, community_id: UUID):
+    """The buildings this staff member may browse."""
+    require(actor, Permission.REGISTRY_READ, community_id)
+    query = Building.filter(community_id=community_id)
+    if not has(actor, Permission.REGISTRY_READ_ALL_GRIDS, community_id):
+        grids = await GridWorker.filter(person_id=actor.person_id, community_id=community_id) \
+            .values_list("grid_id", flat=True)
+        query = query.filter(grid_id__in=list(grids))
+    return query
+
+
+async def list_registry_buildings(actor: Actor, community_id: UUID, estate_id: UUID | None) -> list[Building]:
+    query = await _visible_buildings(actor, community_id)
+    if estate_id is not None:
+        query = query.filter(estate_id=estate_id)
+    return await query.select_related("estate", "grid").order_by("estate_id", "name").limit(200)
+
+
+async def list_rooms(actor: Actor, building_id: UUID) -> list[Room]:
+    """The rooms of a building with their unit, for the registry browser."""
+    building = await Building.filter(id=building_id).first()
+    if building is None or building.community_id not in actor.roles:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该楼栋")
+    visible = await _visible_buildings(actor, building.community_id)
+    if not await visible.filter(id=building_id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该楼栋")
+    return await Room.filter(unit__building_id=building_id).select_related("unit").order_by("code").limit(500)
+
+
+async def residents_of_rooms(room_ids: list[UUID]) -> dict[UUID, list[PersonRoom]]:
+    """Current residents per room, in one query (the registry browser's loader)."""
+    links = await PersonRoom.filter(room_id__in=room_ids, until=None).select_related("person").order_by("since")
+    grouped: dict[UUID, list[PersonRoom]] = {room_id: [] for room_id in room_ids}
+    for link in links:
+        grouped[link.room_id].append(link)
+    return grouped
+
+
+async def get_person_for(actor: Actor, person_id: UUID) -> Person:
+    """Oneself, or a member of a community where the actor may read the registry."""
+    me = actor.require_person()
+    if person_id != me:
+        communities = await Membership.filter(person_id=person_id).values_list("community_id", flat=True)
+        if not any(has(actor, Permission.REGISTRY_READ, c) for c in communities):
+            raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民")
+    person = await Person.filter(id=person_id).first()
+    if person is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民")
+    return person
+
+
+async def my_residences(actor: Actor) -> list[PersonRoom]:
+    """Where I (or the person I act for) live now, with the room's address."""
+    subject = actor.acting_for or actor.require_person()
+    return await PersonRoom.filter(person_id=subject, until=None).select_related(
+        "room__unit__building__estate", "household"
+    ).order_by("since")
+
+
+async def household_members(actor: Actor, household_id: UUID) -> list[PersonRoom]:
+    subject = actor.acting_for or actor.require_person()
+    if not await PersonRoom.filter(person_id=subject, household_id=household_id, until=None).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该户")
+    return await PersonRoom.filter(household_id=household_id, until=None).select_related("person").order_by("since")

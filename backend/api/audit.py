@@ -1,0 +1,77 @@
+"""The audit log, the access log, and a person's own history (including what proxies did)."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from backend.api.ids import parse_uuid
+from backend.api.pagination import PageInfo
+from backend.api.people import PersonBrief
+from backend.audit import service as audit
+from backend.audit.models import AuditEntry as AuditEntryModel
+from backend.privacy import service as privacy
+
+
+@strawberry.type
+class AuditEntry:
+    id: strawberry.ID
+    action: str
+    target_type: str
+    target_id: str
+    actor: PersonBrief
+    acting_for: PersonBrief | None = strawberry.field(description="Set when the actor acted as a proxy (代办).")
+    before: JSON | None
+    after: JSON | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, e: AuditEntryModel) -> "AuditEntry":
+        return cls(id=strawberry.ID(str(e.id)), action=e.action, target_type=e.target_type, target_id=e.target_id,
+                   actor=PersonBrief.of(e.actor), acting_for=PersonBrief.of(e.acting_for) if e.acting_for else None,
+                   before=e.before, after=e.after, created_at=e.created_at)
+
+
+@strawberry.type
+class AuditConnection:
+    nodes: list[AuditEntry]
+    page_info: PageInfo
+
+
+@strawberry.type
+class AccessLogEntry:
+    id: strawberry.ID
+    viewer: PersonBrief
+    subject: PersonBrief
+    field: str
+    reason: str
+    created_at: datetime
+
+
+@strawberry.type
+class AccessLogConnection:
+    nodes: list[AccessLogEntry]
+    page_info: PageInfo
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(description="Staff actions in a community, newest first. Needs AUDIT_READ.")
+    async def audit_log(self, info: Info, community_id: strawberry.ID, action: str | None = None,
+                        actor_name: str | None = None, first: int = 20, after: str | None = None) -> AuditConnection:
+        page = await audit.search(info.context.actor, community_id=parse_uuid(community_id), action=action,
+                                  actor_name=actor_name, first=first, after=after)
+        return AuditConnection(nodes=[AuditEntry.of(e) for e in page.items], page_info=PageInfo.of(page))
+
+    @strawberry.field(description="Every unmasking of personal data, newest first. Needs AUDIT_READ.")
+    async def access_log(self, info: Info, community_id: strawberry.ID, first: int = 20,
+                         after: str | None = None) -> AccessLogConnection:
+        page = await privacy.list_access_log(info.context.actor, community_id=parse_uuid(community_id),
+                                             first=first, after=after)
+        return AccessLogConnection(
+            nodes=[AccessLogEntry(id=strawberry.ID(str(e.id)), viewer=PersonBrief.of(e.viewer),
+                                  subject=PersonBrief.of(e.subject), field=e.field, reason=e.reason,
+                                  created_at=e.created_at) for e in page.items],
+            page_info=PageInfo.of(page),
+        )

@@ -1,0 +1,72 @@
+"""The non-GraphQL endpoints for files: uploads in, private media and exports out."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from backend.accounts.service import authenticate
+from backend.api.context import bearer_token
+from backend.api.ids import parse_uuid
+from backend.core import storage
+from backend.core.actor import Actor
+from backend.core.errors import AuthenticationError, DomainError, ErrorCode
+from backend.core.settings import get_settings
+from backend.media import service as media
+from backend.media import signing
+from backend.media.models import Upload
+from backend.registry import importer
+
+STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.FORBIDDEN: 403, ErrorCode.UNAUTHENTICATED: 401}
+
+
+def _error(error: DomainError) -> JSONResponse:
+    body = {"errors": [{"code": error.code.value, "field": error.field, "message": error.message}]}
+    return JSONResponse(body, status_code=STATUS.get(error.code, 400))
+
+
+async def _actor(request: Request) -> Actor:
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
+    try:
+        return await authenticate(token, request.headers.get("x-acting-for"))
+    except AuthenticationError as exc:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效，请重新登录") from exc
+
+
+async def upload(request: Request) -> Response:
+    """POST /uploads?kind=proof_photo|registry_import, multipart field `file` (at most 10 MB)."""
+    try:
+        actor = await _actor(request)
+        async with request.form(max_files=1, max_fields=2, max_part_size=media.MAX_BYTES + 1) as form:
+            part = form.get("file")
+            if part is None or isinstance(part, str):
+                raise DomainError(ErrorCode.INVALID_INPUT, "请选择文件", field="file")
+            data = await part.read(media.MAX_BYTES + 1)
+        stored = await media.store_upload(actor, kind=request.query_params.get("kind", ""), data=data)
+    except DomainError as error:
+        return _error(error)
+    return JSONResponse({"id": str(stored.id), "kind": stored.kind, "size": stored.size})
+
+
+async def private_media(request: Request) -> Response:
+    """GET /media/{id}?expires&sig: a signed link handed out by the API (proof photos)."""
+    upload_id = request.path_params["upload_id"]
+    query = request.query_params
+    if not signing.verify(get_settings(), upload_id, query.get("expires", ""), query.get("sig", "")):
+        return Response("This link is invalid or has expired.", status_code=403)
+    stored = await Upload.filter(id=parse_uuid(upload_id)).first()
+    if stored is None:
+        return Response("Not found.", status_code=404)
+    return Response(storage.get(stored.sha256), media_type=stored.content_type,
+                    headers={"cache-control": "private, max-age=600"})
+
+
+async def registry_export(request: Request) -> Response:
+    """GET /exports/registry.xlsx?community=<id>: residents as a workbook (masked). REGISTRY_IMPORT."""
+    try:
+        actor = await _actor(request)
+        data = await importer.export_residents(actor, community_id=parse_uuid(request.query_params.get("community")))
+    except DomainError as error:
+        return _error(error)
+    return Response(data, media_type=media.XLSX,
+                    headers={"content-disposition": 'attachment; filename="registry.xlsx"'})

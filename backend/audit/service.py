@@ -1,0 +1,39 @@
+"""Recording and searching the audit log."""
+
+from uuid import UUID
+
+from tortoise.expressions import Q
+
+from backend.audit.models import AuditEntry
+from backend.core.actor import Actor
+from backend.core.pagination import Page, paginate
+from backend.core.permissions import Permission, require
+
+
+async def record(tx, actor: Actor, action: str, target_type: str, target_id, *, community_id: UUID | None,
+                 before: dict | None = None, after: dict | None = None) -> None:
+    """Write one entry in the caller's transaction, so it exists exactly when the change does."""
+    await AuditEntry.create(
+        community_id=community_id, actor_id=actor.require_person(), acting_for_id=actor.acting_for, action=action,
+        target_type=target_type, target_id=str(target_id), before=before, after=after, using_db=tx,
+    )
+
+
+async def search(actor: Actor, *, community_id: UUID, action: str | None, actor_name: str | None,
+                 first: int, after: str | None) -> Page[AuditEntry]:
+    require(actor, Permission.AUDIT_READ, community_id)
+    query = AuditEntry.filter(community_id=community_id).select_related("actor", "acting_for")
+    if action:
+        query = query.filter(action__startswith=action[:64])
+    if actor_name:
+        query = query.filter(actor__display_name__icontains=actor_name[:64])
+    return await paginate(query, first=first, after=after, newest_first=True)
+
+
+async def history(actor: Actor, *, first: int, after: str | None) -> Page[AuditEntry]:
+    """What was done by me or for me by a proxy — the principal's own record of 代办."""
+    me = actor.require_person()
+    query = AuditEntry.filter(Q(acting_for_id=me) | Q(actor_id=me, acting_for_id=None)).select_related(
+        "actor", "acting_for"
+    )
+    return await paginate(query, first=first, after=after, newest_first=True)

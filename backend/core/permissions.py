@@ -1,0 +1,51 @@
+"""Permissions derived from roles, per community. A staff role never reaches another community."""
+
+from enum import StrEnum
+from uuid import UUID
+
+from backend.core.actor import Actor
+from backend.core.errors import DomainError, ErrorCode
+
+
+class Permission(StrEnum):
+    REGISTRY_READ = "REGISTRY_READ"
+    REGISTRY_READ_ALL_GRIDS = "REGISTRY_READ_ALL_GRIDS"
+    RESIDENCE_VERIFY = "RESIDENCE_VERIFY"
+    REGISTRY_IMPORT = "REGISTRY_IMPORT"
+    PERSONAL_DATA_UNMASK = "PERSONAL_DATA_UNMASK"
+    AUDIT_READ = "AUDIT_READ"
+    SESSION_REVOKE = "SESSION_REVOKE"
+    PROXY_RECORD = "PROXY_RECORD"
+
+
+_STAFF_READ = {Permission.REGISTRY_READ, Permission.REGISTRY_READ_ALL_GRIDS}
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "COMMITTEE_STAFF": frozenset(Permission),
+    "PROPERTY_STAFF": frozenset(_STAFF_READ | {Permission.RESIDENCE_VERIFY}),
+    # A grid worker sees the registry of their own grids only (可见/不可见).
+    "GRID_WORKER": frozenset({Permission.REGISTRY_READ}),
+}
+
+
+def permissions(actor: Actor, community_id: UUID) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in actor.roles.get(community_id, ()):
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def has(actor: Actor, permission: Permission, community_id: UUID) -> bool:
+    return permission in permissions(actor, community_id)
+
+
+def require(actor: Actor, permission: Permission, community_id: UUID) -> None:
+    """Not-found outside the actor's communities (nothing is revealed); forbidden inside them."""
+    actor.require_person()
+    if community_id not in actor.roles:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该社区")
+    if permission not in permissions(actor, community_id):
+        raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
+
+
+def staff_communities(actor: Actor, permission: Permission) -> list[UUID]:
+    return [c for c in actor.roles if permission in permissions(actor, c)]
