@@ -108,6 +108,12 @@ class RoomResident:
 
 
 @strawberry.type
+class DirectoryRoom:
+    room: RoomAddress
+    unit_name: str
+
+
+@strawberry.type
 class RegistryRoom:
     room: RoomAddress
     unit_name: str
@@ -210,6 +216,21 @@ class RegistryQueries:
             return Resident.of(await service.get_person_for(info.context.actor, parse_uuid(id)))
         except DomainError:
             return None
+
+    @strawberry.field(description="Communities by name, for choosing where I live (addresses only).")
+    async def directory_communities(self, info: Info, search: str | None = None) -> list[Community]:
+        return [Community.of(c) for c in await service.directory_communities(info.context.actor, search)]
+
+    @strawberry.field(description="A community's buildings, for choosing where I live (addresses only).")
+    async def directory_buildings(self, info: Info, community_id: strawberry.ID) -> list[Building]:
+        rows = await service.directory_buildings(info.context.actor, parse_uuid(community_id))
+        return [Building(id=strawberry.ID(str(b.id)), name=b.name, estate_name=b.estate.name, grid_name=None)
+                for b in rows]
+
+    @strawberry.field(description="A building's rooms, for choosing where I live (addresses only).")
+    async def directory_rooms(self, info: Info, building_id: strawberry.ID) -> list[DirectoryRoom]:
+        rows = await service.directory_rooms(info.context.actor, parse_uuid(building_id))
+        return [DirectoryRoom(room=RoomAddress.of(r), unit_name=r.unit.name) for r in rows]
 
     @strawberry.field(description="Everything Linli holds about me, to download (JSON).")
     async def my_data_export(self, info: Info) -> strawberry.scalars.JSON:

@@ -106,3 +106,25 @@ async def household_members(actor: Actor, household_id: UUID) -> list[PersonRoom
     if not await PersonRoom.filter(person_id=subject, household_id=household_id, until=None).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该户")
     return await PersonRoom.filter(household_id=household_id, until=None).select_related("person").order_by("since")
+
+
+# The address directory: community, building and room names only (no residents), for any signed-in
+# person choosing where they live.
+
+async def directory_communities(actor: Actor, search: str | None) -> list[Community]:
+    actor.require_person()
+    query = Community.all()
+    if search:
+        query = query.filter(name__icontains=search.strip()[:32])
+    return await query.order_by("name").limit(20)
+
+
+async def directory_buildings(actor: Actor, community_id: UUID) -> list[Building]:
+    actor.require_person()
+    return await Building.filter(community_id=community_id).select_related("estate").order_by("estate_id", "name") \
+        .limit(200)
+
+
+async def directory_rooms(actor: Actor, building_id: UUID) -> list[Room]:
+    actor.require_person()
+    return await Room.filter(unit__building_id=building_id).select_related("unit").order_by("code").limit(500)
