@@ -1,17 +1,8 @@
 """The console in Debian's Chromium: a committee member signs in and sees the dashboard."""
 
-import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS
-
-
-@pytest.fixture(scope="session")
-async def browser():
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
+from tests.e2e.conftest import ARTIFACTS
 
 
 async def test_committee_member_signs_in_and_sees_the_dashboard(browser, embedded_server):
