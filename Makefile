@@ -11,7 +11,7 @@ run: deps admin/dist/index.html
 	$(PY) -m backend run
 
 ## test: every suite (ruff, pytest on PostgreSQL + Redis, SQLite smoke, Chromium e2e, jest, Vitest)
-test: deps admin/dist/index.html mini_program/node_modules/.package-lock.json
+test: deps admin/dist/index.html mini_program/node_modules/.package-lock.json tools/firebase/node_modules/.package-lock.json
 	scripts/ensure-services.sh
 	scripts/test.sh
 
@@ -55,8 +55,13 @@ admin/node_modules/.package-lock.json: admin/package-lock.json
 mini_program/node_modules/.package-lock.json: mini_program/package-lock.json
 	cd mini_program && npm ci --no-audit --no-fund
 
+# firebase-tools, for the Firebase Auth emulator the tests start. --ignore-scripts skips an optional
+# native module whose install script downloads from outside the registries.
+tools/firebase/node_modules/.package-lock.json: tools/firebase/package-lock.json
+	npm ci --prefix tools/firebase --ignore-scripts --no-audit --no-fund
+
 admin/dist/index.html: admin/node_modules/.package-lock.json $(ADMIN_SOURCES)
 	cd admin && npm run build
 
 clean:
-	rm -rf .venv admin/node_modules admin/dist mini_program/node_modules test-results var
+	rm -rf .venv admin/node_modules admin/dist mini_program/node_modules tools/firebase/node_modules test-results var

@@ -62,7 +62,7 @@ def _project_id() -> str:
     if settings.is_prod and os.environ.get(EMULATOR_ENV):
         # In emulator mode anyone can forge a token: a prod server must never run like that.
         raise RuntimeError(f"{EMULATOR_ENV} is set in prod: Firebase tokens would not be verified")
-    return getattr(settings, "firebase_project_id", "demo-linli")
+    return settings.firebase_project_id
 
 
 async def verify_firebase_token(id_token: str) -> FirebaseIdentity:

@@ -40,11 +40,11 @@ class Api:
         headers = {"authorization": f"Bearer {token or self.token}"} if (token or self.token) else {}
         return await self.http.post("/graphql", json=body, headers=headers)
 
-    async def op(self, name: str, token: str | None = None, **variables) -> dict:
+    async def op(self, name: str, token: str | None = None, client: str | None = None, **variables) -> dict:
         """Run a client operation by its persisted id; returns the whole GraphQL response."""
         from backend.api.contract import document_id
 
-        document = client_operations(self.client)[name]
+        document = client_operations(client or self.client)[name]
         response = await self.post({"documentId": document_id(document), "variables": variables}, token)
         assert response.status_code == 200, response.text
         return response.json()
@@ -55,7 +55,9 @@ class Api:
         return response.json()
 
     async def sign_in(self, handle: str) -> dict:
-        tokens = (await self.op("DemoLogin", handle=handle))["data"]["authDemoLogin"]["tokens"]
+        # The demo sign-in is the mini-program's; staff use it in tests to skip the password.
+        response = await self.op("DemoLogin", client="mini_program", handle=handle)
+        tokens = response["data"]["authDemoLogin"]["tokens"]
         self.token = tokens["accessToken"]
         return tokens
 
@@ -115,3 +117,57 @@ async def staff_account(app):
     person = await Person.create(display_name="测试员")
     await StaffCredential.create(person=person, username=username, password_hash=hash_password(password))
     return username, password
+
+
+@pytest.fixture
+async def demo_community(app):
+    from backend.registry.models import Community
+
+    return await Community.get(code="yangguang")
+
+
+@pytest.fixture
+async def make_person(app):
+    """Arranges a person with roles in a community (and optionally a home), signed in by handle."""
+    import uuid
+
+    from backend.accounts.models import Person
+    from backend.core import crypto
+    from backend.core.clock import clock
+    from backend.registry.models import Channel, Household, Membership, PersonRoom, ResidentRole
+
+    async def make(community_id, roles, *, room=None, phone=None, resident_role=ResidentRole.OWNER) -> Person:
+        handle = f"t{uuid.uuid4().hex[:12]}"
+        person = await Person.create(
+            display_name=f"测试{handle[-4:]}", handle=handle,
+            phone_encrypted=crypto.encrypt(phone) if phone else None,
+            phone_lookup=crypto.lookup_hash(phone) if phone else None,
+        )
+        household = None
+        if room is not None:
+            household = await Household.filter(room_id=room.id).first() or await Household.create(
+                community_id=community_id, room_id=room.id)
+            await PersonRoom.create(community_id=community_id, person=person, room_id=room.id, household=household,
+                                    role=resident_role, since=clock.now(), channel=Channel.SEED)
+        for role in roles:
+            await Membership.create(person=person, community_id=community_id, role=role,
+                                    household_id=household.id if household else None)
+        return person
+
+    return make
+
+
+@pytest.fixture
+async def other_community(app):
+    """A second community with its own committee member and a resident."""
+    import uuid
+
+    from backend.registry.models import Building, Community, Estate, Room, Unit
+
+    code = f"other-{uuid.uuid4().hex[:8]}"
+    community = await Community.create(name="明月社区", code=code)
+    estate = await Estate.create(community=community, name="明月小区")
+    building = await Building.create(community=community, estate=estate, name="1栋")
+    unit = await Unit.create(community=community, building=building, name="1单元")
+    room = await Room.create(community=community, unit=unit, code=f"{code}-101", number="101", floor=1, area_dm2=9000)
+    return community, room
