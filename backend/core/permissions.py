@@ -39,11 +39,13 @@ def has(actor: Actor, permission: Permission, community_id: UUID) -> bool:
 
 
 def require(actor: Actor, permission: Permission, community_id: UUID) -> None:
-    """Not-found outside the actor's communities (nothing is revealed); forbidden inside them."""
+    """Not-found for anyone without a staff role there (nothing is revealed, not even that the
+    thing exists); forbidden for staff whose role lacks this one permission."""
     actor.require_person()
-    if community_id not in actor.roles:
+    granted = permissions(actor, community_id)
+    if not granted:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该社区")
-    if permission not in permissions(actor, community_id):
+    if permission not in granted:
         raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
 
 
