@@ -16,7 +16,7 @@ from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.runtime import runtime
-from backend.core.sms import send_sms
+from backend.core.sms import sms
 from backend.privacy.service import has_consented
 from backend.registry.models import Membership
 
@@ -104,7 +104,7 @@ async def request_sms_code(*, phone: str) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     await SmsChallenge.create(phone_lookup=lookup, code_hash=_code_hash(phone, code),
                               expires_at=clock.now() + SMS_TTL)
-    await send_sms(phone, f"【邻里】您的工作台登录验证码是 {code}，5 分钟内有效。")
+    await sms.send(phone, f"【邻里】您的工作台登录验证码是 {code}，5 分钟内有效。")
 
 
 async def login_sms(*, phone: str, code: str, user_agent: str = "") -> Tokens:
