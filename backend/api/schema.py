@@ -11,11 +11,15 @@ from backend.api.identity import IdentityMutations
 from backend.api.notify import NotifySubscriptions
 from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
+from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
 from backend.core.settings import Settings
 
-Query = merge_types("Query", (RegistryQueries, ResidenceQueries, AuditQueries))
-Mutation = merge_types("Mutation", (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations))
+Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries))
+Mutation = merge_types(
+    "Mutation",
+    (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations),
+)
 Subscription = merge_types("Subscription", (NotifySubscriptions,))
 
 
