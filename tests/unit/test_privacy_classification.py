@@ -1,0 +1,15 @@
+from backend.accounts.models import AuthSession, FirebaseAccount, Person, WechatAccount
+from backend.privacy.classification import CLASSIFICATION
+from backend.privacy.models import AccessLog, Consent
+from backend.registry.models import PersonRoom
+
+LEVELS = {"public", "community", "grid", "committee", "self", "secret"}
+
+
+def test_every_personal_field_is_classified():
+    for model in (Person, PersonRoom, WechatAccount, FirebaseAccount, AuthSession, AccessLog, Consent):
+        declared = CLASSIFICATION[model.__name__]
+        meta = model._meta
+        columns = set(meta.db_fields) | {f"{name}_id" for name in meta.fk_fields | meta.o2o_fields}
+        assert columns == set(declared), f"{model.__name__}: classify {columns ^ set(declared)}"
+        assert set(declared.values()) <= LEVELS
