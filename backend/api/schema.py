@@ -8,6 +8,7 @@ from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
+from backend.api.notices import NoticeMutations, NoticeQueries
 from backend.api.notify import NotifySubscriptions
 from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
@@ -15,10 +16,11 @@ from backend.api.registry_editing import RegistryEditingMutations, RegistryEditi
 from backend.api.residence import ResidenceMutations, ResidenceQueries
 from backend.core.settings import Settings
 
-Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries))
+Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries))
 Mutation = merge_types(
     "Mutation",
-    (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations),
+    (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
+     NoticeMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions,))
 

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "backend.privacy.models",
     "backend.audit.models",
     "backend.proxies.models",
+    "backend.notices.models",
 ]
 
 

@@ -71,7 +71,7 @@ def _make_broker() -> AsyncBroker:
 broker = _make_broker()
 
 # Every module that registers tasks on `broker`; imported by the app and the worker alike.
-TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks"]
+TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notices.tasks"]
 
 
 def load_tasks() -> None:

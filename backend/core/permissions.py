@@ -16,14 +16,18 @@ class Permission(StrEnum):
     AUDIT_READ = "AUDIT_READ"
     SESSION_REVOKE = "SESSION_REVOKE"
     PROXY_RECORD = "PROXY_RECORD"
+    NOTICE_PUBLISH = "NOTICE_PUBLISH"
+    NOTICE_REACH = "NOTICE_REACH"  # read reach reports, visit households not reached
 
 
 _STAFF_READ = {Permission.REGISTRY_READ, Permission.REGISTRY_READ_ALL_GRIDS}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "COMMITTEE_STAFF": frozenset(Permission),
-    "PROPERTY_STAFF": frozenset(_STAFF_READ | {Permission.RESIDENCE_VERIFY}),
+    "PROPERTY_STAFF": frozenset(
+        _STAFF_READ | {Permission.RESIDENCE_VERIFY, Permission.NOTICE_PUBLISH, Permission.NOTICE_REACH}
+    ),
     # A grid worker sees the registry of their own grids only (可见/不可见).
-    "GRID_WORKER": frozenset({Permission.REGISTRY_READ}),
+    "GRID_WORKER": frozenset({Permission.REGISTRY_READ, Permission.NOTICE_REACH}),
 }
 
 

@@ -1,0 +1,344 @@
+"""Notices: drafting, the publication state machine, fan-out to every resident in the audience,
+read receipts and acknowledgements, and the reach report with its list of households not reached."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+
+from backend.audit import service as audit
+from backend.core import outbox
+from backend.core.actor import Actor
+from backend.core.clock import clock
+from backend.core.db import transaction
+from backend.core.errors import DomainError, ErrorCode
+from backend.core.pagination import Page, paginate
+from backend.core.permissions import Permission, has, require
+from backend.notices import audience
+from backend.notices.content import sanitize
+from backend.notices.models import Importance, Notice, NoticeEvent, NoticeOfflineReach, NoticeRecipient, NoticeRevision
+from backend.notices.models import NoticeState as S
+from backend.notify.models import InboxMessage
+from backend.registry.models import GridWorker, Household, PersonRoom
+
+# (from, to) -> what moves it. Anything else is an illegal transition.
+TRANSITIONS = {
+    (S.DRAFT, S.SCHEDULED): "author", (S.DRAFT, S.PUBLISHED): "author", (S.SCHEDULED, S.DRAFT): "author",
+    (S.SCHEDULED, S.PUBLISHED): "author or scheduler", (S.PUBLISHED, S.ARCHIVED): "author",
+}
+BATCH = 2000
+
+
+@dataclass
+class NoticeDraft:
+    title: str
+    body_html: str
+    category: str
+    importance: Importance = Importance.NORMAL
+    pinned: bool = False
+    must_acknowledge: bool = False
+    audience: list[dict] | None = None
+    expires_at: datetime | None = None
+
+
+def _check_text(draft: NoticeDraft) -> None:
+    if not 2 <= len(draft.title.strip()) <= 100:
+        raise DomainError(ErrorCode.INVALID_INPUT, "标题须为 2–100 个字", field="title")
+    if not 1 <= len(draft.category.strip()) <= 32:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请选择分类", field="category")
+    if draft.expires_at is not None and draft.expires_at <= clock.now():
+        raise DomainError(ErrorCode.INVALID_INPUT, "过期时间须在将来", field="expiresAt")
+
+
+async def get_notice_for_staff(actor: Actor, notice_id: UUID, permission: Permission, *, tx=None,
+                               lock: bool = False) -> Notice:
+    query = Notice.filter(id=notice_id)
+    if lock:
+        query = query.select_for_update()
+    notice = await (query.using_db(tx) if tx else query).first()
+    if notice is None or notice.community_id not in actor.roles:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该通知")
+    require(actor, permission, notice.community_id)
+    return notice
+
+
+async def create_notice(actor: Actor, *, community_id: UUID, draft: NoticeDraft) -> Notice:
+    require(actor, Permission.NOTICE_PUBLISH, community_id)
+    _check_text(draft)
+    body = sanitize(draft.body_html)
+    targets = await audience.check_audience(community_id, draft.audience or [])
+    async with transaction() as tx:
+        notice = await Notice.create(
+            community_id=community_id, author_id=actor.person_id, title=draft.title.strip(), body_html=body,
+            category=draft.category.strip(), importance=draft.importance, pinned=draft.pinned,
+            must_acknowledge=draft.must_acknowledge, audience=targets, expires_at=draft.expires_at, using_db=tx,
+        )
+        await audit.record(tx, actor, "notice.create", "notice", notice.id, community_id=community_id,
+                           after={"title": notice.title})
+    return notice
+
+
+async def update_notice(actor: Actor, *, notice_id: UUID, draft: NoticeDraft, reason: str | None) -> Notice:
+    """Drafts change freely. A published notice changes only with a reason, as a new revision, and
+    never its audience (the people already reached stay the people it was for)."""
+    _check_text(draft)
+    body = sanitize(draft.body_html)
+    async with transaction() as tx:
+        notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
+        if notice.state is S.ARCHIVED:
+            raise DomainError(ErrorCode.INVALID_INPUT, "已归档的通知不能修改")
+        before = {"title": notice.title, "revision": notice.revision}
+        if notice.state is S.PUBLISHED:
+            reason = (reason or "").strip()
+            if not 2 <= len(reason) <= 200:
+                raise DomainError(ErrorCode.INVALID_INPUT, "修改已发布的通知须写明原因", field="reason")
+            await NoticeRevision.create(notice=notice, revision=notice.revision, title=notice.title,
+                                        body_html=notice.body_html, editor_id=actor.person_id, reason=reason,
+                                        using_db=tx)
+            notice.revision += 1
+        elif draft.audience is not None:
+            notice.audience = await audience.check_audience(notice.community_id, draft.audience)
+        notice.title, notice.body_html, notice.category = draft.title.strip(), body, draft.category.strip()
+        notice.importance, notice.pinned, notice.must_acknowledge = draft.importance, draft.pinned, \
+            draft.must_acknowledge
+        notice.expires_at = draft.expires_at
+        await notice.save(using_db=tx)
+        await audit.record(tx, actor, "notice.update", "notice", notice.id, community_id=notice.community_id,
+                           before=before, after={"title": notice.title, "revision": notice.revision})
+    return notice
+
+
+async def _move(tx, notice: Notice, to: S, actor_id: UUID | None) -> None:
+    if (notice.state, to) not in TRANSITIONS:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"通知不能从 {notice.state} 变为 {to}")
+    await NoticeEvent.create(notice=notice, from_state=notice.state, to_state=to, actor_id=actor_id, using_db=tx)
+    notice.state = to
+    if to is S.PUBLISHED:
+        notice.published_at = clock.now()
+        await outbox.add(tx, "notices.fan_out", key=f"notice:{notice.id}:fan_out", notice_id=str(notice.id))
+    await notice.save(using_db=tx)
+
+
+async def publish_notice(actor: Actor, *, notice_id: UUID, at: datetime | None = None) -> Notice:
+    """Publish now, or schedule for `at`."""
+    async with transaction() as tx:
+        notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
+        if at is not None and at > clock.now():
+            notice.publish_at = at
+            await _move(tx, notice, S.SCHEDULED, actor.person_id)
+        else:
+            await _move(tx, notice, S.PUBLISHED, actor.person_id)
+        await audit.record(tx, actor, "notice.publish", "notice", notice.id, community_id=notice.community_id,
+                           after={"state": notice.state})
+    return notice
+
+
+async def archive_notice(actor: Actor, *, notice_id: UUID) -> Notice:
+    async with transaction() as tx:
+        notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
+        await _move(tx, notice, S.ARCHIVED, actor.person_id)
+        await audit.record(tx, actor, "notice.archive", "notice", notice.id, community_id=notice.community_id)
+    return notice
+
+
+async def publish_due() -> int:
+    """The scheduler's sweep: publish every scheduled notice whose time has come. Idempotent."""
+    published = 0
+    for notice_id in await Notice.filter(state=S.SCHEDULED, publish_at__lte=clock.now()).values_list("id", flat=True):
+        async with transaction() as tx:
+            notice = await Notice.filter(id=notice_id, state=S.SCHEDULED).select_for_update().using_db(tx).first()
+            if notice is not None:
+                await _move(tx, notice, S.PUBLISHED, None)
+                published += 1
+    return published
+
+
+async def fan_out(notice_id: UUID) -> int:
+    """Give every person in the audience their recipient row and inbox message. Safe to run again:
+    both are unique per person, so a retried or duplicated job adds nothing."""
+    notice = await Notice.get(id=notice_id)
+    recipients = await audience.resolve(notice)
+    preview = notice.title
+    for start in range(0, len(recipients), BATCH):
+        chunk = recipients[start:start + BATCH]
+        async with transaction() as tx:
+            await NoticeRecipient.bulk_create(
+                [NoticeRecipient(notice_id=notice.id, person_id=r.person_id, household_id=r.household_id,
+                                 building_id=r.building_id) for r in chunk],
+                ignore_conflicts=True, using_db=tx,
+            )
+            await InboxMessage.bulk_create(
+                [InboxMessage(person_id=r.person_id, kind="notice", title=preview, body=f"notice:{notice.id}",
+                              delivery_key=f"notice:{notice.id}:{r.person_id}") for r in chunk],
+                ignore_conflicts=True, using_db=tx,
+            )
+    await Notice.filter(id=notice.id).update(audience_size=len(recipients))
+    return len(recipients)
+
+
+async def _my_recipient(actor: Actor, notice_id: UUID, *, tx) -> NoticeRecipient:
+    me = actor.acting_for or actor.require_person()
+    row = await NoticeRecipient.filter(notice_id=notice_id, person_id=me, notice__state=S.PUBLISHED) \
+        .select_for_update().using_db(tx).first()
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该通知")
+    return row
+
+
+async def mark_read(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
+    async with transaction() as tx:
+        row = await _my_recipient(actor, notice_id, tx=tx)
+        if row.read_at is None:
+            row.read_at = clock.now()
+            await row.save(using_db=tx, update_fields=["read_at"])
+    return row
+
+
+async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
+    async with transaction() as tx:
+        row = await _my_recipient(actor, notice_id, tx=tx)
+        notice = await Notice.get(id=notice_id).using_db(tx)
+        if not notice.must_acknowledge:
+            raise DomainError(ErrorCode.INVALID_INPUT, "该通知无需确认")
+        now = clock.now()
+        row.read_at, row.acknowledged_at = row.read_at or now, row.acknowledged_at or now
+        await row.save(using_db=tx, update_fields=["read_at", "acknowledged_at"])
+    return row
+
+
+@dataclass
+class BuildingReach:
+    building_id: UUID | None
+    audience: int
+    read: int
+    acknowledged: int
+
+
+@dataclass
+class Reach:
+    audience: int
+    delivered: int
+    read: int
+    acknowledged: int
+    households: int
+    households_reached: int
+    households_reached_offline: int
+    by_building: list[BuildingReach]
+
+
+async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
+    notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH)
+    rows = NoticeRecipient.filter(notice_id=notice.id)
+    grouped = await rows.annotate(n=Count("id")).group_by("building_id").values_list("building_id", "n")
+    read = dict(await rows.filter(read_at__isnull=False).annotate(n=Count("id")).group_by("building_id")
+                .values_list("building_id", "n"))
+    acked = dict(await rows.filter(acknowledged_at__isnull=False).annotate(n=Count("id")).group_by("building_id")
+                 .values_list("building_id", "n"))
+    households = set(await rows.exclude(household_id=None).values_list("household_id", flat=True))
+    reached = set(await rows.filter(read_at__isnull=False).exclude(household_id=None)
+                  .values_list("household_id", flat=True))
+    offline = set(await NoticeOfflineReach.filter(notice_id=notice.id).values_list("household_id", flat=True))
+    delivered = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice.id}:").count()
+    by_building = [BuildingReach(b, n, read.get(b, 0), acked.get(b, 0)) for b, n in grouped]
+    return Reach(
+        audience=sum(n for _, n in grouped), delivered=delivered, read=sum(read.values()),
+        acknowledged=sum(acked.values()), households=len(households), households_reached=len(reached),
+        households_reached_offline=len(offline - reached), by_building=by_building,
+    )
+
+
+async def not_reached(actor: Actor, *, notice_id: UUID, first: int, after: str | None) -> Page[Household]:
+    """未触达名单: households in the audience where nobody has read it and nobody visited yet. A grid
+    worker sees the households of their own grids."""
+    notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH)
+    rows = NoticeRecipient.filter(notice_id=notice.id).exclude(household_id=None)
+    reached = Subquery(rows.filter(read_at__isnull=False).values("household_id"))
+    visited = Subquery(NoticeOfflineReach.filter(notice_id=notice.id).values("household_id"))
+    query = Household.filter(id__in=Subquery(rows.values("household_id"))) \
+        .exclude(id__in=reached).exclude(id__in=visited).select_related("room__unit__building__estate")
+    if not has(actor, Permission.REGISTRY_READ_ALL_GRIDS, notice.community_id):
+        grids = Subquery(GridWorker.filter(person_id=actor.person_id).values("grid_id"))
+        query = query.filter(room__unit__building__grid_id__in=grids)
+    return await paginate(query, first=first, after=after)
+
+
+async def mark_reached_offline(actor: Actor, *, notice_id: UUID, household_id: UUID, note: str = "") -> None:
+    notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH)
+    if not await NoticeRecipient.filter(notice_id=notice.id, household_id=household_id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "该户不在通知对象中", field="householdId")
+    if len(note) > 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "备注过长", field="note")
+    async with transaction() as tx:
+        _, created = await NoticeOfflineReach.get_or_create(
+            notice_id=notice.id, household_id=household_id,
+            defaults={"reached_by_id": actor.person_id, "note": note.strip()}, using_db=tx,
+        )
+        if created:
+            await audit.record(tx, actor, "notice.reached_offline", "household", household_id,
+                               community_id=notice.community_id, after={"notice": str(notice.id)})
+
+
+async def household_heads(household_ids: list[UUID]) -> dict[UUID, list[str]]:
+    """Names of who lives in each household, for the visiting grid worker (one query)."""
+    names: dict[UUID, list[str]] = {h: [] for h in household_ids}
+    for household, name in await PersonRoom.filter(household_id__in=household_ids, until=None) \
+            .values_list("household_id", "person__display_name"):
+        names[household].append(name)
+    return names
+
+
+@dataclass
+class FeedItem:
+    notice: Notice
+    read_at: datetime | None
+    acknowledged_at: datetime | None
+
+
+@dataclass
+class Feed:
+    pinned: list[FeedItem]
+    latest: Page[FeedItem]
+    unread: int
+
+
+MAX_PINNED = 10
+
+
+async def feed(actor: Actor, *, first: int, after: str | None) -> Feed:
+    """My home feed: pinned notices, the latest ones with my read state, and my unread count — three
+    queries whatever the page size."""
+    me = actor.acting_for or actor.require_person()
+    unexpired = Q(notice__expires_at=None) | Q(notice__expires_at__gte=clock.now())
+    mine = NoticeRecipient.filter(unexpired, person_id=me, notice__state=S.PUBLISHED)
+
+    def item(row: NoticeRecipient) -> FeedItem:
+        return FeedItem(row.notice, row.read_at, row.acknowledged_at)
+
+    pinned = [] if after else await mine.filter(notice__pinned=True).select_related("notice").order_by("-id") \
+        .limit(MAX_PINNED)
+    page = await paginate(mine.filter(notice__pinned=False).select_related("notice"), first=first, after=after,
+                          newest_first=True)
+    unread = await mine.filter(read_at=None).count()
+    return Feed([item(r) for r in pinned], Page([item(r) for r in page.items], page.has_next_page, page.end_cursor),
+                unread)
+
+
+async def list_notices(actor: Actor, *, community_id: UUID, state: S | None, first: int,
+                       after: str | None) -> Page[Notice]:
+    require(actor, Permission.NOTICE_PUBLISH, community_id)
+    query = Notice.filter(community_id=community_id)
+    if state is not None:
+        query = query.filter(state=state)
+    return await paginate(query, first=first, after=after, newest_first=True)
+
+
+async def get_notice_for(actor: Actor, notice_id: UUID) -> tuple[Notice, NoticeRecipient | None]:
+    """A notice I received (with my receipt), or one of my community's for its staff."""
+    me = actor.acting_for or actor.require_person()
+    receipt = await NoticeRecipient.filter(notice_id=notice_id, person_id=me, notice__state=S.PUBLISHED) \
+        .select_related("notice").first()
+    if receipt is not None:
+        return receipt.notice, receipt
+    return await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH), None
