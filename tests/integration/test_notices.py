@@ -19,7 +19,8 @@ REACH = """query($id: ID!) { noticeReach(id: $id) { audience delivered read ackn
   householdsReached householdsReachedOffline byBuilding { buildingName audience read } } }"""
 NOT_REACHED = """query($id: ID!) { noticeNotReached(id: $id, first: 50) { nodes { householdId address residents }
   pageInfo { hasNextPage } } }"""
-FEED = """query($first: Int!) { feed(first: $first) { unreadCount pinned { id } latest { nodes { id title readAt } } } }"""
+FEED = """query($first: Int!) { feed(first: $first) { unreadCount pinned { id }
+  latest { nodes { id title readAt } } } }"""
 
 
 def notice_input(building_id: str, **extra) -> dict:
@@ -88,7 +89,8 @@ async def _sign_in_as(api, person_id) -> None:
 async def test_rich_text_loses_scripts_and_audiences_stay_in_the_community(console, demo_community, building,
                                                                           other_community):
     await console.sign_in("committee")
-    html = '<p onclick="steal()">通知<script>alert(1)</script><img src="x" onerror="steal()"><a href="javascript:x">链接</a></p>'
+    html = ('<p onclick="steal()">通知<script>alert(1)</script><img src="x" onerror="steal()">'
+            '<a href="javascript:x">链接</a></p>')
     created = (await console.query(CREATE, c=str(demo_community.id),
                                    input={**notice_input(str(building.id)), "bodyHtml": html}))["data"]
     body = created["noticeCreate"]["notice"]["bodyHtml"]
@@ -109,8 +111,8 @@ async def test_a_published_notice_changes_only_with_a_reason_as_a_revision(conso
     notice_id = (await console.query(CREATE, c=str(demo_community.id), input=notice_input(str(building.id))))[
         "data"]["noticeCreate"]["notice"]["id"]
     await console.query(PUBLISH, id=notice_id)
-    update = """mutation($id: ID!, $input: NoticeInput!, $r: String) { noticeUpdate(id: $id, input: $input, reason: $r) {
-      notice { title revision } errors { field } } }"""
+    update = """mutation($id: ID!, $input: NoticeInput!, $r: String) {
+      noticeUpdate(id: $id, input: $input, reason: $r) { notice { title revision } errors { field } } }"""
     edited = {**notice_input(str(building.id)), "title": "停水通知（更正）"}
     silent = (await console.query(update, id=notice_id, input=edited))["data"]["noticeUpdate"]
     assert silent["errors"] == [{"field": "reason"}]
