@@ -12,7 +12,9 @@ export default defineConfig({
     Components({ resolvers: [ElementPlusResolver()], dts: false }),
   ],
   server: {
-    proxy: { '/graphql': 'http://127.0.0.1:8000' },
+    proxy: Object.fromEntries(
+      ['/graphql', '/uploads', '/exports', '/media'].map((path) => [path, 'http://127.0.0.1:8000']),
+    ),
   },
   test: {
     environment: 'happy-dom',

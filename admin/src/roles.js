@@ -9,5 +9,10 @@ const ROLE_LABELS = {
   VOLUNTEER: '志愿者',
 }
 
+const RESIDENT_ROLE_LABELS = { OWNER: '业主', TENANT: '租户', CO_RESIDENT: '同住人' }
+
 /** The zh-CN name of a membership role; an unknown role shows its code rather than nothing. */
 export const roleLabel = (role) => ROLE_LABELS[role] ?? role
+
+/** How a resident lives in a room: 业主, 租户 or 同住人. */
+export const residentRoleLabel = (role) => RESIDENT_ROLE_LABELS[role] ?? role

@@ -1,12 +1,27 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { accessToken, onSessionExpired } from './graphql/client'
 
+// The pages that work in the staff member's community (see viewer.js).
+const staff = { staff: true }
+
 // Hash history: the backend serves dist/ as static files and needs no SPA fallback.
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/login', component: () => import('./views/LoginView.vue') },
-    { path: '/', component: () => import('./views/DashboardView.vue'), meta: { requiresAuth: true } },
+    {
+      path: '/',
+      component: () => import('./views/ConsoleLayout.vue'),
+      meta: { requiresAuth: true },
+      children: [
+        { path: '', component: () => import('./views/HomeView.vue') },
+        { path: 'registry', component: () => import('./views/RegistryView.vue'), meta: staff },
+        { path: 'verification', component: () => import('./views/VerificationView.vue'), meta: staff },
+        { path: 'import', component: () => import('./views/ImportView.vue'), meta: staff },
+        { path: 'audit', component: () => import('./views/AuditLogView.vue'), meta: staff },
+        { path: 'access-log', component: () => import('./views/AccessLogView.vue'), meta: staff },
+      ],
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
-import App from '../src/App.vue'
 import { router } from '../src/router'
 import { accessToken, refreshToken, storeTokens } from '../src/graphql/client'
 import { fakeGraphQLServer, tokens, unauthenticated } from './fakeServer'
+import { openApp } from './ui'
 
 const viewer = {
   id: 'u1',
@@ -29,13 +28,6 @@ const loginServer = () =>
     Logout: () => ({ data: { authLogout: { ok: true, errors: [] } } }),
     TokenRefresh: () => ({ data: { authTokenRefresh: { tokens: null, errors: [{ code: 'UNAUTHENTICATED', message: '请重新登录' }] } } }),
   })
-
-async function openApp(path) {
-  await router.push(path)
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body })
-  await router.isReady()
-  return wrapper
-}
 
 async function logIn(wrapper, username, password) {
   await vi.waitFor(() => expect(wrapper.find('[data-testid=login-username] input').exists()).toBe(true))

@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { accessToken, onSessionExpired, refreshToken, request, storeTokens } from '../src/graphql/client'
-import { fakeGraphQLServer, tokens, unauthenticated } from './fakeServer'
+import {
+  accessToken,
+  authorizedFetch,
+  onSessionExpired,
+  refreshToken,
+  request,
+  storeTokens,
+} from '../src/graphql/client'
+import { fakeGraphQLServer, jsonResponse, tokens, unauthenticated } from './fakeServer'
 
 const viewer = { id: 'u1', displayName: '王主任', phone: null, memberships: [] }
 
@@ -12,6 +19,8 @@ function serverWithExpiredAccess({ refreshAnswer = { tokens: tokens('new'), erro
   let refreshUsed = false
   return fakeGraphQLServer({
     Viewer: (_, token) => (token === 'access-new' ? { data: { viewer } } : unauthenticated),
+    'GET /exports/registry.xlsx': (_, token) =>
+      token === 'access-new' ? new Response('workbook') : jsonResponse({ errors: [{ code: 'UNAUTHENTICATED' }] }, 401),
     TokenRefresh: async ({ refreshToken: presented }) => {
       await refreshDelay
       const valid = presented === 'refresh-old' && !refreshUsed
@@ -48,6 +57,20 @@ describe('graphql client', () => {
     expect(received[1].token).toBeNull()
     expect(received[2].token).toBe('access-new')
     expect([accessToken(), refreshToken()]).toEqual(['access-new', 'refresh-new'])
+  })
+
+  it('refreshes an expired token for the file endpoints too', async () => {
+    const received = serverWithExpiredAccess()
+
+    const response = await authorizedFetch('/exports/registry.xlsx?community=c1')
+
+    expect(await response.text()).toBe('workbook')
+    expect(received.map((r) => r.operation ?? r.url)).toEqual([
+      '/exports/registry.xlsx?community=c1',
+      'TokenRefresh',
+      '/exports/registry.xlsx?community=c1',
+    ])
+    expect(received.map((r) => r.token)).toEqual(['access-old', null, 'access-new'])
   })
 
   it('shares one refresh between requests whose token expired together', async () => {

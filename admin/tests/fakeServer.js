@@ -1,6 +1,7 @@
-// Stands in for the backend's /graphql HTTP contract: a POST of
-// {documentId, operationName, variables} with the bearer token in Authorization, answered with
-// {data} or {errors}. Like the server with trusted documents, it knows the operation by its id only.
+// Stands in for the backend's HTTP contract. /graphql: a POST of {documentId, operationName, variables}
+// with the bearer token in Authorization, answered with {data} or {errors}; like the server with
+// trusted documents, it knows the operation by its id only. The file endpoints beside it (/uploads,
+// /exports/…) answer plain HTTP.
 import { vi } from 'vitest'
 import documentIds from '../src/graphql/persisted.json'
 
@@ -17,19 +18,27 @@ export const tokens = (name) => ({
   accessExpiresAt: '2026-01-01T00:00:00Z',
 })
 
-/** Installs a fake fetch; `handlers[operation](variables, token)` returns the response body.
- * Returns the list of requests received, in order. */
+export const jsonResponse = (body, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+
+/** Installs a fake fetch. `handlers[operation](variables, token)` returns a /graphql response body;
+ * `handlers['POST /uploads'](request, token)` (method and path) returns the Response of a file
+ * endpoint. Returns the list of requests received, in order. */
 export function fakeGraphQLServer(handlers) {
   const received = []
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (url, init) => {
+    vi.fn(async (url, init = {}) => {
+      const token = init.headers?.Authorization?.replace('Bearer ', '') ?? null
+      if (url !== '/graphql') {
+        const request = { url, method: init.method ?? 'GET', body: init.body, token }
+        received.push(request)
+        return handlers[`${request.method} ${url.split('?')[0]}`](request, token)
+      }
       const { documentId, variables } = JSON.parse(init.body)
       const operation = operationById[documentId]
-      const token = init.headers.Authorization?.replace('Bearer ', '') ?? null
       received.push({ url, operation, variables, token })
-      const body = await handlers[operation](variables, token)
-      return new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } })
+      return jsonResponse(await handlers[operation](variables, token))
     }),
   )
   return received

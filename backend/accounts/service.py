@@ -175,7 +175,7 @@ async def authenticate(access_token: str, acting_for: str | None = None) -> Acto
         principal_id = None
     proxy = principal_id and await active_proxy(agent_id=person_id, principal_id=principal_id)
     if not proxy:
-        raise DomainError(ErrorCode.FORBIDDEN, "代办授权不存在或已失效，请切换回本人")
+        raise DomainError(ErrorCode.PROXY_INVALID, "代办授权不存在或已失效，请切换回本人")
     return replace(actor, acting_for=principal_id, proxy_scopes=frozenset(proxy.scopes))
 
 

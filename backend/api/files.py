@@ -15,7 +15,8 @@ from backend.media import signing
 from backend.media.models import Upload
 from backend.registry import importer
 
-STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.FORBIDDEN: 403, ErrorCode.UNAUTHENTICATED: 401}
+STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.FORBIDDEN: 403, ErrorCode.PROXY_INVALID: 403,
+          ErrorCode.UNAUTHENTICATED: 401}
 
 
 def _error(error: DomainError) -> JSONResponse:

@@ -10,6 +10,7 @@ from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.pagination import PageInfo
 from backend.api.people import OkPayload
+from backend.api.residence import address_of
 from backend.core.errors import DomainError
 from backend.notices import service
 from backend.notices.models import AudienceKind as AudienceKindEnum
@@ -187,8 +188,7 @@ class NoticeQueries:
         residents = await service.household_heads([h.id for h in page.items])
         return NotReachedConnection(nodes=[
             NotReachedHousehold(household_id=strawberry.ID(str(h.id)), residents=residents[h.id],
-                                address=f"{h.room.unit.building.estate.name} {h.room.unit.building.name} "
-                                        f"{h.room.unit.name} {h.room.number}")
+                                address=address_of(h.room))
             for h in page.items
         ], page_info=PageInfo.of(page))
 

@@ -36,6 +36,11 @@ class RoomAddress:
                    area_m2=f"{room.area_dm2 // 100}.{room.area_dm2 % 100:02d}")
 
 
+def address_of(room: RoomModel) -> str:
+    """e.g. 阳光花园 1栋 1单元 101 (the room's unit, building and estate must be loaded)."""
+    return f"{room.unit.building.estate.name} {room.unit.building.name} {room.unit.name} {room.number}"
+
+
 @strawberry.type
 class HouseholdMember:
     residence_id: strawberry.ID
@@ -56,10 +61,9 @@ class Residence:
 
     @classmethod
     def of(cls, link: PersonRoom) -> "Residence":
-        room = link.room
-        address = f"{room.unit.building.estate.name} {room.unit.building.name} {room.unit.name} {room.number}"
         return cls(id=strawberry.ID(str(link.id)), role=link.role, since=link.since, until=link.until,
-                   household_id=strawberry.ID(str(link.household_id)), room=RoomAddress.of(room), address=address)
+                   household_id=strawberry.ID(str(link.household_id)), room=RoomAddress.of(link.room),
+                   address=address_of(link.room))
 
     @strawberry.field(description="Who lives in this household now.")
     async def members(self, info: Info) -> list[HouseholdMember]:
@@ -78,6 +82,7 @@ class ResidenceApplicationType:
     reason: str | None
     created_at: datetime
     decided_at: datetime | None
+    address: str = strawberry.field(description="e.g. 阳光花园 1栋 1单元 101")
     proof_url: str | None = strawberry.field(description="A signed link to the proof photo, valid 10 minutes.")
 
     @classmethod
@@ -85,7 +90,7 @@ class ResidenceApplicationType:
         proof = signed_url(get_settings(), app.proof_id) if app.proof_id else None
         return cls(id=strawberry.ID(str(app.id)), status=app.status, role=app.role, person=PersonBrief.of(app.person),
                    room=RoomAddress.of(app.room), reason=app.reason, created_at=app.created_at,
-                   decided_at=app.decided_at, proof_url=proof)
+                   decided_at=app.decided_at, proof_url=proof, address=address_of(app.room))
 
 
 @strawberry.type
@@ -116,7 +121,7 @@ class InvitePayload:
 async def _application_payload(call) -> ResidenceApplicationPayload:
     application, errors = await attempt(call)
     if application is not None:
-        await application.fetch_related("person", "room")
+        await application.fetch_related("person", "room__unit__building__estate")
     return ResidenceApplicationPayload(
         application=ResidenceApplicationType.of(application) if application else None, errors=errors
     )

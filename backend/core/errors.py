@@ -14,6 +14,7 @@ class ErrorCode(Enum):
     TOKEN_REUSED = "TOKEN_REUSED"
     NOT_AVAILABLE = "NOT_AVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    PROXY_INVALID = "PROXY_INVALID"  # acting for someone without a live proxy: switch back to oneself
 
 
 class DomainError(Exception):

@@ -226,7 +226,8 @@ async def _write(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
 
 
 async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
-    """The community's residents as a workbook in the import's own format, personal data masked."""
+    """The community's residents as a workbook with the import's columns, for reading and offline
+    visits. Personal data is masked, so an export is not an import file: full numbers stay here."""
     require(actor, Permission.REGISTRY_IMPORT, community_id)
     links = await PersonRoom.filter(community_id=community_id, until=None).select_related(
         "person", "room__unit__building__estate"

@@ -77,7 +77,9 @@ async def list_applications(actor: Actor, *, community_id: UUID, status: str | N
                             after: str | None) -> Page[ResidenceApplication]:
     """The verification queue."""
     require(actor, Permission.RESIDENCE_VERIFY, community_id)
-    query = ResidenceApplication.filter(community_id=community_id).select_related("person", "room", "decided_by")
+    query = ResidenceApplication.filter(community_id=community_id).select_related(
+        "person", "room__unit__building__estate", "decided_by"
+    )
     if status:
         query = query.filter(status=status)
     return await paginate(query, first=first, after=after)

@@ -68,7 +68,8 @@ async def list_rooms(actor: Actor, building_id: UUID) -> list[Room]:
     visible = await _visible_buildings(actor, building.community_id)
     if not await visible.filter(id=building_id).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该楼栋")
-    return await Room.filter(unit__building_id=building_id).select_related("unit").order_by("code").limit(500)
+    return await Room.filter(unit__building_id=building_id).select_related("unit") \
+        .order_by("unit__name", "floor", "number").limit(500)
 
 
 async def residents_of_rooms(room_ids: list[UUID]) -> dict[UUID, list[PersonRoom]]:
@@ -127,4 +128,5 @@ async def directory_buildings(actor: Actor, community_id: UUID) -> list[Building
 
 async def directory_rooms(actor: Actor, building_id: UUID) -> list[Room]:
     actor.require_person()
-    return await Room.filter(unit__building_id=building_id).select_related("unit").order_by("code").limit(500)
+    return await Room.filter(unit__building_id=building_id).select_related("unit") \
+        .order_by("unit__name", "floor", "number").limit(500)

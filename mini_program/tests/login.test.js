@@ -1,4 +1,4 @@
-const { installWx, until } = require('./helpers/wx')
+const { installWx, until, WX_LOGIN_CODE } = require('./helpers/wx')
 const { fakeBackend } = require('./helpers/fakeBackend')
 const { openPage, textOf, accountLabels, accountButton } = require('./helpers/pages')
 const tokenStore = require('../utils/tokenStore')
@@ -46,4 +46,71 @@ test("the server's refusal is shown on the page and nothing is stored", async ()
   await until(() => expect(page.querySelector('.error').dom.textContent).toBe('演示账号不存在'))
   expect(tokenStore.getTokens()).toBeNull()
   expect(wx.reLaunch).not.toHaveBeenCalled()
+})
+
+describe('微信一键登录', () => {
+  test("sends wx.login's code to authWechatLogin and stores the tokens", async () => {
+    const page = await openPage('login')
+
+    page.querySelector('.wechat-login').dispatchEvent('tap')
+
+    await until(() => expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/home/index' }))
+    expect(backend.calls[0]).toMatchObject({ operationName: 'WechatLogin', variables: { code: WX_LOGIN_CODE } })
+    expect(tokenStore.getTokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' })
+  })
+
+  test('a failed wx.login is shown and nothing is sent', async () => {
+    wx.login.mockImplementation((options) => options.fail({ errMsg: 'login:fail' }))
+    const page = await openPage('login')
+
+    page.querySelector('.wechat-login').dispatchEvent('tap')
+
+    await until(() => expect(page.querySelector('.error').dom.textContent).toBe('微信登录失败，请稍后再试'))
+    expect(backend.calls).toEqual([])
+  })
+})
+
+describe('the privacy notice', () => {
+  beforeEach(() => {
+    backend = fakeBackend({ viewer: { privacyConsentGiven: false } })
+    installWx(backend.serve)
+  })
+
+  async function signInWithWechat() {
+    const page = await openPage('login')
+    page.querySelector('.wechat-login').dispatchEvent('tap')
+    await until(() => expect(page.querySelector('.consent')).toBeDefined())
+    return page
+  }
+
+  test('is shown after sign-in to someone who has not accepted it', async () => {
+    const page = await signInWithWechat()
+
+    expect(textOf(page.querySelector('.consent'))).toContain('隐私政策')
+    expect(page.querySelector('.wechat-login')).toBeUndefined()
+    expect(wx.reLaunch).not.toHaveBeenCalled()
+  })
+
+  test('同意 records the consent and opens the home page', async () => {
+    const page = await signInWithWechat()
+
+    page.querySelector('.agree').dispatchEvent('tap')
+
+    await until(() => expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/home/index' }))
+    expect(backend.calls.at(-1)).toMatchObject({
+      operationName: 'PrivacyConsentRecord',
+      variables: { version: '2026-11', channel: 'mini_program' },
+      authorization: 'Bearer access-1',
+    })
+  })
+
+  test('declining signs out', async () => {
+    const page = await signInWithWechat()
+
+    page.querySelector('.decline').dispatchEvent('tap')
+
+    await until(() => expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' }))
+    expect(backend.operations()).toEqual(['WechatLogin', 'Viewer', 'Logout'])
+    expect(tokenStore.getTokens()).toBeNull()
+  })
 })

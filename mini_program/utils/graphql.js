@@ -1,18 +1,28 @@
-// The mini-program's GraphQL client. It sends only persisted document ids (the server accepts
-// no other documents in production) and keeps the session alive: when the access token has
-// expired it refreshes the tokens once and retries the request once.
+// The mini-program's client of the backend: GraphQL operations, sent as persisted document ids
+// only (the server accepts no other documents in production), and file uploads. Both keep the
+// session alive: when the access token has expired the tokens are refreshed once and the request
+// retried once. While the user acts for a relative (代办) every request carries X-Acting-For, and
+// when the server refuses that proxy the user is switched back to acting as themselves.
 const documentIds = require('../graphql/persisted')
-const { postJson } = require('./request')
+const { postJson, uploadFile } = require('./request')
 const tokenStore = require('./tokenStore')
+const session = require('./session')
+const { wxCall } = require('./wxp')
 
-const LOGIN_PAGE = '/pages/login/index'
+const apiBase = () => getApp().globalData.apiBase
 
-function send(operationName, variables, accessToken) {
+// Who is asking: the access token, and whom the user is acting for, if anyone.
+function sessionHeader(tokens) {
+  const header = tokens ? { Authorization: `Bearer ${tokens.accessToken}` } : {}
+  const principal = session.getActingFor()
+  if (principal) header['X-Acting-For'] = principal.id
+  return header
+}
+
+function send(operationName, variables, header = {}) {
   const documentId = documentIds[operationName]
   if (!documentId) throw new Error(`未知的操作：${operationName}`)
-  const header = accessToken ? { Authorization: `Bearer ${accessToken}` } : {}
-  const url = `${getApp().globalData.apiBase}/graphql`
-  return postJson(url, { documentId, operationName, variables }, header)
+  return postJson(`${apiBase()}/graphql`, { documentId, operationName, variables }, header)
 }
 
 // The answer's first top-level error (authentication failures and bugs), or null when it
@@ -32,7 +42,7 @@ async function fetchNewTokens(refreshToken) {
   return payload.errors.length ? null : payload.tokens
 }
 
-// A session that cannot be renewed ends here: the tokens go and the user signs in again.
+// A session that cannot be renewed ends here: the user signs in again.
 // A network failure rejects instead, keeping the session for when the network is back.
 async function renewSession() {
   const stored = tokenStore.getTokens()
@@ -41,8 +51,7 @@ async function renewSession() {
     tokenStore.setTokens(tokens)
     return tokens
   }
-  tokenStore.clearTokens()
-  wx.reLaunch({ url: LOGIN_PAGE })
+  session.endSession()
   return null
 }
 
@@ -62,20 +71,81 @@ function tokensForRetry(used) {
   return sharedRenewal()
 }
 
-// Runs a persisted operation and resolves with its `data`; rejects with an Error (carrying the
-// server's `code` when it gave one) on a top-level error or a network failure.
-async function execute(operationName, variables = {}) {
-  const used = tokenStore.getTokens()
-  let res = await send(operationName, variables, used && used.accessToken)
-  let error = topLevelError(res)
-  if (error && error.code === 'UNAUTHENTICATED') {
-    const tokens = await tokensForRetry(used)
-    if (!tokens) throw error
-    res = await send(operationName, variables, tokens.accessToken)
-    error = topLevelError(res)
-  }
-  if (error) throw error
-  return res.data.data
+// The server no longer lets the user act for this principal (the proxy was revoked or has
+// expired): they are told, once however many requests were refused, and are themselves again.
+// The refused request is not retried as oneself: it was meant for the principal.
+function proxyRefused(principalId) {
+  const principal = session.getActingFor()
+  if (!principal || principal.id !== principalId) return
+  session.setActingFor(null)
+  wxCall('showModal', { title: '代办授权已失效', content: `已不能再为${principal.name}代办，现在切换回本人。`, showCancel: false })
+    .catch(() => null)
+    .then(() => session.actAs(null))
 }
 
-module.exports = { execute, LOGIN_PAGE }
+// Runs `attempt(header)`, one request that resolves with {value} or {error}, as the signed-in
+// user; resolves with the value or rejects with the error (carrying the server's `code`).
+async function withSession(attempt) {
+  const used = tokenStore.getTokens()
+  let header = sessionHeader(used)
+  let outcome = await attempt(header)
+  if (outcome.error && outcome.error.code === 'UNAUTHENTICATED') {
+    const tokens = await tokensForRetry(used)
+    if (!tokens) throw outcome.error
+    header = sessionHeader(tokens)
+    outcome = await attempt(header)
+  }
+  if (!outcome.error) return outcome.value
+  if (outcome.error.code === 'PROXY_INVALID' && header['X-Acting-For']) proxyRefused(header['X-Acting-For'])
+  throw outcome.error
+}
+
+// Runs a persisted operation and resolves with its `data`; rejects on a top-level error or a
+// network failure.
+function execute(operationName, variables = {}) {
+  return withSession(async (header) => {
+    const res = await send(operationName, variables, header)
+    const error = topLevelError(res)
+    return error ? { error } : { value: res.data.data }
+  })
+}
+
+// Runs a mutation and resolves with its payload; the payload's first error rejects, its message
+// ready to show.
+async function mutate(operationName, variables) {
+  const data = await execute(operationName, variables)
+  const payload = data[Object.keys(data)[0]]
+  const [first] = payload.errors
+  if (first) throw Object.assign(new Error(first.message), { code: first.code })
+  return payload
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
+
+// Uploads a file (POST /uploads?kind=…) and resolves with the upload's id.
+function upload(kind, filePath) {
+  return withSession(async (header) => {
+    const { statusCode, data } = await uploadFile(`${apiBase()}/uploads?kind=${kind}`, filePath, header)
+    const body = parseJson(data)
+    const first = body && body.errors && body.errors[0]
+    if (first) return { error: Object.assign(new Error(first.message), { code: first.code }) }
+    if (statusCode !== 200 || !body || !body.id) return { error: new Error(`上传失败（${statusCode}）`) }
+    return { value: body.id }
+  })
+}
+
+// Signing out must not depend on the server: if revoking the refresh token fails, it still
+// expires there on its own.
+async function signOut() {
+  const tokens = tokenStore.getTokens()
+  if (tokens) await execute('Logout', { refreshToken: tokens.refreshToken }).catch(() => null)
+  session.endSession()
+}
+
+module.exports = { execute, mutate, upload, signOut }

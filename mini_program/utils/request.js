@@ -1,5 +1,8 @@
-// wx.request as a promise: resolves with {statusCode, data} for any HTTP answer and rejects
-// only when no answer came (network down, timeout).
+// wx.request and wx.uploadFile as promises: they resolve with {statusCode, data} for any HTTP
+// answer and reject only when no answer came (network down, timeout).
+// wx's errMsg ("request:fail timeout") is not for users: say what they can do.
+const NETWORK_ERROR = '网络异常，请稍后再试'
+
 function postJson(url, body, header) {
   return new Promise((resolve, reject) => {
     wx.request({
@@ -8,10 +11,23 @@ function postJson(url, body, header) {
       data: body,
       header: { 'content-type': 'application/json', ...header },
       success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
-      // wx's errMsg ("request:fail timeout") is not for users: say what they can do.
-      fail: () => reject(new Error('网络异常，请稍后再试')),
+      fail: () => reject(new Error(NETWORK_ERROR)),
     })
   })
 }
 
-module.exports = { postJson }
+// Sends the file as the multipart field `file`; `data` is the answer's text.
+function uploadFile(url, filePath, header) {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url,
+      filePath,
+      name: 'file',
+      header,
+      success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+      fail: () => reject(new Error(NETWORK_ERROR)),
+    })
+  })
+}
+
+module.exports = { postJson, uploadFile }

@@ -1,4 +1,5 @@
-// zh-CN labels of the membership roles (the GraphQL MembershipRole enum).
+// zh-CN labels of the membership roles (the GraphQL Role enum) and of the roles in a home
+// (ResidentRole: OWNER, TENANT, CO_RESIDENT).
 const ROLE_LABELS = {
   RESIDENT: '居民',
   HOUSEHOLD_HEAD: '户主',
@@ -11,6 +12,8 @@ const ROLE_LABELS = {
   PROVIDER_ADMIN: '服务商管理员',
   PROVIDER_WORKER: '服务人员',
   OPERATOR: '运营方',
+  TENANT: '租户',
+  CO_RESIDENT: '同住人',
 }
 
 // A role added to the server before the client learns it still shows, as its code.
@@ -18,4 +21,7 @@ function roleLabel(role) {
   return ROLE_LABELS[role] || role
 }
 
-module.exports = { roleLabel }
+// The roles one can live in a home with, as choices to tap.
+const RESIDENT_ROLE_CHOICES = ['OWNER', 'TENANT', 'CO_RESIDENT'].map((value) => ({ value, label: roleLabel(value) }))
+
+module.exports = { roleLabel, RESIDENT_ROLE_CHOICES }

@@ -113,5 +113,5 @@ async def test_a_revoked_proxy_stops_working_at_once(api, make_person, demo_comm
     api.http.headers["x-acting-for"] = str(principal.id)
     after = await api.query(ACTING, token=agent_token)
     assert after["data"] is None or after["data"]["viewer"] is None
-    assert after["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert after["errors"][0]["extensions"]["code"] == "PROXY_INVALID"
     del api.http.headers["x-acting-for"]

@@ -30,12 +30,12 @@ export class GraphQLError extends Error {
   }
 }
 
+const bearer = (token) => (token ? { Authorization: `Bearer ${token}` } : {})
+
 async function post(operationName, variables, token) {
-  const headers = { 'Content-Type': 'application/json' }
-  if (token) headers.Authorization = `Bearer ${token}`
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers,
+    headers: { 'Content-Type': 'application/json', ...bearer(token) },
     body: JSON.stringify({ documentId: documentIds[operationName], operationName, variables }),
   })
   try {
@@ -75,14 +75,31 @@ function renewedAfter(staleToken) {
   return refreshing
 }
 
+/** Sends with the stored access token; when `expired(result)` says the token was refused, renews
+ * it once and sends again. */
+async function withFreshToken(send, expired) {
+  const token = accessToken()
+  const result = await send(token)
+  return expired(result) && (await renewedAfter(token)) ? send(accessToken()) : result
+}
+
 /** Runs a persisted operation and returns its `data`; rejects with GraphQLError on top-level errors. */
 export async function request(operationName, variables = {}) {
   if (!(operationName in documentIds)) throw new Error(`Unknown operation ${operationName}`)
-  const token = accessToken()
-  let body = await post(operationName, variables, token)
-  if (isUnauthenticated(body) && (await renewedAfter(token))) {
-    body = await post(operationName, variables, accessToken())
-  }
+  const body = await withFreshToken((token) => post(operationName, variables, token), isUnauthenticated)
   if (body.errors?.length) throw new GraphQLError(body.errors)
   return body.data
+}
+
+/** Runs a mutation and returns its payload; rejects with the message of the payload's first user error. */
+export async function mutate(operationName, variables) {
+  const payload = Object.values(await request(operationName, variables))[0]
+  if (payload.errors.length) throw new Error(payload.errors[0].message)
+  return payload
+}
+
+/** fetch() for the endpoints beside /graphql (uploads, exports), signed in like request(). */
+export function authorizedFetch(url, init = {}) {
+  const send = (token) => fetch(url, { ...init, headers: { ...init.headers, ...bearer(token) } })
+  return withFreshToken(send, (response) => response.status === 401)
 }

@@ -1,13 +1,25 @@
-// The signed-in user's home: who they are and the communities they belong to.
-const { execute, LOGIN_PAGE } = require('../../utils/graphql')
-const tokenStore = require('../../utils/tokenStore')
+// The signed-in user's home: who they are, their communities, the relatives they may act for
+// (代办), and the way to everything else.
+const { execute, signOut } = require('../../utils/graphql')
+const session = require('../../utils/session')
 const { roleLabel } = require('../../utils/roles')
+
+const ENTRIES = [
+  { url: '/pages/phone/index', label: '绑定手机号' },
+  { url: '/pages/apply/index', label: '申请入住' },
+  { url: '/pages/household/index', label: '我的家庭' },
+  { url: '/pages/join/index', label: '加入家庭' },
+  { url: '/pages/history/index', label: '我的记录' },
+]
 
 Component({
   data: {
     loading: true,
     viewer: null,
     memberships: [],
+    principals: [], // the people whose active proxies I hold: I may act for them
+    acting: false,
+    entries: ENTRIES,
     error: '',
   },
 
@@ -21,7 +33,7 @@ Component({
       try {
         const { viewer } = await execute('Viewer')
         if (!viewer) {
-          wx.reLaunch({ url: LOGIN_PAGE })
+          wx.reLaunch({ url: session.LOGIN_PAGE })
           return
         }
         this.setData({
@@ -32,19 +44,23 @@ Component({
             communityName: m.community.name,
             roleLabel: roleLabel(m.role),
           })),
+          principals: viewer.proxies
+            .filter((p) => p.active && p.agent.id === viewer.id)
+            .map((p) => ({ proxyId: p.id, id: p.principal.id, name: p.principal.displayName })),
+          acting: !!session.getActingFor(),
         })
       } catch (err) {
         this.setData({ loading: false, error: err.message })
       }
     },
 
-    async logout() {
-      const tokens = tokenStore.getTokens()
-      // Signing out of this device must not depend on the server: if revoking fails, the
-      // refresh token still expires there on its own.
-      if (tokens) await execute('Logout', { refreshToken: tokens.refreshToken }).catch(() => null)
-      tokenStore.clearTokens()
-      wx.reLaunch({ url: LOGIN_PAGE })
+    actFor(event) {
+      const { id, name } = event.currentTarget.dataset
+      session.actAs({ id, name })
+    },
+
+    logout() {
+      return signOut()
     },
   },
 })

@@ -1,9 +1,13 @@
-// Development sign-in: one tap signs in as one of the seeded demo accounts.
+// Sign-in: 微信一键登录, and in development one tap on a seeded demo account. Someone who has not
+// accepted the privacy notice reads it next, before anything personal is collected.
 // Pages are built with Component() so miniprogram-simulate can render them in tests.
-const { execute } = require('../../utils/graphql')
+const { execute, mutate, signOut } = require('../../utils/graphql')
 const tokenStore = require('../../utils/tokenStore')
+const { HOME_PAGE } = require('../../utils/session')
+const { wxCall } = require('../../utils/wxp')
+const { whileBusy } = require('../../utils/busy')
 
-const HOME_PAGE = '/pages/home/index'
+const PRIVACY_NOTICE = { version: '2026-11', channel: 'mini_program' }
 
 const DEMO_ACCOUNTS = [
   { handle: 'resident', label: '居民', hint: '看通知、投票、报事、预约服务' },
@@ -16,29 +20,56 @@ const DEMO_ACCOUNTS = [
   { handle: 'provider', label: '服务商', hint: '接单、上门、结算' },
 ]
 
+async function wechatCode() {
+  try {
+    return (await wxCall('login')).code
+  } catch {
+    throw new Error('微信登录失败，请稍后再试')
+  }
+}
+
 Component({
   data: {
     accounts: DEMO_ACCOUNTS,
-    signingIn: '', // the handle being signed in: its button says so, the others wait
+    signingIn: '', // 'wechat' or the demo handle being signed in: its button says so, the others wait
+    consentNeeded: false,
+    busy: false,
     error: '',
   },
 
   methods: {
-    async signIn(event) {
-      if (this.data.signingIn) return
+    signInWithWechat() {
+      return this.signIn('wechat', async () => mutate('WechatLogin', { code: await wechatCode() }))
+    },
+
+    signInWithDemo(event) {
       const { handle } = event.currentTarget.dataset
-      this.setData({ signingIn: handle, error: '' })
+      return this.signIn(handle, () => mutate('DemoLogin', { handle }))
+    },
+
+    async signIn(method, authenticate) {
+      if (this.data.signingIn) return
+      this.setData({ signingIn: method, error: '' })
       try {
-        const { authDemoLogin } = await execute('DemoLogin', { handle })
-        if (authDemoLogin.errors.length) {
-          this.setData({ signingIn: '', error: authDemoLogin.errors[0].message })
-          return
-        }
-        tokenStore.setTokens(authDemoLogin.tokens)
-        wx.reLaunch({ url: HOME_PAGE })
+        const { tokens } = await authenticate()
+        tokenStore.setTokens(tokens)
+        const { viewer } = await execute('Viewer')
+        if (viewer.privacyConsentGiven) wx.reLaunch({ url: HOME_PAGE })
+        else this.setData({ signingIn: '', consentNeeded: true })
       } catch (err) {
         this.setData({ signingIn: '', error: err.message })
       }
+    },
+
+    agree() {
+      return whileBusy(this, async () => {
+        await mutate('PrivacyConsentRecord', PRIVACY_NOTICE)
+        wx.reLaunch({ url: HOME_PAGE })
+      })
+    },
+
+    decline() {
+      return signOut()
     },
   },
 })

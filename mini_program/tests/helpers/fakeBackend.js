@@ -1,6 +1,10 @@
-// An in-memory stand-in for the backend's auth contract (graphql_schema/operations/mini_program):
-// it accepts only persisted document ids, access tokens expire on demand, refresh tokens rotate
-// (each one works once), and Viewer answers only to a valid access token.
+// An in-memory stand-in for the backend's /graphql contract as the mini-program uses it
+// (graphql_schema/operations/mini_program), and for POST /uploads. It accepts only persisted
+// document ids; access tokens expire on demand and refresh tokens rotate (each one works once);
+// Viewer answers only to a valid access token; X-Acting-For is honoured only for a principal whose
+// active proxy the viewer holds, and answered PROXY_INVALID otherwise, as the server answers a revoked
+// proxy. Sign-in, consent and Viewer are answered here; a test gives the answers to any other
+// operation with `answer(operationName, (variables) => data)`.
 const crypto = require('crypto')
 const fs = require('fs')
 const path = require('path')
@@ -13,14 +17,19 @@ function persistedId(operationName) {
   return crypto.createHash('sha256').update(text).digest('hex')
 }
 
+const ELDER = { id: 'p-2', displayName: '王爷爷' }
+
 const VIEWER = {
   id: 'u-1',
   displayName: '张阿姨',
   phone: '138****5678',
+  privacyConsentGiven: true,
   memberships: [
     { role: 'RESIDENT', community: { id: 'c-1', name: '阳光社区' } },
     { role: 'VOLUNTEER', community: { id: 'c-1', name: '阳光社区' } },
   ],
+  // 王爷爷 lets the viewer act for him (代办).
+  proxies: [{ id: 'x-1', active: true, principal: ELDER, agent: { id: 'u-1' } }],
 }
 
 const ok = (data) => ({ statusCode: 200, data: { data } })
@@ -30,11 +39,15 @@ const topLevelError = (code, message) => ({
 })
 const userError = (code, field, message) => ({ code, field, message })
 
-function fakeBackend({ handles = ['resident'] } = {}) {
+function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}) {
+  const viewer = { ...VIEWER, ...viewerChanges }
   const accessTokens = new Set()
   const refreshTokens = new Set()
+  const principals = new Set(viewer.proxies.filter((p) => p.active && p.agent.id === viewer.id).map((p) => p.principal.id))
+  const answers = {}
   const calls = []
   let serial = 0
+  let uploads = 0
 
   function issueTokens() {
     serial += 1
@@ -49,11 +62,14 @@ function fakeBackend({ handles = ['resident'] } = {}) {
   }
 
   function answer({ operationName, variables }, bearer) {
+    if (answers[operationName]) return ok(answers[operationName](variables))
     switch (operationName) {
       case 'DemoLogin':
         return handles.includes(variables.handle)
           ? ok({ authDemoLogin: { tokens: issueTokens(), errors: [] } })
           : ok({ authDemoLogin: { tokens: null, errors: [userError('NOT_FOUND', 'handle', '演示账号不存在')] } })
+      case 'WechatLogin':
+        return ok({ authWechatLogin: { tokens: issueTokens(), errors: [] } })
       case 'TokenRefresh':
         return refreshTokens.delete(variables.refreshToken)
           ? ok({ authTokenRefresh: { tokens: issueTokens(), errors: [] } })
@@ -61,32 +77,65 @@ function fakeBackend({ handles = ['resident'] } = {}) {
       case 'Logout':
         refreshTokens.delete(variables.refreshToken)
         return ok({ authLogout: { ok: true, errors: [] } })
+      case 'PrivacyConsentRecord':
+        viewer.privacyConsentGiven = true
+        return ok({ privacyConsentRecord: { ok: true, errors: [] } })
       case 'Viewer':
-        return ok({ viewer: bearer ? VIEWER : null })
+        return ok({ viewer: bearer ? viewer : null })
       default:
         throw new Error(`fake backend has no ${operationName}`)
     }
   }
 
-  async function serve({ url, body, header }) {
-    const authorization = header.Authorization
-    calls.push({ url, operationName: body.operationName, variables: body.variables, authorization })
+  // The caller's access token, or a refusal: a token it never issued (or expired) is
+  // UNAUTHENTICATED, acting for someone without an active proxy PROXY_INVALID.
+  function authenticate(header) {
+    const bearer = header.Authorization && header.Authorization.replace(/^Bearer /, '')
+    if (bearer && !accessTokens.has(bearer)) return { refusal: { code: 'UNAUTHENTICATED', message: '登录已过期' } }
+    const actingFor = header['X-Acting-For']
+    if (actingFor && !principals.has(actingFor)) {
+      return { refusal: { code: 'PROXY_INVALID', message: '代办授权不存在或已失效，请切换回本人' } }
+    }
+    return { bearer }
+  }
+
+  function record({ url, header }, details) {
+    calls.push({ url, ...details, authorization: header.Authorization, actingFor: header['X-Acting-For'] })
+  }
+
+  async function serveUpload(call) {
+    record(call, { upload: { name: call.name, filePath: call.filePath } })
+    const { refusal } = authenticate(call.header)
+    if (refusal) {
+      const errors = [userError(refusal.code, null, refusal.message)]
+      return { statusCode: refusal.code === 'PROXY_INVALID' ? 403 : 401, data: JSON.stringify({ errors }) }
+    }
+    uploads += 1
+    return { statusCode: 200, data: JSON.stringify({ id: `upload-${uploads}`, kind: 'proof_photo', size: 1024 }) }
+  }
+
+  async function serve(call) {
+    if (call.filePath) return serveUpload(call)
+    const { body } = call
+    record(call, { operationName: body.operationName, variables: body.variables })
     if (body.query !== undefined || body.documentId !== persistedId(body.operationName)) {
       return topLevelError('PERSISTED_QUERY_NOT_FOUND', '未登记的操作')
     }
-    const bearer = authorization && authorization.replace(/^Bearer /, '')
-    if (bearer && !accessTokens.has(bearer)) return topLevelError('UNAUTHENTICATED', '登录已过期')
-    return answer(body, bearer)
+    const { bearer, refusal } = authenticate(call.header)
+    return refusal ? topLevelError(refusal.code, refusal.message) : answer(body, bearer)
   }
 
   return {
     serve,
     calls,
     issueTokens,
+    viewer,
+    answer: (operationName, respond) => { answers[operationName] = respond },
     operations: () => calls.map((c) => c.operationName),
     expireAccessTokens: () => accessTokens.clear(),
     revokeRefreshTokens: () => refreshTokens.clear(),
+    revokeProxies: () => principals.clear(),
   }
 }
 
-module.exports = { fakeBackend, VIEWER }
+module.exports = { fakeBackend, VIEWER, ELDER }

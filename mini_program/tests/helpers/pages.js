@@ -4,13 +4,22 @@ const simulate = require('miniprogram-simulate')
 
 const ROOT = path.resolve(__dirname, '../..')
 
-// Jest keeps the page's module cached, so its Component() runs once: load each page once and
-// render it afresh for every test.
+// Jest keeps a module cached, so its Component() runs once: load each page once and render it
+// afresh for every test. Each page registers the components it uses (the 代办 banner…) anew, so
+// it is loaded with modules of its own, where their Component() runs again.
 const loaded = {}
+
+function load(name) {
+  let id
+  jest.isolateModules(() => {
+    id = simulate.load(path.join(ROOT, 'pages', name, 'index'), { rootPath: ROOT })
+  })
+  return id
+}
 
 // Opens a page as navigating to it would: rendered, attached, and its onLoad run to the end.
 async function openPage(name) {
-  loaded[name] = loaded[name] || simulate.load(path.join(ROOT, 'pages', name, 'index'), { rootPath: ROOT })
+  loaded[name] = loaded[name] || load(name)
   const page = simulate.render(loaded[name])
   page.attach(document.createElement('parent-wrapper'))
   if (page.instance.onLoad) await page.instance.onLoad({})
@@ -33,4 +42,18 @@ function accountButton(page, label) {
   return page.querySelectorAll('.account')[labels.indexOf(label)]
 }
 
-module.exports = { openPage, textOf, accountLabels, accountButton }
+// Taps the choice labelled `label` in the choice-list component at `listSelector`.
+function choose(page, listSelector, label) {
+  const choices = page.querySelector(listSelector).querySelectorAll('.choice')
+  const labels = choices.map(textOf)
+  expect(labels).toContain(label)
+  choices[labels.indexOf(label)].dispatchEvent('tap')
+}
+
+// Whom the 代办 banner at the top of a page says the user acts for: '' when for themselves.
+function bannerText(page) {
+  const who = page.querySelector('.acting-banner').querySelector('.who')
+  return who ? textOf(who) : ''
+}
+
+module.exports = { openPage, textOf, accountLabels, accountButton, choose, bannerText }

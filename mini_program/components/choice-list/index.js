@@ -1,0 +1,14 @@
+// Big buttons to choose one of `choices` ({value, label}); the chosen one stands out. Tapping one
+// sends a `choose` event with its value.
+Component({
+  properties: {
+    choices: { type: Array, value: [] },
+    chosen: { type: String, value: '' },
+  },
+
+  methods: {
+    choose(event) {
+      this.triggerEvent('choose', { value: event.currentTarget.dataset.value })
+    },
+  },
+})
