@@ -24,7 +24,7 @@ async def _startup(state: TaskiqState) -> None:
     configure_logging(settings.log_level)
     await db.init_db(settings.database_url)
     state.runtime = start_runtime(settings)
-    state.relay = asyncio.create_task(relay_forever(_stop))
+    state.relay = asyncio.create_task(relay_forever(_stop, heartbeat_every=settings.job_redeliver_after_s / 2))
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)

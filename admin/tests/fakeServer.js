@@ -43,3 +43,17 @@ export function fakeGraphQLServer(handlers) {
   )
   return received
 }
+
+/** A connection page of `nodes`, the last one unless `endCursor` says where the next starts. */
+export const connection = (nodes, endCursor = null) => ({
+  nodes,
+  pageInfo: { hasNextPage: endCursor !== null, endCursor },
+})
+
+/** A mutation's answer: `mutation` (say 'noticeCreate') returned `result` with no user errors. */
+export const payload = (mutation, result) => ({ data: { [mutation]: { ...result, errors: [] } } })
+
+/** A mutation's answer refusing the input: one user error, about `field` when given. */
+export const refusal = (mutation, message, field = null) => ({
+  data: { [mutation]: { errors: [{ code: 'INVALID_INPUT', field, message }] } },
+})

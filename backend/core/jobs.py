@@ -52,6 +52,7 @@ def _make_broker() -> AsyncBroker:
             url=settings.redis_url,
             queue_name=f"{settings.redis_prefix}jobs",
             consumer_group_name=f"{settings.redis_prefix}workers",
+            idle_timeout=settings.job_redeliver_after_s * 1000,
         )
     else:
         broker = InMemoryBroker()

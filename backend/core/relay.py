@@ -18,6 +18,11 @@ from backend.core.jobs import broker
 from backend.core.outbox import OutboxMessage
 
 LEASE = timedelta(seconds=30)
+
+
+@broker.task(task_name="jobs.heartbeat")
+async def heartbeat() -> None:
+    """Does nothing: its arrival makes idle workers look for jobs left behind by dead ones."""
 BATCH = 100
 log = structlog.get_logger(__name__)
 
@@ -45,8 +50,17 @@ async def relay_pending(limit: int = BATCH) -> int:
     return len(rows)
 
 
-async def relay_forever(stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+async def relay_forever(stop: asyncio.Event, idle_seconds: float = 1.0, heartbeat_every: float | None = None) -> None:
+    """Relay until stopped. With `heartbeat_every`, also enqueue a no-op job that often: taskiq-redis
+    reclaims the jobs of a dead worker only after it has read a new message, so an idle queue would
+    otherwise hold a killed worker's unfinished job forever."""
+    last_beat = 0.0
+    loop = asyncio.get_running_loop()
     while not stop.is_set():
+        if heartbeat_every is not None and loop.time() - last_beat >= heartbeat_every:
+            last_beat = loop.time()
+            with contextlib.suppress(Exception):  # a missed beat only delays a reclaim
+                await heartbeat.kiq()
         try:
             sent = await relay_pending()
         except Exception:  # keep relaying after a database hiccup; the rows wait safely

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     media_dir: str = "var/media"
+    # A job a worker took but never finished (the worker died) goes to another worker after this.
+    job_redeliver_after_s: int = 300
+    fanout_batch: int = 2000  # recipients written per transaction when a notice fans out
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_appid: str = ""
     wechat_secret: str = ""

@@ -16,6 +16,7 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
+from backend.core.settings import get_settings
 from backend.notices import audience
 from backend.notices.content import sanitize
 from backend.notices.models import Importance, Notice, NoticeEvent, NoticeOfflineReach, NoticeRecipient, NoticeRevision
@@ -28,7 +29,6 @@ TRANSITIONS = {
     (S.DRAFT, S.SCHEDULED): "author", (S.DRAFT, S.PUBLISHED): "author", (S.SCHEDULED, S.DRAFT): "author",
     (S.SCHEDULED, S.PUBLISHED): "author or scheduler", (S.PUBLISHED, S.ARCHIVED): "author",
 }
-BATCH = 2000
 
 
 @dataclass
@@ -160,9 +160,9 @@ async def fan_out(notice_id: UUID) -> int:
     both are unique per person, so a retried or duplicated job adds nothing."""
     notice = await Notice.get(id=notice_id)
     recipients = await audience.resolve(notice)
-    preview = notice.title
-    for start in range(0, len(recipients), BATCH):
-        chunk = recipients[start:start + BATCH]
+    preview, batch = notice.title, get_settings().fanout_batch
+    for start in range(0, len(recipients), batch):
+        chunk = recipients[start:start + batch]
         async with transaction() as tx:
             await NoticeRecipient.bulk_create(
                 [NoticeRecipient(notice_id=notice.id, person_id=r.person_id, household_id=r.household_id,

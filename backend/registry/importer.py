@@ -101,6 +101,7 @@ def parse(data: bytes) -> tuple[list[ResidentRow], list[RowError], int]:
     parsed: list[ResidentRow] = []
     errors: list[RowError] = []
     seen_phones: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     total = 0
     for number, values in enumerate(rows, start=2):
         cells = [_text(v) for v in (list(values) + [None] * len(COLUMNS))[: len(COLUMNS)]]
@@ -109,7 +110,7 @@ def parse(data: bytes) -> tuple[list[ResidentRow], list[RowError], int]:
         total += 1
         if total > MAX_ROWS:
             raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多导入 {MAX_ROWS} 行", field="uploadId")
-        row_errors = _check_row(number, dict(zip(COLUMNS, cells, strict=True)), seen_phones)
+        row_errors = _check_row(number, dict(zip(COLUMNS, cells, strict=True)), seen_phones, seen_ids)
         if row_errors:
             errors += row_errors
             continue
@@ -119,7 +120,8 @@ def parse(data: bytes) -> tuple[list[ResidentRow], list[RowError], int]:
     return parsed, errors, total
 
 
-def _check_row(number: int, row: dict[str, str], seen_phones: dict[str, int]) -> list[RowError]:
+def _check_row(number: int, row: dict[str, str], seen_phones: dict[str, int],
+               seen_ids: dict[str, int]) -> list[RowError]:
     required = ("小区", "楼栋", "单元", "房号", "姓名", "手机号", "身份")
     errors = [RowError(number, c, "必填") for c in required if not row[c]]
     limits = {"小区": 64, "楼栋": 32, "单元": 32, "房号": 16, "姓名": 64}
@@ -137,8 +139,13 @@ def _check_row(number: int, row: dict[str, str], seen_phones: dict[str, int]) ->
         errors.append(RowError(number, "手机号", f"与第 {seen_phones[row['手机号']]} 行重复"))
     elif row["手机号"]:
         seen_phones[row["手机号"]] = number
-    if row["身份证号"] and not valid_id_number(row["身份证号"].upper()):
+    id_number = row["身份证号"].upper()
+    if id_number and not valid_id_number(id_number):
         errors.append(RowError(number, "身份证号", "身份证号无效"))
+    elif id_number in seen_ids:
+        errors.append(RowError(number, "身份证号", f"与第 {seen_ids[id_number]} 行重复"))
+    elif id_number:
+        seen_ids[id_number] = number
     if row["身份"] and row["身份"] not in ROLES:
         errors.append(RowError(number, "身份", "须为 业主、租户 或 同住人"))
     return errors
@@ -148,6 +155,8 @@ async def import_residents(actor: Actor, *, community_id: UUID, upload_id: UUID,
                            only_valid_rows: bool) -> ImportReport:
     require(actor, Permission.REGISTRY_IMPORT, community_id)
     rows, errors, total = parse(await read_upload(actor, upload_id, "registry_import"))
+    rows, conflicts = await _registered_elsewhere(rows)
+    errors = sorted(errors + conflicts, key=lambda e: e.row)
     report = ImportReport(total_rows=total, valid_rows=len(rows), errors=errors)
     if dry_run or (errors and not only_valid_rows) or not rows:
         return report
@@ -157,6 +166,18 @@ async def import_residents(actor: Actor, *, community_id: UUID, upload_id: UUID,
                            after={"rows": len(rows), "skipped": total - len(rows)})
     report.imported_rows = len(rows)
     return report
+
+
+async def _registered_elsewhere(rows: list[ResidentRow]) -> tuple[list[ResidentRow], list[RowError]]:
+    """Rows whose ID number already belongs to a person with another phone: the same person cannot
+    be two residents, and which record is right is for the committee to decide."""
+    by_id = {crypto.lookup_hash(r.id_number): r for r in rows if r.id_number}
+    owners = await Person.filter(id_number_lookup__in=list(by_id)).values_list("id_number_lookup", "phone_lookup")
+    clashing = {id_lookup for id_lookup, phone_lookup in owners
+                if phone_lookup != crypto.lookup_hash(by_id[id_lookup].phone)}
+    bad = {by_id[i].row for i in clashing}
+    errors = [RowError(row, "身份证号", "该身份证号已登记为另一位居民（手机号不同）") for row in sorted(bad)]
+    return [r for r in rows if r.row not in bad], errors
 
 
 def _room_code(community_id: UUID, row: ResidentRow) -> str:

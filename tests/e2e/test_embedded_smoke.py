@@ -60,7 +60,8 @@ def test_the_in_process_queue_relays_the_outbox(embedded_server):
             token = fresh["data"]["authDemoLogin"]["tokens"]["accessToken"]
             inbox = http.post("/graphql", json={"query": inbox_query},
                               headers={"authorization": f"Bearer {token}"}).json()["data"]["viewer"]["inbox"]
-            if inbox["nodes"] or time.monotonic() > deadline:
+            if any(n["kind"] == "security" for n in inbox["nodes"]) or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
-        assert [n["kind"] for n in inbox["nodes"]] == ["security"]
+        # Other tests on this server may notify 王爷爷 too (a notice to his building): look for ours.
+        assert [n["title"] for n in inbox["nodes"] if n["kind"] == "security"] == ["账号安全提醒"]

@@ -1,7 +1,9 @@
 """The app on PostgreSQL + Redis, driven over HTTP through its GraphQL contract."""
 
 import asyncio
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -74,23 +76,35 @@ async def console(app):
         yield Api(http, client="admin")
 
 
+class WorkerProcess:
+    """`taskiq worker` is a supervisor with worker children: killing means killing the whole group."""
+
+    def __init__(self, env: dict) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "taskiq", "worker", "workers.worker:broker", "--workers", "1"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
 @pytest.fixture
 def start_worker():
-    """Starts real worker processes (`taskiq worker workers.worker:broker`) on the test database."""
-    processes: list[subprocess.Popen] = []
+    """Starts real worker processes (`taskiq worker workers.worker:broker`) on the test database,
+    with settings overridden by keyword (fanout_batch=4 -> LINLI_FANOUT_BATCH=4)."""
+    workers: list[WorkerProcess] = []
 
-    def start() -> subprocess.Popen:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "taskiq", "worker", "workers.worker:broker", "--workers", "1"],
-            cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        processes.append(process)
-        return process
+    def start(**settings) -> WorkerProcess:
+        env = os.environ | {f"LINLI_{k.upper()}": str(v) for k, v in settings.items()}
+        workers.append(WorkerProcess(env))
+        return workers[-1]
 
     yield start
-    for process in processes:
-        process.kill()
-        process.wait()
+    for worker in workers:
+        worker.kill()
 
 
 async def eventually(check, deadline_s: float = 20.0, interval: float = 0.1):

@@ -1,6 +1,7 @@
 """Notices reach exactly their audience, and the committee can see who was not reached."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,9 @@ from backend.core.clock import clock
 from backend.notices import service
 from backend.notices.models import Notice, NoticeRecipient
 from backend.notify.models import InboxMessage
-from backend.registry.models import Building, PersonRoom
+from backend.registry.models import Building, Estate, PersonRoom
 from tests.integration.conftest import eventually
+from tests.integration.test_registry_import import workbook
 
 CREATE = """mutation($c: ID!, $input: NoticeInput!) { noticeCreate(communityId: $c, input: $input) {
   notice { id state bodyHtml audience } errors { code field message } } }"""
@@ -162,3 +164,42 @@ async def test_the_feed_costs_the_same_queries_for_1_and_50_items(api, console, 
     assert len(small["latest"]["nodes"]) == 1 and len(large["latest"]["nodes"]) == 50
     assert len(large["pinned"]) == 2 and large["unreadCount"] == 52
     assert one == fifty
+
+
+async def test_killing_the_worker_mid_fan_out_still_delivers_each_notification_once(console, demo_community,
+                                                                                    start_worker):
+    """The fan-out job dies with its worker part-way; another worker takes the unacknowledged job
+    over and finishes it. Nobody is missed and nobody gets two."""
+    from tests.integration.test_registry_import import residents, upload
+
+    estate = f"大楼小区{uuid.uuid4().hex[:6]}"
+    await console.sign_in("committee")
+    upload_id = await upload(console, workbook(residents(estate, 2000, seed=7)))
+    imported = await console.query("""mutation($c: ID!, $u: ID!) { registryImport(communityId: $c, uploadId: $u,
+      dryRun: false) { report { importedRows } } }""", c=str(demo_community.id), u=upload_id)
+    assert imported["data"]["registryImport"]["report"]["importedRows"] == 2000
+    estate_id = str((await Estate.get(community=demo_community, name=estate)).id)
+    notice_id = (await console.query(CREATE, c=str(demo_community.id), input={
+        **notice_input(estate_id), "audience": [{"kind": "ESTATE", "ids": [estate_id]}]}))["data"][
+        "noticeCreate"]["notice"]["id"]
+    await console.query(PUBLISH, id=notice_id)
+
+    def delivered():
+        return InboxMessage.filter(delivery_key__startswith=f"notice:{notice_id}:").count()
+
+    worker = start_worker(fanout_batch=4, job_redeliver_after_s=2)
+    await eventually(delivered, 60, interval=0.01)
+    worker.kill()  # SIGKILL: no goodbye, the job stays unacknowledged in the stream
+    at_kill = await delivered()
+    assert 0 < at_kill < 2000, f"the kill came at {at_kill}: not in the middle"
+
+    start_worker(job_redeliver_after_s=2)
+    await eventually(lambda: _equals(delivered, 2000), 60)
+    keys = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice_id}:").values_list(
+        "person_id", flat=True)
+    assert len(keys) == len(set(keys)) == 2000
+    assert await NoticeRecipient.filter(notice_id=notice_id).count() == 2000
+
+
+async def _equals(count, expected: int) -> bool:
+    return await count() == expected

@@ -2,6 +2,7 @@
 
 import io
 import random
+from datetime import date, timedelta
 
 from openpyxl import Workbook, load_workbook
 
@@ -13,8 +14,10 @@ IMPORT = """mutation($c: ID!, $u: ID!, $dry: Boolean!, $valid: Boolean!) {
     report { totalRows validRows importedRows errors { row column message } } errors { code message } } }"""
 
 
-def id_number(rng: random.Random) -> str:
-    body = f"110105{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+def id_number(seed: int, i: int) -> str:
+    """A valid ID number, different for every (seed, row): born on a day set by both, numbered by row."""
+    born = date(1940, 1, 1) + timedelta(days=seed * 50 + i // 1000)
+    body = f"110105{born:%Y%m%d}{i % 1000:03d}"
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
 
 
@@ -34,7 +37,7 @@ def residents(estate: str, count: int, seed: int) -> list[list]:
     phones = rng.sample(range(10**8), count)
     roles = ["业主", "租户", "同住人"]
     return [[estate, f"{i // 500 + 1}栋", f"{i // 100 % 5 + 1}单元", f"{i % 100 // 4 + 1:02d}0{i % 4 + 1}",
-             i % 100 // 4 + 1, "89.5", f"居民{i}", f"15{phones[i]:09d}", id_number(rng), roles[i % 3]]
+             i % 100 // 4 + 1, "89.5", f"居民{i}", f"15{phones[i]:09d}", id_number(seed, i), roles[i % 3]]
             for i in range(count)]
 
 

@@ -91,10 +91,19 @@ export async function request(operationName, variables = {}) {
   return body.data
 }
 
-/** Runs a mutation and returns its payload; rejects with the message of the payload's first user error. */
+/** A mutation's user error, ready to show: its message, and the input field at fault (or null). */
+export class UserError extends Error {
+  constructor(error) {
+    super(error.message)
+    this.code = error.code
+    this.field = error.field ?? null
+  }
+}
+
+/** Runs a mutation and returns its payload; rejects with the payload's first user error (a UserError). */
 export async function mutate(operationName, variables) {
   const payload = Object.values(await request(operationName, variables))[0]
-  if (payload.errors.length) throw new Error(payload.errors[0].message)
+  if (payload.errors.length) throw new UserError(payload.errors[0])
   return payload
 }
 

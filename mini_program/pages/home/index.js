@@ -2,7 +2,9 @@
 // (代办), and the way to everything else.
 const { execute, signOut } = require('../../utils/graphql')
 const session = require('../../utils/session')
+const tokenStore = require('../../utils/tokenStore')
 const { roleLabel } = require('../../utils/roles')
+const { isElderMode, setElderMode } = require('../../utils/elderMode')
 
 const ENTRIES = [
   { url: '/pages/phone/index', label: '绑定手机号' },
@@ -19,13 +21,28 @@ Component({
     memberships: [],
     principals: [], // the people whose active proxies I hold: I may act for them
     acting: false,
+    unreadCount: 0, // unread community notices (社区通知)
+    elderMode: false,
     entries: ENTRIES,
     error: '',
   },
 
   methods: {
     onLoad() {
+      this.setData({ elderMode: isElderMode() })
       return this.loadViewer()
+    },
+
+    // Each time home shows, so the count drops after reading notices. Not having it is no reason
+    // to keep the user from anything else: a failure leaves the last count.
+    async onShow() {
+      if (!tokenStore.getTokens()) return
+      try {
+        const { feed } = await execute('FeedUnreadCount')
+        this.setData({ unreadCount: feed.unreadCount })
+      } catch {
+        // the count stays as it was
+      }
     },
 
     async loadViewer() {
@@ -57,6 +74,11 @@ Component({
     actFor(event) {
       const { id, name } = event.currentTarget.dataset
       session.actAs({ id, name })
+    },
+
+    toggleElderMode(event) {
+      setElderMode(event.detail.value)
+      this.setData({ elderMode: !!event.detail.value })
     },
 
     logout() {

@@ -3,8 +3,12 @@
 // document ids; access tokens expire on demand and refresh tokens rotate (each one works once);
 // Viewer answers only to a valid access token; X-Acting-For is honoured only for a principal whose
 // active proxy the viewer holds, and answered PROXY_INVALID otherwise, as the server answers a revoked
-// proxy. Sign-in, consent and Viewer are answered here; a test gives the answers to any other
-// operation with `answer(operationName, (variables) => data)`.
+// proxy. Sign-in, consent and Viewer are answered here, and so are the notices and the inbox:
+// `sendNotices(notices, to)` delivers notices to a person (by default the viewer; the feed, notice,
+// noticeRead and noticeAcknowledge act for the principal under X-Acting-For, as the server does)
+// and `deliver(messages)` puts messages in the viewer's own inbox (the server's inbox is always the
+// signed-in person's). A test gives the answers to any other operation (or replaces these) with
+// `answer(operationName, (variables) => data)`.
 const crypto = require('crypto')
 const fs = require('fs')
 const path = require('path')
@@ -32,6 +36,31 @@ const VIEWER = {
   proxies: [{ id: 'x-1', active: true, principal: ELDER, agent: { id: 'u-1' } }],
 }
 
+// A page of `items` after the cursor `after` (an item's id), as the server pages: `first` at most.
+function paginate(items, first, after) {
+  const start = after ? items.findIndex((item) => item.id === after) + 1 : 0
+  const page = items.slice(start, start + first)
+  return {
+    nodes: page,
+    pageInfo: { hasNextPage: start + first < items.length, endCursor: page.length ? page.at(-1).id : null },
+  }
+}
+
+// A notice as a recipient sees it: NORMAL, not pinned, nothing to acknowledge, unread.
+const NOTICE_DEFAULTS = {
+  bodyHtml: '<p>通知正文</p>',
+  category: '社区公告',
+  importance: 'NORMAL',
+  pinned: false,
+  mustAcknowledge: false,
+  publishedAt: '2026-11-01T02:00:00+00:00',
+  readAt: null,
+  acknowledgedAt: null,
+}
+
+// The operations only a signed-in person may send.
+const NOTICE_OPERATIONS = ['Feed', 'FeedUnreadCount', 'Notice', 'NoticeRead', 'NoticeAcknowledge']
+
 const ok = (data) => ({ statusCode: 200, data: { data } })
 const topLevelError = (code, message) => ({
   statusCode: 200,
@@ -46,6 +75,9 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
   const principals = new Set(viewer.proxies.filter((p) => p.active && p.agent.id === viewer.id).map((p) => p.principal.id))
   const answers = {}
   const calls = []
+  const notices = [] // {to: personId, ...Notice}, newest first
+  const inbox = [] // the viewer's InboxMessages, oldest first
+  const clock = { now: '2026-11-05T02:00:00+00:00' }
   let serial = 0
   let uploads = 0
 
@@ -61,8 +93,42 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     return tokens
   }
 
-  function answer({ operationName, variables }, bearer) {
+  // The notices the person acted for received, newest first.
+  const noticesOf = (person) => notices.filter((n) => n.to === person)
+  const noticeOf = (person, id) => noticesOf(person).find((n) => n.id === id)
+  const asRecipient = ({ to, ...notice }) => notice
+  const noticeNotFound = () => [userError('NOT_FOUND', null, '找不到该通知')]
+
+  function feed(person, { first, after }) {
+    const mine = noticesOf(person)
+    const latest = paginate(mine.filter((n) => !n.pinned), first, after)
+    return {
+      pinned: after ? [] : mine.filter((n) => n.pinned).map(asRecipient),
+      latest: { nodes: latest.nodes.map(asRecipient), pageInfo: latest.pageInfo },
+      unreadCount: mine.filter((n) => !n.readAt).length,
+    }
+  }
+
+  function readNotice(person, { id }) {
+    const notice = noticeOf(person, id)
+    if (!notice) return { ok: false, errors: noticeNotFound() }
+    notice.readAt = notice.readAt || clock.now
+    return { ok: true, errors: [] }
+  }
+
+  function acknowledgeNotice(person, { id }) {
+    const notice = noticeOf(person, id)
+    if (!notice) return { ok: false, errors: noticeNotFound() }
+    if (!notice.mustAcknowledge) return { ok: false, errors: [userError('INVALID_INPUT', null, '该通知无需确认')] }
+    notice.readAt = notice.readAt || clock.now
+    notice.acknowledgedAt = notice.acknowledgedAt || clock.now
+    return { ok: true, errors: [] }
+  }
+
+  function answer({ operationName, variables }, bearer, actingFor) {
     if (answers[operationName]) return ok(answers[operationName](variables))
+    const person = actingFor || viewer.id
+    if (NOTICE_OPERATIONS.includes(operationName) && !bearer) return topLevelError('UNAUTHENTICATED', '请先登录')
     switch (operationName) {
       case 'DemoLogin':
         return handles.includes(variables.handle)
@@ -82,6 +148,20 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
         return ok({ privacyConsentRecord: { ok: true, errors: [] } })
       case 'Viewer':
         return ok({ viewer: bearer ? viewer : null })
+      case 'Feed':
+        return ok({ feed: feed(person, variables) })
+      case 'FeedUnreadCount':
+        return ok({ feed: { unreadCount: feed(person, { first: 1 }).unreadCount } })
+      case 'Notice': {
+        const notice = noticeOf(person, variables.id)
+        return ok({ notice: notice ? asRecipient(notice) : null })
+      }
+      case 'NoticeRead':
+        return ok({ noticeRead: readNotice(person, variables) })
+      case 'NoticeAcknowledge':
+        return ok({ noticeAcknowledge: acknowledgeNotice(person, variables) })
+      case 'Inbox':
+        return ok({ viewer: bearer ? { inbox: paginate(inbox, variables.first, variables.after) } : null })
       default:
         throw new Error(`fake backend has no ${operationName}`)
     }
@@ -96,7 +176,7 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     if (actingFor && !principals.has(actingFor)) {
       return { refusal: { code: 'PROXY_INVALID', message: '代办授权不存在或已失效，请切换回本人' } }
     }
-    return { bearer }
+    return { bearer, actingFor }
   }
 
   function record({ url, header }, details) {
@@ -121,8 +201,8 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     if (body.query !== undefined || body.documentId !== persistedId(body.operationName)) {
       return topLevelError('PERSISTED_QUERY_NOT_FOUND', '未登记的操作')
     }
-    const { bearer, refusal } = authenticate(call.header)
-    return refusal ? topLevelError(refusal.code, refusal.message) : answer(body, bearer)
+    const { bearer, actingFor, refusal } = authenticate(call.header)
+    return refusal ? topLevelError(refusal.code, refusal.message) : answer(body, bearer, actingFor)
   }
 
   return {
@@ -131,6 +211,16 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     issueTokens,
     viewer,
     answer: (operationName, respond) => { answers[operationName] = respond },
+    clock,
+    // Delivers notices (newest first, as the feed lists them) to `to`, the viewer by default.
+    sendNotices: (list, to = viewer.id) => {
+      for (const notice of list) notices.push({ ...NOTICE_DEFAULTS, ...notice, to })
+    },
+    notice: (id, person = viewer.id) => noticeOf(person, id),
+    // Adds messages (oldest first) to the viewer's inbox.
+    deliver: (list) => {
+      for (const message of list) inbox.push({ readAt: null, createdAt: clock.now, ...message })
+    },
     operations: () => calls.map((c) => c.operationName),
     expireAccessTokens: () => accessTokens.clear(),
     revokeRefreshTokens: () => refreshTokens.clear(),

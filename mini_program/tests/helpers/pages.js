@@ -17,18 +17,30 @@ function load(name) {
   return id
 }
 
-// Opens a page as navigating to it would: rendered, attached, and its onLoad run to the end.
-async function openPage(name) {
+// Opens a page as navigating to it would (`query`: the url's parameters): rendered, attached,
+// and its onLoad run to the end. (Its onShow, which follows, is the test's to run.)
+async function openPage(name, query = {}) {
   loaded[name] = loaded[name] || load(name)
   const page = simulate.render(loaded[name])
   page.attach(document.createElement('parent-wrapper'))
-  if (page.instance.onLoad) await page.instance.onLoad({})
+  if (page.instance.onLoad) await page.instance.onLoad(query)
   return page
+}
+
+// Opens the page a navigateTo url ('/pages/notice/index?id=n-1') names, with its parameters.
+function openUrl(url) {
+  const [, name, search] = url.match(/^\/pages\/([^/]+)\/index(?:\?(.*))?$/)
+  return openPage(name, Object.fromEntries(new URLSearchParams(search || '')))
 }
 
 // The text a node shows, whitespace collapsed.
 function textOf(node) {
   return node.dom.textContent.replace(/\s+/g, ' ').trim()
+}
+
+// Whether a node has the class `name` (miniprogram-simulate prefixes a page's classes: main--name).
+function hasClass(node, name) {
+  return node.dom.className.split(/\s+/).some((c) => c === name || c.endsWith(`--${name}`))
 }
 
 // The login page's demo accounts, as the labels a user reads on their buttons.
@@ -56,4 +68,4 @@ function bannerText(page) {
   return who ? textOf(who) : ''
 }
 
-module.exports = { openPage, textOf, accountLabels, accountButton, choose, bannerText }
+module.exports = { openPage, openUrl, textOf, hasClass, accountLabels, accountButton, choose, bannerText }

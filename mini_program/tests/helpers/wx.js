@@ -1,5 +1,5 @@
 // Stands in for the parts of the WeChat runtime that miniprogram-simulate leaves as no-ops:
-// storage keeps what is stored, navigation is recorded, modals are confirmed, wx.login gives a
+// storage keeps what is stored, navigation (reLaunch, navigateTo) is recorded, modals are confirmed, wx.login gives a
 // code, the media picker picks one photo, and wx.request and wx.uploadFile are answered by
 // `serve`, an async function from {url, body, header} (an upload: {url, filePath, name, header})
 // to {statusCode, data}. Tests change any of these with mockImplementation.
@@ -19,6 +19,7 @@ function installWx(serve, apiBase = 'http://linli.test') {
     setStorageSync: (key, value) => storage.set(key, value),
     removeStorageSync: (key) => storage.delete(key),
     reLaunch: jest.fn(),
+    navigateTo: jest.fn(),
     showModal: succeeding({ confirm: true, cancel: false }),
     setClipboardData: succeeding({}),
     login: succeeding({ code: WX_LOGIN_CODE }),

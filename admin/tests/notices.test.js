@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { connection, payload, refusal } from './fakeServer'
+import { all, choose, find, openApp, signedInStaff, textOf } from './ui'
+
+// ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
+const drawn = vi.hoisted(() => [])
+vi.mock('../src/charts', () => ({
+  drawBarChart: (element, chart) => {
+    drawn.push(chart)
+    return () => {}
+  },
+}))
+
+const notice = (overrides) => ({
+  id: 'n1',
+  title: '停水通知',
+  bodyHtml: '<p>周三停水</p>',
+  category: '物业通知',
+  pinned: false,
+  importance: 'IMPORTANT',
+  mustAcknowledge: false,
+  state: 'DRAFT',
+  publishAt: null,
+  publishedAt: null,
+  expiresAt: null,
+  revision: 1,
+  audience: [{ kind: 'COMMUNITY' }],
+  audienceSize: 0,
+  ...overrides,
+})
+
+const registry = {
+  RegistryEstates: () => ({ data: { registryEstates: [{ id: 'e1', name: '阳光花园' }] } }),
+  RegistryBuildings: () => ({
+    data: {
+      registryBuildings: [
+        { id: 'b1', name: '1栋', estateName: '阳光花园', gridName: '第1网格' },
+        { id: 'b2', name: '2栋', estateName: '阳光花园', gridName: '第1网格' },
+      ],
+    },
+  }),
+  RegistryGrids: () => ({ data: { registryGrids: [{ id: 'g1', name: '第1网格' }] } }),
+}
+
+let wrapper
+beforeEach(() => {
+  localStorage.clear()
+  drawn.length = 0
+})
+afterEach(() => {
+  wrapper?.unmount()
+  vi.unstubAllGlobals()
+})
+
+const typeInto = async (testid, value, element = 'input') => (await find(testid)).find(element).setValue(value)
+
+describe('notice list', () => {
+  it("lists the community's notices with what each state allows", async () => {
+    const received = signedInStaff({
+      Notices: () => ({
+        data: {
+          notices: connection([
+            notice({ id: 'n2', title: '消防演练', state: 'PUBLISHED', importance: 'URGENT', pinned: true,
+              publishedAt: '2026-03-01T02:00:00Z', audienceSize: 42 }),
+            notice(),
+          ]),
+        },
+      }),
+    })
+    wrapper = await openApp('/notices')
+
+    await vi.waitFor(() => expect(all('notice-row')).toHaveLength(2))
+    const [published, draft] = all('notice-row')
+    expect(published.text()).toMatch(/置顶[\s\S]*紧急[\s\S]*消防演练[\s\S]*已发布[\s\S]*通知 42 人/)
+    expect(published.find('[data-testid=notice-reach]').exists()).toBe(true)
+    expect(published.find('[data-testid=notice-publish]').exists()).toBe(false)
+    expect(draft.text()).toMatch(/重要[\s\S]*停水通知[\s\S]*物业通知 · 草稿/)
+    expect(draft.find('[data-testid=notice-schedule]').exists()).toBe(true)
+    expect(received.find((r) => r.operation === 'Notices').variables).toMatchObject({ communityId: 'c1', state: null })
+  })
+
+  it('publishes a draft from the list', async () => {
+    const received = signedInStaff({
+      Notices: () => ({ data: { notices: connection([notice()]) } }),
+      NoticePublish: ({ id }) => payload('noticePublish', { notice: notice({ id, state: 'PUBLISHED', audienceSize: 7 }) }),
+    })
+    wrapper = await openApp('/notices')
+    await vi.waitFor(() => expect(all('notice-row')).toHaveLength(1))
+
+    await all('notice-row')[0].find('[data-testid=notice-publish]').trigger('click')
+
+    await vi.waitFor(async () => expect(await textOf('notice-state')).toBe('已发布'))
+    expect(received.find((r) => r.operation === 'NoticePublish').variables).toEqual({ id: 'n1', at: null })
+  })
+})
+
+describe('notice editor', () => {
+  it('creates a notice for the chosen buildings', async () => {
+    const received = signedInStaff({
+      ...registry,
+      NoticeCreate: ({ input }) =>
+        payload('noticeCreate', { notice: notice({ id: 'n9', ...input, bodyHtml: '<p>周三 <b>停水</b></p>' }) }),
+      Notice: () => ({ data: { notice: notice({ id: 'n9', bodyHtml: '<p>周三 <b>停水</b></p>' }) } }),
+    })
+    wrapper = await openApp('/notices/new')
+
+    await typeInto('notice-title', '停水通知')
+    await choose('notice-category', '物业通知')
+    await (await find('notice-body')).setValue('<p>周三 <b>停水</b><script>x()</script></p>')
+    expect(await textOf('notice-preview')).toContain('<b>停水</b>') // not saved yet: shown as typed
+    await choose('audience-kind', '按楼栋')
+    await vi.waitFor(() => expect(document.body.textContent).toContain('阳光花园 2栋'))
+    await choose('audience-building', '阳光花园 1栋')
+    await (await find('notice-save')).trigger('click')
+
+    await vi.waitFor(() => expect(received.some((r) => r.operation === 'NoticeCreate')).toBe(true))
+    expect(received.find((r) => r.operation === 'NoticeCreate').variables).toEqual({
+      communityId: 'c1',
+      input: {
+        title: '停水通知',
+        category: '物业通知',
+        importance: 'NORMAL',
+        pinned: false,
+        mustAcknowledge: false,
+        expiresAt: null,
+        bodyHtml: '<p>周三 <b>停水</b><script>x()</script></p>',
+        audience: [{ kind: 'BUILDING', ids: ['b1'] }],
+      },
+    })
+    // Saved: the preview renders the server's sanitised HTML.
+    await vi.waitFor(async () => expect((await find('notice-preview')).find('b').text()).toBe('停水'))
+  })
+
+  it("shows a refused field's message beside it", async () => {
+    signedInStaff({ ...registry, NoticeCreate: () => refusal('noticeCreate', '请选择通知对象', 'audience') })
+    wrapper = await openApp('/notices/new')
+    await typeInto('notice-title', '停水通知')
+    await choose('audience-kind', '按楼栋')
+    await (await find('notice-save')).trigger('click')
+
+    await vi.waitFor(() => expect(document.querySelector('.el-form-item__error')?.textContent).toContain('请选择通知对象'))
+    expect(all('notice-error')).toHaveLength(0)
+  })
+
+  it("saves a published notice's edit only with a reason, as a revision, keeping its audience", async () => {
+    const published = notice({ state: 'PUBLISHED', revision: 2, audience: [{ kind: 'BUILDING', ids: ['b1'] }] })
+    const received = signedInStaff({
+      ...registry,
+      Notice: () => ({ data: { notice: published } }),
+      NoticeUpdate: ({ input, reason }) =>
+        reason
+          ? payload('noticeUpdate', { notice: { ...published, ...input, audience: published.audience, revision: 3 } })
+          : refusal('noticeUpdate', '修改已发布的通知须写明原因', 'reason'),
+    })
+    wrapper = await openApp('/notices/n1')
+    await vi.waitFor(async () => expect((await find('notice-title')).find('input').element.value).toBe('停水通知'))
+    expect(document.body.textContent).toContain('将生成第 3 版修订')
+    expect((await find('audience-kind')).find('input').attributes('disabled')).toBeDefined()
+    expect(all('notice-publish')).toHaveLength(0)
+
+    await typeInto('notice-title', '停水通知（更正）')
+    await (await find('notice-save')).trigger('click')
+    await vi.waitFor(async () => expect(await textOf('notice-reason')).toContain('修改已发布的通知须写明原因'))
+
+    await typeInto('notice-reason', '时间有误', 'textarea')
+    await (await find('notice-save')).trigger('click')
+
+    await vi.waitFor(() => expect(document.body.textContent).toContain('第 3 版'))
+    const updates = received.filter((r) => r.operation === 'NoticeUpdate').map((r) => r.variables)
+    expect(updates.map((u) => u.reason)).toEqual(['', '时间有误'])
+    expect(updates[1]).toMatchObject({ id: 'n1', input: { title: '停水通知（更正）', audience: null } })
+  })
+})
+
+describe('reach report', () => {
+  const reach = {
+    audience: 12,
+    delivered: 12,
+    read: 5,
+    acknowledged: 0,
+    households: 6,
+    householdsReached: 3,
+    householdsReachedOffline: 0,
+    byBuilding: [{ buildingId: 'b1', buildingName: '1栋', audience: 12, read: 5, acknowledged: 0 }],
+  }
+  const households = [
+    { householdId: 'h1', address: '阳光花园 1栋 1单元 102', residents: ['王大爷'] },
+    { householdId: 'h2', address: '阳光花园 1栋 2单元 201', residents: ['李四', '李小四'] },
+  ]
+
+  it('shows the numbers and the chart, and a household reached offline leaves the 未触达名单', async () => {
+    let offline = 0
+    const received = signedInStaff({
+      Notice: () => ({ data: { notice: notice({ state: 'PUBLISHED' }) } }),
+      NoticeReach: () => ({ data: { noticeReach: { ...reach, householdsReachedOffline: offline } } }),
+      NoticeNotReached: () => ({ data: { noticeNotReached: connection(households) } }),
+      NoticeReachedOffline: () => {
+        offline += 1
+        return payload('noticeReachedOffline', { ok: true })
+      },
+    })
+    wrapper = await openApp('/notices/n1/reach')
+
+    await vi.waitFor(async () => expect(await textOf('reach-audience')).toBe('12'))
+    expect(await textOf('reach-read')).toBe('5')
+    expect(await textOf('reach-households-reached')).toBe('3')
+    expect(drawn.at(-1)).toEqual({
+      categories: ['1栋'],
+      series: [
+        { name: '通知人数', data: [12] },
+        { name: '已读', data: [5] },
+      ],
+    })
+    await vi.waitFor(() => expect(all('not-reached-row')).toHaveLength(2))
+    expect(all('not-reached-row')[1].text()).toContain('李四、李小四')
+
+    await all('not-reached-row')[0].find('[data-testid=reached-offline]').trigger('click')
+    await (await find('reached-offline-note')).find('textarea').setValue('电话告知')
+    await (await find('reached-offline-note-submit')).trigger('click')
+
+    await vi.waitFor(() => expect(all('not-reached-row')).toHaveLength(1))
+    expect(all('not-reached-row')[0].text()).toContain('阳光花园 1栋 2单元 201')
+    expect(received.find((r) => r.operation === 'NoticeReachedOffline').variables).toEqual({
+      id: 'n1',
+      householdId: 'h1',
+      note: '电话告知',
+    })
+    await vi.waitFor(async () => expect(await textOf('reach-households-reached-offline')).toBe('1'))
+  })
+})

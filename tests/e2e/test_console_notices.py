@@ -1,0 +1,92 @@
+"""The console's notices in Chromium against the embedded server: a committee member publishes a notice
+to 阳光花园 1栋, the resident 张阿姨 (who lives there) reads it in the mini-program, and the reach report
+shows her read and leaves her household off the 未触达名单."""
+
+import asyncio
+import time
+import uuid
+
+import httpx
+from playwright.async_api import expect
+
+from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot, sign_in_to_console
+
+HER_HOUSEHOLD = "阳光花园 1栋 1单元 101"
+
+
+async def choose(page, testid: str, label: str) -> None:
+    """Picks an option of an Element Plus select (its dropdown is teleported to the body)."""
+    await page.click(f"[data-testid={testid}] .el-select__wrapper")
+    await page.locator(".el-select-dropdown__item:visible", has_text=label).click()
+
+
+async def wait_for_notice_in_feed(http: httpx.AsyncClient, token: str, title: str) -> str:
+    """Polls the resident's feed until the fan-out delivered the notice; returns its id."""
+    deadline = time.monotonic() + 20
+    while True:
+        feed = await graphql(http, token, "{ feed(first: 10) { latest { nodes { id title } } } }")
+        found = [n["id"] for n in feed["feed"]["latest"]["nodes"] if n["title"] == title]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"{title} never reached the resident's feed"
+        await asyncio.sleep(0.2)
+
+
+async def residents_of_building(http: httpx.AsyncClient, token: str, estate: str, building: str) -> int:
+    """How many people live in a building now, as the registry says: the audience a notice to it has."""
+    viewer = await graphql(http, token, "{ viewer { memberships { role community { id } } } }")
+    community_id = next(m["community"]["id"] for m in viewer["viewer"]["memberships"]
+                        if m["role"] == "COMMITTEE_STAFF")
+    buildings = await graphql(http, token, """
+        query($c: ID!) { registryBuildings(communityId: $c) { id name estateName } }""", {"c": community_id})
+    building_id = next(b["id"] for b in buildings["registryBuildings"]
+                       if b["estateName"] == estate and b["name"] == building)
+    rooms = await graphql(http, token, """
+        query($b: ID!) { registryRooms(buildingId: $b) { residents { resident { id } } } }""", {"b": building_id})
+    return len({r["resident"]["id"] for room in rooms["registryRooms"] for r in room["residents"]})
+
+
+async def test_published_notice_is_read_by_a_resident_and_the_reach_report_shows_it(browser, embedded_server):
+    title = f"停水通知 {uuid.uuid4().hex[:6]}"
+    async with httpx.AsyncClient(base_url=embedded_server) as http:
+        page = await sign_in_to_console(browser, embedded_server)
+        await page.click("[data-testid=nav-notices]")
+        await page.click("[data-testid=notice-new]")
+        await page.fill("[data-testid=notice-title] input", title)
+        await choose(page, "notice-category", "物业通知")
+        await page.fill("[data-testid=notice-body]", "<p>周三 9:00–12:00 <b>停水</b>，请提前储水。</p>")
+        await choose(page, "audience-kind", "按楼栋")
+        await choose(page, "audience-building", "阳光花园 1栋")
+        await page.keyboard.press("Escape")
+        await page.click("[data-testid=notice-publish]")
+        await expect(page.locator("[data-testid=notice-state]")).to_have_text("已发布")
+        # Saved: the preview renders the server's sanitised HTML.
+        await expect(page.locator("[data-testid=notice-preview] b")).to_have_text("停水")
+
+        resident = await demo_resident_token(http, "resident")
+        notice_id = await wait_for_notice_in_feed(http, resident, title)
+        read = await graphql(http, resident, "mutation($id: ID!) { noticeRead(id: $id) { ok errors { message } } }",
+                             {"id": notice_id})
+        assert read["noticeRead"] == {"ok": True, "errors": []}
+
+        staff = await page.evaluate("localStorage.getItem('accessToken')")
+        audience = await residents_of_building(http, staff, "阳光花园", "1栋")
+        not_reached = await graphql(http, staff, """
+            query($id: ID!) { noticeNotReached(id: $id, first: 50) { nodes { address } } }""", {"id": notice_id})
+        addresses = [h["address"] for h in not_reached["noticeNotReached"]["nodes"]]
+        assert HER_HOUSEHOLD not in addresses
+
+        await page.click("[data-testid=nav-notices]")
+        row = page.locator("[data-testid=notice-row]", has_text=title)
+        await expect(row).to_contain_text("已发布")
+        await expect(row).to_contain_text(f"通知 {audience} 人")
+        await row.locator("[data-testid=notice-reach]").click()
+
+        await expect(page.locator("[data-testid=reach-read]")).to_have_text("1")
+        await expect(page.locator("[data-testid=reach-audience]")).to_have_text(str(audience))
+        await expect(page.locator("[data-testid=reach-chart] canvas")).to_have_count(1)
+        rows = page.locator("[data-testid=not-reached-row]")
+        await expect(rows).to_have_count(min(len(addresses), 20))
+        await expect(rows.filter(has_text=HER_HOUSEHOLD)).to_have_count(0)
+        await screenshot(page, "console-notice-reach.png")
+        await page.close()
