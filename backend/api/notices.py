@@ -210,6 +210,10 @@ class NoticeMutations:
     async def notice_publish(self, info: Info, id: strawberry.ID, at: datetime | None = None) -> NoticePayload:
         return await _payload(service.publish_notice(info.context.actor, notice_id=parse_uuid(id), at=at))
 
+    @strawberry.mutation(description="Take a scheduled notice back to draft. Needs NOTICE_PUBLISH.")
+    async def notice_unschedule(self, info: Info, id: strawberry.ID) -> NoticePayload:
+        return await _payload(service.unschedule_notice(info.context.actor, notice_id=parse_uuid(id)))
+
     @strawberry.mutation(description="Archive a published notice. Needs NOTICE_PUBLISH.")
     async def notice_archive(self, info: Info, id: strawberry.ID) -> NoticePayload:
         return await _payload(service.archive_notice(info.context.actor, notice_id=parse_uuid(id)))

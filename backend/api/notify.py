@@ -6,7 +6,10 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from backend.api.errors import attempt
+from backend.api.ids import parse_uuid
 from backend.api.pagination import PageInfo
+from backend.api.people import OkPayload
 from backend.notify import service as notify_service
 from backend.notify.models import InboxMessage as InboxMessageModel
 
@@ -40,3 +43,11 @@ class NotifySubscriptions:
     async def inbox_message_added(self, info: Info) -> AsyncGenerator[InboxMessage, None]:
         async for message in notify_service.watch_inbox(info.context.actor):
             yield InboxMessage.of(message)
+
+
+@strawberry.type
+class NotifyMutations:
+    @strawberry.mutation(description="Mark one of my inbox messages read.")
+    async def inbox_message_read(self, info: Info, id: strawberry.ID) -> OkPayload:
+        _, errors = await attempt(notify_service.mark_inbox_read(info.context.actor, message_id=parse_uuid(id)))
+        return OkPayload.of(errors)

@@ -136,7 +136,7 @@ class Viewer:
         rows = await service.list_memberships(info.context.actor, UUID(self.id))
         return [Membership(role=m.role, community=Community.of(m.community)) for m in rows]
 
-    @strawberry.field(description="My notifications, oldest first. `first` is at most 50.")
+    @strawberry.field(description="My notifications (or my principal's when acting), newest first. `first` ≤ 50.")
     async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:
         page = await notify_service.list_inbox(info.context.actor, first=first, after=after)
         return InboxConnection(nodes=[InboxMessage.of(m) for m in page.items], page_info=PageInfo.of(page))

@@ -9,7 +9,7 @@ from backend.api.audit import AuditQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.notices import NoticeMutations, NoticeQueries
-from backend.api.notify import NotifySubscriptions
+from backend.api.notify import NotifyMutations, NotifySubscriptions
 from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
@@ -20,7 +20,7 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
-     NoticeMutations),
+     NoticeMutations, NotifyMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions,))
 

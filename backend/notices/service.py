@@ -24,6 +24,8 @@ from backend.notices.models import NoticeState as S
 from backend.notify.models import InboxMessage
 from backend.registry.models import GridWorker, Household, PersonRoom
 
+STATE_NAMES = {S.DRAFT: "草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "已发布", S.ARCHIVED: "已归档"}
+VERBS = {S.DRAFT: "撤回为草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "发布", S.ARCHIVED: "归档"}
 # (from, to) -> what moves it. Anything else is an illegal transition.
 TRANSITIONS = {
     (S.DRAFT, S.SCHEDULED): "author", (S.DRAFT, S.PUBLISHED): "author", (S.SCHEDULED, S.DRAFT): "author",
@@ -112,7 +114,7 @@ async def update_notice(actor: Actor, *, notice_id: UUID, draft: NoticeDraft, re
 
 async def _move(tx, notice: Notice, to: S, actor_id: UUID | None) -> None:
     if (notice.state, to) not in TRANSITIONS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"通知不能从 {notice.state} 变为 {to}")
+        raise DomainError(ErrorCode.INVALID_INPUT, f"{STATE_NAMES[notice.state]}的通知不能{VERBS[to]}")
     await NoticeEvent.create(notice=notice, from_state=notice.state, to_state=to, actor_id=actor_id, using_db=tx)
     notice.state = to
     if to is S.PUBLISHED:
@@ -132,6 +134,17 @@ async def publish_notice(actor: Actor, *, notice_id: UUID, at: datetime | None =
             await _move(tx, notice, S.PUBLISHED, actor.person_id)
         await audit.record(tx, actor, "notice.publish", "notice", notice.id, community_id=notice.community_id,
                            after={"state": notice.state})
+    return notice
+
+
+async def unschedule_notice(actor: Actor, *, notice_id: UUID) -> Notice:
+    """Take a scheduled notice back to draft (to change its time, or not send it)."""
+    async with transaction() as tx:
+        notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
+        await _move(tx, notice, S.DRAFT, actor.person_id)
+        notice.publish_at = None
+        await notice.save(using_db=tx, update_fields=["publish_at"])
+        await audit.record(tx, actor, "notice.unschedule", "notice", notice.id, community_id=notice.community_id)
     return notice
 
 
@@ -193,7 +206,14 @@ async def mark_read(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
         if row.read_at is None:
             row.read_at = clock.now()
             await row.save(using_db=tx, update_fields=["read_at"])
+            await _inbox_read(tx, row)
     return row
+
+
+async def _inbox_read(tx, row: NoticeRecipient) -> None:
+    """Reading the notice reads its inbox message too."""
+    await InboxMessage.filter(delivery_key=f"notice:{row.notice_id}:{row.person_id}", read_at=None) \
+        .using_db(tx).update(read_at=row.read_at)
 
 
 async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
@@ -205,6 +225,7 @@ async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
         now = clock.now()
         row.read_at, row.acknowledged_at = row.read_at or now, row.acknowledged_at or now
         await row.save(using_db=tx, update_fields=["read_at", "acknowledged_at"])
+        await _inbox_read(tx, row)
     return row
 
 

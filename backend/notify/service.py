@@ -6,6 +6,8 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 
 from backend.core.actor import Actor
+from backend.core.clock import clock
+from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.runtime import runtime
 from backend.notify.models import InboxMessage
@@ -40,6 +42,13 @@ async def watch_inbox(actor: Actor) -> AsyncIterator[InboxMessage]:
 
 
 async def list_inbox(actor: Actor, *, first: int, after: str | None) -> Page[InboxMessage]:
-    """The signed-in person's own inbox, newest last (cursor order)."""
-    person_id = actor.require_person()
-    return await paginate(InboxMessage.filter(person_id=person_id), first=first, after=after)
+    """My inbox (or, acting as a proxy, my principal's), newest first."""
+    person_id = actor.acting_for or actor.require_person()
+    return await paginate(InboxMessage.filter(person_id=person_id), first=first, after=after, newest_first=True)
+
+
+async def mark_inbox_read(actor: Actor, *, message_id: UUID) -> None:
+    person_id = actor.acting_for or actor.require_person()
+    updated = await InboxMessage.filter(id=message_id, person_id=person_id, read_at=None).update(read_at=clock.now())
+    if not updated and not await InboxMessage.filter(id=message_id, person_id=person_id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该消息")

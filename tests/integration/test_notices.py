@@ -203,3 +203,34 @@ async def test_killing_the_worker_mid_fan_out_still_delivers_each_notification_o
 
 async def _equals(count, expected: int) -> bool:
     return await count() == expected
+
+
+async def test_reading_a_notice_reads_its_inbox_message_and_a_schedule_can_be_taken_back(
+        api, console, demo_community, make_person):
+    from backend.registry.models import Room
+
+    reader = await make_person(demo_community.id, ["RESIDENT"], room=await Room.get(code="CZ-1-1-502"))
+    household = str((await PersonRoom.get(person=reader)).household_id)
+    await console.sign_in("committee")
+    audience = {"audience": [{"kind": "HOUSEHOLD", "ids": [household]}]}
+    first = (await console.query(CREATE, c=str(demo_community.id), input={**notice_input(household), **audience}))
+    first_id = first["data"]["noticeCreate"]["notice"]["id"]
+    await console.query(PUBLISH, id=first_id)
+    await service.fan_out(first_id)
+
+    later = (await console.query(CREATE, c=str(demo_community.id), input={**notice_input(household), **audience,
+                                                                           "title": "定时通知"}))
+    later_id = later["data"]["noticeCreate"]["notice"]["id"]
+    await console.query(PUBLISH, id=later_id, at=(clock.now() + timedelta(days=1)).isoformat())
+    back = await console.query("mutation($id: ID!) { noticeUnschedule(id: $id) { notice { state publishAt } } }",
+                               id=later_id)
+    assert back["data"]["noticeUnschedule"]["notice"] == {"state": "DRAFT", "publishAt": None}
+    refused = (await console.query("mutation($id: ID!) { noticeUnschedule(id: $id) { errors { message } } }",
+                                   id=later_id))["data"]["noticeUnschedule"]["errors"][0]["message"]
+    assert refused == "草稿的通知不能撤回为草稿"
+
+    await api.sign_in(reader.handle)
+    inbox = "{ viewer { inbox(first: 5) { nodes { title readAt } } } }"
+    assert (await api.query(inbox))["data"]["viewer"]["inbox"]["nodes"][0] == {"title": "停水通知", "readAt": None}
+    await api.query("mutation($id: ID!) { noticeRead(id: $id) { ok } }", id=first_id)
+    assert (await api.query(inbox))["data"]["viewer"]["inbox"]["nodes"][0]["readAt"] is not None
