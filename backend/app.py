@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/uploads", files.upload, methods=["POST"]),
+        Route("/media/public/{key}", files.public_media),
         Route("/media/{upload_id}", files.private_media),
         Route("/exports/registry.xlsx", files.registry_export),
         Route("/", lambda _: RedirectResponse("/admin/")),

@@ -46,7 +46,16 @@ async def upload(request: Request) -> Response:
         stored = await media.store_upload(actor, kind=request.query_params.get("kind", ""), data=data)
     except DomainError as error:
         return _error(error)
-    return JSONResponse({"id": str(stored.id), "kind": stored.kind, "size": stored.size})
+    upload = stored.upload
+    return JSONResponse({"id": str(upload.id), "kind": upload.kind, "size": upload.size, **stored.variants})
+
+
+async def public_media(request: Request) -> Response:
+    """GET /media/public/{key}: a notice image variant, by content hash; immutable, so cached for long."""
+    data = storage.get(request.path_params["key"], public=True)
+    if data is None:
+        return Response("Not found.", status_code=404)
+    return Response(data, media_type="image/webp", headers={"cache-control": "public, max-age=31536000, immutable"})
 
 
 async def private_media(request: Request) -> Response:
@@ -56,9 +65,10 @@ async def private_media(request: Request) -> Response:
     if not signing.verify(get_settings(), upload_id, query.get("expires", ""), query.get("sig", "")):
         return Response("This link is invalid or has expired.", status_code=403)
     stored = await Upload.filter(id=parse_uuid(upload_id)).first()
-    if stored is None:
+    data = storage.get(stored.sha256) if stored else None
+    if data is None:
         return Response("Not found.", status_code=404)
-    return Response(storage.get(stored.sha256), media_type=stored.content_type,
+    return Response(data, media_type=stored.content_type,
                     headers={"cache-control": "private, max-age=600"})
 
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     wechat_appid: str = ""
     wechat_secret: str = ""
     firebase_project_id: str = "demo-linli"
+    # Push: FCM HTTP v1. The bearer is a static setting for now (prod: mint it from google-auth
+    # service-account credentials, scope firebase.messaging). Empty = the FCM channel is off.
+    fcm_api_base: str = "https://fcm.googleapis.com"
+    fcm_access_token: str = ""
+    wechat_notice_template: str = ""  # subscribe-message template id for notices; empty = channel off
     # Per caller (person, or client address when anonymous): a burst, refilled per second.
     rate_burst: int = 60
     rate_per_second: float = 10.0

@@ -12,14 +12,22 @@ def _root() -> Path:
     return root
 
 
-def put(data: bytes) -> str:
+def _path(key: str, public: bool) -> Path:
+    # Public files (notice images) live apart, so the public route can never serve a private one.
+    return _root() / ("public" if public else "private") / key[:2] / key
+
+
+def put(data: bytes, *, public: bool = False) -> str:
     key = hashlib.sha256(data).hexdigest()
-    path = _root() / key[:2] / key
+    path = _path(key, public)
     if not path.exists():
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return key
 
 
-def get(key: str) -> bytes:
-    return (_root() / key[:2] / key).read_bytes()
+def get(key: str, *, public: bool = False) -> bytes | None:
+    if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+        return None
+    path = _path(key, public)
+    return path.read_bytes() if path.exists() else None

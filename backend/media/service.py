@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -13,11 +14,12 @@ from backend.media.models import Upload
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KINDS = ("proof_photo", "registry_import")
+KINDS = ("proof_photo", "registry_import", "notice_image")
+VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
 
 
-def _clean_image(data: bytes) -> bytes:
-    """A real image, not too large, upright, re-encoded as JPEG without any metadata."""
+def _upright(data: bytes) -> Image.Image:
+    """A real image, not too large, turned upright (its EXIF orientation applied)."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses decompression bombs past this
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -27,11 +29,18 @@ def _clean_image(data: bytes) -> bytes:
                 raise DomainError(ErrorCode.INVALID_INPUT, "图片像素过大", field="file")
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            upright = ImageOps.exif_transpose(image).convert("RGB")
+            return ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise DomainError(ErrorCode.INVALID_INPUT, "文件不是有效的图片", field="file") from exc
+
+
+def _encode(image: Image.Image, fmt: str, longest: int | None = None) -> bytes:
+    """Re-encoded from pixels only: no exif= or xmp= argument, so no metadata (no GPS) survives."""
+    if longest is not None:
+        image = image.copy()
+        image.thumbnail((longest, longest))
     out = io.BytesIO()
-    upright.save(out, "JPEG", quality=85)  # no exif= argument: the metadata stays behind
+    image.save(out, fmt, quality=85)
     return out.getvalue()
 
 
@@ -45,18 +54,31 @@ def _check_workbook(data: bytes) -> bytes:
     return data
 
 
-async def store_upload(actor: Actor, *, kind: str, data: bytes) -> Upload:
+async def store_upload(actor: Actor, *, kind: str, data: bytes) -> "StoredUpload":
     owner = actor.require_person()
     if kind not in KINDS:
         raise DomainError(ErrorCode.INVALID_INPUT, "未知的上传类型", field="kind")
     if not data or len(data) > MAX_BYTES:
         raise DomainError(ErrorCode.INVALID_INPUT, "文件须小于 10 MB", field="file")
-    if kind == "proof_photo":
-        data, content_type = _clean_image(data), "image/jpeg"
+    variants: dict[str, str] = {}
+    if kind == "notice_image":
+        # Published with notices: display and thumbnail WebP variants, public by content hash.
+        image = _upright(data)
+        variants = {name: storage.put(_encode(image, "WEBP", size), public=True) for name, size in VARIANTS.items()}
+        data, content_type = _encode(image, "WEBP", VARIANTS["display"]), "image/webp"
+    elif kind == "proof_photo":
+        data, content_type = _encode(_upright(data), "JPEG"), "image/jpeg"
     else:
         data, content_type = _check_workbook(data), XLSX
-    key = storage.put(data)
-    return await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key)
+    key = storage.put(data, public=bool(variants))
+    upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key)
+    return StoredUpload(upload, {name: f"/media/public/{key}" for name, key in variants.items()})
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    upload: Upload
+    variants: dict[str, str]  # variant name -> public URL (notice images only)
 
 
 async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
