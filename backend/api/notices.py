@@ -1,5 +1,6 @@
 """Notices: the resident's feed and reading; the committee's drafting, publishing and reach report."""
 
+from collections.abc import AsyncGenerator
 from datetime import datetime
 
 import strawberry
@@ -235,3 +236,11 @@ class NoticeMutations:
             info.context.actor, notice_id=parse_uuid(id), household_id=parse_uuid(household_id), note=note))
         return OkPayload.of(errors)
 
+
+
+@strawberry.type
+class NoticeSubscriptions:
+    @strawberry.subscription(description="My unread notice count: now, then each time it changes.")
+    async def unread_notice_count(self, info: Info) -> AsyncGenerator[int, None]:
+        async for count in service.watch_unread(info.context.actor):
+            yield count

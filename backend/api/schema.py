@@ -8,7 +8,7 @@ from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
-from backend.api.notices import NoticeMutations, NoticeQueries
+from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
 from backend.api.notify import NotifyMutations, NotifySubscriptions
 from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
@@ -22,7 +22,7 @@ Mutation = merge_types(
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations),
 )
-Subscription = merge_types("Subscription", (NotifySubscriptions,))
+Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions))
 
 
 class LinliSchema(strawberry.Schema):

@@ -54,3 +54,27 @@ class MemoryPubSub:
             self._queues[channel].discard(queue)
             if not self._queues[channel]:
                 del self._queues[channel]
+
+
+class merged:  # noqa: N801 - used like the function it stands for
+    """One stream of the messages of several (a subscriber listening on more than one channel).
+    The channels are subscribed at once, so an event right after this call is not missed."""
+
+    def __init__(self, *streams: AsyncIterator[str]) -> None:
+        self._queue: asyncio.Queue[str] = asyncio.Queue(MemoryPubSub.QUEUE_SIZE)
+        self._tasks = [asyncio.create_task(self._pump(s)) for s in streams]
+
+    async def _pump(self, stream: AsyncIterator[str]) -> None:
+        async for message in stream:
+            await self._queue.put(message)
+
+    def __aiter__(self) -> "merged":
+        return self
+
+    async def __anext__(self) -> str:
+        return await self._queue.get()
+
+    async def aclose(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)

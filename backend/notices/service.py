@@ -1,6 +1,9 @@
 """Notices: drafting, the publication state machine, fan-out to every resident in the audience,
 read receipts and acknowledgements, and the reach report with its list of households not reached."""
 
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -16,13 +19,15 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
+from backend.core.pubsub import merged
+from backend.core.runtime import runtime
 from backend.core.settings import get_settings
 from backend.notices import audience
 from backend.notices.content import sanitize
 from backend.notices.models import Importance, Notice, NoticeEvent, NoticeOfflineReach, NoticeRecipient, NoticeRevision
 from backend.notices.models import NoticeState as S
 from backend.notify.models import InboxMessage
-from backend.registry.models import GridWorker, Household, PersonRoom
+from backend.registry.models import GridWorker, Household, Membership, PersonRoom
 
 STATE_NAMES = {S.DRAFT: "草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "已发布", S.ARCHIVED: "已归档"}
 VERBS = {S.DRAFT: "撤回为草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "发布", S.ARCHIVED: "归档"}
@@ -187,8 +192,51 @@ async def fan_out(notice_id: UUID) -> int:
                               delivery_key=f"notice:{notice.id}:{r.person_id}") for r in chunk],
                 ignore_conflicts=True, using_db=tx,
             )
+            # The push behind the inbox, in the same transaction: one job per batch, keyed by who is in
+            # it (a rerun that batches differently adds jobs whose deliveries already exist: no-ops).
+            people = sorted(str(r.person_id) for r in chunk)
+            digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
+            await outbox.add(tx, "notify.push", key=f"notice:{notice.id}:push:{digest}", prefix=f"notice:{notice.id}",
+                             person_ids=people, kind="notice", title=preview, body=notice.category,
+                             page=f"pages/notices/detail?id={notice.id}", urgent=notice.importance == Importance.URGENT)
+            # Live unread counts of this community's subscribers refresh once per batch.
+            await runtime().pubsub.publish(community_channel(notice.community_id), str(notice.id))
     await Notice.filter(id=notice.id).update(audience_size=len(recipients))
     return len(recipients)
+
+
+def community_channel(community_id: UUID) -> str:
+    return f"notices:{community_id}"
+
+
+def unread_channel(person_id: UUID) -> str:
+    return f"unread:{person_id}"
+
+
+async def unread_count(person_id: UUID) -> int:
+    unexpired = Q(notice__expires_at=None) | Q(notice__expires_at__gte=clock.now())
+    return await NoticeRecipient.filter(unexpired, person_id=person_id, notice__state=S.PUBLISHED, read_at=None).count()
+
+
+async def watch_unread(actor: Actor) -> AsyncIterator[int]:
+    """My unread count now, then again whenever it changes: a notice reaches my community, or I
+    (on any device) read one."""
+    me = actor.acting_for or actor.require_person()
+    communities = await Membership.filter(person_id=me).distinct().values_list("community_id", flat=True)
+    pubsub = runtime().pubsub
+    channels = [unread_channel(me), *(community_channel(c) for c in communities)]
+    events = merged(*(pubsub.subscribe(channel) for channel in channels))
+    await asyncio.sleep(0)  # let the subscriptions start before the first count
+    try:
+        last = await unread_count(me)
+        yield last
+        async for _ in events:
+            count = await unread_count(me)
+            if count != last:
+                last = count
+                yield count
+    finally:
+        await events.aclose()
 
 
 async def _my_recipient(actor: Actor, notice_id: UUID, *, tx) -> NoticeRecipient:
@@ -211,9 +259,10 @@ async def mark_read(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
 
 
 async def _inbox_read(tx, row: NoticeRecipient) -> None:
-    """Reading the notice reads its inbox message too."""
+    """Reading the notice reads its inbox message too, and tells my other devices."""
     await InboxMessage.filter(delivery_key=f"notice:{row.notice_id}:{row.person_id}", read_at=None) \
         .using_db(tx).update(read_at=row.read_at)
+    await runtime().pubsub.publish(unread_channel(row.person_id), str(row.notice_id))
 
 
 async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
@@ -341,7 +390,7 @@ async def feed(actor: Actor, *, first: int, after: str | None) -> Feed:
         .limit(MAX_PINNED)
     page = await paginate(mine.filter(notice__pinned=False).select_related("notice"), first=first, after=after,
                           newest_first=True)
-    unread = await mine.filter(read_at=None).count()
+    unread = await unread_count(me)
     return Feed([item(r) for r in pinned], Page([item(r) for r in page.items], page.has_next_page, page.end_cursor),
                 unread)
 

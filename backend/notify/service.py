@@ -1,16 +1,29 @@
-"""Delivering notifications. This issue's channel is the in-app inbox; others join it later."""
+"""Delivering notifications: the in-app inbox, and each person's push settings (devices, WeChat
+subscription credits, channel switches, quiet hours). The push engine is notify.push."""
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
 from backend.core.actor import Actor
 from backend.core.clock import clock
+from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.outbox import DeadLetter
 from backend.core.pagination import Page, paginate
+from backend.core.permissions import Permission, staff_communities
 from backend.core.runtime import runtime
-from backend.notify.models import InboxMessage
+from backend.notify.models import (
+    Channel,
+    DeviceToken,
+    InboxMessage,
+    NotificationPreference,
+    QuietHours,
+    SubscribeCredit,
+)
 
 
 async def deliver_to_inbox(*, person_id: UUID, kind: str, title: str, body: str, delivery_key: str) -> bool:
@@ -52,3 +65,88 @@ async def mark_inbox_read(actor: Actor, *, message_id: UUID) -> None:
     updated = await InboxMessage.filter(id=message_id, person_id=person_id, read_at=None).update(read_at=clock.now())
     if not updated and not await InboxMessage.filter(id=message_id, person_id=person_id).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该消息")
+
+
+# ------------------------------------------------------------------------------ push settings
+
+PLATFORMS = ("android", "ios", "web")
+
+
+async def register_device(actor: Actor, *, token: str, platform: str) -> None:
+    """Remember a push token of my device; a token that moved to another person moves with it."""
+    person_id = actor.require_person()
+    token = token.strip()
+    if not 1 <= len(token) <= 512:
+        raise DomainError(ErrorCode.INVALID_INPUT, "设备令牌无效", field="token")
+    if platform not in PLATFORMS:
+        raise DomainError(ErrorCode.INVALID_INPUT, "不支持的设备平台", field="platform")
+    async with transaction() as tx:  # insert-or-ignore, then take it over: safe against a concurrent twin
+        await DeviceToken.bulk_create([DeviceToken(person_id=person_id, token=token, platform=platform)],
+                                      ignore_conflicts=True, using_db=tx)
+        await DeviceToken.filter(token=token).using_db(tx).update(person_id=person_id, platform=platform)
+
+
+async def grant_subscribe(actor: Actor, *, template_ids: list[str]) -> None:
+    """The mini-program reports the templates the user accepted in wx.requestSubscribeMessage: one
+    more one-time credit for each."""
+    person_id = actor.require_person()
+    ids = [t.strip() for t in template_ids]
+    if not 1 <= len(ids) <= 5 or any(not 1 <= len(t) <= 64 for t in ids):
+        raise DomainError(ErrorCode.INVALID_INPUT, "订阅模板无效", field="templateIds")
+    async with transaction() as tx:
+        for template_id in sorted(set(ids)):
+            credit, _ = await SubscribeCredit.get_or_create(person_id=person_id, template_id=template_id,
+                                                            using_db=tx)
+            await SubscribeCredit.filter(id=credit.id).using_db(tx).update(
+                credits=F("credits") + ids.count(template_id))
+
+
+@dataclass
+class NotificationSettings:
+    channels: dict[Channel, bool]
+    quiet_hours: tuple[int, int] | None
+
+
+async def notification_settings(actor: Actor) -> NotificationSettings:
+    person_id = actor.require_person()
+    enabled = {c: True for c in Channel}
+    for channel, on in await NotificationPreference.filter(person_id=person_id).values_list("channel", "enabled"):
+        enabled[Channel(channel)] = on
+    quiet = await QuietHours.filter(person_id=person_id).first()
+    return NotificationSettings(enabled, (quiet.start_minute, quiet.end_minute) if quiet else None)
+
+
+UNSET = object()
+
+
+async def update_notification_settings(actor: Actor, *, channels: dict[Channel, bool] | None = None,
+                                       quiet_hours=UNSET) -> NotificationSettings:
+    """Switch channels on or off and set (or clear, with None) quiet hours. All or nothing."""
+    person_id = actor.require_person()
+    channels = channels or {}
+    if channels.get(Channel.INBOX) is False:
+        raise DomainError(ErrorCode.INVALID_INPUT, "站内消息不能关闭", field="channels")
+    if quiet_hours is not UNSET and quiet_hours is not None:
+        start, end = quiet_hours
+        for name, value in (("startMinute", start), ("endMinute", end)):
+            if not 0 <= value < 24 * 60:
+                raise DomainError(ErrorCode.INVALID_INPUT, "时间须在 0–1439 分钟之间", field=f"quietHours.{name}")
+        if start == end:
+            raise DomainError(ErrorCode.INVALID_INPUT, "免打扰的开始和结束不能相同", field="quietHours")
+    async with transaction() as tx:
+        for channel, on in sorted(channels.items()):
+            await NotificationPreference.update_or_create(person_id=person_id, channel=channel,
+                                                          defaults={"enabled": on}, using_db=tx)
+        if quiet_hours is None:
+            await QuietHours.filter(person_id=person_id).using_db(tx).delete()
+        elif quiet_hours is not UNSET:
+            await QuietHours.update_or_create(person_id=person_id, using_db=tx, defaults={
+                "start_minute": quiet_hours[0], "end_minute": quiet_hours[1]})
+    return await notification_settings(actor)
+
+
+async def list_dead_letters(actor: Actor, *, first: int, after: str | None) -> Page[DeadLetter]:
+    """Jobs that used up their retries, newest first: for operators (AUDIT_READ in some community)."""
+    if not staff_communities(actor, Permission.AUDIT_READ):
+        raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
+    return await paginate(DeadLetter.all(), first=first, after=after, newest_first=True)

@@ -59,3 +59,37 @@ async def test_a_bad_token_in_connection_init_closes_the_socket(app):
         with pytest.raises(WebSocketDisconnect) as closed:
             await asyncio.wait_for(ws.receive_json(), timeout=5)
     assert closed.value.code == 4403
+
+
+async def test_unread_notice_count_is_pushed_when_a_notice_arrives_and_when_it_is_read(app, api, console,
+                                                                                       make_person, demo_community):
+    from backend.notices import service as notices
+    from backend.registry.models import PersonRoom, Room
+
+    reader = await make_person(demo_community.id, ["RESIDENT"], room=await Room.get(code="CZ-2-2-102"))
+    household = str((await PersonRoom.get(person=reader)).household_id)
+    tokens = await api.sign_in(reader.handle)
+    async with (
+        httpx.AsyncClient(transport=ASGIWebSocketTransport(app), base_url="http://test") as client,
+        aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        await ws.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {tokens['accessToken']}"}})
+        assert (await ws.receive_json())["type"] == "connection_ack"
+        await ws.send_json({"id": "u", "type": "subscribe", "payload": {"query": "subscription { unreadNoticeCount }"}})
+
+        async def next_count() -> int:
+            message = await asyncio.wait_for(ws.receive_json(), timeout=10)
+            return message["payload"]["data"]["unreadNoticeCount"]
+
+        assert await next_count() == 0
+        await eventually(lambda: _subscribers(f"notices:{demo_community.id}"))
+        await console.sign_in("committee")
+        created = await console.query("""mutation($c: ID!, $h: ID!) { noticeCreate(communityId: $c, input: {
+          title: "楼道清理", bodyHtml: "<p>周六清理楼道杂物</p>", category: "物业",
+          audience: [{kind: HOUSEHOLD, ids: [$h]}] }) { notice { id } } }""", c=str(demo_community.id), h=household)
+        notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+        await console.query("mutation($id: ID!) { noticePublish(id: $id) { notice { state } } }", id=notice_id)
+        await notices.fan_out(notice_id)  # the job's work, done here so the test needs no worker
+        assert await next_count() == 1
+        await api.query("mutation($id: ID!) { noticeRead(id: $id) { ok } }", id=notice_id)
+        assert await next_count() == 0

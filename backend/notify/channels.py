@@ -1,0 +1,137 @@
+"""Push channels as ports, with their adapters to the real providers.
+
+Each adapter either returns the provider's message id, or raises one of:
+- `Skip(reason)`: not sent and never will be (no subscription credit, device gone): SKIPPED.
+- `Retryable(error)`: the provider is busy or unreachable: try again later, with backoff.
+- `Rejected(error)`: the provider refused the message for good: FAILED.
+
+Exactly-once to a provider is not possible from here: a delivery is claimed before the call and marked
+after it, so a crash between the provider's answer and the mark sends it once more. Where the contract
+has a deduplication handle we use the delivery key for it (FCM: android collapse_key, apns-collapse-id and
+data.delivery_key, so the device shows one). WeChat subscribe messages and the SMS port have none.
+"""
+
+import hashlib
+import json
+
+import httpx
+
+from backend.accounts import wechat
+from backend.core.settings import get_settings
+from backend.core.sms import sms
+
+TIMEOUT = httpx.Timeout(10.0)
+
+
+class Skip(Exception):  # noqa: N818 - an outcome, not an error
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Retryable(Exception):  # noqa: N818
+    pass
+
+
+class Rejected(Exception):  # noqa: N818
+    pass
+
+
+class Unregistered(Exception):  # noqa: N818
+    """FCM no longer knows this registration token: the app was uninstalled or the token rotated."""
+
+
+# ---------------------------------------------------------------------------------------------- FCM
+
+def fcm_configured() -> bool:
+    return bool(get_settings().fcm_access_token)
+
+
+async def fcm_send(token: str, *, key: str, title: str, body: str, data: dict[str, str]) -> str:
+    """FCM HTTP v1: POST {base}/v1/projects/{project}/messages:send. Returns the message name."""
+    settings = get_settings()
+    url = f"{settings.fcm_api_base.rstrip('/')}/v1/projects/{settings.firebase_project_id}/messages:send"
+    collapse = hashlib.sha256(key.encode()).hexdigest()[:32]
+    message = {
+        "token": token,
+        "notification": {"title": title, "body": body},
+        "data": {**data, "delivery_key": key},
+        "android": {"collapse_key": collapse},
+        "apns": {"headers": {"apns-collapse-id": collapse}},
+    }
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            response = await http.post(url, json={"message": message},
+                                       headers={"authorization": f"Bearer {settings.fcm_access_token}"})
+    except httpx.HTTPError as exc:
+        raise Retryable(f"fcm unreachable: {exc!r}") from exc
+    if response.status_code == 200:
+        return response.json()["name"]
+    try:
+        error = response.json().get("error", {})
+    except json.JSONDecodeError:
+        error = {}
+    codes = {d.get("errorCode") for d in error.get("details", []) if isinstance(d, dict)}
+    if "UNREGISTERED" in codes or response.status_code == 404:
+        raise Unregistered(token)
+    if response.status_code in (429, 500, 503) or codes & {"QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL"}:
+        raise Retryable(f"fcm {response.status_code}: {error.get('message', response.text[:200])}")
+    raise Rejected(f"fcm {response.status_code}: {error.get('message', response.text[:200])}")
+
+
+# ------------------------------------------------------------------------- WeChat subscribe messages
+
+NO_SUBSCRIPTION = 43101  # the user refused, or has no subscription left for this template
+_BUSY = {-1, 45009, 45011}
+
+
+def wechat_configured() -> bool:
+    settings = get_settings()
+    return bool(settings.wechat_notice_template and settings.wechat_appid and settings.wechat_secret)
+
+
+async def wechat_subscribe_send(openid: str, *, template_id: str, page: str, data: dict) -> str:
+    """POST {base}/cgi-bin/message/subscribe/send?access_token=... Returns WeChat's msgid."""
+    base = get_settings().wechat_api_base.rstrip("/")
+    token = await _wechat_token()
+    for attempt in range(2):
+        try:
+            async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+                response = await http.post(f"{base}/cgi-bin/message/subscribe/send", params={"access_token": token},
+                                           json={"touser": openid, "template_id": template_id, "page": page,
+                                                 "data": data})
+            body = response.json()
+        except (httpx.HTTPError, json.JSONDecodeError) as exc:
+            raise Retryable(f"wechat unreachable: {exc!r}") from exc
+        errcode = body.get("errcode") or 0
+        if errcode in (40001, 42001) and attempt == 0:  # token revoked early: renew once
+            token = await _wechat_token(stale=token)
+            continue
+        if errcode == 0:
+            return str(body.get("msgid", ""))
+        if errcode == NO_SUBSCRIPTION:
+            raise Skip("no_credit")
+        if errcode in _BUSY:
+            raise Retryable(f"wechat {errcode}: {body.get('errmsg')}")
+        raise Rejected(f"wechat {errcode}: {body.get('errmsg')}")
+    raise Retryable("wechat access token refused twice")
+
+
+async def _wechat_token(stale: str | None = None) -> str:
+    from backend.core.errors import DomainError
+
+    try:
+        return await wechat.access_token(stale=stale)
+    except DomainError as exc:
+        raise Retryable(f"wechat access token: {exc.message}") from exc
+
+
+# ---------------------------------------------------------------------------------------------- SMS
+
+async def sms_send(phone: str, text: str) -> str:
+    """The SMS port (core.sms); a provider adapter would take the delivery key as its out-id."""
+    try:
+        await sms.send(phone, text)
+    except Exception as exc:  # a provider adapter's failure: try again later
+        raise Retryable(f"sms: {exc!r}") from exc
+    return ""
