@@ -36,7 +36,7 @@ migrations: deps
 
 ## bench: the benchmarks in bench/, written to bench/RESULTS.md
 bench: deps
-	scripts/ensure-services.sh
+	scripts/ensure-services.sh --bench
 	$(PY) -m bench
 
 lint: deps

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure what `make test` needs from the machine is there: PostgreSQL and Redis running on
+# Makes sure what `make test` (and, with --bench, `make bench`) needs from the machine is there: PostgreSQL and Redis running on
 # 127.0.0.1, Debian's Chromium and a CJK font for the console tests. Installs from Debian's
 # packages what is missing, starts what is stopped. Idempotent and quick when all is well.
 set -euo pipefail
@@ -14,6 +14,8 @@ command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || missing+=(fonts-noto-cjk)
+# `make bench` also needs wrk, the load generator.
+if [ "${1:-}" = "--bench" ]; then command -v wrk >/dev/null || missing+=(wrk); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing from Debian's packages: ${missing[*]}"
   $SUDO apt-get update -qq

@@ -102,14 +102,21 @@ def expected_error(error: GraphQLError) -> bool:
 
 
 def schema_extensions(settings: Settings, trusted_ids: frozenset[str], known_names: frozenset[str]) -> list:
-    """Extension factories: strawberry builds fresh instances per operation (no shared state)."""
+    """Extension factories: strawberry builds fresh instances per operation (no shared state).
+
+    The validation rules are built once here: the validation cache is keyed by the rule classes,
+    and the limiters make a new class per instance, which would make every request a cache miss.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
+        OneOperationPerDocument,
+    ]
     extensions = [
         partial(ParserCache, maxsize=limits.PARSER_CACHE_SIZE),
         partial(ValidationCache, maxsize=limits.PARSER_CACHE_SIZE),
-        partial(QueryDepthLimiter, max_depth=limits.MAX_QUERY_DEPTH),
         partial(MaxTokensLimiter, max_token_count=limits.MAX_QUERY_TOKENS),
-        partial(MaxAliasesLimiter, max_alias_count=limits.MAX_ALIASES),
-        partial(AddValidationRules, [OneOperationPerDocument]),
+        partial(AddValidationRules, rules),
         partial(OperationMetrics, known_names),
         ErrorCodes,
     ]

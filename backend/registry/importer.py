@@ -161,7 +161,7 @@ async def import_residents(actor: Actor, *, community_id: UUID, upload_id: UUID,
     if dry_run or (errors and not only_valid_rows) or not rows:
         return report
     async with transaction() as tx:
-        await _write(tx, community_id, rows)
+        await write_rows(tx, community_id, rows)
         await audit.record(tx, actor, "registry.import", "community", community_id, community_id=community_id,
                            after={"rows": len(rows), "skipped": total - len(rows)})
     report.imported_rows = len(rows)
@@ -185,7 +185,7 @@ def _room_code(community_id: UUID, row: ResidentRow) -> str:
     return "R" + hashlib.sha256(address.encode()).hexdigest()[:15].upper()
 
 
-async def _write(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
+async def write_rows(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
     """Find-or-create the places and people in bulk: a 5,000-row workbook is a few dozen queries."""
     estates = {e.name: e for e in await Estate.filter(community_id=community_id).using_db(tx)}
     for name in {r.estate for r in rows} - estates.keys():
