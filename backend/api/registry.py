@@ -10,7 +10,7 @@ from backend.accounts import service as accounts
 from backend.accounts.models import Person
 from backend.api.audit import AuditConnection, AuditEntry
 from backend.api.ids import parse_uuid
-from backend.api.notify import InboxConnection, InboxMessage
+from backend.api.notify import InboxConnection, InboxMessage, NotificationSettings, viewer_notification_settings
 from backend.api.pagination import PageInfo
 from backend.api.people import PersonBrief
 from backend.api.proxies import Proxy
@@ -140,6 +140,10 @@ class Viewer:
     async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:
         page = await notify_service.list_inbox(info.context.actor, first=first, after=after)
         return InboxConnection(nodes=[InboxMessage.of(m) for m in page.items], page_info=PageInfo.of(page))
+
+    @strawberry.field(description="My push channels and quiet hours.")
+    async def notification_settings(self, info: Info) -> NotificationSettings:
+        return await viewer_notification_settings(info)
 
     @strawberry.field(description="Where I live (or, when acting as a proxy, where my principal lives).")
     async def residences(self, info: Info) -> list[Residence]:

@@ -78,7 +78,7 @@ async def test_unread_notice_count_is_pushed_when_a_notice_arrives_and_when_it_i
         await ws.send_json({"id": "u", "type": "subscribe", "payload": {"query": "subscription { unreadNoticeCount }"}})
 
         async def next_count() -> int:
-            message = await asyncio.wait_for(ws.receive_json(), timeout=10)
+            message = await asyncio.wait_for(ws.receive_json(), timeout=20)
             return message["payload"]["data"]["unreadNoticeCount"]
 
         assert await next_count() == 0

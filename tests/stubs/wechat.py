@@ -1,7 +1,7 @@
 """A local HTTP server speaking the documented WeChat mini-program server API, standing in for
-api.weixin.qq.com (unreachable offline): code2session, stable_token and getuserphonenumber, with
-their documented error codes. Codes starting with "bad", "busy" and "risky" answer 40029, 45011 and
-40226."""
+api.weixin.qq.com (unreachable offline): code2session, stable_token, getuserphonenumber and
+subscribe-message send, with their documented error codes. Codes starting with "bad", "busy" and
+"risky" answer 40029, 45011 and 40226."""
 
 import asyncio
 import hashlib
@@ -25,10 +25,13 @@ class WechatStub:
         self.phones: dict[str, str] = {}  # getPhoneNumber code -> phone
         self.token_calls = 0
         self.current_token: str | None = None
+        self.subscribe_sent: list[dict] = []  # accepted subscribe messages
+        self.refused: set[str] = set()  # openids answering 43101 (user refused / no subscription)
         self.app = Starlette(routes=[
             Route("/sns/jscode2session", self.code2session),
             Route("/cgi-bin/stable_token", self.stable_token, methods=["POST"]),
             Route("/wxa/business/getuserphonenumber", self.phone_number, methods=["POST"]),
+            Route("/cgi-bin/message/subscribe/send", self.subscribe_send, methods=["POST"]),
         ])
 
     @staticmethod
@@ -71,6 +74,17 @@ class WechatStub:
         return JSONResponse({"errcode": 0, "errmsg": "ok", "phone_info": {
             "phoneNumber": phone, "purePhoneNumber": phone, "countryCode": "86",
             "watermark": {"timestamp": int(time.time()), "appid": APPID}}})
+
+    async def subscribe_send(self, request: Request) -> JSONResponse:
+        if request.query_params.get("access_token") != self.current_token:
+            return JSONResponse({"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"})
+        body = await request.json()
+        if not body.get("touser") or not body.get("template_id") or not isinstance(body.get("data"), dict):
+            return JSONResponse({"errcode": 47003, "errmsg": "argument invalid!"})
+        if body["touser"] in self.refused:
+            return JSONResponse({"errcode": 43101, "errmsg": "user refuse to accept the msg"})
+        self.subscribe_sent.append(body)
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(self.subscribe_sent)})
 
     def serve(self) -> tuple[str, "uvicorn.Server"]:
         with socket.socket() as s:

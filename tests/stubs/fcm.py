@@ -1,0 +1,72 @@
+"""A local HTTP server speaking the FCM HTTP v1 send contract, standing in for fcm.googleapis.com
+(unreachable offline, and firebase-admin cannot be pointed elsewhere):
+
+    POST /v1/projects/{project}/messages:send   Authorization: Bearer <token>
+    {"message": {"token", "notification": {"title", "body"}, "data": {...}, "android", "apns"}}
+    200 {"name": "projects/{project}/messages/<id>"}
+    404 {"error": {"code": 404, "status": "NOT_FOUND", "details": [{"errorCode": "UNREGISTERED"}]}}
+    503 {"error": {"code": 503, "status": "UNAVAILABLE", ...}}
+
+Accepted messages are recorded; `unregistered` tokens answer 404 UNREGISTERED, and `unavailable[token]`
+answers 503 that many times before accepting.
+"""
+
+import itertools
+import socket
+import threading
+import time
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BEARER = "fcm-test-access-token"
+
+
+class FcmStub:
+    def __init__(self) -> None:
+        self.accepted: list[dict] = []
+        self.unregistered: set[str] = set()
+        self.unavailable: dict[str, int] = {}
+        self._ids = itertools.count(1)
+        self.app = Starlette(routes=[Route("/v1/projects/{project}/messages:send", self.send, methods=["POST"])])
+
+    def to(self, token: str) -> list[dict]:
+        return [m for m in self.accepted if m["token"] == token]
+
+    @staticmethod
+    def _error(code: int, status: str, message: str, fcm_code: str) -> JSONResponse:
+        return JSONResponse({"error": {"code": code, "message": message, "status": status, "details": [
+            {"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": fcm_code}]}},
+            status_code=code)
+
+    async def send(self, request: Request) -> JSONResponse:
+        if request.headers.get("authorization") != f"Bearer {BEARER}":
+            return JSONResponse({"error": {"code": 401, "status": "UNAUTHENTICATED",
+                                           "message": "Request had invalid authentication credentials."}},
+                                status_code=401)
+        message = (await request.json()).get("message") or {}
+        token = message.get("token")
+        if not token or "notification" not in message:
+            return self._error(400, "INVALID_ARGUMENT", "The message is invalid", "INVALID_ARGUMENT")
+        if token in self.unregistered:
+            return self._error(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED")
+        if self.unavailable.get(token, 0) > 0:
+            self.unavailable[token] -= 1
+            return self._error(503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE")
+        self.accepted.append(message)
+        project = request.path_params["project"]
+        return JSONResponse({"name": f"projects/{project}/messages/{next(self._ids)}"})
+
+    def serve(self) -> tuple[str, "uvicorn.Server"]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning"))
+        threading.Thread(target=server.run, daemon=True).start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{port}", server
