@@ -42,6 +42,9 @@ class NoticeInput:
     must_acknowledge: bool = False
     audience: list[AudienceTargetInput] | None = None
     expires_at: datetime | None = None
+    reminder_hours: list[int] | None = strawberry.field(
+        default=None, description="Remind those who have not read it this many hours after publication "
+        "(at most 3, each 1–168; default 24).")
 
     def draft(self) -> service.NoticeDraft:
         targets = None if self.audience is None else [
@@ -51,7 +54,7 @@ class NoticeInput:
         return service.NoticeDraft(title=self.title, body_html=self.body_html, category=self.category,
                                    importance=self.importance, pinned=self.pinned,
                                    must_acknowledge=self.must_acknowledge, audience=targets,
-                                   expires_at=self.expires_at)
+                                   expires_at=self.expires_at, reminder_hours=self.reminder_hours)
 
 
 @strawberry.type
@@ -70,6 +73,7 @@ class Notice:
     revision: int
     audience: JSON
     audience_size: int
+    reminder_hours: list[int]
     read_at: datetime | None = strawberry.field(description="When I read it (null for staff views).")
     acknowledged_at: datetime | None
 
@@ -78,7 +82,8 @@ class Notice:
         return cls(id=strawberry.ID(str(n.id)), title=n.title, body_html=n.body_html, category=n.category,
                    pinned=n.pinned, importance=n.importance, must_acknowledge=n.must_acknowledge, state=n.state,
                    publish_at=n.publish_at, published_at=n.published_at, expires_at=n.expires_at,
-                   revision=n.revision, audience=n.audience, audience_size=n.audience_size, read_at=read_at,
+                   revision=n.revision, audience=n.audience, audience_size=n.audience_size,
+                   reminder_hours=n.reminder_hours, read_at=read_at,
                    acknowledged_at=acknowledged_at)
 
 

@@ -47,6 +47,7 @@ class Notice(Entity):
     expires_at = fields.DatetimeField(null=True)
     revision = fields.IntField(default=1)
     audience_size = fields.IntField(default=0)
+    reminder_hours = fields.JSONField(default=list)  # remind the unread this many hours after publication
 
     class Meta:
         table = "notice"
@@ -92,6 +93,19 @@ class NoticeRecipient(Entity):
     class Meta:
         table = "notice_recipient"
         unique_together = (("notice", "person"),)
+        indexes = (("person_id", "id"),)  # the feed: my notices, newest first
+
+
+class NoticeReminder(Entity):
+    """A reminder to everyone who has not read the notice, due at a time after publication."""
+
+    notice = fields.ForeignKeyField("linli.Notice", related_name="reminders", on_delete=fields.CASCADE)
+    due_at = fields.DatetimeField(db_index=True)
+    sent_at = fields.DatetimeField(null=True)
+    recipients = fields.IntField(default=0)
+
+    class Meta:
+        table = "notice_reminder"
 
 
 class NoticeOfflineReach(Entity):

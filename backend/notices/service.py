@@ -5,7 +5,7 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from tortoise.expressions import Q, Subquery
@@ -24,11 +24,20 @@ from backend.core.runtime import runtime
 from backend.core.settings import get_settings
 from backend.notices import audience
 from backend.notices.content import sanitize
-from backend.notices.models import Importance, Notice, NoticeEvent, NoticeOfflineReach, NoticeRecipient, NoticeRevision
+from backend.notices.models import (
+    Importance,
+    Notice,
+    NoticeEvent,
+    NoticeOfflineReach,
+    NoticeRecipient,
+    NoticeReminder,
+    NoticeRevision,
+)
 from backend.notices.models import NoticeState as S
 from backend.notify.models import InboxMessage
 from backend.registry.models import GridWorker, Household, Membership, PersonRoom
 
+MAX_REMINDERS = 3
 STATE_NAMES = {S.DRAFT: "草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "已发布", S.ARCHIVED: "已归档"}
 VERBS = {S.DRAFT: "撤回为草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "发布", S.ARCHIVED: "归档"}
 # (from, to) -> what moves it. Anything else is an illegal transition.
@@ -48,6 +57,7 @@ class NoticeDraft:
     must_acknowledge: bool = False
     audience: list[dict] | None = None
     expires_at: datetime | None = None
+    reminder_hours: list[int] | None = None  # after publication; None keeps the default (24 h)
 
 
 def _check_text(draft: NoticeDraft) -> None:
@@ -57,6 +67,10 @@ def _check_text(draft: NoticeDraft) -> None:
         raise DomainError(ErrorCode.INVALID_INPUT, "请选择分类", field="category")
     if draft.expires_at is not None and draft.expires_at <= clock.now():
         raise DomainError(ErrorCode.INVALID_INPUT, "过期时间须在将来", field="expiresAt")
+    hours = draft.reminder_hours
+    if hours is not None and (len(hours) > MAX_REMINDERS or any(not 1 <= h <= 168 for h in hours)):
+        raise DomainError(ErrorCode.INVALID_INPUT, f"最多 {MAX_REMINDERS} 次提醒，每次在发布后 1–168 小时",
+                          field="reminderHours")
 
 
 async def get_notice_for_staff(actor: Actor, notice_id: UUID, permission: Permission, *, tx=None,
@@ -80,7 +94,9 @@ async def create_notice(actor: Actor, *, community_id: UUID, draft: NoticeDraft)
         notice = await Notice.create(
             community_id=community_id, author_id=actor.person_id, title=draft.title.strip(), body_html=body,
             category=draft.category.strip(), importance=draft.importance, pinned=draft.pinned,
-            must_acknowledge=draft.must_acknowledge, audience=targets, expires_at=draft.expires_at, using_db=tx,
+            must_acknowledge=draft.must_acknowledge, audience=targets, expires_at=draft.expires_at,
+            reminder_hours=sorted(set(draft.reminder_hours)) if draft.reminder_hours is not None else [24],
+            using_db=tx,
         )
         await audit.record(tx, actor, "notice.create", "notice", notice.id, community_id=community_id,
                            after={"title": notice.title})
@@ -111,6 +127,8 @@ async def update_notice(actor: Actor, *, notice_id: UUID, draft: NoticeDraft, re
         notice.importance, notice.pinned, notice.must_acknowledge = draft.importance, draft.pinned, \
             draft.must_acknowledge
         notice.expires_at = draft.expires_at
+        if draft.reminder_hours is not None and notice.state is not S.PUBLISHED:
+            notice.reminder_hours = sorted(set(draft.reminder_hours))
         await notice.save(using_db=tx)
         await audit.record(tx, actor, "notice.update", "notice", notice.id, community_id=notice.community_id,
                            before=before, after={"title": notice.title, "revision": notice.revision})
@@ -125,6 +143,10 @@ async def _move(tx, notice: Notice, to: S, actor_id: UUID | None) -> None:
     if to is S.PUBLISHED:
         notice.published_at = clock.now()
         await outbox.add(tx, "notices.fan_out", key=f"notice:{notice.id}:fan_out", notice_id=str(notice.id))
+        await NoticeReminder.bulk_create(
+            [NoticeReminder(notice_id=notice.id, due_at=notice.published_at + timedelta(hours=h))
+             for h in notice.reminder_hours], using_db=tx,
+        )
     await notice.save(using_db=tx)
 
 
@@ -174,11 +196,11 @@ async def publish_due() -> int:
 
 
 async def fan_out(notice_id: UUID) -> int:
-    """Give every person in the audience their recipient row and inbox message. Safe to run again:
-    both are unique per person, so a retried or duplicated job adds nothing."""
+    """Give every person in the audience their recipient row, inbox message and pushes. Safe to run
+    again: all are unique per person, so a retried or duplicated job adds nothing."""
     notice = await Notice.get(id=notice_id)
     recipients = await audience.resolve(notice)
-    preview, batch = notice.title, get_settings().fanout_batch
+    batch = get_settings().fanout_batch
     for start in range(0, len(recipients), batch):
         chunk = recipients[start:start + batch]
         async with transaction() as tx:
@@ -187,22 +209,49 @@ async def fan_out(notice_id: UUID) -> int:
                                  building_id=r.building_id) for r in chunk],
                 ignore_conflicts=True, using_db=tx,
             )
-            await InboxMessage.bulk_create(
-                [InboxMessage(person_id=r.person_id, kind="notice", title=preview, body=f"notice:{notice.id}",
-                              delivery_key=f"notice:{notice.id}:{r.person_id}") for r in chunk],
-                ignore_conflicts=True, using_db=tx,
-            )
-            # The push behind the inbox, in the same transaction: one job per batch, keyed by who is in
-            # it (a rerun that batches differently adds jobs whose deliveries already exist: no-ops).
-            people = sorted(str(r.person_id) for r in chunk)
-            digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
-            await outbox.add(tx, "notify.push", key=f"notice:{notice.id}:push:{digest}", prefix=f"notice:{notice.id}",
-                             person_ids=people, kind="notice", title=preview, body=notice.category,
-                             page=f"pages/notices/detail?id={notice.id}", urgent=notice.importance == Importance.URGENT)
+            await _notify(tx, notice, [r.person_id for r in chunk], key=f"notice:{notice.id}", title=notice.title)
             # Live unread counts of this community's subscribers refresh once per batch.
             await runtime().pubsub.publish(community_channel(notice.community_id), str(notice.id))
     await Notice.filter(id=notice.id).update(audience_size=len(recipients))
     return len(recipients)
+
+
+async def _notify(tx, notice: Notice, person_ids: list[UUID], *, key: str, title: str) -> None:
+    """Inbox messages in bulk, and the push behind them as one job per batch, keyed by who is in it
+    (a rerun that batches differently adds jobs whose deliveries already exist: no-ops)."""
+    await InboxMessage.bulk_create(
+        [InboxMessage(person_id=p, kind="notice", title=title, body=f"notice:{notice.id}", delivery_key=f"{key}:{p}")
+         for p in person_ids],
+        ignore_conflicts=True, using_db=tx,
+    )
+    people = sorted(str(p) for p in person_ids)
+    digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
+    await outbox.add(tx, "notify.push", key=f"{key}:push:{digest}", prefix=key, person_ids=people, kind="notice",
+                     title=title, body=notice.category, page=f"pages/notice/index?id={notice.id}",
+                     urgent=notice.importance == Importance.URGENT)
+
+
+async def send_reminders() -> int:
+    """The sweep: remind everyone who has not read a notice yet, at each of its reminder times.
+    Idempotent: a reminder is marked sent in the transaction that writes it, and keys are unique."""
+    sent = 0
+    for reminder_id in await NoticeReminder.filter(sent_at=None, due_at__lte=clock.now(),
+                                                   notice__state=S.PUBLISHED).values_list("id", flat=True):
+        async with transaction() as tx:
+            reminder = await NoticeReminder.filter(id=reminder_id, sent_at=None).select_for_update() \
+                .using_db(tx).first()
+            if reminder is None:
+                continue
+            notice = await Notice.get(id=reminder.notice_id).using_db(tx)
+            unread = await NoticeRecipient.filter(notice_id=notice.id, read_at=None).using_db(tx) \
+                .values_list("person_id", flat=True)
+            if unread:
+                await _notify(tx, notice, list(unread), key=f"notice:{notice.id}:remind:{reminder.id}",
+                              title=f"提醒：{notice.title}")
+            reminder.sent_at, reminder.recipients = clock.now(), len(unread)
+            await reminder.save(using_db=tx, update_fields=["sent_at", "recipients"])
+            sent += 1
+    return sent
 
 
 def community_channel(community_id: UUID) -> str:
@@ -310,7 +359,8 @@ async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
     reached = set(await rows.filter(read_at__isnull=False).exclude(household_id=None)
                   .values_list("household_id", flat=True))
     offline = set(await NoticeOfflineReach.filter(notice_id=notice.id).values_list("household_id", flat=True))
-    delivered = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice.id}:").count()
+    delivered = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice.id}:") \
+        .exclude(delivery_key__contains=":remind:").count()
     by_building = [BuildingReach(b, n, read.get(b, 0), acked.get(b, 0)) for b, n in grouped]
     return Reach(
         audience=sum(n for _, n in grouped), delivered=delivered, read=sum(read.values()),

@@ -14,3 +14,8 @@ async def fan_out(*, key: str, notice_id: str) -> int:
 @broker.task(task_name="notices.publish_due", schedule=[{"cron": "* * * * *"}])
 async def publish_due() -> int:
     return await service.publish_due()
+
+
+@broker.task(task_name="notices.send_reminders", schedule=[{"cron": "* * * * *"}])
+async def send_reminders() -> int:
+    return await service.send_reminders()

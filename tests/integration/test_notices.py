@@ -234,3 +234,39 @@ async def test_reading_a_notice_reads_its_inbox_message_and_a_schedule_can_be_ta
     assert (await api.query(inbox))["data"]["viewer"]["inbox"]["nodes"][0] == {"title": "停水通知", "readAt": None}
     await api.query("mutation($id: ID!) { noticeRead(id: $id) { ok } }", id=first_id)
     assert (await api.query(inbox))["data"]["viewer"]["inbox"]["nodes"][0]["readAt"] is not None
+
+
+async def test_those_who_have_not_read_are_reminded_once_at_each_reminder_time(api, console, demo_community,
+                                                                               make_person):
+    from backend.registry.models import Room
+
+    room = await Room.get(code="CZ-1-2-101")
+    reader = await make_person(demo_community.id, ["RESIDENT"], room=room)
+    forgetful = await make_person(demo_community.id, ["RESIDENT"], room=room)
+    household = str((await PersonRoom.get(person=reader)).household_id)
+    await console.sign_in("committee")
+    bad = (await console.query(CREATE, c=str(demo_community.id), input={
+        **notice_input(household), "audience": [{"kind": "HOUSEHOLD", "ids": [household]}], "reminderHours": [0]}))
+    assert bad["data"]["noticeCreate"]["errors"][0]["field"] == "reminderHours"
+    created = (await console.query(CREATE, c=str(demo_community.id), input={
+        **notice_input(household), "audience": [{"kind": "HOUSEHOLD", "ids": [household]}], "reminderHours": [2, 24]}))
+    notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+    await console.query(PUBLISH, id=notice_id)
+    await service.fan_out(notice_id)
+    await api.sign_in(reader.handle)
+    await api.query("mutation($id: ID!) { noticeRead(id: $id) { ok } }", id=notice_id)
+
+    def reminded(person):
+        return InboxMessage.filter(person_id=person.id, delivery_key__contains=f"notice:{notice_id}:remind:").count()
+
+    assert await service.send_reminders() == 0  # nothing due yet
+    clock.advance(timedelta(hours=2, minutes=1))
+    assert await service.send_reminders() == 1
+    assert (await reminded(forgetful), await reminded(reader)) == (1, 0)
+    assert await service.send_reminders() == 0  # a second sweep sends nothing
+    clock.advance(timedelta(hours=22))
+    assert await service.send_reminders() == 1
+    assert await reminded(forgetful) == 2
+    await console.sign_in("committee")  # a day later: a fresh sign-in
+    reach = (await console.query(REACH, id=notice_id))["data"]["noticeReach"]
+    assert reach["delivered"] == 2  # reminders are not counted as deliveries
