@@ -259,13 +259,15 @@ async def test_those_who_have_not_read_are_reminded_once_at_each_reminder_time(a
     def reminded(person):
         return InboxMessage.filter(person_id=person.id, delivery_key__contains=f"notice:{notice_id}:remind:").count()
 
-    assert await service.send_reminders() == 0  # nothing due yet
+    await service.send_reminders()
+    assert await reminded(forgetful) == 0  # nothing due yet
     clock.advance(timedelta(hours=2, minutes=1))
-    assert await service.send_reminders() == 1
+    await service.send_reminders()
     assert (await reminded(forgetful), await reminded(reader)) == (1, 0)
-    assert await service.send_reminders() == 0  # a second sweep sends nothing
+    await service.send_reminders()
+    assert await reminded(forgetful) == 1  # a second sweep sends nothing more
     clock.advance(timedelta(hours=22))
-    assert await service.send_reminders() == 1
+    await service.send_reminders()
     assert await reminded(forgetful) == 2
     await console.sign_in("committee")  # a day later: a fresh sign-in
     reach = (await console.query(REACH, id=notice_id))["data"]["noticeReach"]
