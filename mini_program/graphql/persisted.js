@@ -15,6 +15,8 @@ module.exports = {
   "Notice": "89a4f918281c22b690ddf0a59cffcce902d61a205bc2041baa3f256749df9d62",
   "NoticeAcknowledge": "e30707eace1560b9c285ba8862644c7b535c27fb721712c0ee2772fa91a3bd3a",
   "NoticeRead": "895c27a3a41d96c304a9def8324fcb00ac2ffef35d9ee0688d9ef655695a809a",
+  "NotificationSettings": "f6b821ddb6b687f616eb194bf39abafc030fe6f10df844147ed5ed5616531efa",
+  "NotificationSettingsUpdate": "29ca2a74e713171325afc2a1e7ec60a23ab894fccd9281614a12001d5e263c39",
   "PrivacyConsentRecord": "fe384cb4297b4f69ec6a0a295acce9d625a67c4d59430b69a10f06629a934dcb",
   "ProxyRevoke": "359c3c47cbdc2d2daddb7b38c07da0c1f5aed70136bd57e15af330f59722f884",
   "ResidenceApply": "1f3556e80976a5b83c8728267d732615bdbfaec35ab79ce2cf7b343ffe3016fd",
@@ -22,5 +24,6 @@ module.exports = {
   "TokenRefresh": "8e087addca71ef68b39db804889fc5335aa04ece1ac66c7568238fde15917b28",
   "Viewer": "81de32c9301e4284340ad302482bdef457951a642e348c3310adf766402e604f",
   "WechatLogin": "9c3454488299156901f29dae143f2ae7b4dbf6f91ffbfa82bafccf8cb0f8d8b3",
-  "WechatPhoneBind": "622cf72f786b6cb0ff8a2a0ac8804fbdd3af7e5f1f5a0dbb0db1b95a4725095b"
+  "WechatPhoneBind": "622cf72f786b6cb0ff8a2a0ac8804fbdd3af7e5f1f5a0dbb0db1b95a4725095b",
+  "WechatSubscribeGrant": "0fb28c3c25a5accdd85eada9110dab7189ec8d460f4c02ea17dda72cc443d7d9"
 };

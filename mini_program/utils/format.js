@@ -11,4 +11,15 @@ function formatDateTime(iso) {
   return `${formatDate(iso)} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
-module.exports = { formatDate, formatDateTime }
+// A time of day as minutes since midnight (what the server keeps) and as 'HH:MM' (what a
+// <picker mode="time"> shows and answers).
+function minutesToTime(minutes) {
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`
+}
+
+function timeToMinutes(time) {
+  const [hours, minutes] = time.split(':').map(Number)
+  return hours * 60 + minutes
+}
+
+module.exports = { formatDate, formatDateTime, minutesToTime, timeToMinutes }

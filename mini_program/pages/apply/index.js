@@ -4,6 +4,7 @@ const { execute, mutate, upload } = require('../../utils/graphql')
 const { wxCall } = require('../../utils/wxp')
 const { whileBusy } = require('../../utils/busy')
 const { RESIDENT_ROLE_CHOICES } = require('../../utils/roles')
+const { askNoticeSubscription } = require('../../utils/subscribe')
 
 Component({
   data: {
@@ -76,7 +77,9 @@ Component({
       })
     },
 
+    // The tap asks, too, for a service notification, so the committee's decision can be sent.
     submit() {
+      askNoticeSubscription()
       const { communityId, roomCode, role, proof } = this.data
       return whileBusy(this, async () => {
         await mutate('ResidenceApply', { communityId, roomCode, role, proofUploadId: proof ? proof.uploadId : null })

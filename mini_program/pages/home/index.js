@@ -5,6 +5,9 @@ const session = require('../../utils/session')
 const tokenStore = require('../../utils/tokenStore')
 const { roleLabel } = require('../../utils/roles')
 const { isElderMode, setElderMode } = require('../../utils/elderMode')
+const { askNoticeSubscription } = require('../../utils/subscribe')
+
+const NOTICES_PAGE = '/pages/notices/index'
 
 const ENTRIES = [
   { url: '/pages/phone/index', label: '绑定手机号' },
@@ -74,6 +77,13 @@ Component({
     actFor(event) {
       const { id, name } = event.currentTarget.dataset
       session.actAs({ id, name })
+    },
+
+    // The tap that opens the notices is where WeChat lets us ask to send the next one as a service
+    // notification. The list opens once the user has answered (at once if WeChat will not ask):
+    // navigating away under the dialog could close it.
+    openNotices() {
+      return askNoticeSubscription().then(() => wx.navigateTo({ url: NOTICES_PAGE }))
     },
 
     toggleElderMode(event) {

@@ -5,6 +5,7 @@ const { whileBusy } = require('../../utils/busy')
 const { formatDateTime } = require('../../utils/format')
 const { noticeView } = require('../../utils/notices')
 const { elderModeBehavior } = require('../../utils/elderMode')
+const { askNoticeSubscription } = require('../../utils/subscribe')
 
 Component({
   behaviors: [elderModeBehavior],
@@ -43,9 +44,11 @@ Component({
       return notice
     },
 
-    // Reloaded after, for the time the server recorded.
+    // Reloaded after, for the time the server recorded. The tap asks, too, for a service
+    // notification of the next notice.
     acknowledge() {
       if (this.data.busy) return Promise.resolve()
+      askNoticeSubscription()
       return whileBusy(this, async () => {
         await mutate('NoticeAcknowledge', { id: this.noticeId })
         await this.load()

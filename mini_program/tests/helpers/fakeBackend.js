@@ -7,7 +7,9 @@
 // `sendNotices(notices, to)` delivers notices to a person (by default the viewer; the feed, notice,
 // noticeRead and noticeAcknowledge act for the principal under X-Acting-For, as the server does)
 // and `deliver(messages)` puts messages in the viewer's own inbox (the server's inbox is always the
-// signed-in person's). A test gives the answers to any other operation (or replaces these) with
+// signed-in person's). The viewer's notification settings (channels, quiet hours) are kept and
+// checked as the server checks them, and the WeChat subscribe-message grants are counted in
+// `subscribeCredits` (both are the signed-in person's own, whomever they act for). A test gives the answers to any other operation (or replaces these) with
 // `answer(operationName, (variables) => data)`.
 const crypto = require('crypto')
 const fs = require('fs')
@@ -60,6 +62,9 @@ const NOTICE_DEFAULTS = {
 
 // The operations only a signed-in person may send.
 const NOTICE_OPERATIONS = ['Feed', 'FeedUnreadCount', 'Notice', 'NoticeRead', 'NoticeAcknowledge']
+const SETTINGS_OPERATIONS = ['NotificationSettingsUpdate', 'WechatSubscribeGrant']
+
+const CHANNELS = ['INBOX', 'WECHAT', 'FCM', 'SMS']
 
 const ok = (data) => ({ statusCode: 200, data: { data } })
 const topLevelError = (code, message) => ({
@@ -78,6 +83,9 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
   const notices = [] // {to: personId, ...Notice}, newest first
   const inbox = [] // the viewer's InboxMessages, oldest first
   const clock = { now: '2026-11-05T02:00:00+00:00' }
+  // The viewer's notification settings: every channel on and no quiet hours, until changed.
+  const settings = { channels: Object.fromEntries(CHANNELS.map((c) => [c, true])), quietHours: null }
+  const subscribeCredits = {} // template id → one-time messages the viewer accepted
   let serial = 0
   let uploads = 0
 
@@ -125,10 +133,40 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     return { ok: true, errors: [] }
   }
 
+  const settingsView = () => ({
+    channels: CHANNELS.map((channel) => ({ channel, enabled: settings.channels[channel] })),
+    quietHours: settings.quietHours && { ...settings.quietHours },
+  })
+
+  // As the server checks them: the inbox stays on, quiet hours within a day and not empty. All or nothing.
+  function updateSettings({ channels = null, quietHours = null, clearQuietHours = false }) {
+    const refuse = (field, message) => ({ settings: null, errors: [userError('INVALID_INPUT', field, message)] })
+    if ((channels || []).some((c) => c.channel === 'INBOX' && !c.enabled)) return refuse('channels', '站内消息不能关闭')
+    if (quietHours && !clearQuietHours) {
+      for (const name of ['startMinute', 'endMinute']) {
+        if (!(quietHours[name] >= 0 && quietHours[name] < 24 * 60)) return refuse(`quietHours.${name}`, '时间须在 0–1439 分钟之间')
+      }
+      if (quietHours.startMinute === quietHours.endMinute) return refuse('quietHours', '免打扰的开始和结束不能相同')
+    }
+    for (const { channel, enabled } of channels || []) settings.channels[channel] = enabled
+    if (clearQuietHours) settings.quietHours = null
+    else if (quietHours) settings.quietHours = { startMinute: quietHours.startMinute, endMinute: quietHours.endMinute }
+    return { settings: settingsView(), errors: [] }
+  }
+
+  function grantSubscribe({ templateIds }) {
+    if (!(templateIds.length >= 1 && templateIds.length <= 5)) {
+      return { ok: false, errors: [userError('INVALID_INPUT', 'templateIds', '订阅模板无效')] }
+    }
+    for (const id of templateIds) subscribeCredits[id] = (subscribeCredits[id] || 0) + 1
+    return { ok: true, errors: [] }
+  }
+
   function answer({ operationName, variables }, bearer, actingFor) {
     if (answers[operationName]) return ok(answers[operationName](variables))
     const person = actingFor || viewer.id
-    if (NOTICE_OPERATIONS.includes(operationName) && !bearer) return topLevelError('UNAUTHENTICATED', '请先登录')
+    const needsSignIn = NOTICE_OPERATIONS.includes(operationName) || SETTINGS_OPERATIONS.includes(operationName)
+    if (needsSignIn && !bearer) return topLevelError('UNAUTHENTICATED', '请先登录')
     switch (operationName) {
       case 'DemoLogin':
         return handles.includes(variables.handle)
@@ -160,6 +198,12 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
         return ok({ noticeRead: readNotice(person, variables) })
       case 'NoticeAcknowledge':
         return ok({ noticeAcknowledge: acknowledgeNotice(person, variables) })
+      case 'NotificationSettings':
+        return ok({ viewer: bearer ? { id: viewer.id, notificationSettings: settingsView() } : null })
+      case 'NotificationSettingsUpdate':
+        return ok({ notificationSettingsUpdate: updateSettings(variables) })
+      case 'WechatSubscribeGrant':
+        return ok({ wechatSubscribeGrant: grantSubscribe(variables) })
       case 'Inbox':
         return ok({ viewer: bearer ? { inbox: paginate(inbox, variables.first, variables.after) } : null })
       default:
@@ -212,6 +256,8 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     viewer,
     answer: (operationName, respond) => { answers[operationName] = respond },
     clock,
+    settings,
+    subscribeCredits,
     // Delivers notices (newest first, as the feed lists them) to `to`, the viewer by default.
     sendNotices: (list, to = viewer.id) => {
       for (const notice of list) notices.push({ ...NOTICE_DEFAULTS, ...notice, to })

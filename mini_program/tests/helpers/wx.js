@@ -1,10 +1,12 @@
 // Stands in for the parts of the WeChat runtime that miniprogram-simulate leaves as no-ops:
 // storage keeps what is stored, navigation (reLaunch, navigateTo) is recorded, modals are confirmed, wx.login gives a
-// code, the media picker picks one photo, and wx.request and wx.uploadFile are answered by
+// code, the media picker picks one photo, the user declines every subscribe message
+// (requestSubscribeMessage answers 'reject'), and wx.request and wx.uploadFile are answered by
 // `serve`, an async function from {url, body, header} (an upload: {url, filePath, name, header})
 // to {statusCode, data}. Tests change any of these with mockImplementation.
 const WX_LOGIN_CODE = 'wx-code-1'
 const PICKED_PHOTO = 'wxfile://tmp/proof.jpg'
+const NOTICE_TEMPLATE_ID = 'notice-template-test'
 
 // A callback API that succeeds at once with `result`.
 const succeeding = (result) => jest.fn((options) => options.success(result))
@@ -24,12 +26,16 @@ function installWx(serve, apiBase = 'http://linli.test') {
     setClipboardData: succeeding({}),
     login: succeeding({ code: WX_LOGIN_CODE }),
     chooseMedia: succeeding({ tempFiles: [{ tempFilePath: PICKED_PHOTO }] }),
+    requestSubscribeMessage: jest.fn((options) => options.success({
+      errMsg: 'requestSubscribeMessage:ok',
+      ...Object.fromEntries(options.tmplIds.map((id) => [id, 'reject'])),
+    })),
     request: jest.fn((options) => answer(options, { url: options.url, body: options.data, header: options.header })),
     uploadFile: jest.fn((options) => answer(options, {
       url: options.url, filePath: options.filePath, name: options.name, header: options.header,
     })),
   })
-  global.getApp = () => ({ globalData: { apiBase } })
+  global.getApp = () => ({ globalData: { apiBase, noticeTemplateId: NOTICE_TEMPLATE_ID } })
 }
 
 // Polls until `check` passes or the deadline does: the pages answer asynchronously.
@@ -45,4 +51,4 @@ async function until(check, timeoutMs = 2000) {
   }
 }
 
-module.exports = { installWx, until, WX_LOGIN_CODE, PICKED_PHOTO }
+module.exports = { installWx, until, WX_LOGIN_CODE, PICKED_PHOTO, NOTICE_TEMPLATE_ID }
