@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/media/public/{key}", files.public_media),
         Route("/media/{upload_id}", files.private_media),
         Route("/exports/registry.xlsx", files.registry_export),
+        Route("/exports/notices/{notice_id}/not-reached.xlsx", files.notice_not_reached_export),
         Route("/", lambda _: RedirectResponse("/admin/")),
         Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),
     ]

@@ -13,6 +13,7 @@ from backend.core.settings import get_settings
 from backend.media import service as media
 from backend.media import signing
 from backend.media.models import Upload
+from backend.notices import service as notices
 from backend.registry import importer
 
 STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.FORBIDDEN: 403, ErrorCode.PROXY_INVALID: 403,
@@ -48,6 +49,17 @@ async def upload(request: Request) -> Response:
         return _error(error)
     upload = stored.upload
     return JSONResponse({"id": str(upload.id), "kind": upload.kind, "size": upload.size, **stored.variants})
+
+
+async def notice_not_reached_export(request: Request) -> Response:
+    """GET /exports/notices/{id}/not-reached.xlsx: the households a notice has not reached. NOTICE_REACH."""
+    try:
+        actor = await _actor(request)
+        data = await notices.export_not_reached(actor, notice_id=parse_uuid(request.path_params["notice_id"]))
+    except DomainError as error:
+        return _error(error)
+    return Response(data, media_type=media.XLSX,
+                    headers={"content-disposition": 'attachment; filename="not-reached.xlsx"'})
 
 
 async def public_media(request: Request) -> Response:

@@ -11,7 +11,6 @@ from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.pagination import PageInfo
 from backend.api.people import OkPayload
-from backend.api.residence import address_of
 from backend.core.errors import DomainError
 from backend.notices import service
 from backend.notices.models import AudienceKind as AudienceKindEnum
@@ -19,6 +18,7 @@ from backend.notices.models import Importance as ImportanceEnum
 from backend.notices.models import Notice as NoticeModel
 from backend.notices.models import NoticeState as NoticeStateEnum
 from backend.registry.models import Building as BuildingModel
+from backend.registry.service import address_of
 
 NoticeState = strawberry.enum(NoticeStateEnum, name="NoticeState")
 Importance = strawberry.enum(ImportanceEnum, name="Importance")

@@ -17,6 +17,7 @@ from backend.registry.models import ApplicationStatus as ApplicationStatusEnum
 from backend.registry.models import PersonRoom, ResidenceApplication
 from backend.registry.models import ResidentRole as ResidentRoleEnum
 from backend.registry.models import Room as RoomModel
+from backend.registry.service import address_of
 
 ResidentRole = strawberry.enum(ResidentRoleEnum, name="ResidentRole")
 ApplicationStatus = strawberry.enum(ApplicationStatusEnum, name="ApplicationStatus")
@@ -34,11 +35,6 @@ class RoomAddress:
     def of(cls, room: RoomModel) -> "RoomAddress":
         return cls(id=strawberry.ID(str(room.id)), code=room.code, number=room.number, floor=room.floor,
                    area_m2=f"{room.area_dm2 // 100}.{room.area_dm2 % 100:02d}")
-
-
-def address_of(room: RoomModel) -> str:
-    """e.g. 阳光花园 1栋 1单元 101 (the room's unit, building and estate must be loaded)."""
-    return f"{room.unit.building.estate.name} {room.unit.building.name} {room.unit.name} {room.number}"
 
 
 @strawberry.type

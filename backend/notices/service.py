@@ -3,6 +3,7 @@ read receipts and acknowledgements, and the reach report with its list of househ
 
 import asyncio
 import hashlib
+import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ from backend.notices.models import (
 from backend.notices.models import NoticeState as S
 from backend.notify.models import InboxMessage
 from backend.registry.models import GridWorker, Household, Membership, PersonRoom
+from backend.registry.service import address_of
 
 MAX_REMINDERS = 3
 STATE_NAMES = {S.DRAFT: "草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "已发布", S.ARCHIVED: "已归档"}
@@ -462,3 +464,25 @@ async def get_notice_for(actor: Actor, notice_id: UUID) -> tuple[Notice, NoticeR
     if receipt is not None:
         return receipt.notice, receipt
     return await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH), None
+
+
+async def export_not_reached(actor: Actor, *, notice_id: UUID) -> bytes:
+    """The 未触达名单 as a workbook for visiting: address and who lives there (no phone numbers)."""
+    from openpyxl import Workbook
+
+    book = Workbook()  # not write_only: its sheet generator fails when collected after save
+    sheet = book.active
+    sheet.title = "未触达"
+    sheet.append(["地址", "住户"])
+    after = None
+    while True:  # page through with the same rules (a grid worker gets their grids only)
+        page = await not_reached(actor, notice_id=notice_id, first=50, after=after)
+        names = await household_heads([h.id for h in page.items])
+        for household in page.items:
+            sheet.append([address_of(household.room), "、".join(names[household.id])])
+        if not page.has_next_page:
+            break
+        after = page.end_cursor
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

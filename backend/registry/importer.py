@@ -253,8 +253,9 @@ async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
     links = await PersonRoom.filter(community_id=community_id, until=None).select_related(
         "person", "room__unit__building__estate"
     ).order_by("room__code").limit(MAX_ROWS)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("住户")
+    book = Workbook()  # not write_only: its sheet generator fails when collected after save
+    sheet = book.active
+    sheet.title = "住户"
     sheet.append(COLUMNS)
     for link in links:
         room = link.room

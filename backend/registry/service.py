@@ -11,6 +11,11 @@ from backend.core.permissions import Permission, has, require
 from backend.registry.models import Building, Community, Estate, GridWorker, Membership, PersonRoom, Room
 
 
+def address_of(room: Room) -> str:
+    """e.g. 阳光花园 1栋 1单元 101 (the room's unit, building and estate must be loaded)."""
+    return f"{room.unit.building.estate.name} {room.unit.building.name} {room.unit.name} {room.number}"
+
+
 async def get_viewer(actor: Actor) -> Person | None:
     if not actor.is_authenticated:
         return None

@@ -272,3 +272,25 @@ async def test_those_who_have_not_read_are_reminded_once_at_each_reminder_time(a
     await console.sign_in("committee")  # a day later: a fresh sign-in
     reach = (await console.query(REACH, id=notice_id))["data"]["noticeReach"]
     assert reach["delivered"] == reach["audience"] == 3  # with the household's head; reminders don't count
+
+
+async def test_the_not_reached_list_exports_to_excel_for_visits(console, api, demo_community, building):
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    await console.sign_in("committee")
+    notice_id = (await console.query(CREATE, c=str(demo_community.id), input=notice_input(str(building.id))))[
+        "data"]["noticeCreate"]["notice"]["id"]
+    await console.query(PUBLISH, id=notice_id)
+    await service.fan_out(notice_id)
+    response = await console.http.get(f"/exports/notices/{notice_id}/not-reached.xlsx",
+                                      headers={"authorization": f"Bearer {console.token}"})
+    assert response.status_code == 200
+    rows = list(load_workbook(_io.BytesIO(response.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("地址", "住户") and len(rows) == 51
+    assert all(r[0].startswith("翠竹苑 2栋") for r in rows[1:])
+    await api.sign_in("resident")
+    refused = await api.http.get(f"/exports/notices/{notice_id}/not-reached.xlsx",
+                                 headers={"authorization": f"Bearer {api.token}"})
+    assert refused.status_code == 404
