@@ -15,6 +15,7 @@ from tortoise.functions import Count
 from backend.audit import service as audit
 from backend.core import outbox
 from backend.core.actor import Actor
+from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
@@ -206,11 +207,10 @@ async def fan_out(notice_id: UUID) -> int:
     for start in range(0, len(recipients), batch):
         chunk = recipients[start:start + batch]
         async with transaction() as tx:
-            await NoticeRecipient.bulk_create(
-                [NoticeRecipient(notice_id=notice.id, person_id=r.person_id, household_id=r.household_id,
-                                 building_id=r.building_id) for r in chunk],
-                ignore_conflicts=True, using_db=tx,
-            )
+            await insert_ignoring_conflicts(tx, NoticeRecipient, [
+                {"notice_id": notice.id, "person_id": r.person_id, "household_id": r.household_id,
+                 "building_id": r.building_id} for r in chunk
+            ])
             await _notify(tx, notice, [r.person_id for r in chunk], key=f"notice:{notice.id}", title=notice.title)
             # Live unread counts of this community's subscribers refresh once per batch.
             await runtime().pubsub.publish(community_channel(notice.community_id), str(notice.id))
@@ -221,11 +221,10 @@ async def fan_out(notice_id: UUID) -> int:
 async def _notify(tx, notice: Notice, person_ids: list[UUID], *, key: str, title: str) -> None:
     """Inbox messages in bulk, and the push behind them as one job per batch, keyed by who is in it
     (a rerun that batches differently adds jobs whose deliveries already exist: no-ops)."""
-    await InboxMessage.bulk_create(
-        [InboxMessage(person_id=p, kind="notice", title=title, body=f"notice:{notice.id}", delivery_key=f"{key}:{p}")
-         for p in person_ids],
-        ignore_conflicts=True, using_db=tx,
-    )
+    await insert_ignoring_conflicts(tx, InboxMessage, [
+        {"person_id": p, "kind": "notice", "title": title, "body": f"notice:{notice.id}", "delivery_key": f"{key}:{p}"}
+        for p in person_ids
+    ])
     people = sorted(str(p) for p in person_ids)
     digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
     await outbox.add(tx, "notify.push", key=f"{key}:push:{digest}", prefix=key, person_ids=people, kind="notice",
