@@ -11,6 +11,12 @@ export const IMPORTANCE = {
 /** Suggested categories; the server takes any 1–32 characters. */
 export const CATEGORIES = ['社区公告', '物业通知', '活动', '安全', '其他']
 
+/** The reminder times the editor offers (hours after publication); the server takes up to 3, each 1–168. */
+export const REMINDER_HOURS = [2, 6, 24, 48, 72]
+export const MAX_REMINDERS = 3
+/** What a new notice gets when none are chosen: one reminder a day after publication. */
+export const DEFAULT_REMINDER_HOURS = [24]
+
 /** The roles a notice can be sent to by role. */
 export const AUDIENCE_ROLES = [
   'RESIDENT',

@@ -19,6 +19,8 @@ export const router = createRouter({
         { path: 'verification', component: () => import('./views/VerificationView.vue'), meta: staff },
         { path: 'import', component: () => import('./views/ImportView.vue'), meta: staff },
         { path: 'audit', component: () => import('./views/AuditLogView.vue'), meta: staff },
+        // Not `staff`: the server decides (AUDIT_READ in any community) and its refusal is shown.
+        { path: 'dead-letters', component: () => import('./views/DeadLettersView.vue') },
         { path: 'notices', component: () => import('./views/NoticesView.vue'), meta: staff },
         { path: 'notices/new', component: () => import('./views/NoticeEditorView.vue'), meta: staff },
         { path: 'notices/:id', component: () => import('./views/NoticeEditorView.vue'), meta: staff },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { connection, payload, refusal } from './fakeServer'
+import { connection, jsonResponse, payload, refusal } from './fakeServer'
 import { all, choose, find, openApp, signedInStaff, textOf } from './ui'
 
 // ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
@@ -26,6 +26,7 @@ const notice = (overrides) => ({
   revision: 1,
   audience: [{ kind: 'COMMUNITY' }],
   audienceSize: 0,
+  reminderHours: [24],
   ...overrides,
 })
 
@@ -50,6 +51,7 @@ beforeEach(() => {
 afterEach(() => {
   wrapper?.unmount()
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 const typeInto = async (testid, value, element = 'input') => (await find(testid)).find(element).setValue(value)
@@ -111,6 +113,9 @@ describe('notice editor', () => {
     await choose('audience-kind', '按楼栋')
     await vi.waitFor(() => expect(document.body.textContent).toContain('阳光花园 2栋'))
     await choose('audience-building', '阳光花园 1栋')
+    expect(await textOf('notice-reminders')).toContain('24 小时') // the default, preselected
+    await choose('notice-reminders', '48 小时')
+    await choose('notice-reminders', '6 小时')
     await (await find('notice-save')).trigger('click')
 
     await vi.waitFor(() => expect(received.some((r) => r.operation === 'NoticeCreate')).toBe(true))
@@ -125,6 +130,7 @@ describe('notice editor', () => {
         expiresAt: null,
         bodyHtml: '<p>周三 <b>停水</b><script>x()</script></p>',
         audience: [{ kind: 'BUILDING', ids: ['b1'] }],
+        reminderHours: [6, 24, 48],
       },
     })
     // Saved: the preview renders the server's sanitised HTML.
@@ -142,6 +148,24 @@ describe('notice editor', () => {
     expect(all('notice-error')).toHaveLength(0)
   })
 
+  it("preselects a draft's reminder times, sends the chosen ones and shows their refusal beside them", async () => {
+    const received = signedInStaff({
+      ...registry,
+      Notice: () => ({ data: { notice: notice({ reminderHours: [2, 72] }) } }),
+      NoticeUpdate: () => refusal('noticeUpdate', '最多 3 次提醒，每次在发布后 1–168 小时', 'reminderHours'),
+    })
+    wrapper = await openApp('/notices/n1')
+    await vi.waitFor(async () => expect(await textOf('notice-reminders')).toMatch(/2 小时[\s\S]*72 小时/))
+
+    await choose('notice-reminders', '2 小时') // unchosen
+    await choose('notice-reminders', '24 小时')
+    await (await find('notice-save')).trigger('click')
+
+    await vi.waitFor(async () => expect(await textOf('notice-reminders')).toContain('最多 3 次提醒'))
+    expect(received.find((r) => r.operation === 'NoticeUpdate').variables.input.reminderHours).toEqual([24, 72])
+    expect(all('notice-error')).toHaveLength(0)
+  })
+
   it("saves a published notice's edit only with a reason, as a revision, keeping its audience", async () => {
     const published = notice({ state: 'PUBLISHED', revision: 2, audience: [{ kind: 'BUILDING', ids: ['b1'] }] })
     const received = signedInStaff({
@@ -149,7 +173,9 @@ describe('notice editor', () => {
       Notice: () => ({ data: { notice: published } }),
       NoticeUpdate: ({ input, reason }) =>
         reason
-          ? payload('noticeUpdate', { notice: { ...published, ...input, audience: published.audience, revision: 3 } })
+          ? payload('noticeUpdate', {
+              notice: { ...published, ...input, audience: published.audience, reminderHours: [24], revision: 3 },
+            })
           : refusal('noticeUpdate', '修改已发布的通知须写明原因', 'reason'),
     })
     wrapper = await openApp('/notices/n1')
@@ -157,6 +183,8 @@ describe('notice editor', () => {
     expect(document.body.textContent).toContain('将生成第 3 版修订')
     expect((await find('audience-kind')).find('input').attributes('disabled')).toBeDefined()
     expect(all('notice-publish')).toHaveLength(0)
+    expect(await textOf('notice-reminders-fixed')).toContain('24 小时')
+    expect(document.querySelector('[data-testid=notice-reminders] .el-select')).toBeNull()
 
     await typeInto('notice-title', '停水通知（更正）')
     await (await find('notice-save')).trigger('click')
@@ -168,7 +196,7 @@ describe('notice editor', () => {
     await vi.waitFor(() => expect(document.body.textContent).toContain('第 3 版'))
     const updates = received.filter((r) => r.operation === 'NoticeUpdate').map((r) => r.variables)
     expect(updates.map((u) => u.reason)).toEqual(['', '时间有误'])
-    expect(updates[1]).toMatchObject({ id: 'n1', input: { title: '停水通知（更正）', audience: null } })
+    expect(updates[1]).toMatchObject({ id: 'n1', input: { title: '停水通知（更正）', audience: null, reminderHours: null } })
   })
 })
 
@@ -226,5 +254,43 @@ describe('reach report', () => {
       note: '电话告知',
     })
     await vi.waitFor(async () => expect(await textOf('reach-households-reached-offline')).toBe('1'))
+  })
+
+  it('downloads the 未触达名单 as Excel with the bearer token', async () => {
+    const saved = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function () {
+      saved.push({ href: this.href, download: this.download })
+    })
+    const received = signedInStaff({
+      Notice: () => ({ data: { notice: notice({ state: 'PUBLISHED' }) } }),
+      NoticeReach: () => ({ data: { noticeReach: reach } }),
+      NoticeNotReached: () => ({ data: { noticeNotReached: connection(households) } }),
+      'GET /exports/notices/n1/not-reached.xlsx': () => new Response(new Blob(['xlsx']), { status: 200 }),
+    })
+    wrapper = await openApp('/notices/n1/reach')
+
+    await (await find('export-not-reached')).trigger('click')
+
+    await vi.waitFor(() => expect(saved).toHaveLength(1))
+    expect(saved[0].download).toBe('未触达名单.xlsx')
+    expect(received.filter((r) => r.url !== '/graphql')).toEqual([
+      { url: '/exports/notices/n1/not-reached.xlsx', method: 'GET', body: undefined, token: 'access-committee' },
+    ])
+    expect(all('export-not-reached-error')).toHaveLength(0)
+  })
+
+  it("shows the export's refusal", async () => {
+    signedInStaff({
+      Notice: () => ({ data: { notice: notice({ state: 'PUBLISHED' }) } }),
+      NoticeReach: () => ({ data: { noticeReach: reach } }),
+      NoticeNotReached: () => ({ data: { noticeNotReached: connection([]) } }),
+      'GET /exports/notices/n1/not-reached.xlsx': () =>
+        jsonResponse({ errors: [{ message: '没有查看触达情况的权限' }] }, 403),
+    })
+    wrapper = await openApp('/notices/n1/reach')
+
+    await (await find('export-not-reached')).trigger('click')
+
+    await vi.waitFor(async () => expect(await textOf('export-not-reached-error')).toContain('没有查看触达情况的权限'))
   })
 })

@@ -5,6 +5,8 @@ NOTHING`, an order of magnitude faster than the ORM's row-by-row bulk insert. El
 embedded default) the ORM's bulk insert does the same job.
 """
 
+import json
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -12,8 +14,8 @@ from backend.core.clock import clock
 from backend.core.ids import uuid7
 
 _PG_TYPES = [
-    (fields.UUIDField, "uuid"), (fields.DatetimeField, "timestamptz"), (fields.BooleanField, "bool"),
-    (fields.IntField, "int8"), (fields.CharField, "text"), (fields.TextField, "text"),
+    (fields.JSONField, "jsonb"), (fields.UUIDField, "uuid"), (fields.DatetimeField, "timestamptz"),
+    (fields.BooleanField, "bool"), (fields.IntField, "int8"), (fields.CharField, "text"), (fields.TextField, "text"),
 ]
 
 
@@ -22,6 +24,10 @@ def _pg_type(model: type[Model], column: str) -> str:
     if isinstance(field, fields.relational.ForeignKeyFieldInstance):
         field = field.related_model._meta.pk
     return next(name for kind, name in _PG_TYPES if isinstance(field, kind))
+
+
+def _pg_value(pg_type: str, value):
+    return json.dumps(value, ensure_ascii=False) if pg_type == "jsonb" and value is not None else value
 
 
 async def insert_ignoring_conflicts(tx, model: type[Model], rows: list[dict]) -> None:
@@ -38,10 +44,11 @@ async def insert_ignoring_conflicts(tx, model: type[Model], rows: list[dict]) ->
     known = set(model._meta.fields_db_projection.values())
     if not set(columns) <= known:
         raise ValueError(f"not columns of {model._meta.db_table}: {set(columns) - known}")
-    arrays = ", ".join(f"${i}::{_pg_type(model, c)}[]" for i, c in enumerate(columns, start=1))
+    types = [_pg_type(model, c) for c in columns]
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
     names = ", ".join(f'"{c}"' for c in columns)
     # Names come from the model (checked above); every value is a parameter.
     await tx.execute_query(
         f'INSERT INTO "{model._meta.db_table}" ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING',  # noqa: S608
-        [[row[c] for row in rows] for c in columns],
+        [[_pg_value(t, row[c]) for row in rows] for c, t in zip(columns, types, strict=True)],
     )

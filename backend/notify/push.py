@@ -21,7 +21,9 @@ from tortoise.expressions import F
 
 from backend.accounts.models import Person, WechatAccount
 from backend.core import crypto
+from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
+from backend.core.db import transaction
 from backend.core.settings import get_settings
 from backend.notify import channels
 from backend.notify.channels import Rejected, Retryable, Skip, Unregistered
@@ -108,10 +110,12 @@ async def plan(prefix: str, person_ids: list[UUID], content: Content) -> list[st
                 status, reason = DeliveryStatus.SKIPPED, "no_phone"
             elif person_id in quiet and not content.urgent and in_quiet_hours(now, *quiet[person_id]):
                 reason, available_at = "quiet_hours", quiet_hours_end(now, quiet[person_id][1])
-            rows.append(Delivery(key=key, notification_key=notification_key, person_id=person_id, channel=channel,
-                                 status=status, reason=reason, available_at=available_at, payload=payload))
+            rows.append({"key": key, "notification_key": notification_key, "person_id": person_id,
+                         "channel": channel.value, "status": status.value, "reason": reason,
+                         "available_at": available_at, "payload": payload, "attempts": 0})
             keys.append(key)
-    await Delivery.bulk_create(rows, ignore_conflicts=True)
+    async with transaction() as tx:
+        await insert_ignoring_conflicts(tx, Delivery, rows)
     return keys
 
 

@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { connection } from './fakeServer'
+import { all, find, openApp, signedInStaff, textOf } from './ui'
+
+const deadLetter = (id, overrides) => ({
+  id,
+  task: 'notice.fanout',
+  key: `notice:${id}`,
+  error: 'ConnectionError: 推送服务无响应',
+  attempts: 5,
+  createdAt: '2026-03-01T02:00:00Z',
+  ...overrides,
+})
+
+let wrapper
+beforeEach(() => localStorage.clear())
+afterEach(() => {
+  wrapper?.unmount()
+  vi.unstubAllGlobals()
+})
+
+const rows = () => [...document.querySelectorAll('[data-testid=dead-letters] .el-table__body tr')]
+
+describe('失败任务', () => {
+  it('lists the jobs that used up their retries, newest first, and loads more', async () => {
+    const received = signedInStaff({
+      DeadLetters: ({ after }) => ({
+        data: {
+          deadLetters: after
+            ? connection([deadLetter('d3', { task: 'notice.remind', key: null, attempts: 3 })])
+            : connection([deadLetter('d1'), deadLetter('d2', { error: 'TimeoutError' })], 'cursor-2'),
+        },
+      }),
+    })
+    wrapper = await openApp('/')
+    await (await find('nav-dead-letters')).trigger('click')
+
+    await vi.waitFor(() => expect(rows()).toHaveLength(2))
+    expect(rows()[0].textContent).toMatch(/notice\.fanout[\s\S]*notice:d1[\s\S]*5[\s\S]*ConnectionError: 推送服务无响应/)
+    expect(rows()[1].textContent).toContain('TimeoutError')
+
+    await (await find('load-more')).trigger('click')
+
+    await vi.waitFor(() => expect(rows()).toHaveLength(3))
+    expect(rows()[2].textContent).toMatch(/notice\.remind[\s\S]*—[\s\S]*3/)
+    expect(all('load-more')).toHaveLength(0)
+    expect(received.filter((r) => r.operation === 'DeadLetters').map((r) => r.variables)).toEqual([
+      { first: 20, after: null },
+      { first: 20, after: 'cursor-2' },
+    ])
+  })
+
+  it("shows the server's refusal to someone who may not read them", async () => {
+    signedInStaff({
+      DeadLetters: () => ({
+        data: null,
+        errors: [{ message: '没有查看失败任务的权限', extensions: { code: 'FORBIDDEN' } }],
+      }),
+    })
+    wrapper = await openApp('/dead-letters')
+
+    expect(await textOf('dead-letters-error')).toContain('没有查看失败任务的权限')
+    expect(rows()).toHaveLength(0)
+  })
+})
