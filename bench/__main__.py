@@ -215,7 +215,7 @@ Published through the service; relayed from the outbox to Redis; fanned out by o
 | measure | result | target |
 |---|---|---|
 | inbox rows for every resident | {fanout['recipients']:,} in {fanout['inbox_seconds']:.1f} s | ≤ 5 s ({verdict_fan}) |
-| pushes handed to the channel stand-in | not measured yet: push channels are not wired into fan-out | ≤ 30 s |
+| pushes handed to the channel stand-in | not measured yet: the run has no FCM stand-in, so pushes are planned and skipped as not configured | ≤ 30 s |
 
 ## Where the time goes
 
