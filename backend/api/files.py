@@ -1,5 +1,7 @@
 """The non-GraphQL endpoints for files: uploads in, private media and exports out."""
 
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -44,7 +46,9 @@ async def upload(request: Request) -> Response:
             if part is None or isinstance(part, str):
                 raise DomainError(ErrorCode.INVALID_INPUT, "请选择文件", field="file")
             data = await part.read(media.MAX_BYTES + 1)
-        stored = await media.store_upload(actor, kind=request.query_params.get("kind", ""), data=data)
+            filename = part.filename or ""
+        stored = await media.store_upload(actor, kind=request.query_params.get("kind", ""), data=data,
+                                          filename=filename)
     except DomainError as error:
         return _error(error)
     upload = stored.upload
@@ -60,6 +64,18 @@ async def notice_not_reached_export(request: Request) -> Response:
         return _error(error)
     return Response(data, media_type=media.XLSX,
                     headers={"content-disposition": 'attachment; filename="not-reached.xlsx"'})
+
+
+async def notice_attachment(request: Request) -> Response:
+    """GET /media/attachments/{id}: a file attached to a published notice, to anyone with the link."""
+    upload = await Upload.filter(id=parse_uuid(request.path_params["upload_id"]), kind="notice_attachment").first()
+    data = storage.get(upload.sha256) if upload else None
+    if data is None:
+        return Response("Not found.", status_code=404)
+    name = quote(upload.filename or "attachment")
+    return Response(data, media_type=upload.content_type,
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}",
+                             "x-content-type-options": "nosniff"})
 
 
 async def public_media(request: Request) -> Response:

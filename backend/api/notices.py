@@ -42,6 +42,9 @@ class NoticeInput:
     must_acknowledge: bool = False
     audience: list[AudienceTargetInput] | None = None
     expires_at: datetime | None = None
+    attachments: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Upload ids (kind notice_attachment) of PDF, Word or Excel files; "
+        "at most 10. Left out: unchanged.")
     reminder_hours: list[int] | None = strawberry.field(
         default=None, description="Remind those who have not read it this many hours after publication "
         "(at most 3, each 1–168; default 24).")
@@ -54,7 +57,17 @@ class NoticeInput:
         return service.NoticeDraft(title=self.title, body_html=self.body_html, category=self.category,
                                    importance=self.importance, pinned=self.pinned,
                                    must_acknowledge=self.must_acknowledge, audience=targets,
-                                   expires_at=self.expires_at, reminder_hours=self.reminder_hours)
+                                   expires_at=self.expires_at, reminder_hours=self.reminder_hours,
+                                   attachment_ids=None if self.attachments is None
+                                   else [parse_uuid(i) for i in self.attachments])
+
+
+@strawberry.type
+class Attachment:
+    name: str
+    size: int
+    content_type: str
+    url: str
 
 
 @strawberry.type
@@ -74,6 +87,7 @@ class Notice:
     audience: JSON
     audience_size: int
     reminder_hours: list[int]
+    attachments: list[Attachment]
     read_at: datetime | None = strawberry.field(description="When I read it (null for staff views).")
     acknowledged_at: datetime | None
 
@@ -84,6 +98,8 @@ class Notice:
                    publish_at=n.publish_at, published_at=n.published_at, expires_at=n.expires_at,
                    revision=n.revision, audience=n.audience, audience_size=n.audience_size,
                    reminder_hours=n.reminder_hours, read_at=read_at,
+                   attachments=[Attachment(name=a["name"], size=a["size"], content_type=a["contentType"],
+                                           url=f"/media/attachments/{a['uploadId']}") for a in n.attachments],
                    acknowledged_at=acknowledged_at)
 
 

@@ -11,6 +11,7 @@ class Upload(Entity):
     content_type = fields.CharField(max_length=100)
     size = fields.IntField()
     sha256 = fields.CharField(max_length=64, db_index=True)
+    filename = fields.CharField(max_length=100, null=True)  # as the uploader named it (attachments)
 
     class Meta:
         table = "upload"

@@ -14,7 +14,8 @@ from backend.media.models import Upload
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KINDS = ("proof_photo", "registry_import", "notice_image")
+KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment")
+PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
 
 
@@ -44,6 +45,22 @@ def _encode(image: Image.Image, fmt: str, longest: int | None = None) -> bytes:
     return out.getvalue()
 
 
+def _attachment_type(data: bytes) -> str:
+    """Attachments are PDF, Word or Excel files, recognised by their content, never by their name."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        names = set()
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    raise DomainError(ErrorCode.INVALID_INPUT, "附件须为 PDF、Word 或 Excel 文件", field="file")
+
+
 def _check_workbook(data: bytes) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -54,7 +71,7 @@ def _check_workbook(data: bytes) -> bytes:
     return data
 
 
-async def store_upload(actor: Actor, *, kind: str, data: bytes) -> "StoredUpload":
+async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = "") -> "StoredUpload":
     owner = actor.require_person()
     if kind not in KINDS:
         raise DomainError(ErrorCode.INVALID_INPUT, "未知的上传类型", field="kind")
@@ -68,10 +85,14 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes) -> "StoredUpload
         data, content_type = _encode(image, "WEBP", VARIANTS["display"]), "image/webp"
     elif kind == "proof_photo":
         data, content_type = _encode(_upright(data), "JPEG"), "image/jpeg"
+    elif kind == "notice_attachment":
+        content_type = _attachment_type(data)
     else:
         data, content_type = _check_workbook(data), XLSX
     key = storage.put(data, public=bool(variants))
-    upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key)
+    name = filename.replace("/", "_").replace("\\", "_").strip()[:100] or None
+    upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key,
+                                 filename=name)
     return StoredUpload(upload, {name: f"/media/public/{key}" for name, key in variants.items()})
 
 

@@ -48,6 +48,7 @@ class Notice(Entity):
     revision = fields.IntField(default=1)
     audience_size = fields.IntField(default=0)
     reminder_hours = fields.JSONField(default=list)  # remind the unread this many hours after publication
+    attachments = fields.JSONField(default=list)  # [{"uploadId", "name", "size", "contentType"}]
 
     class Meta:
         table = "notice"

@@ -24,6 +24,7 @@ from backend.core.permissions import Permission, has, require
 from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
+from backend.media.models import Upload
 from backend.notices import audience
 from backend.notices.content import sanitize
 from backend.notices.models import (
@@ -61,6 +62,7 @@ class NoticeDraft:
     audience: list[dict] | None = None
     expires_at: datetime | None = None
     reminder_hours: list[int] | None = None  # after publication; None keeps the default (24 h)
+    attachment_ids: list[UUID] | None = None  # the author's notice_attachment uploads; None keeps them
 
 
 def _check_text(draft: NoticeDraft) -> None:
@@ -74,6 +76,20 @@ def _check_text(draft: NoticeDraft) -> None:
     if hours is not None and (len(hours) > MAX_REMINDERS or any(not 1 <= h <= 168 for h in hours)):
         raise DomainError(ErrorCode.INVALID_INPUT, f"最多 {MAX_REMINDERS} 次提醒，每次在发布后 1–168 小时",
                           field="reminderHours")
+
+
+MAX_ATTACHMENTS = 10
+
+
+async def _attachments(actor: Actor, upload_ids: list[UUID]) -> list[dict]:
+    if len(upload_ids) > MAX_ATTACHMENTS:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"最多 {MAX_ATTACHMENTS} 个附件", field="attachments")
+    uploads = {u.id: u for u in await Upload.filter(id__in=upload_ids, owner_id=actor.person_id,
+                                                      kind="notice_attachment")}
+    if len(uploads) != len(set(upload_ids)):
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到上传的附件", field="attachments")
+    return [{"uploadId": str(u.id), "name": u.filename or "附件", "size": u.size, "contentType": u.content_type}
+            for u in (uploads[i] for i in dict.fromkeys(upload_ids))]
 
 
 async def get_notice_for_staff(actor: Actor, notice_id: UUID, permission: Permission, *, tx=None,
@@ -93,8 +109,10 @@ async def create_notice(actor: Actor, *, community_id: UUID, draft: NoticeDraft)
     _check_text(draft)
     body = sanitize(draft.body_html)
     targets = await audience.check_audience(community_id, draft.audience or [])
+    files = await _attachments(actor, draft.attachment_ids or [])
     async with transaction() as tx:
         notice = await Notice.create(
+            attachments=files,
             community_id=community_id, author_id=actor.person_id, title=draft.title.strip(), body_html=body,
             category=draft.category.strip(), importance=draft.importance, pinned=draft.pinned,
             must_acknowledge=draft.must_acknowledge, audience=targets, expires_at=draft.expires_at,
@@ -111,6 +129,7 @@ async def update_notice(actor: Actor, *, notice_id: UUID, draft: NoticeDraft, re
     never its audience (the people already reached stay the people it was for)."""
     _check_text(draft)
     body = sanitize(draft.body_html)
+    files = None if draft.attachment_ids is None else await _attachments(actor, draft.attachment_ids)
     async with transaction() as tx:
         notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
         if notice.state is S.ARCHIVED:
@@ -130,6 +149,8 @@ async def update_notice(actor: Actor, *, notice_id: UUID, draft: NoticeDraft, re
         notice.importance, notice.pinned, notice.must_acknowledge = draft.importance, draft.pinned, \
             draft.must_acknowledge
         notice.expires_at = draft.expires_at
+        if files is not None:
+            notice.attachments = files
         if draft.reminder_hours is not None and notice.state is not S.PUBLISHED:
             notice.reminder_hours = sorted(set(draft.reminder_hours))
         await notice.save(using_db=tx)
