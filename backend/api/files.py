@@ -69,7 +69,7 @@ async def notice_not_reached_export(request: Request) -> Response:
 async def notice_attachment(request: Request) -> Response:
     """GET /media/attachments/{id}: a file attached to a published notice, to anyone with the link."""
     upload = await Upload.filter(id=parse_uuid(request.path_params["upload_id"]), kind="notice_attachment").first()
-    data = storage.get(upload.sha256) if upload else None
+    data = await storage.get(upload.sha256) if upload else None
     if data is None:
         return Response("Not found.", status_code=404)
     name = quote(upload.filename or "attachment")
@@ -80,7 +80,7 @@ async def notice_attachment(request: Request) -> Response:
 
 async def public_media(request: Request) -> Response:
     """GET /media/public/{key}: a notice image variant, by content hash; immutable, so cached for long."""
-    data = storage.get(request.path_params["key"], public=True)
+    data = await storage.get(request.path_params["key"], public=True)
     if data is None:
         return Response("Not found.", status_code=404)
     return Response(data, media_type="image/webp", headers={"cache-control": "public, max-age=31536000, immutable"})
@@ -93,7 +93,7 @@ async def private_media(request: Request) -> Response:
     if not signing.verify(get_settings(), upload_id, query.get("expires", ""), query.get("sig", "")):
         return Response("This link is invalid or has expired.", status_code=403)
     stored = await Upload.filter(id=parse_uuid(upload_id)).first()
-    data = storage.get(stored.sha256) if stored else None
+    data = await storage.get(stored.sha256) if stored else None
     if data is None:
         return Response("Not found.", status_code=404)
     return Response(data, media_type=stored.content_type,

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     media_dir: str = "var/media"
+    storage: Literal["local", "s3"] = "local"
+    # For LINLI_STORAGE=s3; credentials come from the usual AWS_* environment or instance role.
+    s3_bucket: str = "linli-media"
+    s3_endpoint_url: str | None = None  # any S3-compatible service (MinIO, Ceph, OSS, COS…)
+    s3_region: str = "us-east-1"
     # A job a worker took but never finished (the worker died) goes to another worker after this.
     job_redeliver_after_s: int = 300
     fanout_batch: int = 2000  # recipients written per transaction when a notice fans out

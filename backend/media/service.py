@@ -81,7 +81,8 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
     if kind == "notice_image":
         # Published with notices: display and thumbnail WebP variants, public by content hash.
         image = _upright(data)
-        variants = {name: storage.put(_encode(image, "WEBP", size), public=True) for name, size in VARIANTS.items()}
+        variants = {name: await storage.put(_encode(image, "WEBP", size), public=True)
+                    for name, size in VARIANTS.items()}
         data, content_type = _encode(image, "WEBP", VARIANTS["display"]), "image/webp"
     elif kind == "proof_photo":
         data, content_type = _encode(_upright(data), "JPEG"), "image/jpeg"
@@ -89,7 +90,7 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         content_type = _attachment_type(data)
     else:
         data, content_type = _check_workbook(data), XLSX
-    key = storage.put(data, public=bool(variants))
+    key = await storage.put(data, public=bool(variants))
     name = filename.replace("/", "_").replace("\\", "_").strip()[:100] or None
     upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key,
                                  filename=name)
@@ -107,4 +108,4 @@ async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
     upload = await Upload.filter(id=upload_id, owner_id=actor.require_person(), kind=kind).first()
     if upload is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到上传的文件", field="uploadId")
-    return storage.get(upload.sha256)
+    return await storage.get(upload.sha256)
