@@ -2,7 +2,6 @@
 in-process queue, started once for the whole run and shared by the smoke and browser tests."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright
 
+from tests.stubs.server import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-results"
 CHROMIUM_ARGS = [
@@ -20,15 +21,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def embedded_server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
     env.update(LINLI_DATABASE_URL=f"sqlite://{tmp_path_factory.mktemp('embedded')}/linli.sqlite3")
     log = (tmp_path_factory.getbasetemp() / "embedded.log").open("w")

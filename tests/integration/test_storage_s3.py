@@ -2,7 +2,6 @@
 land in the bucket by content hash and come back through the API."""
 
 import io
-import socket
 
 import boto3
 import pytest
@@ -11,13 +10,12 @@ from PIL import Image
 
 from backend.core import storage
 from backend.core.settings import get_settings, use_settings
+from tests.stubs.server import free_port
 
 
 @pytest.fixture
 def s3(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")):

@@ -12,15 +12,14 @@ answers 503 that many times before accepting.
 """
 
 import itertools
-import socket
-import threading
-import time
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.stubs.server import serve_in_thread
 
 BEARER = "fcm-test-access-token"
 
@@ -61,12 +60,4 @@ class FcmStub:
         return JSONResponse({"name": f"projects/{project}/messages/{next(self._ids)}"})
 
     def serve(self) -> tuple[str, "uvicorn.Server"]:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning"))
-        threading.Thread(target=server.run, daemon=True).start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{port}", server
+        return serve_in_thread(self.app)

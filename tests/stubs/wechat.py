@@ -5,8 +5,6 @@ subscribe-message send, with their documented error codes. Codes starting with "
 
 import asyncio
 import hashlib
-import socket
-import threading
 import time
 
 import uvicorn
@@ -14,6 +12,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.stubs.server import serve_in_thread
 
 APPID, SECRET = "wx-test-app", "wx-test-secret"
 ERRORS = {"bad": (40029, "invalid code"), "busy": (45011, "api minute-quota reach limit"),
@@ -87,12 +87,4 @@ class WechatStub:
         return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(self.subscribe_sent)})
 
     def serve(self) -> tuple[str, "uvicorn.Server"]:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning"))
-        threading.Thread(target=server.run, daemon=True).start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{port}", server
+        return serve_in_thread(self.app)
