@@ -26,3 +26,6 @@ export async function downloadFile(url, filename) {
   link.click()
   setTimeout(() => URL.revokeObjectURL(link.href), 1000)
 }
+
+/** The upload id of a stored attachment: the last path segment of its url, /media/attachments/<id>. */
+export const attachmentId = (url) => url.split('?')[0].split('/').pop()

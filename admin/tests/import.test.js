@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { jsonResponse } from './fakeServer'
-import { find, openApp, signedInStaff, textOf } from './ui'
+import { chooseFiles, find, openApp, signedInStaff, textOf } from './ui'
 
 const badPhone = { row: 5, column: '手机号', message: '须为 11 位手机号' }
 
@@ -19,11 +19,7 @@ function importServer(upload = () => jsonResponse({ id: 'up1', kind: 'registry_i
   })
 }
 
-async function chooseFile(name) {
-  const input = (await find('import-file')).element
-  Object.defineProperty(input, 'files', { value: [new File(['xlsx'], name)], configurable: true })
-  input.dispatchEvent(new Event('change'))
-}
+const chooseFile = (name) => chooseFiles('import-file', name)
 
 const imports = (received) => received.filter((r) => r.operation === 'RegistryImport').map((r) => r.variables)
 

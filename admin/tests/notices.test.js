@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connection, jsonResponse, payload, refusal } from './fakeServer'
-import { all, choose, find, openApp, signedInStaff, textOf } from './ui'
+import { all, choose, chooseFiles, find, openApp, signedInStaff, textOf } from './ui'
 
 // ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
 const drawn = vi.hoisted(() => [])
@@ -27,8 +27,11 @@ const notice = (overrides) => ({
   audience: [{ kind: 'COMMUNITY' }],
   audienceSize: 0,
   reminderHours: [24],
+  attachments: [],
   ...overrides,
 })
+
+const handbook = { name: '停水须知.pdf', size: 2048, contentType: 'application/pdf', url: '/media/attachments/a1' }
 
 const registry = {
   RegistryEstates: () => ({ data: { registryEstates: [{ id: 'e1', name: '阳光花园' }] } }),
@@ -131,6 +134,7 @@ describe('notice editor', () => {
         bodyHtml: '<p>周三 <b>停水</b><script>x()</script></p>',
         audience: [{ kind: 'BUILDING', ids: ['b1'] }],
         reminderHours: [6, 24, 48],
+        attachments: [],
       },
     })
     // Saved: the preview renders the server's sanitised HTML.
@@ -167,14 +171,20 @@ describe('notice editor', () => {
   })
 
   it("saves a published notice's edit only with a reason, as a revision, keeping its audience", async () => {
-    const published = notice({ state: 'PUBLISHED', revision: 2, audience: [{ kind: 'BUILDING', ids: ['b1'] }] })
+    const published = notice({
+      state: 'PUBLISHED',
+      revision: 2,
+      audience: [{ kind: 'BUILDING', ids: ['b1'] }],
+      attachments: [handbook],
+    })
     const received = signedInStaff({
       ...registry,
       Notice: () => ({ data: { notice: published } }),
       NoticeUpdate: ({ input, reason }) =>
         reason
           ? payload('noticeUpdate', {
-              notice: { ...published, ...input, audience: published.audience, reminderHours: [24], revision: 3 },
+              notice: { ...published, ...input, audience: published.audience, reminderHours: [24],
+                attachments: published.attachments, revision: 3 },
             })
           : refusal('noticeUpdate', '修改已发布的通知须写明原因', 'reason'),
     })
@@ -185,6 +195,9 @@ describe('notice editor', () => {
     expect(all('notice-publish')).toHaveLength(0)
     expect(await textOf('notice-reminders-fixed')).toContain('24 小时')
     expect(document.querySelector('[data-testid=notice-reminders] .el-select')).toBeNull()
+    expect(all('notice-attachment-row').map((r) => r.text())).toEqual([expect.stringContaining('停水须知.pdf')])
+    expect(all('notice-attachment-remove')).toHaveLength(0)
+    expect(all('notice-attachment-input')).toHaveLength(0)
 
     await typeInto('notice-title', '停水通知（更正）')
     await (await find('notice-save')).trigger('click')
@@ -196,7 +209,85 @@ describe('notice editor', () => {
     await vi.waitFor(() => expect(document.body.textContent).toContain('第 3 版'))
     const updates = received.filter((r) => r.operation === 'NoticeUpdate').map((r) => r.variables)
     expect(updates.map((u) => u.reason)).toEqual(['', '时间有误'])
-    expect(updates[1]).toMatchObject({ id: 'n1', input: { title: '停水通知（更正）', audience: null, reminderHours: null } })
+    expect(updates[1]).toMatchObject({
+      id: 'n1',
+      input: { title: '停水通知（更正）', audience: null, reminderHours: null, attachments: null },
+    })
+  })
+
+  it('uploads a picked image and appends it to the body', async () => {
+    const received = signedInStaff({
+      Notice: () => ({ data: { notice: notice() } }),
+      'POST /uploads': () =>
+        jsonResponse({
+          id: 'up1',
+          kind: 'notice_image',
+          size: 52000,
+          display: '/media/public/d1',
+          thumbnail: '/media/public/t1',
+        }),
+    })
+    wrapper = await openApp('/notices/n1')
+    await vi.waitFor(async () => expect((await find('notice-body')).element.value).toBe('<p>周三停水</p>'))
+
+    await chooseFiles('notice-image-input', new File(['jpeg'], '水管.jpg', { type: 'image/jpeg' }))
+
+    const body = '<p>周三停水</p>\n<p><img src="/media/public/d1" alt=""></p>'
+    await vi.waitFor(async () => expect((await find('notice-body')).element.value).toBe(body))
+    expect(await textOf('notice-preview')).toBe(body)
+    const upload = received.find((r) => r.method === 'POST')
+    expect(upload).toMatchObject({ url: '/uploads?kind=notice_image', token: 'access-committee' })
+    expect(upload.body.get('file').name).toBe('水管.jpg')
+  })
+
+  it('uploads attachments, lists them beside those kept and saves their ids', async () => {
+    const timetable = { name: '停水时间表.xlsx', size: 1536 * 1024, contentType: 'x', url: '/media/attachments/a2' }
+    const received = signedInStaff({
+      Notice: () => ({ data: { notice: notice({ attachments: [handbook] }) } }),
+      'POST /uploads': () => jsonResponse({ id: 'a2', kind: 'notice_attachment', size: timetable.size }),
+      NoticeUpdate: ({ input }) =>
+        payload('noticeUpdate', {
+          notice: notice({ attachments: input.attachments.map((id) => ({ a1: handbook, a2: timetable })[id]) }),
+        }),
+    })
+    wrapper = await openApp('/notices/n1')
+    await vi.waitFor(() => expect(all('notice-attachment-row')).toHaveLength(1))
+    expect(all('notice-attachment-row')[0].text()).toMatch(/停水须知\.pdf[\s\S]*2\.0 KB/)
+
+    await chooseFiles('notice-attachment-input', '停水时间表.xlsx')
+    await vi.waitFor(() => expect(all('notice-attachment-row')).toHaveLength(2))
+    expect(all('notice-attachment-row')[1].text()).toMatch(/停水时间表\.xlsx[\s\S]*1\.5 MB/)
+    expect(received.find((r) => r.method === 'POST').url).toBe('/uploads?kind=notice_attachment')
+
+    await (await find('notice-save')).trigger('click')
+    const updates = () => received.filter((r) => r.operation === 'NoticeUpdate').map((r) => r.variables.input)
+    await vi.waitFor(() => expect(updates()).toHaveLength(1))
+    expect(updates()[0].attachments).toEqual(['a1', 'a2'])
+
+    // Saved: the server's attachments are shown, each a link to download it.
+    await vi.waitFor(() => expect(all('notice-attachment-row')[1].find('.el-link').exists()).toBe(true))
+    await all('notice-attachment-remove')[0].trigger('click')
+    await vi.waitFor(() => expect(all('notice-attachment-row')).toHaveLength(1))
+    await (await find('notice-save')).trigger('click')
+    await vi.waitFor(() => expect(updates()).toHaveLength(2))
+    expect(updates()[1].attachments).toEqual(['a2'])
+    await vi.waitFor(() =>
+      expect(all('notice-attachment-row').map((r) => r.text())).toEqual([expect.stringContaining('停水时间表.xlsx')]),
+    )
+  })
+
+  it("shows a refused upload's message and lists nothing", async () => {
+    signedInStaff({
+      Notice: () => ({ data: { notice: notice() } }),
+      'POST /uploads': () =>
+        jsonResponse({ errors: [{ code: 'INVALID_FILE', field: 'file', message: '附件只能是 PDF、Word 或 Excel 文件' }] }, 415),
+    })
+    wrapper = await openApp('/notices/n1')
+    await chooseFiles('notice-attachment-input', '病毒.exe')
+
+    expect(await textOf('notice-upload-error')).toContain('附件只能是 PDF、Word 或 Excel 文件')
+    expect(all('notice-attachment-row')).toHaveLength(0)
+    expect(all('notice-error')).toHaveLength(0)
   })
 })
 

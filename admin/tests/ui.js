@@ -47,3 +47,11 @@ export async function choose(testid, label) {
   const option = [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent.trim() === label)
   await new DOMWrapper(option).trigger('click')
 }
+
+/** Gives the file input `testid` these files (File objects, or names of tiny ones) as if the user picked them. */
+export async function chooseFiles(testid, ...files) {
+  const input = (await find(testid)).element
+  const value = files.map((f) => (typeof f === 'string' ? new File(['x'], f) : f))
+  Object.defineProperty(input, 'files', { value, configurable: true })
+  input.dispatchEvent(new Event('change'))
+}

@@ -22,6 +22,7 @@ module.exports = {
   "ResidenceApply": "1f3556e80976a5b83c8728267d732615bdbfaec35ab79ce2cf7b343ffe3016fd",
   "ResidenceMoveOut": "081cbe6b141ecf4354b6d8c15c310c2245c7893e20070687f824950c6c30a8ad",
   "TokenRefresh": "8e087addca71ef68b39db804889fc5335aa04ece1ac66c7568238fde15917b28",
+  "UnreadNoticeCount": "46a95a79669ee943613f1dc056879d000cfd96a04c7743babb971e0e3241521a",
   "Viewer": "81de32c9301e4284340ad302482bdef457951a642e348c3310adf766402e604f",
   "WechatLogin": "9c3454488299156901f29dae143f2ae7b4dbf6f91ffbfa82bafccf8cb0f8d8b3",
   "WechatPhoneBind": "622cf72f786b6cb0ff8a2a0ac8804fbdd3af7e5f1f5a0dbb0db1b95a4725095b",

@@ -71,6 +71,16 @@ function tokensForRetry(used) {
   return sharedRenewal()
 }
 
+// Tokens for the live socket (utils/live.js), which cannot retry the way withSession does: the
+// stored ones, renewed first when they have expired or the server has just refused them
+// (`refused`: the tokens it turned away). Null when the session has ended.
+async function liveTokens(refused = null) {
+  const stored = tokenStore.getTokens()
+  if (!stored) return null
+  const expired = Date.parse(stored.accessExpiresAt) <= Date.now()
+  return refused || expired ? tokensForRetry(refused || stored) : stored
+}
+
 // The server no longer lets the user act for this principal (the proxy was revoked or has
 // expired): they are told, once however many requests were refused, and are themselves again.
 // The refused request is not retried as oneself: it was meant for the principal.
@@ -148,4 +158,4 @@ async function signOut() {
   session.endSession()
 }
 
-module.exports = { execute, mutate, upload, signOut }
+module.exports = { execute, mutate, upload, signOut, liveTokens }

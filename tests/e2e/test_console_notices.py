@@ -1,13 +1,17 @@
 """The console's notices in Chromium against the embedded server: a committee member publishes a notice
-to 阳光花园 1栋, the resident 张阿姨 (who lives there) reads it in the mini-program, and the reach report
-shows her read and leaves her household off the 未触达名单 (on screen and in its Excel export)."""
+(an uploaded image in its body, a PDF attached) to 阳光花园 1栋, the resident 张阿姨 (who lives there) reads it
+in the mini-program, and the reach report shows her read and leaves her household off the 未触达名单 (on screen
+and in its Excel export)."""
 
 import asyncio
+import io
+import re
 import time
 import uuid
 
 import httpx
 from openpyxl import load_workbook
+from PIL import Image
 from playwright.async_api import expect
 
 from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot, sign_in_to_console
@@ -19,6 +23,12 @@ async def choose(page, testid: str, label: str) -> None:
     """Picks an option of an Element Plus select (its dropdown is teleported to the body)."""
     await page.click(f"[data-testid={testid}] .el-select__wrapper")
     await page.locator(".el-select-dropdown__item:visible", has_text=label).click()
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "steelblue").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 async def wait_for_notice_in_feed(http: httpx.AsyncClient, token: str, title: str) -> str:
@@ -57,13 +67,31 @@ async def test_published_notice_is_read_by_a_resident_and_the_reach_report_shows
         await page.fill("[data-testid=notice-title] input", title)
         await choose(page, "notice-category", "物业通知")
         await page.fill("[data-testid=notice-body]", "<p>周三 9:00–12:00 <b>停水</b>，请提前储水。</p>")
+        await page.set_input_files("[data-testid=notice-image-input]", files=[
+            {"name": "水管.png", "mimeType": "image/png", "buffer": png(1600, 900)}])
+        await expect(page.locator("[data-testid=notice-body]")).to_have_value(
+            re.compile(r'<p><img src="/media/public/[^"]+" alt=""></p>$'))
         await choose(page, "audience-kind", "按楼栋")
         await choose(page, "audience-building", "阳光花园 1栋")
         await page.keyboard.press("Escape")
+        await page.set_input_files("[data-testid=notice-attachment-input]", files=[
+            {"name": "停水须知.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+        attachments = page.locator("[data-testid=notice-attachment-row]")
+        await expect(attachments).to_contain_text("停水须知.pdf")
         await page.click("[data-testid=notice-publish]")
         await expect(page.locator("[data-testid=notice-state]")).to_have_text("已发布")
+        # Saved with the notice, as the server lists it; published, it can no longer be removed.
+        await expect(attachments).to_have_count(1)
+        await expect(attachments).to_contain_text("停水须知.pdf")
+        await expect(attachments.locator("a, .el-link")).to_have_count(1)
+        await expect(page.locator("[data-testid=notice-attachment-remove]")).to_have_count(0)
         # Saved: the preview renders the server's sanitised HTML.
         await expect(page.locator("[data-testid=notice-preview] b")).to_have_text("停水")
+        image = page.locator("[data-testid=notice-preview] img")
+        await expect(image).to_have_attribute("src", re.compile(r"^/media/public/"))
+        # Served as the 1080 px wide WebP variant.
+        await page.wait_for_function(
+            "document.querySelector('[data-testid=notice-preview] img')?.naturalWidth === 1080")
 
         resident = await demo_resident_token(http, "resident")
         notice_id = await wait_for_notice_in_feed(http, resident, title)

@@ -6,6 +6,7 @@ const tokenStore = require('../../utils/tokenStore')
 const { roleLabel } = require('../../utils/roles')
 const { isElderMode, setElderMode } = require('../../utils/elderMode')
 const { askNoticeSubscription } = require('../../utils/subscribe')
+const { watchUnreadNoticeCount } = require('../../utils/live')
 
 const NOTICES_PAGE = '/pages/notices/index'
 
@@ -36,16 +37,42 @@ Component({
       return this.loadViewer()
     },
 
-    // Each time home shows, so the count drops after reading notices. Not having it is no reason
-    // to keep the user from anything else: a failure leaves the last count.
+    // Each time home shows, so the count drops after reading notices; while it shows, the server
+    // sends the count live as notices arrive or are read. Not having it is no reason to keep the
+    // user from anything else: a failure leaves the last count.
     async onShow() {
       if (!tokenStore.getTokens()) return
+      this.watchUnreadCount()
+      const liveCounts = this.liveCounts
       try {
         const { feed } = await execute('FeedUnreadCount')
-        this.setData({ unreadCount: feed.unreadCount })
+        // A live count that came meanwhile is newer than this answer.
+        if (this.liveCounts === liveCounts) this.setData({ unreadCount: feed.unreadCount })
       } catch {
         // the count stays as it was
       }
+    },
+
+    onHide() {
+      this.stopWatching()
+    },
+
+    onUnload() {
+      this.stopWatching()
+    },
+
+    watchUnreadCount() {
+      if (this.live) return
+      this.liveCounts = this.liveCounts || 0
+      this.live = watchUnreadNoticeCount((unreadCount) => {
+        this.liveCounts += 1
+        this.setData({ unreadCount })
+      })
+    },
+
+    stopWatching() {
+      if (this.live) this.live.close()
+      this.live = null
     },
 
     async loadViewer() {

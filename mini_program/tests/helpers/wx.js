@@ -3,7 +3,10 @@
 // code, the media picker picks one photo, the user declines every subscribe message
 // (requestSubscribeMessage answers 'reject'), and wx.request and wx.uploadFile are answered by
 // `serve`, an async function from {url, body, header} (an upload: {url, filePath, name, header})
-// to {statusCode, data}. Tests change any of these with mockImplementation.
+// to {statusCode, data}. Sockets (wx.connectSocket) are the fake of ./socket.js, which a test
+// installs again to play the server's side. Tests change any of these with mockImplementation.
+const { installSockets } = require('./socket')
+
 const WX_LOGIN_CODE = 'wx-code-1'
 const PICKED_PHOTO = 'wxfile://tmp/proof.jpg'
 const NOTICE_TEMPLATE_ID = 'notice-template-test'
@@ -35,6 +38,7 @@ function installWx(serve, apiBase = 'http://linli.test') {
       url: options.url, filePath: options.filePath, name: options.name, header: options.header,
     })),
   })
+  installSockets()
   global.getApp = () => ({ globalData: { apiBase, noticeTemplateId: NOTICE_TEMPLATE_ID } })
 }
 
