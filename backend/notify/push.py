@@ -78,7 +78,7 @@ async def plan(prefix: str, person_ids: list[UUID], content: Content) -> list[st
     returns every key of the batch. Running it again creates nothing new."""
     if not person_ids:
         return []
-    settings, now = get_settings(), clock.now()
+    now = clock.now()
     disabled = set(await NotificationPreference.filter(person_id__in=person_ids, enabled=False)
                    .values_list("person_id", "channel"))
     quiet = {p: (s, e) for p, s, e in await QuietHours.filter(person_id__in=person_ids)
@@ -98,7 +98,7 @@ async def plan(prefix: str, person_ids: list[UUID], content: Content) -> list[st
             status, reason, available_at = DeliveryStatus.PENDING, None, now
             if (person_id, channel) in disabled:
                 status, reason = DeliveryStatus.SKIPPED, "opted_out"
-            elif channel is Channel.FCM and not settings.fcm_access_token:
+            elif channel is Channel.FCM and not channels.fcm_configured():
                 status, reason = DeliveryStatus.SKIPPED, "not_configured"
             elif channel is Channel.FCM and person_id not in with_device:
                 status, reason = DeliveryStatus.SKIPPED, "no_device"
