@@ -11,8 +11,10 @@ has a deduplication handle we use the delivery key for it (FCM: android collapse
 data.delivery_key, so the device shows one). WeChat subscribe messages and the SMS port have none.
 """
 
+import asyncio
 import hashlib
 import json
+import weakref
 
 import httpx
 
@@ -47,6 +49,18 @@ def fcm_configured() -> bool:
     return bool(get_settings().fcm_access_token)
 
 
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
+
+
+def _http() -> httpx.AsyncClient:
+    """One pooled client per event loop: pushes reuse connections instead of opening one each."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.is_closed:
+        client = _clients[loop] = httpx.AsyncClient(timeout=TIMEOUT, limits=httpx.Limits(max_connections=20))
+    return client
+
+
 async def fcm_send(token: str, *, key: str, title: str, body: str, data: dict[str, str]) -> str:
     """FCM HTTP v1: POST {base}/v1/projects/{project}/messages:send. Returns the message name."""
     settings = get_settings()
@@ -60,9 +74,8 @@ async def fcm_send(token: str, *, key: str, title: str, body: str, data: dict[st
         "apns": {"headers": {"apns-collapse-id": collapse}},
     }
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-            response = await http.post(url, json={"message": message},
-                                       headers={"authorization": f"Bearer {settings.fcm_access_token}"})
+        response = await _http().post(url, json={"message": message},
+                                      headers={"authorization": f"Bearer {settings.fcm_access_token}"})
     except httpx.HTTPError as exc:
         raise Retryable(f"fcm unreachable: {exc!r}") from exc
     if response.status_code == 200:
@@ -96,10 +109,9 @@ async def wechat_subscribe_send(openid: str, *, template_id: str, page: str, dat
     token = await _wechat_token()
     for attempt in range(2):
         try:
-            async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-                response = await http.post(f"{base}/cgi-bin/message/subscribe/send", params={"access_token": token},
-                                           json={"touser": openid, "template_id": template_id, "page": page,
-                                                 "data": data})
+            response = await _http().post(f"{base}/cgi-bin/message/subscribe/send", params={"access_token": token},
+                                          json={"touser": openid, "template_id": template_id, "page": page,
+                                                "data": data})
             body = response.json()
         except (httpx.HTTPError, json.JSONDecodeError) as exc:
             raise Retryable(f"wechat unreachable: {exc!r}") from exc

@@ -41,7 +41,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8  # a delivery's own limit: the job's retries, then the sweeper's, then FAILED
 SWEEP_BATCH = 500
-PARALLEL = 10
+PARALLEL = 20
 log = structlog.get_logger(__name__)
 
 
