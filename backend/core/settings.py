@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     # Push: FCM HTTP v1. The bearer is a static setting for now (prod: mint it from google-auth
     # service-account credentials, scope firebase.messaging). Empty = the FCM channel is off.
     fcm_api_base: str = "https://fcm.googleapis.com"
-    fcm_access_token: str = ""
+    fcm_access_token: str = ""  # a fixed bearer (tests, a proxy); otherwise the service account below
+    fcm_credentials_file: str = ""  # a Google service-account key; its OAuth2 tokens are fetched and renewed
     wechat_notice_template: str = ""  # subscribe-message template id for notices; empty = channel off
     # Per caller (person, or client address when anonymous): a burst, refilled per second.
     rate_burst: int = 60

@@ -46,7 +46,34 @@ class Unregistered(Exception):  # noqa: N818
 # ---------------------------------------------------------------------------------------------- FCM
 
 def fcm_configured() -> bool:
-    return bool(get_settings().fcm_access_token)
+    settings = get_settings()
+    return bool(settings.fcm_access_token or settings.fcm_credentials_file)
+
+
+FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
+_fcm_credentials: dict[str, object] = {}
+
+
+async def _fcm_bearer() -> str:
+    """The fixed token when configured; otherwise an OAuth2 token of the service account, renewed by
+    google-auth when it is about to expire (the refresh is blocking I/O: off the event loop)."""
+    settings = get_settings()
+    if settings.fcm_access_token:
+        return settings.fcm_access_token
+    from google.auth.transport.requests import Request
+    from google.oauth2 import service_account
+
+    path = settings.fcm_credentials_file
+    credentials = _fcm_credentials.get(path)
+    if credentials is None:
+        credentials = _fcm_credentials[path] = service_account.Credentials.from_service_account_file(
+            path, scopes=[FCM_SCOPE])
+    if not credentials.valid:
+        try:
+            await asyncio.to_thread(credentials.refresh, Request())
+        except Exception as exc:  # google-auth raises several kinds; all mean "try again later"
+            raise Retryable(f"fcm credentials: {exc!r}") from exc
+    return credentials.token
 
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
@@ -75,7 +102,7 @@ async def fcm_send(token: str, *, key: str, title: str, body: str, data: dict[st
     }
     try:
         response = await _http().post(url, json={"message": message},
-                                      headers={"authorization": f"Bearer {settings.fcm_access_token}"})
+                                      headers={"authorization": f"Bearer {await _fcm_bearer()}"})
     except httpx.HTTPError as exc:
         raise Retryable(f"fcm unreachable: {exc!r}") from exc
     if response.status_code == 200:

@@ -27,6 +27,7 @@ BEARER = "fcm-test-access-token"
 class FcmStub:
     def __init__(self) -> None:
         self.accepted: list[dict] = []
+        self.bearer = BEARER  # the access token the stand-in accepts
         self.unregistered: set[str] = set()
         self.unavailable: dict[str, int] = {}
         self._ids = itertools.count(1)
@@ -42,7 +43,7 @@ class FcmStub:
             status_code=code)
 
     async def send(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {BEARER}":
+        if request.headers.get("authorization") != f"Bearer {self.bearer}":
             return JSONResponse({"error": {"code": 401, "status": "UNAUTHENTICATED",
                                            "message": "Request had invalid authentication credentials."}},
                                 status_code=401)
