@@ -16,6 +16,7 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.outbox import DeadLetter
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, staff_communities
+from backend.core.platform import has_platform
 from backend.core.runtime import runtime
 from backend.notify.models import (
     Channel,
@@ -155,7 +156,12 @@ async def update_notification_settings(actor: Actor, *, channels: dict[Channel, 
 
 
 async def list_dead_letters(actor: Actor, *, first: int, after: str | None) -> Page[DeadLetter]:
-    """Jobs that used up their retries, newest first: for operators (AUDIT_READ in some community)."""
-    if not staff_communities(actor, Permission.AUDIT_READ):
-        raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
-    return await paginate(DeadLetter.all(), first=first, after=after, newest_first=True)
+    """Jobs that used up their retries, newest first: every one for a platform operator, those of
+    their own communities for staff with AUDIT_READ (their payloads name residents)."""
+    query = DeadLetter.all().select_related("community")
+    if not await has_platform(actor, Permission.PLATFORM_OPERATE):
+        communities = staff_communities(actor, Permission.AUDIT_READ)
+        if not communities:
+            raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
+        query = query.filter(community_id__in=communities)
+    return await paginate(query, first=first, after=after, newest_first=True)
