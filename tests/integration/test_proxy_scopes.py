@@ -3,9 +3,14 @@ principal's notices, open their inbox, change their notification settings or rea
 with NOTICE, SETTINGS and REGISTRY the same requests act on the principal's data, and what the
 proxy did shows in the principal's history."""
 
+import asyncio
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+
+import httpx
+from httpx_ws import aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
 
 from backend.audit.models import AuditEntry
 from backend.notices import service as notices
@@ -81,6 +86,26 @@ async def test_a_proxy_for_orders_only_cannot_touch_the_principals_notices_setti
     assert (await InboxMessage.get(id=message.id)).read_at is None
     assert not await NotificationPreference.filter(person_id=principal.id).exists()
     assert not await AuditEntry.filter(acting_for_id=principal.id).exclude(action="proxy.grant").exists()
+
+
+async def test_a_proxy_for_orders_only_cannot_watch_the_principals_unread_count_or_inbox(
+        app, api, console, make_person, demo_community):
+    principal, _, _, _ = await _household_with_proxy(api, console, make_person, demo_community, ["ORDER"])
+    async with (
+        httpx.AsyncClient(transport=ASGIWebSocketTransport(app), base_url="http://test") as client,
+        aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        await ws.send_json({"type": "connection_init", "payload": {
+            "authorization": f"Bearer {api.token}", "actingFor": str(principal.id)}})
+        assert (await ws.receive_json())["type"] == "connection_ack"
+        for number, query in enumerate(("subscription { unreadNoticeCount }",
+                                        "subscription { inboxMessageAdded { title } }")):
+            await ws.send_json({"id": str(number), "type": "subscribe", "payload": {"query": query}})
+            message = await asyncio.wait_for(ws.receive_json(), timeout=20)
+            # Subscription errors carry no code yet (the ErrorCodes extension sees queries and mutations only).
+            assert message["type"] == "next" and message["payload"]["data"] is None, message
+            assert message["payload"]["errors"][0]["message"] == "代办授权不包含此事项"
+            assert await asyncio.wait_for(ws.receive_json(), timeout=20) == {"id": str(number), "type": "complete"}
 
 
 async def test_a_proxy_with_the_scopes_acts_on_the_principals_data_and_it_is_in_his_history(
