@@ -6,7 +6,6 @@ const ROLE_LABELS = {
   PROPERTY_STAFF: '物业',
   PROVIDER_ADMIN: '服务商管理员',
   PROVIDER_WORKER: '服务人员',
-  OPERATOR: '运营方',
   RESIDENT: '居民',
   VOLUNTEER: '志愿者',
   VOLUNTEER_COORDINATOR: '志愿者协调员',

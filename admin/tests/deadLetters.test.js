@@ -9,6 +9,7 @@ const deadLetter = (id, overrides) => ({
   error: 'ConnectionError: 推送服务无响应',
   attempts: 5,
   createdAt: '2026-03-01T02:00:00Z',
+  communityName: '阳光社区',
   ...overrides,
 })
 
@@ -27,7 +28,7 @@ describe('失败任务', () => {
       DeadLetters: ({ after }) => ({
         data: {
           deadLetters: after
-            ? connection([deadLetter('d3', { task: 'notice.remind', key: null, attempts: 3 })])
+            ? connection([deadLetter('d3', { task: 'notice.remind', key: null, attempts: 3, communityName: null })])
             : connection([deadLetter('d1'), deadLetter('d2', { error: 'TimeoutError' })], 'cursor-2'),
         },
       }),
@@ -36,13 +37,13 @@ describe('失败任务', () => {
     await (await find('nav-dead-letters')).trigger('click')
 
     await vi.waitFor(() => expect(rows()).toHaveLength(2))
-    expect(rows()[0].textContent).toMatch(/notice\.fanout[\s\S]*notice:d1[\s\S]*5[\s\S]*ConnectionError: 推送服务无响应/)
+    expect(rows()[0].textContent).toMatch(/阳光社区[\s\S]*notice\.fanout[\s\S]*notice:d1[\s\S]*5[\s\S]*ConnectionError: 推送服务无响应/)
     expect(rows()[1].textContent).toContain('TimeoutError')
 
     await (await find('load-more')).trigger('click')
 
     await vi.waitFor(() => expect(rows()).toHaveLength(3))
-    expect(rows()[2].textContent).toMatch(/notice\.remind[\s\S]*—[\s\S]*3/)
+    expect(rows()[2].textContent).toMatch(/平台[\s\S]*notice\.remind[\s\S]*—[\s\S]*3/)  // the platform's own job
     expect(all('load-more')).toHaveLength(0)
     expect(received.filter((r) => r.operation === 'DeadLetters').map((r) => r.variables)).toEqual([
       { first: 20, after: null },

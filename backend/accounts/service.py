@@ -1,6 +1,6 @@
 """Sign-in, token refresh with rotation and reuse detection, sign-out, and request authentication."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -176,7 +176,7 @@ async def authenticate(access_token: str, acting_for: str | None = None) -> Acto
     proxy = principal_id and await active_proxy(agent_id=person_id, principal_id=principal_id)
     if not proxy:
         raise DomainError(ErrorCode.PROXY_INVALID, "代办授权不存在或已失效，请切换回本人")
-    return replace(actor, acting_for=principal_id, proxy_scopes=frozenset(proxy.scopes))
+    return actor.acting_as_proxy(principal_id, frozenset(proxy.scopes))
 
 
 async def list_sessions(actor: Actor) -> list[AuthSession]:

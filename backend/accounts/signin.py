@@ -51,9 +51,7 @@ class PhoneBinding:
 async def bind_phone_from_wechat(actor: Actor, *, code: str, user_agent: str = "") -> PhoneBinding:
     """The number from the getPhoneNumber button. When the committee already registered a resident
     with this number (一次采集、多方使用), this WeChat user becomes that resident."""
-    me = actor.require_person()
-    if actor.acting_for is not None:
-        raise DomainError(ErrorCode.FORBIDDEN, "请本人绑定手机号")
+    me = actor.require_self("请本人绑定手机号")
     check_length(code, "code", 128)
     if not await has_consented(me):
         raise DomainError(ErrorCode.INVALID_INPUT, "请先阅读并同意隐私政策", field="consent")

@@ -15,7 +15,7 @@ class Context:
     request: HTTPConnection
     response: object = None
     token: str | None = None
-    acting_for: str | None = None
+    proxy_principal: str | None = None  # the person id the client asks to act for (x-acting-for)
     _actor: Actor | None = None
     _auth_error: AuthenticationError | DomainError | None = None
     connection_params: dict = field(default_factory=dict)
@@ -25,7 +25,7 @@ class Context:
             self._actor = ANONYMOUS
             return
         try:
-            self._actor = await authenticate(self.token, self.acting_for)
+            self._actor = await authenticate(self.token, self.proxy_principal)
         except (AuthenticationError, DomainError) as error:
             self._auth_error = error
 

@@ -11,7 +11,7 @@ from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.pagination import PageInfo
 from backend.api.people import OkPayload
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, ErrorCode
 from backend.notices import service
 from backend.notices.models import AudienceKind as AudienceKindEnum
 from backend.notices.models import Importance as ImportanceEnum
@@ -178,7 +178,9 @@ class NoticeQueries:
     async def notice(self, info: Info, id: strawberry.ID) -> Notice | None:
         try:
             notice, receipt = await service.get_notice_for(info.context.actor, parse_uuid(id))
-        except DomainError:
+        except DomainError as error:
+            if error.code != ErrorCode.NOT_FOUND:  # e.g. a proxy without NOTICE: say why
+                raise
             return None
         return Notice.of(notice, receipt.read_at if receipt else None, receipt.acknowledged_at if receipt else None)
 

@@ -98,11 +98,14 @@ class DeadLetter:
     error: str
     attempts: int
     created_at: datetime
+    community_name: str | None = strawberry.field(
+        description="The community whose job failed; null for the platform's own jobs (operators only).")
 
     @classmethod
     def of(cls, row: DeadLetterModel) -> "DeadLetter":
         return cls(id=strawberry.ID(str(row.id)), task=row.task_name, key=row.key, error=row.error,
-                   attempts=row.attempts, created_at=row.created_at)
+                   attempts=row.attempts, created_at=row.created_at,
+                   community_name=row.community.name if row.community else None)
 
 
 @strawberry.type
@@ -155,8 +158,8 @@ class NotifyMutations:
 
 @strawberry.type
 class NotifyQueries:
-    @strawberry.field(description="Jobs that used up their retries, newest first. `first` ≤ 50. Needs AUDIT_READ "
-                                  "in some community.")
+    @strawberry.field(description="Jobs that used up their retries, newest first. `first` ≤ 50. Operators "
+                                  "(PLATFORM_OPERATE) see all; staff with AUDIT_READ their communities' only.")
     async def dead_letters(self, info: Info, first: int = 20, after: str | None = None) -> DeadLetterConnection:
         page = await notify_service.list_dead_letters(info.context.actor, first=first, after=after)
         return DeadLetterConnection(nodes=[DeadLetter.of(d) for d in page.items], page_info=PageInfo.of(page))

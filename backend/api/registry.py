@@ -155,7 +155,7 @@ class Viewer:
 
     @strawberry.field(description="The person I am acting for now (代办), if any.")
     async def acting_for(self, info: Info) -> PersonBrief | None:
-        principal = info.context.actor.acting_for
+        principal = info.context.actor.principal_on_record
         return PersonBrief.of(await Person.get(id=principal)) if principal else None
 
     @strawberry.field(description="My signed-in devices.")

@@ -54,7 +54,7 @@ class LinliGraphQL(GraphQL):
     async def get_context(self, request: HTTPConnection, response) -> Context:
         context = Context(
             request=request, response=response, token=bearer_token(request.headers.get("authorization")),
-            acting_for=request.headers.get("x-acting-for"),
+            proxy_principal=request.headers.get("x-acting-for"),
         )
         if isinstance(request, Request):
             await context.authenticate()
@@ -65,7 +65,7 @@ class LinliGraphQL(GraphQL):
         # Browsers cannot set headers on a websocket: the token comes in connection_init.
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         context.token = bearer_token(params.get("authorization")) or context.token
-        context.acting_for = params.get("actingFor") or context.acting_for
+        context.proxy_principal = params.get("actingFor") or context.proxy_principal
         await context.authenticate()
         if context.token and context.auth_failed:
             raise ConnectionRejectionError()  # closes the socket with 4403

@@ -14,8 +14,8 @@ async def record(tx, actor: Actor, action: str, target_type: str, target_id, *, 
                  before: dict | None = None, after: dict | None = None) -> None:
     """Write one entry in the caller's transaction, so it exists exactly when the change does."""
     await AuditEntry.create(
-        community_id=community_id, actor_id=actor.require_person(), acting_for_id=actor.acting_for, action=action,
-        target_type=target_type, target_id=str(target_id), before=before, after=after, using_db=tx,
+        community_id=community_id, actor_id=actor.require_person(), acting_for_id=actor.principal_on_record,
+        action=action, target_type=target_type, target_id=str(target_id), before=before, after=after, using_db=tx,
     )
 
 

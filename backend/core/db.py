@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "backend.registry.models",
     "backend.notify.models",
     "backend.core.outbox",
+    "backend.core.platform",
     "backend.media.models",
     "backend.privacy.models",
     "backend.audit.models",

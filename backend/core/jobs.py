@@ -5,7 +5,9 @@ Tasks register on `broker` in their domain's tasks.py; workers/ holds the proces
 """
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import UUID
 
 from taskiq import AsyncBroker, InMemoryBroker, TaskiqMessage, TaskiqMiddleware, TaskiqResult
 from taskiq.middlewares import SmartRetryMiddleware
@@ -34,15 +36,38 @@ class JobObservability(TaskiqMiddleware):
         attempts = int(message.labels.get("_retries", 0)) + 1
         if attempts < int(message.labels.get("max_retries", MAX_RETRIES)):
             return
-        from backend.core.outbox import DeadLetter  # models load after the broker is built
+        await record_dead_letter(message.task_name, message.kwargs, exception, attempts)
 
-        await DeadLetter.create(
-            task_name=message.task_name,
-            key=message.kwargs.get("key"),
-            kwargs=message.kwargs,
-            error=repr(exception)[:2000],
-            attempts=attempts,
-        )
+
+# Whose failure a dead letter is: the domain that owns a key namespace ("notice:<id>:…") registers
+# how to find the community that <id> belongs to, so that community's staff see the row; any other
+# job (a sweep, a staff security alert) is the platform's and only operators see it.
+_COMMUNITY_OF_KEYS: dict[str, Callable[[UUID], Awaitable[UUID | None]]] = {}
+
+
+def community_of_keys(namespace: str):
+    """Decorator: `find(id)` gives the community of jobs keyed `<namespace>:<id>:…`."""
+    def register(find: Callable[[UUID], Awaitable[UUID | None]]):
+        _COMMUNITY_OF_KEYS[namespace] = find
+        return find
+    return register
+
+
+async def community_of(key: str | None) -> UUID | None:
+    namespace, _, rest = (key or "").partition(":")
+    find = _COMMUNITY_OF_KEYS.get(namespace)
+    try:
+        return await find(UUID(rest.split(":", 1)[0])) if find else None
+    except ValueError:  # not an id after all: the platform's
+        return None
+
+
+async def record_dead_letter(task_name: str, kwargs: dict, exception: BaseException, attempts: int) -> None:
+    from backend.core.outbox import DeadLetter  # models load after the broker is built
+
+    key = kwargs.get("key")
+    await DeadLetter.create(task_name=task_name, key=key, kwargs=kwargs, error=repr(exception)[:2000],
+                            attempts=attempts, community_id=await community_of(key))
 
 
 def _make_broker() -> AsyncBroker:
@@ -71,8 +96,9 @@ def _make_broker() -> AsyncBroker:
 
 broker = _make_broker()
 
-# Every module that registers tasks on `broker`; imported by the app and the worker alike.
-TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notices.tasks"]
+# Every module that registers tasks on `broker` (or the community of its job keys); imported by the
+# app and the worker alike.
+TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notices.tasks", "backend.registry.tasks"]
 
 
 def load_tasks() -> None:

@@ -27,6 +27,10 @@ class OutboxMessage(Entity):
 class DeadLetter(Entity):
     """A job that kept failing after every retry, kept for an operator to read and replay."""
 
+    # The community the job served (see jobs.community_of_keys): its staff see the row. None: the
+    # platform's own jobs, seen by operators only.
+    community = fields.ForeignKeyField("linli.Community", related_name="dead_letters", null=True,
+                                       on_delete=fields.SET_NULL)
     task_name = fields.CharField(max_length=64)
     key = fields.CharField(max_length=128, null=True)
     kwargs = fields.JSONField()

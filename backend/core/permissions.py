@@ -18,11 +18,14 @@ class Permission(StrEnum):
     PROXY_RECORD = "PROXY_RECORD"
     NOTICE_PUBLISH = "NOTICE_PUBLISH"
     NOTICE_REACH = "NOTICE_REACH"  # read reach reports, visit households not reached
+    # Held over the whole platform, not in a community (core/platform.py): every community's
+    # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
+    PLATFORM_OPERATE = "PLATFORM_OPERATE"
 
 
 _STAFF_READ = {Permission.REGISTRY_READ, Permission.REGISTRY_READ_ALL_GRIDS}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    "COMMITTEE_STAFF": frozenset(Permission),
+    "COMMITTEE_STAFF": frozenset(Permission) - {Permission.PLATFORM_OPERATE},
     "PROPERTY_STAFF": frozenset(
         _STAFF_READ | {Permission.RESIDENCE_VERIFY, Permission.NOTICE_PUBLISH, Permission.NOTICE_REACH}
     ),

@@ -14,7 +14,7 @@ from tortoise.functions import Count
 
 from backend.audit import service as audit
 from backend.core import outbox
-from backend.core.actor import Actor
+from backend.core.actor import Actor, ProxyScope
 from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
 from backend.core.db import transaction
@@ -292,7 +292,7 @@ async def unread_count(person_id: UUID) -> int:
 async def watch_unread(actor: Actor) -> AsyncIterator[int]:
     """My unread count now, then again whenever it changes: a notice reaches my community, or I
     (on any device) read one."""
-    me = actor.acting_for or actor.require_person()
+    me = actor.subject(ProxyScope.NOTICE)
     communities = await Membership.filter(person_id=me).distinct().values_list("community_id", flat=True)
     pubsub = runtime().pubsub
     channels = [unread_channel(me), *(community_channel(c) for c in communities)]
@@ -311,7 +311,7 @@ async def watch_unread(actor: Actor) -> AsyncIterator[int]:
 
 
 async def _my_recipient(actor: Actor, notice_id: UUID, *, tx) -> NoticeRecipient:
-    me = actor.acting_for or actor.require_person()
+    me = actor.subject(ProxyScope.NOTICE)
     row = await NoticeRecipient.filter(notice_id=notice_id, person_id=me, notice__state=S.PUBLISHED) \
         .select_for_update().using_db(tx).first()
     if row is None:
@@ -326,7 +326,17 @@ async def mark_read(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
             row.read_at = clock.now()
             await row.save(using_db=tx, update_fields=["read_at"])
             await _inbox_read(tx, row)
+            await _record_for_principal(tx, actor, "notice.read", notice_id)
     return row
+
+
+async def _record_for_principal(tx, actor: Actor, action: str, notice_id: UUID) -> None:
+    """What a proxy does with a notice is audited, so the principal sees it in their history (a
+    resident's own reading is not)."""
+    if actor.is_proxy:
+        notice = await Notice.get(id=notice_id).using_db(tx)
+        await audit.record(tx, actor, action, "notice", notice_id, community_id=notice.community_id,
+                           after={"title": notice.title})
 
 
 async def _inbox_read(tx, row: NoticeRecipient) -> None:
@@ -343,9 +353,12 @@ async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
         if not notice.must_acknowledge:
             raise DomainError(ErrorCode.INVALID_INPUT, "该通知无需确认")
         now = clock.now()
+        first_time = row.acknowledged_at is None
         row.read_at, row.acknowledged_at = row.read_at or now, row.acknowledged_at or now
         await row.save(using_db=tx, update_fields=["read_at", "acknowledged_at"])
         await _inbox_read(tx, row)
+        if first_time:
+            await _record_for_principal(tx, actor, "notice.acknowledge", notice_id)
     return row
 
 
@@ -451,7 +464,7 @@ MAX_PINNED = 10
 async def feed(actor: Actor, *, first: int, after: str | None) -> Feed:
     """My home feed: pinned notices, the latest ones with my read state, and my unread count — three
     queries whatever the page size."""
-    me = actor.acting_for or actor.require_person()
+    me = actor.subject(ProxyScope.NOTICE)
     unexpired = Q(notice__expires_at=None) | Q(notice__expires_at__gte=clock.now())
     mine = NoticeRecipient.filter(unexpired, person_id=me, notice__state=S.PUBLISHED)
 
@@ -478,7 +491,7 @@ async def list_notices(actor: Actor, *, community_id: UUID, state: S | None, fir
 
 async def get_notice_for(actor: Actor, notice_id: UUID) -> tuple[Notice, NoticeRecipient | None]:
     """A notice I received (with my receipt), or one of my community's for its staff."""
-    me = actor.acting_for or actor.require_person()
+    me = actor.subject(ProxyScope.NOTICE)
     receipt = await NoticeRecipient.filter(notice_id=notice_id, person_id=me, notice__state=S.PUBLISHED) \
         .select_related("notice").first()
     if receipt is not None:

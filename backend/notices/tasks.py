@@ -1,9 +1,16 @@
-"""Notice jobs: fan-out after publication, and the sweep that publishes scheduled notices."""
+"""Notice jobs: fan-out after publication, and the sweeps that publish scheduled notices and send
+reminders."""
 
 from uuid import UUID
 
-from backend.core.jobs import broker
+from backend.core.jobs import broker, community_of_keys
 from backend.notices import service
+from backend.notices.models import Notice
+
+
+@community_of_keys("notice")  # fan-out, inbox and push jobs of a notice
+async def notice_community(notice_id: UUID) -> UUID | None:
+    return await Notice.filter(id=notice_id).first().values_list("community_id", flat=True)
 
 
 @broker.task(task_name="notices.fan_out")

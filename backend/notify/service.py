@@ -8,13 +8,15 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from backend.core.actor import Actor
+from backend.audit import service as audit
+from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.outbox import DeadLetter
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, staff_communities
+from backend.core.platform import has_platform
 from backend.core.runtime import runtime
 from backend.notify.models import (
     Channel,
@@ -46,8 +48,9 @@ def inbox_channel(person_id: UUID) -> str:
 
 
 async def watch_inbox(actor: Actor) -> AsyncIterator[InboxMessage]:
-    """New inbox messages of the signed-in person, as they are delivered."""
-    person_id = actor.require_person()
+    """New inbox messages of the signed-in person (or, acting as a proxy, the principal's), as they
+    are delivered."""
+    person_id = actor.subject(ProxyScope.NOTICE)
     async for message_id in runtime().pubsub.subscribe(inbox_channel(person_id)):
         message = await InboxMessage.filter(id=message_id, person_id=person_id).first()
         if message is not None:
@@ -56,15 +59,19 @@ async def watch_inbox(actor: Actor) -> AsyncIterator[InboxMessage]:
 
 async def list_inbox(actor: Actor, *, first: int, after: str | None) -> Page[InboxMessage]:
     """My inbox (or, acting as a proxy, my principal's), newest first."""
-    person_id = actor.acting_for or actor.require_person()
+    person_id = actor.subject(ProxyScope.NOTICE)
     return await paginate(InboxMessage.filter(person_id=person_id), first=first, after=after, newest_first=True)
 
 
 async def mark_inbox_read(actor: Actor, *, message_id: UUID) -> None:
-    person_id = actor.acting_for or actor.require_person()
-    updated = await InboxMessage.filter(id=message_id, person_id=person_id, read_at=None).update(read_at=clock.now())
-    if not updated and not await InboxMessage.filter(id=message_id, person_id=person_id).exists():
-        raise DomainError(ErrorCode.NOT_FOUND, "找不到该消息")
+    person_id = actor.subject(ProxyScope.NOTICE)
+    async with transaction() as tx:
+        updated = await InboxMessage.filter(id=message_id, person_id=person_id, read_at=None).using_db(tx) \
+            .update(read_at=clock.now())
+        if not updated and not await InboxMessage.filter(id=message_id, person_id=person_id).using_db(tx).exists():
+            raise DomainError(ErrorCode.NOT_FOUND, "找不到该消息")
+        if updated and actor.is_proxy:  # the principal sees it in their history
+            await audit.record(tx, actor, "inbox.read", "inbox_message", message_id, community_id=None)
 
 
 # ------------------------------------------------------------------------------ push settings
@@ -108,7 +115,7 @@ class NotificationSettings:
 
 
 async def notification_settings(actor: Actor) -> NotificationSettings:
-    person_id = actor.require_person()
+    person_id = actor.subject(ProxyScope.SETTINGS)
     enabled = {c: True for c in Channel}
     for channel, on in await NotificationPreference.filter(person_id=person_id).values_list("channel", "enabled"):
         enabled[Channel(channel)] = on
@@ -122,7 +129,7 @@ UNSET = object()
 async def update_notification_settings(actor: Actor, *, channels: dict[Channel, bool] | None = None,
                                        quiet_hours=UNSET) -> NotificationSettings:
     """Switch channels on or off and set (or clear, with None) quiet hours. All or nothing."""
-    person_id = actor.require_person()
+    person_id = actor.subject(ProxyScope.SETTINGS)
     channels = channels or {}
     if channels.get(Channel.INBOX) is False:
         raise DomainError(ErrorCode.INVALID_INPUT, "站内消息不能关闭", field="channels")
@@ -142,11 +149,19 @@ async def update_notification_settings(actor: Actor, *, channels: dict[Channel, 
         elif quiet_hours is not UNSET:
             await QuietHours.update_or_create(person_id=person_id, using_db=tx, defaults={
                 "start_minute": quiet_hours[0], "end_minute": quiet_hours[1]})
+        if actor.is_proxy:  # the principal sees it in their history
+            await audit.record(tx, actor, "notify.settings_update", "person", person_id, community_id=None,
+                               after={"channels": {c.value: on for c, on in channels.items()}})
     return await notification_settings(actor)
 
 
 async def list_dead_letters(actor: Actor, *, first: int, after: str | None) -> Page[DeadLetter]:
-    """Jobs that used up their retries, newest first: for operators (AUDIT_READ in some community)."""
-    if not staff_communities(actor, Permission.AUDIT_READ):
-        raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
-    return await paginate(DeadLetter.all(), first=first, after=after, newest_first=True)
+    """Jobs that used up their retries, newest first: every one for a platform operator, those of
+    their own communities for staff with AUDIT_READ (their payloads name residents)."""
+    query = DeadLetter.all().select_related("community")
+    if not await has_platform(actor, Permission.PLATFORM_OPERATE):
+        communities = staff_communities(actor, Permission.AUDIT_READ)
+        if not communities:
+            raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
+        query = query.filter(community_id__in=communities)
+    return await paginate(query, first=first, after=after, newest_first=True)

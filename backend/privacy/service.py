@@ -84,9 +84,7 @@ async def has_consented(person_id: UUID) -> bool:
 
 async def export_my_data(actor: Actor) -> dict:
     """Everything Linli holds about me, in readable form (个人信息查阅、复制)."""
-    me = actor.require_person()
-    if actor.acting_for is not None:
-        raise DomainError(ErrorCode.FORBIDDEN, "请本人导出个人数据")
+    me = actor.require_self("请本人导出个人数据")
     person = await Person.get(id=me)
     residences = await PersonRoom.filter(person_id=me).select_related("room")
     return {
@@ -115,9 +113,7 @@ async def export_my_data(actor: Actor) -> dict:
 async def erase_me(actor: Actor) -> None:
     """Forget me: personal fields wiped, sign-ins and homes ended. The person row stays so that
     ledger entries and ballots keep their integrity, but it no longer says who it was."""
-    me = actor.require_person()
-    if actor.acting_for is not None:
-        raise DomainError(ErrorCode.FORBIDDEN, "请本人申请注销")
+    me = actor.require_self("请本人申请注销")
     now = clock.now()
     async with transaction() as tx:
         person = await Person.filter(id=me).select_for_update().using_db(tx).get()

@@ -6,12 +6,12 @@ from uuid import UUID
 from tortoise.expressions import Q
 
 from backend.audit import service as audit
-from backend.core.actor import Actor
+from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, has, require
-from backend.proxies.models import Proxy, ProxyScope
+from backend.proxies.models import Proxy
 from backend.registry.models import Membership, PersonRoom
 
 MAX_VALIDITY = timedelta(days=366)
@@ -36,9 +36,7 @@ async def _shared_household(a: UUID, b: UUID) -> UUID | None:
 
 async def grant_proxy(actor: Actor, *, agent_id: UUID, scopes: list[str], valid_until: datetime) -> Proxy:
     """A resident lets a member of their own household act for them."""
-    if actor.acting_for is not None:
-        raise DomainError(ErrorCode.FORBIDDEN, "代办人不能再转授权")
-    principal = actor.require_person()
+    principal = actor.require_self("代办人不能再转授权")
     scopes = _check_terms(scopes, valid_until)
     if agent_id == principal:
         raise DomainError(ErrorCode.INVALID_INPUT, "不能授权给自己", field="agentId")

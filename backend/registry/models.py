@@ -21,7 +21,7 @@ class Role(StrEnum):
     VOLUNTEER = "VOLUNTEER"
     PROVIDER_ADMIN = "PROVIDER_ADMIN"
     PROVIDER_WORKER = "PROVIDER_WORKER"
-    OPERATOR = "OPERATOR"
+    # The operator (运营方) is a platform role, not a community's: backend/core/platform.py.
 
 
 class ResidentRole(StrEnum):

@@ -6,9 +6,11 @@ from datetime import timedelta
 from backend.accounts.models import Person, StaffCredential
 from backend.accounts.passwords import hash_password
 from backend.core import crypto
+from backend.core.actor import ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
-from backend.proxies.models import Proxy, ProxyScope
+from backend.core.platform import PlatformMember, PlatformRole
+from backend.proxies.models import Proxy
 from backend.proxies.service import HOUSEHOLD_EVIDENCE
 from backend.registry.models import (
     Building,
@@ -46,6 +48,7 @@ DEMO_PEOPLE = {
     "resident": ("张阿姨", "13800000006", [Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.OWNER], False),
     "elder": ("王爷爷", "13800000007", [Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.OWNER], False),
     "relative": ("王爷爷的女儿 王丽", "13800000008", [Role.RESIDENT], False),
+    "operator": ("运营方 郑经理", "13800000009", [], True),  # a platform role, in no community
 }
 # Demo people who live in the community, and the household (by room code) they belong to.
 DEMO_HOMES = {
@@ -136,6 +139,7 @@ async def _seed_people(tx, community: Community, households: dict[str, Household
             await GridWorker.create(community=community, grid=grid, person=person, using_db=tx)
         if staff:
             await StaffCredential.create(person=person, username=handle, password_hash=password_hash, using_db=tx)
+    await PlatformMember.create(person=people["operator"], role=PlatformRole.OPERATOR, using_db=tx)
     # 王爷爷's daughter may act for him (代办) from the start of the demo.
     await Proxy.create(
         community=community, principal=people["elder"], agent=people["relative"], scopes=list(ProxyScope),

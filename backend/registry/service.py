@@ -4,7 +4,7 @@ their community, and a grid worker only the buildings of their grids (可见/不
 from uuid import UUID
 
 from backend.accounts.models import Person
-from backend.core.actor import Actor
+from backend.core.actor import Actor, ProxyScope
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
@@ -101,14 +101,14 @@ async def get_person_for(actor: Actor, person_id: UUID) -> Person:
 
 async def my_residences(actor: Actor) -> list[PersonRoom]:
     """Where I (or the person I act for) live now, with the room's address."""
-    subject = actor.acting_for or actor.require_person()
+    subject = actor.subject(ProxyScope.REGISTRY)
     return await PersonRoom.filter(person_id=subject, until=None).select_related(
         "room__unit__building__estate", "household"
     ).order_by("since")
 
 
 async def household_members(actor: Actor, household_id: UUID) -> list[PersonRoom]:
-    subject = actor.acting_for or actor.require_person()
+    subject = actor.subject(ProxyScope.REGISTRY)
     if not await PersonRoom.filter(person_id=subject, household_id=household_id, until=None).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该户")
     return await PersonRoom.filter(household_id=household_id, until=None).select_related("person").order_by("since")

@@ -6,7 +6,7 @@ module.exports = {
   "DirectoryRooms": "eaf6aca2f5a39724d0c572919ce5f57933fe58e2793edd063ad101434ddc287d",
   "Feed": "eb3363b8c4e5cd31c71b2d32343069859a0bafa4fa459b13db87e0728f20624a",
   "FeedUnreadCount": "fd6a5637c7c64033f84d276d1b8ece70c76175b5dae98f751ccd302a9cd0e9fa",
-  "History": "db630a676a390b778a9e18adf9290f7511e96b0f92292ffb56db7a75f0e73fc5",
+  "History": "c0a6a88d4be8698a0528a82c6f4fc952a19b7c9a9c9bc425277fdeda750b55eb",
   "Household": "7989116534a6726c147f0e36892e7b40afbc82b0261c7aeb65a4bfc42457ac0f",
   "HouseholdInviteAccept": "91fd583f09f3e37733ae30eb8792066aca3a62c0f1780e34b19722500d917518",
   "HouseholdInviteCreate": "62a8d28e6ef7d0954f7022c2597134aa8d8f872e92dd10108e62528a2f8f2ecc",

@@ -74,6 +74,7 @@ test('我的记录 shows which entries a relative did for me', async () => {
     viewer: {
       history: {
         nodes: [
+          { id: 'e-3', action: 'notice.acknowledge', after: { title: '停水通知' }, createdAt: '2026-11-04T02:30:00+00:00', actor: { displayName: '王丽' }, actingFor: { displayName: '张阿姨' } },
           { id: 'e-2', action: 'residence.apply', createdAt: '2026-11-03T02:30:00+00:00', actor: { displayName: '王丽' }, actingFor: { displayName: '张阿姨' } },
           { id: 'e-1', action: 'household.invite', createdAt: '2026-11-02T02:30:00+00:00', actor: { displayName: '张阿姨' }, actingFor: null },
         ],
@@ -83,8 +84,9 @@ test('我的记录 shows which entries a relative did for me', async () => {
 
   const page = await openPage('history')
 
-  expect(page.querySelectorAll('.action-name').map(textOf)).toEqual(['申请入住', '邀请家人'])
-  const [forMe, mine] = page.querySelectorAll('.entry').map(textOf)
+  expect(page.querySelectorAll('.action-name').map(textOf)).toEqual(['确认通知', '申请入住', '邀请家人'])
+  const [acknowledged, forMe, mine] = page.querySelectorAll('.entry').map(textOf)
+  expect(acknowledged).toContain('停水通知')
   expect(forMe).toContain('由 王丽 代办')
   expect(mine).not.toContain('代办')
 })

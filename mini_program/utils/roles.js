@@ -11,7 +11,6 @@ const ROLE_LABELS = {
   VOLUNTEER: '志愿者',
   PROVIDER_ADMIN: '服务商管理员',
   PROVIDER_WORKER: '服务人员',
-  OPERATOR: '运营方',
   TENANT: '租户',
   CO_RESIDENT: '同住人',
 }

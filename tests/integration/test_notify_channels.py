@@ -8,7 +8,7 @@ import pytest
 
 from backend.accounts.models import WechatAccount
 from backend.core.clock import clock
-from backend.core.outbox import DeadLetter, OutboxMessage
+from backend.core.outbox import OutboxMessage
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings, use_settings
 from backend.core.sms import sms
@@ -201,15 +201,3 @@ async def test_a_disabled_channel_is_skipped_as_opted_out(api, resident, provide
     await push.push(prefix, [person.id], content())
     skipped = await delivery(prefix, person, "FCM")
     assert (skipped.status, skipped.reason) == ("SKIPPED", "opted_out") and fcm.to(token) == []
-
-
-async def test_dead_letters_are_listed_for_staff_only(api, console, resident):
-    await DeadLetter.create(task_name="notify.push", key="test:dead", kwargs={}, error="RuntimeError('boom')",
-                            attempts=5)
-    query = "{ deadLetters(first: 5) { nodes { task key error attempts createdAt } pageInfo { hasNextPage } } }"
-    await console.sign_in("committee")
-    nodes = (await console.query(query))["data"]["deadLetters"]["nodes"]
-    assert {"task": "notify.push", "key": "test:dead", "error": "RuntimeError('boom')", "attempts": 5} in \
-        [{k: v for k, v in n.items() if k != "createdAt"} for n in nodes]
-    await resident()
-    assert (await api.query(query)).get("errors")

@@ -14,6 +14,10 @@ const ACTIONS = {
   'proxy.revoke': '撤销代办',
   'session.revoke': '退出登录设备',
   'person.erase': '注销账号',
+  'notice.read': '阅读通知',
+  'notice.acknowledge': '确认通知',
+  'inbox.read': '阅读消息',
+  'notify.settings_update': '修改通知设置',
 }
 
 Component({
@@ -33,6 +37,7 @@ Component({
           entries: viewer.history.nodes.map((e) => ({
             id: e.id,
             action: ACTIONS[e.action] || e.action,
+            subject: (e.after && e.after.title) || '', // e.g. which notice was read
             at: formatDateTime(e.createdAt),
             proxyName: e.actingFor ? e.actor.displayName : '',
           })),
