@@ -18,6 +18,8 @@ module.exports = {
   "NotificationSettings": "f6b821ddb6b687f616eb194bf39abafc030fe6f10df844147ed5ed5616531efa",
   "NotificationSettingsUpdate": "29ca2a74e713171325afc2a1e7ec60a23ab894fccd9281614a12001d5e263c39",
   "PrivacyConsentRecord": "fe384cb4297b4f69ec6a0a295acce9d625a67c4d59430b69a10f06629a934dcb",
+  "PrivacyEraseCodeRequest": "17c5179b82807e5f22d6ab5aba8c3ae1de646fa5c32336f3f672a9ac5d7ca92f",
+  "PrivacyEraseMe": "8fe6f14a4f864663161f4aa036fc14a01076c41770ef00ee10afca361e516713",
   "ProxyRevoke": "359c3c47cbdc2d2daddb7b38c07da0c1f5aed70136bd57e15af330f59722f884",
   "ResidenceApply": "1f3556e80976a5b83c8728267d732615bdbfaec35ab79ce2cf7b343ffe3016fd",
   "ResidenceMoveOut": "081cbe6b141ecf4354b6d8c15c310c2245c7893e20070687f824950c6c30a8ad",
