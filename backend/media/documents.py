@@ -62,9 +62,10 @@ _NAMESPACES = {
 for _prefix, _uri in _NAMESPACES.items():
     ElementTree.register_namespace(_prefix, _uri)
 ElementTree.register_namespace("", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties")
-# PDF features that run or carry something besides the pages: refused wherever they appear.
-_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/OpenAction", "/AA", "/EmbeddedFile", "/EmbeddedFiles", "/Launch",
-                    "/RichMedia", "/XFA"}
+# PDF features that run or carry something besides the pages: refused wherever they appear. An
+# /OpenAction that is only a destination (open at page 1, as LibreOffice writes) is no action and
+# passes; the re-written file has no catalog-level open action at all.
+_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia", "/XFA"}
 _PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
 MAX_PDF_OBJECTS = 200_000
 
@@ -122,8 +123,10 @@ def _refuse_active_pdf(root) -> None:
                 raise _refuse("PDF 文件过于复杂")
             item = item.get_object()
         if isinstance(item, DictionaryObject):
+            opens = item.get("/OpenAction")
             if _PDF_ACTIVE_KEYS & set(item.keys()) or item.get("/S") in _PDF_ACTIVE_ACTIONS \
-                    or item.get("/Subtype") == "/FileAttachment":
+                    or item.get("/Subtype") == "/FileAttachment" \
+                    or (opens is not None and not isinstance(opens.get_object(), ArrayObject)):
                 raise _refuse("PDF 文件含有脚本、自动动作或嵌入的文件，不能作为附件")
             stack.extend(value for key, value in item.items() if key != "/Parent")
         elif isinstance(item, ArrayObject):

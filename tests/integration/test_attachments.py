@@ -7,7 +7,7 @@ import zipfile
 
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from backend.notices import service
 from backend.registry.models import PersonRoom, Room
@@ -21,7 +21,9 @@ AUTHOR = "Wang Wu the author"
 
 def pdf(author: str = AUTHOR, script: bool = False) -> bytes:
     writer = PdfWriter()
-    writer.add_blank_page(200, 200)
+    page = writer.add_blank_page(200, 200)
+    # Opens at page 1, as LibreOffice's exports say: a destination, not an action, so allowed.
+    writer.root_object[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
     writer.add_metadata({"/Author": author, "/Creator": "Secret Office Suite"})
     if script:  # runs when the file opens
         writer.root_object[NameObject("/OpenAction")] = DictionaryObject({
