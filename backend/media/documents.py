@@ -27,8 +27,9 @@ MAIN_PARTS = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
 }
 # The parts of an ordinary document: its XML (text, styles, sheets, slides, charts, drawings,
-# themes), relationships, properties and pictures. Not here, so refused: macros (vbaProject), OLE
-# objects, ActiveX controls, embedded packages and fonts, and every macro-enabled main part.
+# themes), relationships, properties, pictures and printer settings. Not here, so refused: macros
+# (vbaProject), OLE objects, ActiveX controls, embedded packages, fonts, audio and video, and every
+# macro-enabled main part.
 _OOXML_XML = re.compile(
     r"application/vnd\.openxmlformats-(officedocument\.(wordprocessingml|spreadsheetml|presentationml|drawingml"
     r"|drawing|theme|themeOverride|extended-properties|custom-properties|customXmlProperties)[\w.\-]*\+xml"
@@ -40,7 +41,10 @@ _EXTRA_TYPES = {
     "application/vnd.ms-word.stylesWithEffects+xml", "application/vnd.ms-excel.person+xml",
     "application/vnd.ms-excel.threadedcomments+xml", "application/vnd.ms-office.drawingml.diagramDrawing+xml",
     "image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff", "image/x-emf", "image/x-wmf",
-    "image/svg+xml",
+    "image/svg+xml", "image/vnd.ms-photo",
+    # The printer's settings Word and Excel keep beside a document: a binary DEVMODE, never run.
+    *(f"application/vnd.openxmlformats-officedocument.{ml}.printerSettings"
+      for ml in ("wordprocessingml", "spreadsheetml", "presentationml")),
 }
 _REFUSED_PATHS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|embeddings/|activeX/)", re.IGNORECASE)
 MAX_PARTS = 2000
@@ -63,8 +67,8 @@ for _prefix, _uri in _NAMESPACES.items():
     ElementTree.register_namespace(_prefix, _uri)
 ElementTree.register_namespace("", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties")
 # PDF features that run or carry something besides the pages: refused wherever they appear. An
-# /OpenAction that is only a destination (open at page 1, as LibreOffice writes) is no action and
-# passes; the re-written file has no catalog-level open action at all.
+# /OpenAction that only opens at a page (a destination, as LibreOffice writes, or a GoTo action, as
+# LaTeX writes) runs nothing and passes; the re-written file has no catalog-level open action at all.
 _PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia", "/XFA"}
 _PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
 MAX_PDF_OBJECTS = 200_000
@@ -126,11 +130,15 @@ def _refuse_active_pdf(root) -> None:
             opens = item.get("/OpenAction")
             if _PDF_ACTIVE_KEYS & set(item.keys()) or item.get("/S") in _PDF_ACTIVE_ACTIONS \
                     or item.get("/Subtype") == "/FileAttachment" \
-                    or (opens is not None and not isinstance(opens.get_object(), ArrayObject)):
+                    or (opens is not None and not _opens_at_a_page(opens.get_object())):
                 raise _refuse("PDF 文件含有脚本、自动动作或嵌入的文件，不能作为附件")
             stack.extend(value for key, value in item.items() if key != "/Parent")
         elif isinstance(item, ArrayObject):
             stack.extend(item)
+
+
+def _opens_at_a_page(action) -> bool:
+    return isinstance(action, ArrayObject) or (isinstance(action, DictionaryObject) and action.get("/S") == "/GoTo")
 
 
 # --- Office (OOXML) ----------------------------------------------------------------------------
