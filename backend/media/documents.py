@@ -71,6 +71,7 @@ ElementTree.register_namespace("", "http://schemas.openxmlformats.org/officeDocu
 # LaTeX writes) runs nothing and passes; the re-written file has no catalog-level open action at all.
 _PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia", "/XFA"}
 _PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+_PDF_METADATA_KEYS = {"/Metadata", "/PieceInfo"}
 MAX_PDF_OBJECTS = 200_000
 
 
@@ -99,11 +100,9 @@ def _clean_pdf(data: bytes) -> bytes:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise _refuse("请上传未加密的 PDF 文件")
-        _refuse_active_pdf(reader.trailer["/Root"])
+        _inspect_pdf(reader.trailer["/Root"])
         writer = PdfWriter()
         for page in reader.pages:  # pages only: the catalog's outlines, forms and XMP stay behind
-            page.pop("/Metadata", None)
-            page.pop("/PieceInfo", None)
             writer.add_page(page)
         writer.metadata = None  # no /Info: no author, creator tool or producer
         out = io.BytesIO()
@@ -113,8 +112,9 @@ def _clean_pdf(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _refuse_active_pdf(root) -> None:
-    """Walks every object reachable from the catalog: no scripts, launches or embedded files."""
+def _inspect_pdf(root) -> None:
+    """Walks every object reachable from the catalog: no scripts, launches or embedded files; and
+    takes the XMP and application data off every page and image (a photo's XMP may hold its GPS)."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -132,6 +132,8 @@ def _refuse_active_pdf(root) -> None:
                     or item.get("/Subtype") == "/FileAttachment" \
                     or (opens is not None and not _opens_at_a_page(opens.get_object())):
                 raise _refuse("PDF 文件含有脚本、自动动作或嵌入的文件，不能作为附件")
+            for key in _PDF_METADATA_KEYS & set(item.keys()):
+                del item[key]
             stack.extend(value for key, value in item.items() if key != "/Parent")
         elif isinstance(item, ArrayObject):
             stack.extend(item)

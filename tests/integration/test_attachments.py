@@ -25,6 +25,9 @@ def pdf(author: str = AUTHOR, script: bool = False) -> bytes:
     # Opens at page 1, as LibreOffice's exports say: a destination, not an action, so allowed.
     writer.root_object[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
     writer.add_metadata({"/Author": author, "/Creator": "Secret Office Suite"})
+    # XMP on the document and on its page, as a scanned photo's page may carry it.
+    writer.xmp_metadata = f'<x:xmpmeta xmlns:x="adobe:ns:meta/">{author} GPS 39,54.45N</x:xmpmeta>'.encode()
+    page[NameObject("/Metadata")] = writer.root_object.raw_get("/Metadata")
     if script:  # runs when the file opens
         writer.root_object[NameObject("/OpenAction")] = DictionaryObject({
             NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('hi');")})
@@ -201,6 +204,7 @@ async def test_what_is_served_has_no_author_metadata(console, demo_community, ma
 
     assert PdfReader(io.BytesIO(served["a.pdf"])).metadata in (None, {})
     assert AUTHOR.encode() not in served["a.pdf"] and b"Secret Office Suite" not in served["a.pdf"]
+    assert b"39,54" not in served["a.pdf"] and b"xmpmeta" not in served["a.pdf"]
     assert all(AUTHOR.encode() not in _unpacked(data) for data in served.values())
     with zipfile.ZipFile(io.BytesIO(served["b.docx"])) as word:
         core = word.read("docProps/core.xml").decode()
