@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/uploads", files.upload, methods=["POST"]),
         Route("/media/public/{key}", files.public_media),
-        Route("/media/attachments/{upload_id}", files.notice_attachment),
+        Route("/media/notices/{notice_id}/attachments/{upload_id}", files.notice_attachment),
         Route("/media/{upload_id}", files.private_media),
         Route("/exports/registry.xlsx", files.registry_export),
         Route("/exports/notices/{notice_id}/not-reached.xlsx", files.notice_not_reached_export),

@@ -27,5 +27,5 @@ export async function downloadFile(url, filename) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000)
 }
 
-/** The upload id of a stored attachment: the last path segment of its url, /media/attachments/<id>. */
+/** The upload id of a stored attachment: the last path segment of its url, /media/notices/<notice>/attachments/<id>. */
 export const attachmentId = (url) => url.split('?')[0].split('/').pop()

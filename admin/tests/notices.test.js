@@ -31,7 +31,7 @@ const notice = (overrides) => ({
   ...overrides,
 })
 
-const handbook = { name: '停水须知.pdf', size: 2048, contentType: 'application/pdf', url: '/media/attachments/a1' }
+const handbook = { name: '停水须知.pdf', size: 2048, contentType: 'application/pdf', url: '/media/notices/n1/attachments/a1' }
 
 const registry = {
   RegistryEstates: () => ({ data: { registryEstates: [{ id: 'e1', name: '阳光花园' }] } }),
@@ -241,7 +241,7 @@ describe('notice editor', () => {
   })
 
   it('uploads attachments, lists them beside those kept and saves their ids', async () => {
-    const timetable = { name: '停水时间表.xlsx', size: 1536 * 1024, contentType: 'x', url: '/media/attachments/a2' }
+    const timetable = { name: '停水时间表.xlsx', size: 1536 * 1024, contentType: 'x', url: '/media/notices/n1/attachments/a2' }
     const received = signedInStaff({
       Notice: () => ({ data: { notice: notice({ attachments: [handbook] }) } }),
       'POST /uploads': () => jsonResponse({ id: 'a2', kind: 'notice_attachment', size: timetable.size }),

@@ -25,8 +25,7 @@ class StaffCredential(Entity):
     person = fields.OneToOneField("linli.Person", related_name="staff_credential", on_delete=fields.CASCADE)
     username = fields.CharField(max_length=64, unique=True)
     password_hash = fields.CharField(max_length=255)
-    failed_attempts = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
+    failed_attempts = fields.IntField(default=0)  # in a row; never locks (see login_with_password)
 
     class Meta:
         table = "staff_credential"

@@ -44,11 +44,14 @@ def user_agent(info: Info) -> str:
 
 @strawberry.type
 class AccountMutations:
-    @strawberry.mutation(description="Staff sign-in with username and password. Locks after 5 failures.")
+    @strawberry.mutation(description="Staff sign-in with username and password. Throttled per username and "
+                         "address and per address (RATE_LIMITED), never locked.")
     async def auth_password_login(self, info: Info, username: str, password: str) -> AuthPayload:
-        tokens, errors = await attempt(
-            service.login_with_password(username=username, password=password, user_agent=user_agent(info))
-        )
+        request = info.context.request
+        tokens, errors = await attempt(service.login_with_password(
+            username=username, password=password, user_agent=user_agent(info),
+            address=request.client.host if request.client else "unknown",
+        ))
         return AuthPayload(tokens=AuthTokens.of(tokens), errors=errors)
 
     @strawberry.mutation(description="Sign in as a seeded demo person. Development only; refused in prod.")

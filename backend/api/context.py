@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from backend.accounts.service import authenticate
+from backend.api.budget import client_key
 from backend.core.actor import ANONYMOUS, Actor
 from backend.core.errors import AuthenticationError, DomainError
 
@@ -42,10 +43,7 @@ class Context:
 
     @property
     def client_key(self) -> str:
-        """Whose budget a request spends: the person when known, else the client address."""
-        if self._actor is not None and self._actor.person_id is not None:
-            return f"person:{self._actor.person_id}"
-        return f"ip:{self.request.client.host if self.request.client else 'unknown'}"
+        return client_key(self.request, self._actor)
 
 
 def bearer_token(value: str | None) -> str | None:

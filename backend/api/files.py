@@ -1,14 +1,16 @@
 """The non-GraphQL endpoints for files: uploads in, private media and exports out."""
 
+import functools
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from backend.accounts.service import authenticate
+from backend.api import budget
 from backend.api.context import bearer_token
 from backend.api.ids import parse_uuid
-from backend.core import storage
+from backend.core import limits, storage
 from backend.core.actor import Actor
 from backend.core.errors import AuthenticationError, DomainError, ErrorCode
 from backend.core.settings import get_settings
@@ -37,10 +39,30 @@ async def _actor(request: Request) -> Actor:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效，请重新登录") from exc
 
 
+async def _spending(request: Request, cost: int) -> Actor:
+    """The caller, once their request budget paid for this call (uploads and exports cost more than a query)."""
+    actor = await _actor(request)
+    await budget.spend(get_settings(), budget.client_key(request, actor), cost)
+    return actor
+
+
+def over_budget(handler):
+    """Turns a spent budget into the 429 with Retry-After."""
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except budget.OverBudget as over:
+            return budget.too_many(over.decision)
+    return endpoint
+
+
+@over_budget
 async def upload(request: Request) -> Response:
-    """POST /uploads?kind=proof_photo|registry_import, multipart field `file` (at most 10 MB)."""
+    """POST /uploads?kind=proof_photo|registry_import|notice_image|notice_attachment, multipart field
+    `file` (at most 10 MB). Notice images and attachments: staff with NOTICE_PUBLISH only."""
     try:
-        actor = await _actor(request)
+        actor = await _spending(request, limits.UPLOAD_COST)
         async with request.form(max_files=1, max_fields=2, max_part_size=media.MAX_BYTES + 1) as form:
             part = form.get("file")
             if part is None or isinstance(part, str):
@@ -55,10 +77,11 @@ async def upload(request: Request) -> Response:
     return JSONResponse({"id": str(upload.id), "kind": upload.kind, "size": upload.size, **stored.variants})
 
 
+@over_budget
 async def notice_not_reached_export(request: Request) -> Response:
     """GET /exports/notices/{id}/not-reached.xlsx: the households a notice has not reached. NOTICE_REACH."""
     try:
-        actor = await _actor(request)
+        actor = await _spending(request, limits.EXPORT_COST)
         data = await notices.export_not_reached(actor, notice_id=parse_uuid(request.path_params["notice_id"]))
     except DomainError as error:
         return _error(error)
@@ -66,10 +89,17 @@ async def notice_not_reached_export(request: Request) -> Response:
                     headers={"content-disposition": 'attachment; filename="not-reached.xlsx"'})
 
 
+@over_budget
 async def notice_attachment(request: Request) -> Response:
-    """GET /media/attachments/{id}: a file attached to a published notice, to anyone with the link."""
-    upload = await Upload.filter(id=parse_uuid(request.path_params["upload_id"]), kind="notice_attachment").first()
-    data = await storage.get(upload.sha256) if upload else None
+    """GET /media/notices/{notice_id}/attachments/{upload_id} with the bearer token: for the notice's
+    audience and its community's staff (a draft's: its staff only). A download costs what a query does."""
+    try:
+        actor = await _spending(request, limits.QUERY_COST)
+        upload = await notices.get_attachment_for(actor, notice_id=parse_uuid(request.path_params["notice_id"]),
+                                                  upload_id=parse_uuid(request.path_params["upload_id"]))
+    except DomainError as error:
+        return _error(error)
+    data = await storage.get(upload.sha256)
     if data is None:
         return Response("Not found.", status_code=404)
     name = quote(upload.filename or "attachment")
@@ -100,10 +130,11 @@ async def private_media(request: Request) -> Response:
                     headers={"cache-control": "private, max-age=600"})
 
 
+@over_budget
 async def registry_export(request: Request) -> Response:
     """GET /exports/registry.xlsx?community=<id>: residents as a workbook (masked). REGISTRY_IMPORT."""
     try:
-        actor = await _actor(request)
+        actor = await _spending(request, limits.EXPORT_COST)
         data = await importer.export_residents(actor, community_id=parse_uuid(request.query_params.get("community")))
     except DomainError as error:
         return _error(error)

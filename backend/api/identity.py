@@ -1,5 +1,7 @@
 """Sign-in by WeChat, Firebase and SMS; sessions; consent, personal data and erasure; registry import."""
 
+from datetime import datetime
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,6 +14,13 @@ from backend.api.people import OkPayload
 from backend.api.registry import PersonalField
 from backend.privacy import service as privacy
 from backend.registry import importer
+
+
+@strawberry.type
+class EraseCodePayload:
+    code: str | None = strawberry.field(description="Six digits the person types back to confirm.")
+    expires_at: datetime | None
+    errors: list[UserError]
 
 
 @strawberry.type
@@ -102,9 +111,17 @@ class IdentityMutations:
                                                      field=field.value, reason=reason))
         return UnmaskPayload(value=value, errors=errors)
 
-    @strawberry.mutation(description="Erase me: personal data wiped, all sign-ins ended; ledger and votes kept.")
-    async def privacy_erase_me(self, info: Info) -> OkPayload:
-        _, errors = await attempt(privacy.erase_me(info.context.actor))
+    @strawberry.mutation(description="A one-time code to confirm erasing me, to show in the app and type back "
+                         "into privacyEraseMe within 10 minutes. Refused (FORBIDDEN) while I hold a staff role.")
+    async def privacy_erase_code_request(self, info: Info) -> EraseCodePayload:
+        issued, errors = await attempt(privacy.request_erase_code(info.context.actor))
+        return EraseCodePayload(code=issued.code if issued else None,
+                                expires_at=issued.expires_at if issued else None, errors=errors)
+
+    @strawberry.mutation(description="Erase me, confirmed with the code of privacyEraseCodeRequest: personal data "
+                         "wiped, all sign-ins ended; ledger and votes kept. Refused while I hold a staff role.")
+    async def privacy_erase_me(self, info: Info, code: str) -> OkPayload:
+        _, errors = await attempt(privacy.erase_me(info.context.actor, code=code))
         return OkPayload.of(errors)
 
     @strawberry.mutation(description="Import residents from an uploaded workbook. Needs REGISTRY_IMPORT. With bad "

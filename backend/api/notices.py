@@ -43,7 +43,7 @@ class NoticeInput:
     audience: list[AudienceTargetInput] | None = None
     expires_at: datetime | None = None
     attachments: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Upload ids (kind notice_attachment) of PDF, Word or Excel files; "
+        default=None, description="Upload ids (kind notice_attachment) of PDF, Word, Excel or PowerPoint files; "
         "at most 10. Left out: unchanged.")
     reminder_hours: list[int] | None = strawberry.field(
         default=None, description="Remind those who have not read it this many hours after publication "
@@ -67,7 +67,8 @@ class Attachment:
     name: str
     size: int
     content_type: str
-    url: str
+    url: str = strawberry.field(description="GET it with the bearer token (and X-Acting-For when acting for "
+                                "someone): the notice's audience and its staff only.")
 
 
 @strawberry.type
@@ -99,7 +100,8 @@ class Notice:
                    revision=n.revision, audience=n.audience, audience_size=n.audience_size,
                    reminder_hours=n.reminder_hours, read_at=read_at,
                    attachments=[Attachment(name=a["name"], size=a["size"], content_type=a["contentType"],
-                                           url=f"/media/attachments/{a['uploadId']}") for a in n.attachments],
+                                           url=f"/media/notices/{n.id}/attachments/{a['uploadId']}")
+                                for a in n.attachments],
                    acknowledged_at=acknowledged_at)
 
 

@@ -4,13 +4,15 @@ import json
 
 from cross_web import HTTPException
 from starlette.requests import HTTPConnection, Request
+from starlette.responses import PlainTextResponse
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET
 
+from backend.api import budget
 from backend.api.context import Context, bearer_token
-from backend.core.runtime import runtime
+from backend.core import limits
 from backend.core.settings import Settings
 
 
@@ -72,8 +74,12 @@ class LinliGraphQL(GraphQL):
         return UNSET
 
     async def _spend_budget(self, context: Context) -> None:
-        allowed = await runtime().ratelimit.allow(
-            context.client_key, capacity=self.settings.rate_burst, per_second=self.settings.rate_per_second
-        )
-        if not allowed:
-            raise HTTPException(429, "Too many requests: slow down and try again in a few seconds.")
+        await budget.spend(self.settings, context.client_key, limits.QUERY_COST)
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        try:
+            return await super().run(request, context, root_value)
+        except budget.OverBudget as over:  # strawberry's own answer to an HTTPException could not carry the header
+            return PlainTextResponse("Too many requests: slow down and try again in a few seconds.", status_code=429,
+                                     headers={"retry-after": over.decision.retry_after_header})
+

@@ -1,16 +1,39 @@
 """Token-bucket rate limiter: an atomic Lua script in Redis, or a dict in the embedded default."""
 
+import math
 import time
+from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
 
 
+@dataclass(frozen=True)
+class Decision:
+    """Truthy when allowed; otherwise how long until the bucket holds the cost again."""
+
+    allowed: bool
+    retry_after: float = 0.0  # seconds
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def retry_after_header(self) -> str:
+        """The whole seconds of a `Retry-After` header: rounded up, at least 1."""
+        return str(max(1, math.ceil(self.retry_after)))
+
+
+def _wait(tokens: float, cost: int, per_second: float) -> float:
+    return max(0.0, cost - tokens) / per_second
+
+
 class RateLimiter(Protocol):
-    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool: ...
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision: ...
 
 
-# KEYS[1] bucket; ARGV: capacity, refill per second, cost, now (seconds). Returns 1 when allowed.
+# KEYS[1] bucket; ARGV: capacity, refill per second, cost, now (seconds).
+# Returns {1, 0} when allowed, else {0, milliseconds until the bucket holds the cost}.
 _BUCKET_LUA = """
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
@@ -20,14 +43,16 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
 tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
-local allowed = 0
+local allowed, wait = 0, 0
 if tokens >= cost then
   tokens = tokens - cost
   allowed = 1
+else
+  wait = math.ceil((cost - tokens) / rate * 1000)
 end
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
 redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
-return allowed
+return {allowed, wait}
 """
 
 
@@ -36,9 +61,9 @@ class RedisRateLimiter:
         self._prefix = f"{prefix}rl:"
         self._script = redis.register_script(_BUCKET_LUA)
 
-    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool:
-        allowed = await self._script(keys=[self._prefix + key], args=[capacity, per_second, cost, time.time()])
-        return bool(allowed)
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision:
+        allowed, wait_ms = await self._script(keys=[self._prefix + key], args=[capacity, per_second, cost, time.time()])
+        return Decision(bool(allowed), int(wait_ms) / 1000)
 
 
 class MemoryRateLimiter:
@@ -47,7 +72,7 @@ class MemoryRateLimiter:
     def __init__(self) -> None:
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool:
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision:
         now = time.monotonic()
         tokens, at = self._buckets.get(key, (float(capacity), now))
         tokens = min(capacity, tokens + (now - at) * per_second)
@@ -57,4 +82,4 @@ class MemoryRateLimiter:
         if len(self._buckets) >= self.MAX_BUCKETS and key not in self._buckets:
             self._buckets.clear()  # full buckets are the default state, so forgetting them is safe
         self._buckets[key] = (tokens, now)
-        return allowed
+        return Decision(allowed, 0.0 if allowed else _wait(tokens, cost, per_second))

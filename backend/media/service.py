@@ -1,5 +1,6 @@
 """Validating and storing uploads. Images are re-encoded (no EXIF, no GPS leaves the server)."""
 
+import asyncio
 import io
 import zipfile
 from dataclasses import dataclass
@@ -9,13 +10,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from backend.core import storage
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.permissions import Permission, staff_communities
+from backend.media.documents import XLSX, clean_attachment
 from backend.media.models import Upload
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment")
-PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+NOTICE_KINDS = ("notice_image", "notice_attachment")  # uploaded by those who publish notices only
 VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
 
 
@@ -45,22 +47,6 @@ def _encode(image: Image.Image, fmt: str, longest: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def _attachment_type(data: bytes) -> str:
-    """Attachments are PDF, Word or Excel files, recognised by their content, never by their name."""
-    if data.startswith(b"%PDF-"):
-        return PDF
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        names = set()
-    if "word/document.xml" in names:
-        return DOCX
-    if "xl/workbook.xml" in names:
-        return XLSX
-    raise DomainError(ErrorCode.INVALID_INPUT, "附件须为 PDF、Word 或 Excel 文件", field="file")
-
-
 def _check_workbook(data: bytes) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -77,17 +63,20 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         raise DomainError(ErrorCode.INVALID_INPUT, "未知的上传类型", field="kind")
     if not data or len(data) > MAX_BYTES:
         raise DomainError(ErrorCode.INVALID_INPUT, "文件须小于 10 MB", field="file")
+    if kind in NOTICE_KINDS and not staff_communities(actor, Permission.NOTICE_PUBLISH):
+        raise DomainError(ErrorCode.FORBIDDEN, "只有可发布通知的工作人员才能上传通知的图片和附件", field="kind")
     variants: dict[str, str] = {}
+    # Decoding, re-encoding and unpacking are CPU work: in a thread, so the event loop keeps serving.
     if kind == "notice_image":
         # Published with notices: display and thumbnail WebP variants, public by content hash.
-        image = _upright(data)
-        variants = {name: await storage.put(_encode(image, "WEBP", size), public=True)
-                    for name, size in VARIANTS.items()}
-        data, content_type = _encode(image, "WEBP", VARIANTS["display"]), "image/webp"
+        image = await asyncio.to_thread(_upright, data)
+        for name, size in VARIANTS.items():
+            variants[name] = await storage.put(await asyncio.to_thread(_encode, image, "WEBP", size), public=True)
+        data, content_type = await asyncio.to_thread(_encode, image, "WEBP", VARIANTS["display"]), "image/webp"
     elif kind == "proof_photo":
-        data, content_type = _encode(_upright(data), "JPEG"), "image/jpeg"
+        data, content_type = await asyncio.to_thread(lambda: _encode(_upright(data), "JPEG")), "image/jpeg"
     elif kind == "notice_attachment":
-        content_type = _attachment_type(data)
+        data, content_type = await asyncio.to_thread(clean_attachment, data)
     else:
         data, content_type = _check_workbook(data), XLSX
     key = await storage.put(data, public=bool(variants))

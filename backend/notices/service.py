@@ -499,6 +499,15 @@ async def get_notice_for(actor: Actor, notice_id: UUID) -> tuple[Notice, NoticeR
     return await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH), None
 
 
+async def get_attachment_for(actor: Actor, *, notice_id: UUID, upload_id: UUID) -> Upload:
+    """A file attached to a notice I may read: published, for its audience and its community's
+    staff; a draft's, for its staff only. Not-found for everyone else."""
+    notice, _ = await get_notice_for(actor, notice_id)
+    if not any(a["uploadId"] == str(upload_id) for a in notice.attachments):
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该附件")
+    return await Upload.get(id=upload_id, kind="notice_attachment")
+
+
 async def export_not_reached(actor: Actor, *, notice_id: UUID) -> bytes:
     """The 未触达名单 as a workbook for visiting: address and who lives there (no phone numbers)."""
     from openpyxl import Workbook

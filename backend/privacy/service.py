@@ -1,6 +1,12 @@
 """Personal data: masking by default, unmasking with a reason into the access log, consent, and a
 person's right to download and to erase their data."""
 
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -15,8 +21,9 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, require
+from backend.core.runtime import runtime
 from backend.privacy.models import AccessLog, Consent
-from backend.registry.models import Membership, PersonRoom, ResidenceApplication
+from backend.registry.models import Membership, PersonRoom, ResidenceApplication, Role
 
 PRIVACY_NOTICE_VERSION = "2026-11"
 
@@ -110,10 +117,73 @@ async def export_my_data(actor: Actor) -> dict:
     }
 
 
-async def erase_me(actor: Actor) -> None:
-    """Forget me: personal fields wiped, sign-ins and homes ended. The person row stays so that
-    ledger entries and ballots keep their integrity, but it no longer says who it was."""
+# Roles that others depend on: handed over (removed by an administrator) before one may erase oneself.
+STAFF_ROLES = {
+    Role.COMMITTEE_STAFF: "居委会工作人员", Role.GRID_WORKER: "网格员", Role.PROPERTY_STAFF: "物业工作人员",
+    Role.VOLUNTEER_COORDINATOR: "志愿者协调员", Role.PROVIDER_ADMIN: "服务商管理员",
+    Role.PROVIDER_WORKER: "服务商员工",
+}
+ERASE_CODE_TTL = timedelta(minutes=10)
+ERASE_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class EraseCode:
+    code: str
+    expires_at: datetime
+
+
+def _erase_code_key(person_id: UUID) -> str:
+    return f"erase-code:{person_id}"
+
+
+def _code_hash(person_id: UUID, code: str) -> str:
+    return hashlib.sha256(f"{person_id}:{code}".encode()).hexdigest()
+
+
+async def _check_may_erase(actor: Actor) -> UUID:
     me = actor.require_self("请本人申请注销")
+    held = await Membership.filter(person_id=me, role__in=list(STAFF_ROLES)).select_related("community") \
+        .order_by("community__name", "role")
+    if held:
+        roles = "、".join(f"{m.community.name}{STAFF_ROLES[Role(m.role)]}" for m in held)
+        raise DomainError(ErrorCode.FORBIDDEN, f"您仍担任{roles}，请先交接工作、由管理员解除这些角色后再注销")
+    return me
+
+
+async def request_erase_code(actor: Actor) -> EraseCode:
+    """A one-time code, shown in the app, to be typed back within 10 minutes to confirm erasure.
+    Shown rather than sent: a WeChat user may have no phone number here."""
+    me = await _check_may_erase(actor)
+    code, expires = f"{secrets.randbelow(1_000_000):06d}", clock.now() + ERASE_CODE_TTL
+    state = {"hash": _code_hash(me, code), "expires": expires.isoformat(), "attempts": 0}
+    await runtime().cache.set(_erase_code_key(me), json.dumps(state), int(ERASE_CODE_TTL.total_seconds()))
+    return EraseCode(code, expires)
+
+
+async def _use_erase_code(me: UUID, code: str) -> None:
+    """The code works once; a wrong one counts, and five wrong ones use it up."""
+    key = _erase_code_key(me)
+    raw = await runtime().cache.get(key)
+    state = json.loads(raw) if raw else None
+    if state is None or datetime.fromisoformat(state["expires"]) <= clock.now():
+        raise DomainError(ErrorCode.INVALID_INPUT, "确认码已过期，请重新获取", field="code")
+    if not hmac.compare_digest(state["hash"], _code_hash(me, code.strip())):
+        state["attempts"] += 1
+        if state["attempts"] >= ERASE_CODE_ATTEMPTS:
+            await runtime().cache.delete(key)
+        else:
+            await runtime().cache.set(key, json.dumps(state), int(ERASE_CODE_TTL.total_seconds()))
+        raise DomainError(ErrorCode.INVALID_INPUT, "确认码不正确", field="code")
+    await runtime().cache.delete(key)
+
+
+async def erase_me(actor: Actor, *, code: str) -> None:
+    """Forget me, confirmed with the code from request_erase_code: personal fields wiped, sign-ins
+    and homes ended. The person row stays so that ledger entries and ballots keep their integrity,
+    but it no longer says who it was."""
+    me = await _check_may_erase(actor)
+    await _use_erase_code(me, code)
     now = clock.now()
     async with transaction() as tx:
         person = await Person.filter(id=me).select_for_update().using_db(tx).get()

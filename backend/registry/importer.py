@@ -4,6 +4,7 @@ A workbook is checked whole before anything is written. With bad rows, nothing i
 (unless asked to import only the valid rows) and every bad row is reported by number and column.
 """
 
+import asyncio
 import hashlib
 import io
 import re
@@ -154,7 +155,8 @@ def _check_row(number: int, row: dict[str, str], seen_phones: dict[str, int],
 async def import_residents(actor: Actor, *, community_id: UUID, upload_id: UUID, dry_run: bool,
                            only_valid_rows: bool) -> ImportReport:
     require(actor, Permission.REGISTRY_IMPORT, community_id)
-    rows, errors, total = parse(await read_upload(actor, upload_id, "registry_import"))
+    # openpyxl parses in a thread: a large workbook takes seconds of CPU the event loop must not wait on.
+    rows, errors, total = await asyncio.to_thread(parse, await read_upload(actor, upload_id, "registry_import"))
     rows, conflicts = await _registered_elsewhere(rows)
     errors = sorted(errors + conflicts, key=lambda e: e.row)
     report = ImportReport(total_rows=total, valid_rows=len(rows), errors=errors)
@@ -253,15 +255,23 @@ async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
     links = await PersonRoom.filter(community_id=community_id, until=None).select_related(
         "person", "room__unit__building__estate"
     ).order_by("room__code").limit(MAX_ROWS)
-    book = Workbook()  # not write_only: its sheet generator fails when collected after save
-    sheet = book.active
-    sheet.title = "住户"
-    sheet.append(COLUMNS)
+    rows = []
     for link in links:
         room = link.room
-        sheet.append([room.unit.building.estate.name, room.unit.building.name, room.unit.name, room.number,
-                      room.floor, room.area_dm2 / 100, link.person.display_name, masked_phone(link.person),
-                      masked_id_number(link.person), ROLE_NAMES[link.role]])
+        rows.append([room.unit.building.estate.name, room.unit.building.name, room.unit.name, room.number,
+                     room.floor, room.area_dm2 / 100, link.person.display_name, masked_phone(link.person),
+                     masked_id_number(link.person), ROLE_NAMES[link.role]])
+    return await asyncio.to_thread(_workbook, "住户", COLUMNS, rows)
+
+
+def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
+    """An .xlsx of one sheet (run in a thread: building and zipping it is CPU work)."""
+    book = Workbook()  # not write_only: its sheet generator fails when collected after save
+    sheet = book.active
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

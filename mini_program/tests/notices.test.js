@@ -97,6 +97,43 @@ test('opening a notice shows it and sends noticeRead once', async () => {
   expect(callsOf('NoticeRead')).toHaveLength(1)
 })
 
+test('an attachment downloads with the session token and opens in WeChat\'s viewer', async () => {
+  const url = '/media/notices/n-1/attachments/a-1'
+  backend.sendNotices([{
+    id: 'n-1', title: '停水通知',
+    attachments: [{ name: '停水安排.pdf', size: 250 * 1024, contentType: 'application/pdf', url }],
+  }])
+  const page = await openPage('notice', { id: 'n-1' })
+  expect(textOf(page.querySelector('.attachment-name'))).toBe('停水安排.pdf')
+  expect(textOf(page.querySelector('.attachment-size'))).toBe('250 KB')
+
+  page.querySelector('.attachment').dispatchEvent('tap')
+
+  await until(() => expect(wx.openDocument).toHaveBeenCalledWith(
+    expect.objectContaining({ filePath: 'wxfile://tmp/a-1', fileType: 'pdf' })))
+  const [download] = backend.calls.filter((c) => c.download)
+  expect(download).toMatchObject({ url: `http://linli.test${url}`, authorization: expect.stringMatching(/^Bearer /) })
+  expect(page.querySelector('.error')).toBeUndefined()
+})
+
+test('an attachment acted for a relative is fetched for them, and a refused one says so', async () => {
+  const url = '/media/notices/n-9/attachments/a-9'
+  backend.sendNotices([{ id: 'n-9', title: '老人体检', attachments: [{ name: '体检.docx', size: 2048,
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', url }] }], ELDER.id)
+  session.setActingFor({ id: ELDER.id, name: ELDER.displayName })
+  const page = await openPage('notice', { id: 'n-9' })
+
+  page.querySelector('.attachment').dispatchEvent('tap')
+
+  await until(() => expect(wx.openDocument).toHaveBeenCalledWith(expect.objectContaining({ fileType: 'docx' })))
+  expect(backend.calls.filter((c) => c.download)).toEqual([expect.objectContaining({ actingFor: ELDER.id })])
+
+  // The notice no longer lists it (or never did for this person): the server answers 404.
+  backend.notice('n-9', ELDER.id).attachments = []
+  page.querySelector('.attachment').dispatchEvent('tap')
+  await until(() => expect(textOf(page.querySelector('.error'))).toBe('附件已不存在'))
+})
+
 test('我已知晓 sends noticeAcknowledge and shows 已确认 with the time', async () => {
   backend.sendNotices([{ id: 'n-1', title: '燃气安全检查', importance: 'IMPORTANT', mustAcknowledge: true }])
   const page = await openPage('notice', { id: 'n-1' })

@@ -1,10 +1,10 @@
 // The mini-program's client of the backend: GraphQL operations, sent as persisted document ids
-// only (the server accepts no other documents in production), and file uploads. Both keep the
+// only (the server accepts no other documents in production), file uploads and downloads. Both keep the
 // session alive: when the access token has expired the tokens are refreshed once and the request
 // retried once. While the user acts for a relative (代办) every request carries X-Acting-For, and
 // when the server refuses that proxy the user is switched back to acting as themselves.
 const documentIds = require('../graphql/persisted')
-const { postJson, uploadFile } = require('./request')
+const { postJson, uploadFile, downloadFile } = require('./request')
 const tokenStore = require('./tokenStore')
 const session = require('./session')
 const { wxCall } = require('./wxp')
@@ -150,6 +150,20 @@ function upload(kind, filePath) {
   })
 }
 
+// Downloads a file the API linked to (a notice attachment: `path` like /media/notices/…) with the
+// session's headers, as the server serves it to the notice's audience only; resolves with the
+// temporary file path. The answer of a refusal is a file too, so its status says what happened.
+const DOWNLOAD_REFUSALS = { 401: 'UNAUTHENTICATED', 403: 'PROXY_INVALID', 429: 'RATE_LIMITED' }
+function download(path) {
+  return withSession(async (header) => {
+    const { statusCode, tempFilePath } = await downloadFile(`${apiBase()}${path}`, header)
+    if (statusCode === 200) return { value: tempFilePath }
+    const code = DOWNLOAD_REFUSALS[statusCode] || (statusCode === 404 ? 'NOT_FOUND' : 'INTERNAL')
+    const message = statusCode === 404 ? '附件已不存在' : statusCode === 429 ? '操作过于频繁，请稍后再试' : `下载失败（${statusCode}）`
+    return { error: Object.assign(new Error(message), { code }) }
+  })
+}
+
 // Signing out must not depend on the server: if revoking the refresh token fails, it still
 // expires there on its own.
 async function signOut() {
@@ -158,4 +172,4 @@ async function signOut() {
   session.endSession()
 }
 
-module.exports = { execute, mutate, upload, signOut, liveTokens }
+module.exports = { execute, mutate, upload, download, signOut, liveTokens }

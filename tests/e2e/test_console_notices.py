@@ -13,6 +13,7 @@ import httpx
 from openpyxl import load_workbook
 from PIL import Image
 from playwright.async_api import expect
+from pypdf import PdfWriter
 
 from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot, sign_in_to_console
 
@@ -23,6 +24,15 @@ async def choose(page, testid: str, label: str) -> None:
     """Picks an option of an Element Plus select (its dropdown is teleported to the body)."""
     await page.click(f"[data-testid={testid}] .el-select__wrapper")
     await page.locator(".el-select-dropdown__item:visible", has_text=label).click()
+
+
+def pdf() -> bytes:
+    """A one-page PDF: attachments are checked by their structure, so it must be a real one."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def png(width: int, height: int) -> bytes:
@@ -75,7 +85,7 @@ async def test_published_notice_is_read_by_a_resident_and_the_reach_report_shows
         await choose(page, "audience-building", "阳光花园 1栋")
         await page.keyboard.press("Escape")
         await page.set_input_files("[data-testid=notice-attachment-input]", files=[
-            {"name": "停水须知.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+            {"name": "停水须知.pdf", "mimeType": "application/pdf", "buffer": pdf()}])
         attachments = page.locator("[data-testid=notice-attachment-row]")
         await expect(attachments).to_contain_text("停水须知.pdf")
         await page.click("[data-testid=notice-publish]")

@@ -121,7 +121,7 @@ async def eventually(check, deadline_s: float = 20.0, interval: float = 0.1):
 
 @pytest.fixture
 async def staff_account(app):
-    """A staff member of their own, so lockout tests don't lock the shared demo accounts."""
+    """A staff member of their own, so throttling tests leave the shared demo accounts alone."""
     import uuid
 
     from backend.accounts.models import Person, StaffCredential

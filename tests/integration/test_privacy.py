@@ -3,10 +3,12 @@
 
 import json
 import uuid
+from datetime import timedelta
 
 from tortoise import connections
 
 from backend.core import crypto
+from backend.core.clock import clock
 from backend.privacy.models import AccessLog
 from backend.registry.models import Room
 
@@ -82,10 +84,47 @@ async def test_i_can_download_my_data(api):
 async def test_erasing_me_wipes_personal_data_and_ends_every_sign_in(api, make_person, demo_community):
     person, phone, _ = await _resident(make_person, demo_community, room_code="YG-3-1-101")
     await api.sign_in(person.handle)
-    erased = (await api.query("mutation { privacyEraseMe { ok errors { code } } }"))["data"]["privacyEraseMe"]
-    assert erased["ok"] is True
+    issued = (await api.op("PrivacyEraseCodeRequest"))["data"]["privacyEraseCodeRequest"]
+    assert issued["errors"] == [] and len(issued["code"]) == 6
+    erased = (await api.op("PrivacyEraseMe", code=issued["code"]))["data"]["privacyEraseMe"]
+    assert erased == {"ok": True, "errors": []}
     again = await api.op("Viewer")
     assert again["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     await person.refresh_from_db()
     assert person.display_name == "已注销用户" and person.phone_encrypted is None and person.id_number_encrypted is None
     assert person.anonymized_at is not None
+
+
+async def _still_there(api, person) -> None:
+    viewer = (await api.op("Viewer"))["data"]["viewer"]
+    await person.refresh_from_db()
+    assert viewer["displayName"] == person.display_name != "已注销用户" and person.phone_encrypted is not None
+
+
+async def test_erasure_without_the_right_code_in_time_erases_nothing(api, make_person, demo_community):
+    person, _, _ = await _resident(make_person, demo_community, room_code="YG-3-1-102")
+    await api.sign_in(person.handle)
+    unasked = (await api.op("PrivacyEraseMe", code="123456"))["data"]["privacyEraseMe"]
+    assert unasked["ok"] is False and unasked["errors"][0]["field"] == "code"
+    await _still_there(api, person)
+
+    code = (await api.op("PrivacyEraseCodeRequest"))["data"]["privacyEraseCodeRequest"]["code"]
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    refused = (await api.op("PrivacyEraseMe", code=wrong))["data"]["privacyEraseMe"]
+    assert refused["errors"][0]["message"] == "确认码不正确"
+    clock.advance(timedelta(minutes=11))
+    late = (await api.op("PrivacyEraseMe", code=code))["data"]["privacyEraseMe"]
+    assert late["errors"][0]["message"] == "确认码已过期，请重新获取"
+    await _still_there(api, person)
+
+
+async def test_a_committee_member_hands_the_role_over_before_erasing(api, make_person, demo_community):
+    member = await make_person(demo_community.id, ["COMMITTEE_STAFF"])
+    await api.sign_in(member.handle)
+    refused = (await api.op("PrivacyEraseCodeRequest"))["data"]["privacyEraseCodeRequest"]
+    assert refused["code"] is None and refused["errors"][0]["code"] == "FORBIDDEN"
+    assert "阳光社区居委会工作人员" in refused["errors"][0]["message"]
+    erase = (await api.op("PrivacyEraseMe", code="000000"))["data"]["privacyEraseMe"]
+    assert erase["errors"][0]["code"] == "FORBIDDEN"
+    await member.refresh_from_db()
+    assert member.anonymized_at is None

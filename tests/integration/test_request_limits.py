@@ -68,5 +68,31 @@ async def test_a_caller_over_budget_is_told_to_slow_down(app):
     use_settings(dev)
     transport = httpx.ASGITransport(limited, client=("203.0.113.9", 5000))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        codes = [(await http.post("/graphql", json={"query": "{ viewer { id } }"})).status_code for _ in range(5)]
-    assert codes == [200, 200, 200, 429, 429]
+        responses = [await http.post("/graphql", json={"query": "{ viewer { id } }"}) for _ in range(5)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
+    # 0.01 tokens a second: a whole token is 100 s away (less the moments the requests took).
+    assert 90 <= int(responses[-1].headers["retry-after"]) <= 100
+
+
+async def test_uploads_spend_the_budget_faster_than_queries(app, api):
+    """An upload costs ten queries: a burst of 25 lets two uploads through, then 429 with Retry-After."""
+    dev = get_settings()
+    limited = dev.model_copy(update={"rate_burst": 25, "rate_per_second": 1.0})
+    use_settings(limited)  # /uploads reads the process's settings
+    try:
+        transport = httpx.ASGITransport(create_app(limited), client=("203.0.113.10", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            api.http = http
+            await api.sign_in("resident")  # 1
+            responses = [await http.post("/uploads", params={"kind": "registry_import"},
+                                         headers={"authorization": f"Bearer {api.token}"},
+                                         files={"file": ("x.xlsx", b"not a workbook", "application/octet-stream")})
+                         for _ in range(4)]
+            query = await http.post("/graphql", json={"query": "{ viewer { id } }"},
+                                    headers={"authorization": f"Bearer {api.token}"})
+    finally:
+        use_settings(dev)
+    assert [r.status_code for r in responses] == [400, 400, 429, 429]  # refused as files, then as a flood
+    assert responses[-1].json()["errors"][0]["code"] == "RATE_LIMITED"
+    assert 1 <= int(responses[-1].headers["retry-after"]) <= 10  # 4 tokens left, 10 needed, 1 a second
+    assert query.status_code == 200  # the 4 tokens left still pay for a query

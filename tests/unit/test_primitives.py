@@ -24,5 +24,8 @@ def test_cursor_round_trip_and_garbage():
 async def test_token_bucket_allows_a_burst_then_refuses():
     limiter = MemoryRateLimiter()
     results = [await limiter.allow("k", capacity=3, per_second=0.001) for _ in range(5)]
-    assert results == [True, True, True, False, False]
+    assert [bool(r) for r in results] == [True, True, True, False, False]
+    # A token every 1,000 s: the refused are told to wait (almost) that long, in whole seconds.
+    assert 990 < results[-1].retry_after <= 1000 and results[-1].retry_after_header == "1000"
+    assert results[0].retry_after == 0
     assert await limiter.allow("other", capacity=3, per_second=0.001)

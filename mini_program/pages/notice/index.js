@@ -1,11 +1,23 @@
-// One notice: its title, time, category and body; opening it reads it, and a notice that asks
-// for it is acknowledged with 我已知晓.
-const { execute, mutate } = require('../../utils/graphql')
+// One notice: its title, time, category, body and attachments; opening it reads it, and a notice
+// that asks for it is acknowledged with 我已知晓. An attachment is downloaded with the session's
+// token (the server gives it to the notice's audience only) and opened in WeChat's viewer.
+const { execute, mutate, download } = require('../../utils/graphql')
+const { wxCall } = require('../../utils/wxp')
 const { whileBusy } = require('../../utils/busy')
 const { formatDateTime } = require('../../utils/format')
 const { noticeView } = require('../../utils/notices')
 const { elderModeBehavior } = require('../../utils/elderMode')
 const { askNoticeSubscription } = require('../../utils/subscribe')
+
+// wx.openDocument's fileType for each type the server accepts.
+const FILE_TYPES = {
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+}
+
+const sizeLabel = (bytes) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`)
 
 Component({
   behaviors: [elderModeBehavior],
@@ -39,9 +51,19 @@ Component({
           bodyHtml: notice.bodyHtml,
           mustAcknowledge: notice.mustAcknowledge,
           acknowledgedAt: notice.acknowledgedAt ? formatDateTime(notice.acknowledgedAt) : '',
+          attachments: notice.attachments.map((a) => ({ ...a, sizeLabel: sizeLabel(a.size) })),
         },
       })
       return notice
+    },
+
+    openAttachment(event) {
+      if (this.data.busy) return Promise.resolve()
+      const attachment = this.data.notice.attachments[event.currentTarget.dataset.index]
+      return whileBusy(this, async () => {
+        const filePath = await download(attachment.url)
+        await wxCall('openDocument', { filePath, fileType: FILE_TYPES[attachment.contentType], showMenu: true })
+      })
     },
 
     // Reloaded after, for the time the server recorded. The tap asks, too, for a service

@@ -3,7 +3,8 @@
 // document ids; access tokens expire on demand and refresh tokens rotate (each one works once);
 // Viewer answers only to a valid access token; X-Acting-For is honoured only for a principal whose
 // active proxy the viewer holds, and answered PROXY_INVALID otherwise, as the server answers a revoked
-// proxy. Sign-in, consent and Viewer are answered here, and so are the notices and the inbox:
+// proxy. Sign-in, consent and Viewer are answered here, and so are the notices (and downloads of
+// their attachments, for the notice's recipient only) and the inbox:
 // `sendNotices(notices, to)` delivers notices to a person (by default the viewer; the feed, notice,
 // noticeRead and noticeAcknowledge act for the principal under X-Acting-For, as the server does)
 // and `deliver(messages)` puts messages in the viewer's own inbox (the server's inbox is always the
@@ -58,6 +59,7 @@ const NOTICE_DEFAULTS = {
   publishedAt: '2026-11-01T02:00:00+00:00',
   readAt: null,
   acknowledgedAt: null,
+  attachments: [],
 }
 
 // The operations only a signed-in person may send.
@@ -238,8 +240,19 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     return { statusCode: 200, data: JSON.stringify({ id: `upload-${uploads}`, kind: 'proof_photo', size: 1024 }) }
   }
 
+  // GET of an attachment url: for the person acted for, when a notice they received lists it.
+  async function serveDownload(call) {
+    record(call, { download: call.url })
+    const { bearer, actingFor, refusal } = authenticate(call.header)
+    if (refusal) return { statusCode: refusal.code === 'PROXY_INVALID' ? 403 : 401, tempFilePath: '' }
+    const path = call.url.replace(/^https?:\/\/[^/]+/, '')
+    const listed = bearer && noticesOf(actingFor || viewer.id).some((n) => n.attachments.some((a) => a.url === path))
+    return listed ? { statusCode: 200, tempFilePath: `wxfile://tmp/${path.split('/').pop()}` } : { statusCode: 404, tempFilePath: '' }
+  }
+
   async function serve(call) {
     if (call.filePath) return serveUpload(call)
+    if (call.download) return serveDownload(call)
     const { body } = call
     record(call, { operationName: body.operationName, variables: body.variables })
     if (body.query !== undefined || body.documentId !== persistedId(body.operationName)) {

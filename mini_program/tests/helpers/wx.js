@@ -1,9 +1,10 @@
 // Stands in for the parts of the WeChat runtime that miniprogram-simulate leaves as no-ops:
 // storage keeps what is stored, navigation (reLaunch, navigateTo) is recorded, modals are confirmed, wx.login gives a
 // code, the media picker picks one photo, the user declines every subscribe message
-// (requestSubscribeMessage answers 'reject'), and wx.request and wx.uploadFile are answered by
-// `serve`, an async function from {url, body, header} (an upload: {url, filePath, name, header})
-// to {statusCode, data}. Sockets (wx.connectSocket) are the fake of ./socket.js, which a test
+// (requestSubscribeMessage answers 'reject'), wx.openDocument opens anything, and wx.request,
+// wx.uploadFile and wx.downloadFile are answered by `serve`, an async function from {url, body,
+// header} (an upload: {url, filePath, name, header}; a download: {url, header, download: true}) to
+// {statusCode, data} (a download: {statusCode, tempFilePath}). Sockets (wx.connectSocket) are the fake of ./socket.js, which a test
 // installs again to play the server's side. Tests change any of these with mockImplementation.
 const { installSockets } = require('./socket')
 
@@ -37,6 +38,8 @@ function installWx(serve, apiBase = 'http://linli.test') {
     uploadFile: jest.fn((options) => answer(options, {
       url: options.url, filePath: options.filePath, name: options.name, header: options.header,
     })),
+    downloadFile: jest.fn((options) => answer(options, { url: options.url, header: options.header, download: true })),
+    openDocument: succeeding({}),
   })
   installSockets()
   global.getApp = () => ({ globalData: { apiBase, noticeTemplateId: NOTICE_TEMPLATE_ID } })

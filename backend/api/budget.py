@@ -1,0 +1,39 @@
+"""The per-caller request budget: a token bucket per person (per client address when anonymous),
+spent by GraphQL requests, uploads and exports alike. Over budget is a 429 with `Retry-After`."""
+
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
+
+from backend.core.actor import Actor
+from backend.core.ratelimit import Decision
+from backend.core.runtime import runtime
+from backend.core.settings import Settings
+
+OVER_BUDGET = "请求过于频繁，请稍后再试"
+
+
+def client_key(request: HTTPConnection, actor: Actor | None) -> str:
+    """Whose budget a request spends: the person when known, else the client address."""
+    if actor is not None and actor.person_id is not None:
+        return f"person:{actor.person_id}"
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
+class OverBudget(Exception):
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(OVER_BUDGET)
+        self.decision = decision
+
+
+async def spend(settings: Settings, key: str, cost: int) -> None:
+    """Takes `cost` from the caller's bucket, or raises OverBudget (with the wait) when it holds less."""
+    decision = await runtime().ratelimit.allow(key, capacity=settings.rate_burst,
+                                               per_second=settings.rate_per_second, cost=cost)
+    if not decision:
+        raise OverBudget(decision)
+
+
+def too_many(decision: Decision) -> JSONResponse:
+    """The answer of /uploads and /exports over budget, in their `{errors: [...]}` shape."""
+    body = {"errors": [{"code": "RATE_LIMITED", "field": None, "message": OVER_BUDGET}]}
+    return JSONResponse(body, status_code=429, headers={"retry-after": decision.retry_after_header})
