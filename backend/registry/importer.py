@@ -20,6 +20,7 @@ from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
+from backend.core.spreadsheet import safe_row
 from backend.media.service import read_upload
 from backend.privacy.service import masked_id_number, masked_phone
 from backend.registry.models import (
@@ -259,9 +260,9 @@ async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
     sheet.append(COLUMNS)
     for link in links:
         room = link.room
-        sheet.append([room.unit.building.estate.name, room.unit.building.name, room.unit.name, room.number,
+        sheet.append(safe_row([room.unit.building.estate.name, room.unit.building.name, room.unit.name, room.number,
                       room.floor, room.area_dm2 / 100, link.person.display_name, masked_phone(link.person),
-                      masked_id_number(link.person), ROLE_NAMES[link.role]])
+                      masked_id_number(link.person), ROLE_NAMES[link.role]]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
