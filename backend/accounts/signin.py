@@ -60,7 +60,8 @@ async def bind_phone_from_wechat(actor: Actor, *, code: str, user_agent: str = "
     phone = await wechat.phone_number(code)
     lookup = crypto.lookup_hash(phone)
     async with transaction() as tx:
-        owner = await Person.filter(phone_lookup=lookup).select_for_update().using_db(tx).first()
+        owner = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).select_for_update() \
+            .using_db(tx).first()
         if owner is None or owner.id == me:
             person = await Person.filter(id=me).using_db(tx).get()
             person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), lookup
@@ -100,7 +101,7 @@ async def request_sms_code(*, phone: str) -> None:
     lookup = crypto.lookup_hash(phone)
     if not await runtime().ratelimit.allow(f"sms:{lookup}", capacity=3, per_second=1 / 60):
         raise DomainError(ErrorCode.RATE_LIMITED, "验证码发送过于频繁，请稍后再试", field="phone")
-    person = await Person.filter(phone_lookup=lookup).first()
+    person = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).first()
     if person is None or not await StaffCredential.filter(person_id=person.id).exists():
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -126,6 +127,6 @@ async def login_sms(*, phone: str, code: str, user_agent: str = "") -> Tokens:
         else:
             challenge.used_at = clock.now()
             await challenge.save(using_db=tx, update_fields=["used_at"])
-            person = await Person.get(phone_lookup=lookup).using_db(tx)
+            person = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).using_db(tx).get()
             return await start_session(tx, person.id, "sms", user_agent)
     raise failure
