@@ -27,7 +27,7 @@ async def _rekey(batch: int) -> None:
 
     await db.init_db(get_settings().database_url)
     try:
-        await rekey(batch=batch, progress=lambda line: print(line, flush=True))
+        await rekey(batch=batch, report=lambda line: print(line, flush=True))
     finally:
         await db.close_db()
 

@@ -16,7 +16,7 @@ from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.runtime import runtime
-from backend.core.sms import sms
+from backend.core.sms import SmsError, SmsTemplate, sms
 from backend.privacy.service import has_consented
 from backend.registry.models import Membership
 
@@ -107,7 +107,12 @@ async def request_sms_code(*, phone: str) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     await SmsChallenge.create(phone_lookup=lookup, code_hash=_code_hash(phone, code),
                               expires_at=clock.now() + SMS_TTL)
-    await sms.send(phone, f"【邻里】您的工作台登录验证码是 {code}，5 分钟内有效。")
+    try:
+        await sms.send(phone, SmsTemplate.SIGN_IN_CODE, [code, str(SMS_TTL.seconds // 60)])
+    except SmsError as exc:
+        if exc.rate_limited:
+            raise DomainError(ErrorCode.RATE_LIMITED, "验证码发送过于频繁，请稍后再试", field="phone") from exc
+        raise DomainError(ErrorCode.NOT_AVAILABLE, "短信暂时无法发送，请改用密码登录或稍后再试", field="phone") from exc
 
 
 async def login_sms(*, phone: str, code: str, user_agent: str = "") -> Tokens:

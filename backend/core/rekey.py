@@ -7,12 +7,14 @@ that follows the rule is rekeyed without touching this module.
 
 Rows go in batches, each its own transaction with the rows locked, in id order. A row already under
 the current key is not selected again, so the command is idempotent, and an interrupted run is
-resumed by running it again.
+resumed by running it again. A value no key of the ring can read is left as it is and counted: it is
+unreadable already, so it does not keep an old key in the ring (unless that key is missing from it).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from cryptography.exceptions import InvalidTag
 from tortoise import Tortoise
 from tortoise.expressions import Q
 
@@ -50,7 +52,13 @@ def _stale(table: EncryptedColumns) -> Q:
                for name, _ in table.columns], join_type=Q.OR)
 
 
-async def _rekey_batch(table: EncryptedColumns, after, batch: int) -> tuple[int, object]:
+@dataclass
+class Progress:
+    rewritten: int = 0
+    unreadable: set = field(default_factory=set)  # ids of rows with a value no key of the ring reads
+
+
+async def _rekey_batch(table: EncryptedColumns, after, batch: int, progress: Progress) -> tuple[int, object]:
     async with transaction() as tx:
         query = table.model.filter(_stale(table))
         if after is not None:
@@ -62,28 +70,35 @@ async def _rekey_batch(table: EncryptedColumns, after, batch: int) -> tuple[int,
                 stored = getattr(row, name)
                 if stored is None or crypto.is_current(stored):
                     continue
-                plaintext = crypto.decrypt(stored)
+                try:
+                    plaintext = crypto.decrypt(stored)
+                except (ValueError, InvalidTag):
+                    progress.unreadable.add(row.id)
+                    continue
                 setattr(row, name, crypto.encrypt(plaintext))
                 changed.add(name)
                 if lookup is not None:
                     setattr(row, lookup, crypto.lookup_hash(plaintext))
                     changed.add(lookup)
-        if rows:
+        if changed:
             await table.model.bulk_update(rows, fields=sorted(changed), using_db=tx)
+        progress.rewritten += sum(1 for row in rows if any(crypto.is_current(getattr(row, name) or "")
+                                                             for name, _ in table.columns))
         return len(rows), rows[-1].id if rows else None
 
 
-async def rekey(batch: int = 500, progress: Callable[[str], None] = print) -> dict[str, int]:
-    """Re-encrypt every row not under the current key; returns the rows rewritten per table."""
-    done: dict[str, int] = {}
+async def rekey(batch: int = 500, report: Callable[[str], None] = print) -> dict[str, Progress]:
+    """Re-encrypt every row not under the current key; returns what was done per table."""
+    done: dict[str, Progress] = {}
     for table in encrypted_columns():
-        done[table.name], after = 0, None
+        progress, after = done.setdefault(table.name, Progress()), None
         while True:
-            count, after = await _rekey_batch(table, after, batch)
+            count, after = await _rekey_batch(table, after, batch, progress)
             if not count:
                 break
-            done[table.name] += count
-            progress(f"{table.name}: {done[table.name]} rows re-encrypted under {crypto.current_key_id()}")
-        left = await table.model.filter(_stale(table)).count()
-        progress(f"{table.name}: done, {done[table.name]} rewritten, {left} left under other keys")
+            report(f"{table.name}: {progress.rewritten} rows re-encrypted under {crypto.current_key_id()}")
+        left = await table.model.filter(_stale(table)).count() - len(progress.unreadable)
+        unreadable = f", {len(progress.unreadable)} rows no key can read (left as they are)"
+        report(f"{table.name}: done, {progress.rewritten} rewritten, {left} left under other keys"
+               + (unreadable if progress.unreadable else ""))
     return done

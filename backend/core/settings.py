@@ -58,6 +58,20 @@ class Settings(BaseSettings):
     field_key_current: str = ""
     # ---- end of the field key ring ----------------------------------------------------------------
 
+    # ---- SMS (core.sms) ------------------------------------------------------------------------------
+    # "log": the development log in dev, nothing at all in prod. "tencent": Tencent Cloud SMS.
+    sms_provider: Literal["log", "tencent"] = "log"
+    sms_secret_id: str = ""  # a Tencent Cloud API key (CAM), best one allowed only sms:SendSms
+    sms_secret_key: str = ""
+    sms_app_id: str = ""  # SmsSdkAppId, e.g. 1400006666
+    sms_sign_name: str = ""  # the approved signature, e.g. 邻里社区
+    sms_template_sign_in_code: str = ""  # approved template id, params {1} code, {2} minutes
+    sms_template_urgent_notice: str = ""  # approved template id, param {1} notice title
+    sms_region: str = "ap-guangzhou"
+    sms_endpoint: str = "https://sms.tencentcloudapi.com"  # tests point it at a local stand-in
+    sms_param_max_chars: int = 6  # Tencent's limit per template variable (6 for accounts opened since 2024)
+    # ---- end of SMS ----------------------------------------------------------------------------------
+
     @model_validator(mode="after")
     def _no_default_secrets_in_prod(self) -> "Settings":
         if self.env == "prod":
