@@ -77,7 +77,7 @@ async def _rekey_batch(table: EncryptedColumns, after, batch: int, progress: Pro
                     continue
                 setattr(row, name, crypto.encrypt(plaintext))
                 changed.add(name)
-                if lookup is not None:
+                if lookup is not None and getattr(row, lookup) is not None:  # never adds a hash a row lacked
                     setattr(row, lookup, crypto.lookup_hash(plaintext))
                     changed.add(lookup)
         if changed:
