@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
+
 from backend.accounts import firebase, wechat
 from backend.accounts.models import FirebaseAccount, Person, SmsChallenge, StaffCredential, WechatAccount
 from backend.accounts.service import Tokens, check_length, revoke_all_sessions, start_session
@@ -20,6 +22,7 @@ from backend.core.sms import SmsError, SmsTemplate, sms
 from backend.privacy.service import has_consented
 from backend.registry.models import Membership
 
+log = structlog.get_logger("linli.signin")
 PHONE = re.compile(r"^1\d{10}$")
 SMS_TTL = timedelta(minutes=5)
 SMS_MAX_ATTEMPTS = 5
@@ -105,13 +108,15 @@ async def request_sms_code(*, phone: str) -> None:
     if person is None or not await StaffCredential.filter(person_id=person.id).exists():
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
-    await SmsChallenge.create(phone_lookup=lookup, code_hash=_code_hash(phone, code),
-                              expires_at=clock.now() + SMS_TTL)
+    challenge = await SmsChallenge.create(phone_lookup=lookup, code_hash=_code_hash(phone, code),
+                                          expires_at=clock.now() + SMS_TTL)
     try:
         await sms.send(phone, SmsTemplate.SIGN_IN_CODE, [code, str(SMS_TTL.seconds // 60)])
     except SmsError as exc:
-        if exc.rate_limited:
-            raise DomainError(ErrorCode.RATE_LIMITED, "验证码发送过于频繁，请稍后再试", field="phone") from exc
+        await challenge.delete()  # never sent: the code sent before stays the one that works
+        if exc.rate_limited:  # answered like any number: a refusal here would tell that it is a staff member's
+            log.warning("sms.sign_in_code.rate_limited", provider_code=exc.code)
+            return
         raise DomainError(ErrorCode.NOT_AVAILABLE, "短信暂时无法发送，请改用密码登录或稍后再试", field="phone") from exc
 
 
