@@ -1,4 +1,4 @@
-"""Command line: `python -m backend run|migrate|seed|schema|schema-check|makemigrations`."""
+"""Command line: `python -m backend run|migrate|prepare|rekey|schema|schema-check`."""
 
 import argparse
 import asyncio
@@ -17,6 +17,17 @@ async def _prepare() -> bool:
     await db.init_db(settings.database_url)
     try:
         return await seed_demo()
+    finally:
+        await db.close_db()
+
+
+async def _rekey(batch: int) -> None:
+    from backend.core import db
+    from backend.core.rekey import rekey
+
+    await db.init_db(get_settings().database_url)
+    try:
+        await rekey(batch=batch, report=lambda line: print(line, flush=True))
     finally:
         await db.close_db()
 
@@ -69,6 +80,8 @@ def main() -> int:
     run_parser.add_argument("--port", type=int, default=8000)
     sub.add_parser("migrate", help="apply migrations")
     sub.add_parser("prepare", help="apply migrations and seed the demo community")
+    rekey_parser = sub.add_parser("rekey", help="re-encrypt personal data under the current field key")
+    rekey_parser.add_argument("--batch", type=int, default=500, help="rows per transaction")
     sub.add_parser("schema", help="write schema.graphql and the persisted-document manifests")
     sub.add_parser("schema-check", help="fail when schema.graphql or the manifests are out of date")
     args = parser.parse_args()
@@ -80,6 +93,8 @@ def main() -> int:
         asyncio.run(db.migrate(get_settings().database_url))
     elif args.command == "prepare":
         asyncio.run(_prepare())
+    elif args.command == "rekey":
+        asyncio.run(_rekey(args.batch))
     else:
         return write_schema(check=args.command == "schema-check")
     return 0

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
+
 from backend.accounts import firebase, wechat
 from backend.accounts.models import FirebaseAccount, Person, SmsChallenge, StaffCredential, WechatAccount
 from backend.accounts.service import Tokens, check_length, revoke_all_sessions, start_session
@@ -16,10 +18,11 @@ from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.runtime import runtime
-from backend.core.sms import sms
+from backend.core.sms import SmsError, SmsTemplate, sms
 from backend.privacy.service import has_consented
 from backend.registry.models import Membership
 
+log = structlog.get_logger("linli.signin")
 PHONE = re.compile(r"^1\d{10}$")
 SMS_TTL = timedelta(minutes=5)
 SMS_MAX_ATTEMPTS = 5
@@ -58,7 +61,8 @@ async def bind_phone_from_wechat(actor: Actor, *, code: str, user_agent: str = "
     phone = await wechat.phone_number(code)
     lookup = crypto.lookup_hash(phone)
     async with transaction() as tx:
-        owner = await Person.filter(phone_lookup=lookup).select_for_update().using_db(tx).first()
+        owner = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).select_for_update() \
+            .using_db(tx).first()
         if owner is None or owner.id == me:
             person = await Person.filter(id=me).using_db(tx).get()
             person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), lookup
@@ -98,13 +102,20 @@ async def request_sms_code(*, phone: str) -> None:
     lookup = crypto.lookup_hash(phone)
     if not await runtime().ratelimit.allow(f"sms:{lookup}", capacity=3, per_second=1 / 60):
         raise DomainError(ErrorCode.RATE_LIMITED, "验证码发送过于频繁，请稍后再试", field="phone")
-    person = await Person.filter(phone_lookup=lookup).first()
+    person = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).first()
     if person is None or not await StaffCredential.filter(person_id=person.id).exists():
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
-    await SmsChallenge.create(phone_lookup=lookup, code_hash=_code_hash(phone, code),
-                              expires_at=clock.now() + SMS_TTL)
-    await sms.send(phone, f"【邻里】您的工作台登录验证码是 {code}，5 分钟内有效。")
+    challenge = await SmsChallenge.create(phone_lookup=lookup, code_hash=_code_hash(phone, code),
+                                          expires_at=clock.now() + SMS_TTL)
+    try:
+        await sms.send(phone, SmsTemplate.SIGN_IN_CODE, [code, str(SMS_TTL.seconds // 60)])
+    except SmsError as exc:
+        await challenge.delete()  # never sent: the code sent before stays the one that works
+        if exc.rate_limited:  # answered like any number: a refusal here would tell that it is a staff member's
+            log.warning("sms.sign_in_code.rate_limited", provider_code=exc.code)
+            return
+        raise DomainError(ErrorCode.NOT_AVAILABLE, "短信暂时无法发送，请改用密码登录或稍后再试", field="phone") from exc
 
 
 async def login_sms(*, phone: str, code: str, user_agent: str = "") -> Tokens:
@@ -124,6 +135,6 @@ async def login_sms(*, phone: str, code: str, user_agent: str = "") -> Tokens:
         else:
             challenge.used_at = clock.now()
             await challenge.save(using_db=tx, update_fields=["used_at"])
-            person = await Person.get(phone_lookup=lookup).using_db(tx)
+            person = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).using_db(tx).get()
             return await start_session(tx, person.id, "sms", user_agent)
     raise failure

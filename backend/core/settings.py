@@ -1,5 +1,10 @@
 """Settings from the environment (prefix LINLI_). prod refuses to start on the development secrets."""
 
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -44,6 +49,29 @@ class Settings(BaseSettings):
     rate_burst: int = 60
     rate_per_second: float = 10.0
 
+    # ---- Field key ring (core.crypto; parsed and checked by field_key_ring below) ----------------
+    # LINLI_FIELD_KEYS: "k2:<base64>,k3:<base64>" or a JSON object {"k2": "<base64>", ...};
+    # LINLI_FIELD_KEY_CURRENT: the id that encrypts (needed when the ring holds more than one key).
+    # LINLI_FIELD_ENCRYPTION_KEY (above) is the single-key form: it is key "k1" of the ring, present
+    # when set explicitly or when LINLI_FIELD_KEYS is empty (the dev default).
+    field_keys: str = ""
+    field_key_current: str = ""
+    # ---- end of the field key ring ----------------------------------------------------------------
+
+    # ---- SMS (core.sms) ------------------------------------------------------------------------------
+    # "log": the development log in dev, nothing at all in prod. "tencent": Tencent Cloud SMS.
+    sms_provider: Literal["log", "tencent"] = "log"
+    sms_secret_id: str = ""  # a Tencent Cloud API key (CAM), best one allowed only sms:SendSms
+    sms_secret_key: str = ""
+    sms_app_id: str = ""  # SmsSdkAppId, e.g. 1400006666
+    sms_sign_name: str = ""  # the approved signature, e.g. 邻里社区
+    sms_template_sign_in_code: str = ""  # approved template id, params {1} code, {2} minutes
+    sms_template_urgent_notice: str = ""  # approved template id, param {1} notice title
+    sms_region: str = "ap-guangzhou"
+    sms_endpoint: str = "https://sms.tencentcloudapi.com"  # tests point it at a local stand-in
+    sms_param_max_chars: int = 6  # Tencent's limit per template variable (6 for accounts opened since 2024)
+    # ---- end of SMS ----------------------------------------------------------------------------------
+
     @model_validator(mode="after")
     def _no_default_secrets_in_prod(self) -> "Settings":
         if self.env == "prod":
@@ -51,6 +79,7 @@ class Settings(BaseSettings):
                 name
                 for name, dev in (("TOKEN_SIGNING_KEY", DEV_TOKEN_KEY), ("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY))
                 if getattr(self, name.lower()) == dev
+                and (name != "FIELD_ENCRYPTION_KEY" or single_field_key_in_ring(self))
             ]
             if defaults:
                 raise ValueError(f"prod refuses the development defaults of LINLI_{', LINLI_'.join(defaults)}")
@@ -59,6 +88,63 @@ class Settings(BaseSettings):
     @property
     def is_prod(self) -> bool:
         return self.env == "prod"
+
+
+# ---- Field key ring ---------------------------------------------------------------------------------
+
+LEGACY_FIELD_KEY_ID = "k1"  # the single key's id: what ciphertexts written before the ring carry
+_KEY_ID = re.compile(r"^[A-Za-z0-9-]{1,32}$")  # no ":" (the ciphertext separator), no LIKE wildcards
+
+
+@dataclass(frozen=True)
+class FieldKeyRing:
+    keys: dict[str, bytes]  # id -> 32-byte master key
+    current: str  # the id that encrypts
+
+
+def single_field_key_in_ring(settings: Settings) -> bool:
+    return not settings.field_keys.strip() or "field_encryption_key" in settings.model_fields_set
+
+
+def parse_field_key(key_id: str, value: str) -> bytes:
+    """A master key: standard base64 of exactly 32 bytes. Raises ValueError saying which key is wrong."""
+    if not _KEY_ID.match(key_id):
+        raise ValueError(f"field key id {key_id!r}: use 1-32 letters, digits or '-'")
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError(f"field key {key_id!r} must be base64 of 32 random bytes (openssl rand -base64 32)")
+    return raw
+
+
+def field_key_ring(settings: Settings) -> FieldKeyRing:
+    """The field keys by id and the one that encrypts, from LINLI_FIELD_KEYS, LINLI_FIELD_KEY_CURRENT
+    and LINLI_FIELD_ENCRYPTION_KEY. Raises ValueError on a malformed ring."""
+    text, entries = settings.field_keys.strip(), []
+    if text.startswith("{"):
+        try:
+            entries = list(json.loads(text).items())
+        except (ValueError, AttributeError) as exc:
+            raise ValueError("LINLI_FIELD_KEYS is not a JSON object of id -> base64 key") from exc
+    elif text:
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            key_id, sep, value = item.partition(":")
+            if not sep:
+                raise ValueError(f"LINLI_FIELD_KEYS entry {key_id[:8]!r}… is not <id>:<base64 key>")
+            entries.append((key_id.strip(), value))
+    if single_field_key_in_ring(settings):
+        entries.append((LEGACY_FIELD_KEY_ID, settings.field_encryption_key))
+    keys: dict[str, bytes] = {}
+    for key_id, value in entries:
+        if key_id in keys:
+            raise ValueError(f"field key {key_id!r} is given twice (LINLI_FIELD_ENCRYPTION_KEY is key 'k1')")
+        keys[key_id] = parse_field_key(key_id, str(value))
+    current = settings.field_key_current.strip() or (next(iter(keys)) if len(keys) == 1 else "")
+    if current not in keys:
+        raise ValueError(f"LINLI_FIELD_KEY_CURRENT must name one of the field keys: {', '.join(keys)}")
+    return FieldKeyRing(keys, current)
 
 
 _current: Settings | None = None

@@ -24,6 +24,7 @@ from backend.core.permissions import Permission, has, require
 from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
+from backend.core.spreadsheet import safe_row
 from backend.media.models import Upload
 from backend.notices import audience
 from backend.notices.content import sanitize
@@ -521,7 +522,7 @@ async def export_not_reached(actor: Actor, *, notice_id: UUID) -> bytes:
         page = await not_reached(actor, notice_id=notice_id, first=50, after=after)
         names = await household_heads([h.id for h in page.items])
         for household in page.items:
-            sheet.append([address_of(household.room), "、".join(names[household.id])])
+            sheet.append(safe_row([address_of(household.room), "、".join(names[household.id])]))
         if not page.has_next_page:
             break
         after = page.end_cursor

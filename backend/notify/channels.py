@@ -8,7 +8,8 @@ Each adapter either returns the provider's message id, or raises one of:
 Exactly-once to a provider is not possible from here: a delivery is claimed before the call and marked
 after it, so a crash between the provider's answer and the mark sends it once more. Where the contract
 has a deduplication handle we use the delivery key for it (FCM: android collapse_key, apns-collapse-id and
-data.delivery_key, so the device shows one). WeChat subscribe messages and the SMS port have none.
+data.delivery_key, so the device shows one). WeChat subscribe messages and SMS have none (SMS carries
+the delivery key as Tencent's SessionContext, for tracing, not deduplication).
 """
 
 import asyncio
@@ -20,7 +21,7 @@ import httpx
 
 from backend.accounts import wechat
 from backend.core.settings import get_settings
-from backend.core.sms import sms
+from backend.core.sms import SmsError, SmsNotConfigured, SmsTemplate, sms
 
 TIMEOUT = httpx.Timeout(10.0)
 
@@ -167,10 +168,11 @@ async def _wechat_token(stale: str | None = None) -> str:
 
 # ---------------------------------------------------------------------------------------------- SMS
 
-async def sms_send(phone: str, text: str) -> str:
-    """The SMS port (core.sms); a provider adapter would take the delivery key as its out-id."""
+async def sms_send(phone: str, title: str, delivery_key: str) -> str:
+    """An urgent notice by SMS (core.sms), the delivery key as the provider's session context."""
     try:
-        await sms.send(phone, text)
-    except Exception as exc:  # a provider adapter's failure: try again later
-        raise Retryable(f"sms: {exc!r}") from exc
-    return ""
+        return await sms.send(phone, SmsTemplate.URGENT_NOTICE, [title], reference=delivery_key)
+    except SmsNotConfigured as exc:
+        raise Skip("not_configured") from exc
+    except SmsError as exc:
+        raise (Retryable if exc.retryable else Rejected)(f"sms {exc.code}: {exc.message}") from exc

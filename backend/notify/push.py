@@ -235,7 +235,7 @@ async def _send_sms(delivery: Delivery) -> str:
     person = await Person.get(id=delivery.person_id)
     if not person.phone_encrypted:
         raise Skip("no_phone")
-    return await channels.sms_send(crypto.decrypt(person.phone_encrypted), f"【邻里】{delivery.payload['title']}")
+    return await channels.sms_send(crypto.decrypt(person.phone_encrypted), delivery.payload["title"], delivery.key)
 
 
 SENDERS = {Channel.FCM: _send_fcm, Channel.WECHAT: _send_wechat, Channel.SMS: _send_sms}

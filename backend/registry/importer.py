@@ -21,6 +21,7 @@ from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
+from backend.core.spreadsheet import safe_row
 from backend.media.service import read_upload
 from backend.privacy.service import masked_id_number, masked_phone
 from backend.registry.models import (
@@ -173,13 +174,19 @@ async def import_residents(actor: Actor, *, community_id: UUID, upload_id: UUID,
 async def _registered_elsewhere(rows: list[ResidentRow]) -> tuple[list[ResidentRow], list[RowError]]:
     """Rows whose ID number already belongs to a person with another phone: the same person cannot
     be two residents, and which record is right is for the committee to decide."""
-    by_id = {crypto.lookup_hash(r.id_number): r for r in rows if r.id_number}
-    owners = await Person.filter(id_number_lookup__in=list(by_id)).values_list("id_number_lookup", "phone_lookup")
+    by_id = {h: r for r in rows if r.id_number for h in crypto.lookup_hashes(r.id_number)}
+    owners = [o for chunk in _chunks(list(by_id)) for o in await Person.filter(id_number_lookup__in=chunk)
+              .values_list("id_number_lookup", "phone_lookup")]
     clashing = {id_lookup for id_lookup, phone_lookup in owners
-                if phone_lookup != crypto.lookup_hash(by_id[id_lookup].phone)}
+                if phone_lookup not in crypto.lookup_hashes(by_id[id_lookup].phone)}
     bad = {by_id[i].row for i in clashing}
     errors = [RowError(row, "身份证号", "该身份证号已登记为另一位居民（手机号不同）") for row in sorted(bad)]
     return [r for r in rows if r.row not in bad], errors
+
+
+def _chunks(values: list, size: int = 10_000) -> list[list]:
+    """A long IN list in parts: PostgreSQL takes at most 32,767 bind parameters per statement."""
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def _room_code(community_id: UUID, row: ResidentRow) -> str:
@@ -214,16 +221,19 @@ async def write_rows(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
     await Household.bulk_create(new_households, batch_size=1000, using_db=tx)
     households.update({h.room_id: h for h in new_households})
 
-    lookups = {crypto.lookup_hash(r.phone): r for r in rows}
-    people = {p.phone_lookup: p for p in await Person.filter(phone_lookup__in=list(lookups)).using_db(tx)}
-    new_people = [
-        Person(display_name=r.name, phone_encrypted=crypto.encrypt(r.phone), phone_lookup=lookup,
-               id_number_encrypted=crypto.encrypt(r.id_number) if r.id_number else None,
-               id_number_lookup=crypto.lookup_hash(r.id_number) if r.id_number else None)
-        for lookup, r in lookups.items() if lookup not in people
-    ]
-    await Person.bulk_create(new_people, batch_size=1000, using_db=tx)
-    people.update({p.phone_lookup: p for p in new_people})
+    # People by phone, found under any key of the ring (a key rotation may be half done).
+    by_lookup = {h: r.phone for r in rows for h in crypto.lookup_hashes(r.phone)}
+    people = {by_lookup[p.phone_lookup]: p for chunk in _chunks(list(by_lookup))
+              for p in await Person.filter(phone_lookup__in=chunk).using_db(tx)}
+    new_people = {
+        r.phone: Person(display_name=r.name, phone_encrypted=crypto.encrypt(r.phone),
+                        phone_lookup=crypto.lookup_hash(r.phone),
+                        id_number_encrypted=crypto.encrypt(r.id_number) if r.id_number else None,
+                        id_number_lookup=crypto.lookup_hash(r.id_number) if r.id_number else None)
+        for r in rows if r.phone not in people
+    }
+    await Person.bulk_create(list(new_people.values()), batch_size=1000, using_db=tx)
+    people.update(new_people)
 
     now = clock.now()
     person_ids = [p.id for p in people.values()]
@@ -233,7 +243,7 @@ async def write_rows(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
                   .values_list("person_id", "role"))
     links, memberships = [], []
     for r in rows:
-        person, room = people[crypto.lookup_hash(r.phone)], rooms[_room_code(community_id, r)]
+        person, room = people[r.phone], rooms[_room_code(community_id, r)]
         household = households[room.id]
         if (person.id, room.id) not in living:
             living.add((person.id, room.id))
@@ -258,9 +268,9 @@ async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
     rows = []
     for link in links:
         room = link.room
-        rows.append([room.unit.building.estate.name, room.unit.building.name, room.unit.name, room.number,
+        rows.append(safe_row([room.unit.building.estate.name, room.unit.building.name, room.unit.name, room.number,
                      room.floor, room.area_dm2 / 100, link.person.display_name, masked_phone(link.person),
-                     masked_id_number(link.person), ROLE_NAMES[link.role]])
+                     masked_id_number(link.person), ROLE_NAMES[link.role]]))
     return await asyncio.to_thread(_workbook, "住户", COLUMNS, rows)
 
 

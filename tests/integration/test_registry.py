@@ -45,4 +45,4 @@ async def test_phone_numbers_are_unreadable_in_the_database(api):
     )
     stored = rows[0]["phone_encrypted"]
     assert "13800000006" not in stored and "0006" not in stored
-    assert stored.startswith("k1:")  # names its key, so keys can rotate
+    assert stored.startswith("v2:k1:")  # names its key, so keys can rotate

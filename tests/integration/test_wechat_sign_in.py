@@ -43,7 +43,7 @@ async def test_the_same_wechat_user_is_the_same_person(api, wechat):
     await _login(api, f"{user}#2")  # every wx.login gives a new code for the same openid
     assert (await api.op("Viewer"))["data"]["viewer"]["id"] == first["id"]
     account = await WechatAccount.get(person_id=first["id"])
-    assert len(account.session_key_encrypted) > 24 and account.session_key_encrypted.startswith("k1:")
+    assert len(account.session_key_encrypted) > 24 and account.session_key_encrypted.startswith("v2:k1:")
 
 
 @pytest.mark.parametrize(("code", "expected"), [("bad-code", "INVALID_TOKEN"), ("busy-x", "RATE_LIMITED"),
