@@ -294,3 +294,30 @@ async def test_the_not_reached_list_exports_to_excel_for_visits(console, api, de
     refused = await api.http.get(f"/exports/notices/{notice_id}/not-reached.xlsx",
                                  headers={"authorization": f"Bearer {api.token}"})
     assert refused.status_code == 404
+
+
+async def test_a_publication_time_in_the_past_is_refused_and_changes_nothing(console, demo_community, building):
+    """Through the console's own NoticePublish operation. A minute of tolerance for clock skew: a
+    time just past means now."""
+    from backend.notices.models import NoticeEvent
+
+    await console.sign_in("committee")
+
+    async def draft() -> str:
+        return (await console.query(CREATE, c=str(demo_community.id), input=notice_input(str(building.id))))[
+            "data"]["noticeCreate"]["notice"]["id"]
+
+    notice_id = await draft()
+    refused = (await console.op("NoticePublish", id=notice_id,
+                                at=(clock.now() - timedelta(hours=1)).isoformat()))["data"]["noticePublish"]
+    assert refused["notice"] is None
+    assert refused["errors"] == [{"code": "INVALID_INPUT", "field": "publishAt",
+                                  "message": "发布时间已过，请选择将来的时间，或立即发布"}]
+    notice = await Notice.get(id=notice_id)
+    assert (notice.state, notice.publish_at, notice.published_at) == ("DRAFT", None, None)
+    assert not await NoticeEvent.filter(notice_id=notice_id).exists()
+
+    skewed = await console.op("NoticePublish", id=notice_id, at=(clock.now() - timedelta(seconds=30)).isoformat())
+    assert skewed["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"
+    now = await console.op("NoticePublish", id=await draft(), at=None)
+    assert now["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"
