@@ -172,6 +172,8 @@ async def publish_notice(actor: Actor, *, notice_id: UUID, at: datetime | None =
     async with transaction() as tx:
         notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
         now = clock.now()
+        if at is not None and at.tzinfo is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, "发布时间须带时区", field="publishAt")
         if at is not None and at < now - PUBLISH_AT_TOLERANCE:
             raise DomainError(ErrorCode.INVALID_INPUT, "发布时间已过，请选择将来的时间，或立即发布", field="publishAt")
         if at is not None and at > now:

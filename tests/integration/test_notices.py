@@ -317,6 +317,9 @@ async def test_a_publication_time_in_the_past_is_refused_and_changes_nothing(con
     assert (notice.state, notice.publish_at, notice.published_at) == ("DRAFT", None, None)
     assert not await NoticeEvent.filter(notice_id=notice_id).exists()
 
+    naive = await console.op("NoticePublish", id=notice_id, at="2030-01-01T09:00:00")  # which zone's nine?
+    assert naive["data"]["noticePublish"]["errors"][0]["field"] == "publishAt"
+
     skewed = await console.op("NoticePublish", id=notice_id, at=(clock.now() - timedelta(seconds=30)).isoformat())
     assert skewed["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"
     now = await console.op("NoticePublish", id=await draft(), at=None)
