@@ -234,11 +234,11 @@ async def fan_out(notice_id: UUID) -> int:
                 {"notice_id": notice.id, "person_id": r.person_id, "household_id": r.household_id,
                  "building_id": r.building_id} for r in chunk
             ])
-            await _notify(tx, notice, [r.person_id for r in chunk], key_prefix=inbox_key(notice.id),
-                          title=notice.title)
             # Live unread counts of this community's subscribers refresh once per batch, once the
             # batch is committed (a recount before would find nothing new).
             after_commit(tx, partial(pubsub.publish, community_channel(notice.community_id), str(notice.id)))
+            await _notify(tx, notice, [r.person_id for r in chunk], key_prefix=inbox_key(notice.id),
+                          title=notice.title)
     await Notice.filter(id=notice.id).update(audience_size=len(recipients))
     return len(recipients)
 
