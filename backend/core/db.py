@@ -24,6 +24,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.transactions import in_transaction
 
+log = structlog.get_logger(__name__)
 APP = "linli"
 # Every module that holds models; the migrations in backend/migrations cover all of them.
 MODEL_MODULES = [
@@ -71,7 +72,6 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
-log = structlog.get_logger(__name__)
 AfterCommit = Callable[[], Awaitable[object]]
 # The callbacks of the outermost transaction open in this context (None: no transaction).
 _after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
