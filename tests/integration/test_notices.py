@@ -199,6 +199,28 @@ async def test_killing_the_worker_mid_fan_out_still_delivers_each_notification_o
         "person_id", flat=True)
     assert len(keys) == len(set(keys)) == 2000
     assert await NoticeRecipient.filter(notice_id=notice_id).count() == 2000
+    # Its last delivery is written before the job ends: let the worker acknowledge it, or killing the
+    # worker at the end of this test would leave the job pending for whoever reads the stream next.
+    await eventually(lambda: _acknowledged(f"notice:{notice_id}:fan_out"), 30)
+
+
+async def _acknowledged(job_key: str) -> bool:
+    """No job with this key is delivered and not yet acknowledged in the job stream."""
+    from redis.asyncio import Redis
+
+    from backend.core.settings import get_settings
+
+    settings = get_settings()
+    stream, group = f"{settings.redis_prefix}jobs", f"{settings.redis_prefix}workers"
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        for pending in await redis.xpending_range(stream, group, "-", "+", 1000):
+            for _, job in await redis.xrange(stream, pending["message_id"], pending["message_id"]):
+                if job_key.encode() in job[b"data"]:
+                    return False
+    finally:
+        await redis.aclose()
+    return True
 
 
 async def _equals(count, expected: int) -> bool:
