@@ -1,14 +1,30 @@
-"""Database: tortoise-orm configuration, start-up with migrations, and the one-transaction helper."""
+"""Database: tortoise-orm configuration, start-up with migrations, and the one-transaction helper.
 
-from collections.abc import AsyncIterator
+`transaction()` is one service call's transaction. Opened inside another one it joins it: tortoise
+makes the inner block a savepoint, and only the outermost block commits.
+
+`after_commit(tx, fn)` registers an async zero-argument callable (`functools.partial(publish,
+channel, message)` for a coroutine function with arguments) to run once the outermost transaction
+has committed: pub/sub messages and any other side effect that others observe, so nobody reacts to
+a write that may still roll back or that their own connection cannot see yet. A rollback (of the
+whole transaction, or of the savepoint the callback was registered in) drops it. Callbacks run in
+the order registered, awaited before `transaction()` returns; one that fails is logged and never
+raised into the request that committed. Work that must not be lost belongs in the outbox
+(core.outbox), not here: a crash right after the commit skips these callbacks.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
+import structlog
 from tortoise import Tortoise, connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.transactions import in_transaction
 
+log = structlog.get_logger(__name__)
 APP = "linli"
 # Every module that holds models; the migrations in backend/migrations cover all of them.
 MODEL_MODULES = [
@@ -57,11 +73,44 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
+AfterCommit = Callable[[], Awaitable[object]]
+# The callbacks of the outermost transaction open in this context (None: no transaction).
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     """One service call = one transaction; nested calls join the outer one."""
-    async with in_transaction("default") as tx:
-        yield tx
+    pending = _after_commit.get()
+    if pending is not None:  # nested: a savepoint; its callbacks wait for the outermost commit
+        registered_before = len(pending)
+        try:
+            async with in_transaction("default") as tx:
+                yield tx
+        except BaseException:
+            del pending[registered_before:]  # rolled back to the savepoint: they never happened
+            raise
+        return
+    pending = []
+    token = _after_commit.set(pending)
+    try:
+        async with in_transaction("default") as tx:
+            yield tx
+    finally:
+        _after_commit.reset(token)
+    for callback in pending:  # only reached when the commit succeeded
+        try:
+            await callback()
+        except Exception:
+            log.exception("after_commit_failed", callback=repr(callback))
+
+
+def after_commit(tx: BaseDBAsyncClient, callback: AfterCommit) -> None:
+    """Run `callback` after the transaction `tx` belongs to commits (see the module docstring)."""
+    pending = _after_commit.get()
+    if pending is None or not isinstance(tx, TransactionalDBClient):
+        raise RuntimeError("after_commit needs the tx of an open transaction()")
+    pending.append(callback)
 
 
 async def ping() -> None:

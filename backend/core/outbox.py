@@ -8,6 +8,7 @@ every job is idempotent by the message's key.
 
 from tortoise import fields
 
+from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
 from backend.core.models import Entity
 
@@ -42,9 +43,9 @@ class DeadLetter(Entity):
 
 
 async def add(tx, topic: str, *, key: str, **payload) -> None:
-    """Queue `topic` to run after the surrounding transaction commits; a repeated key is ignored."""
-    if await OutboxMessage.filter(key=key).using_db(tx).exists():
-        return
-    await OutboxMessage.create(
-        topic=topic, key=key, payload=payload, available_at=clock.now(), using_db=tx
-    )
+    """Queue `topic` to run after the surrounding transaction commits; a repeated key is ignored.
+    One insert that skips a clash on the key, so concurrent callers with one key leave one row and
+    no error (checking first, then inserting, lets two of them both insert)."""
+    await insert_ignoring_conflicts(tx, OutboxMessage, [
+        {"topic": topic, "key": key, "payload": payload, "available_at": clock.now(), "attempts": 0}
+    ])

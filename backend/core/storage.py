@@ -3,7 +3,10 @@
 can never serve a private file."""
 
 import asyncio
+import contextlib
 import hashlib
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -21,10 +24,25 @@ class LocalStorage:
         self.root = Path(root)
 
     def write(self, name: str, data: bytes) -> None:
+        """Atomic: the bytes go to a temporary file beside the target, renamed over it when complete.
+        A name is a content hash and an existing file is never rewritten, so a half-written file
+        under the real name would stay broken for good."""
         path = self.root / name
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        if path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(temporary, 0o644)  # mkstemp makes it 0600; stored files are readable like any other
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
 
     def read(self, name: str) -> bytes | None:
         path = self.root / name

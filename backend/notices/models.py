@@ -69,11 +69,16 @@ class NoticeRevision(Entity):
 
 
 class NoticeEvent(Entity):
+    """A transition of a notice (written by core.statemachine): who, for whom, when and why."""
+
     notice = fields.ForeignKeyField("linli.Notice", related_name="events", on_delete=fields.CASCADE)
     from_state = fields.CharEnumField(NoticeState, max_length=16)
     to_state = fields.CharEnumField(NoticeState, max_length=16)
     actor = fields.ForeignKeyField("linli.Person", related_name="notice_events", null=True,
                                    on_delete=fields.SET_NULL)  # null: the scheduler
+    acting_for = fields.ForeignKeyField("linli.Person", related_name="notice_events_for", null=True,
+                                        on_delete=fields.SET_NULL)
+    reason = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "notice_event"

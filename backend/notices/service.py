@@ -2,11 +2,11 @@
 read receipts and acknowledgements, and the reach report with its list of households not reached."""
 
 import asyncio
-import hashlib
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from uuid import UUID
 
 from tortoise.expressions import Q, Subquery
@@ -17,7 +17,7 @@ from backend.core import outbox
 from backend.core.actor import Actor, ProxyScope
 from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
-from backend.core.db import transaction
+from backend.core.db import after_commit, transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
@@ -25,31 +25,27 @@ from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
 from backend.core.spreadsheet import safe_row
+from backend.core.statemachine import sweep_due
 from backend.media.models import Upload
 from backend.notices import audience
 from backend.notices.content import sanitize
 from backend.notices.models import (
     Importance,
     Notice,
-    NoticeEvent,
     NoticeOfflineReach,
     NoticeRecipient,
     NoticeReminder,
     NoticeRevision,
 )
 from backend.notices.models import NoticeState as S
-from backend.notify.models import InboxMessage
+from backend.notices.states import NOTICE_STATES
+from backend.notify import service as notify
 from backend.registry.models import GridWorker, Household, Membership, PersonRoom
 from backend.registry.service import address_of
 
 MAX_REMINDERS = 3
-STATE_NAMES = {S.DRAFT: "草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "已发布", S.ARCHIVED: "已归档"}
-VERBS = {S.DRAFT: "撤回为草稿", S.SCHEDULED: "定时发布", S.PUBLISHED: "发布", S.ARCHIVED: "归档"}
-# (from, to) -> what moves it. Anything else is an illegal transition.
-TRANSITIONS = {
-    (S.DRAFT, S.SCHEDULED): "author", (S.DRAFT, S.PUBLISHED): "author", (S.SCHEDULED, S.DRAFT): "author",
-    (S.SCHEDULED, S.PUBLISHED): "author or scheduler", (S.PUBLISHED, S.ARCHIVED): "author",
-}
+# A publication time this far in the past still means "now": the console's clock may run behind ours.
+PUBLISH_AT_TOLERANCE = timedelta(seconds=60)
 
 
 @dataclass
@@ -160,30 +156,32 @@ async def update_notice(actor: Actor, *, notice_id: UUID, draft: NoticeDraft, re
     return notice
 
 
-async def _move(tx, notice: Notice, to: S, actor_id: UUID | None) -> None:
-    if (notice.state, to) not in TRANSITIONS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{STATE_NAMES[notice.state]}的通知不能{VERBS[to]}")
-    await NoticeEvent.create(notice=notice, from_state=notice.state, to_state=to, actor_id=actor_id, using_db=tx)
-    notice.state = to
-    if to is S.PUBLISHED:
-        notice.published_at = clock.now()
-        await outbox.add(tx, "notices.fan_out", key=f"notice:{notice.id}:fan_out", notice_id=str(notice.id))
-        await NoticeReminder.bulk_create(
-            [NoticeReminder(notice_id=notice.id, due_at=notice.published_at + timedelta(hours=h))
-             for h in notice.reminder_hours], using_db=tx,
-        )
-    await notice.save(using_db=tx)
+async def _publish(tx, notice: Notice, *, actor: Actor | None) -> None:
+    """Published now (by its author, or by the sweep when its time came): fan out, and set reminders."""
+    notice.published_at = clock.now()
+    await NOTICE_STATES.move(tx, notice, S.PUBLISHED, actor=actor)
+    await outbox.add(tx, "notices.fan_out", key=f"notice:{notice.id}:fan_out", notice_id=str(notice.id))
+    await NoticeReminder.bulk_create(
+        [NoticeReminder(notice_id=notice.id, due_at=notice.published_at + timedelta(hours=h))
+         for h in notice.reminder_hours], using_db=tx,
+    )
 
 
 async def publish_notice(actor: Actor, *, notice_id: UUID, at: datetime | None = None) -> Notice:
-    """Publish now, or schedule for `at`."""
+    """Publish now (`at` None, or within PUBLISH_AT_TOLERANCE of now), or schedule for `at`. A time
+    further in the past is refused: publishing it at once would not be what the author asked for."""
     async with transaction() as tx:
         notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
-        if at is not None and at > clock.now():
+        now = clock.now()
+        if at is not None and at.tzinfo is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, "发布时间须带时区", field="publishAt")
+        if at is not None and at < now - PUBLISH_AT_TOLERANCE:
+            raise DomainError(ErrorCode.INVALID_INPUT, "发布时间已过，请选择将来的时间，或立即发布", field="publishAt")
+        if at is not None and at > now:
             notice.publish_at = at
-            await _move(tx, notice, S.SCHEDULED, actor.person_id)
+            await NOTICE_STATES.move(tx, notice, S.SCHEDULED, actor=actor)
         else:
-            await _move(tx, notice, S.PUBLISHED, actor.person_id)
+            await _publish(tx, notice, actor=actor)
         await audit.record(tx, actor, "notice.publish", "notice", notice.id, community_id=notice.community_id,
                            after={"state": notice.state})
     return notice
@@ -193,9 +191,8 @@ async def unschedule_notice(actor: Actor, *, notice_id: UUID) -> Notice:
     """Take a scheduled notice back to draft (to change its time, or not send it)."""
     async with transaction() as tx:
         notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
-        await _move(tx, notice, S.DRAFT, actor.person_id)
         notice.publish_at = None
-        await notice.save(using_db=tx, update_fields=["publish_at"])
+        await NOTICE_STATES.move(tx, notice, S.DRAFT, actor=actor)
         await audit.record(tx, actor, "notice.unschedule", "notice", notice.id, community_id=notice.community_id)
     return notice
 
@@ -203,21 +200,25 @@ async def unschedule_notice(actor: Actor, *, notice_id: UUID) -> Notice:
 async def archive_notice(actor: Actor, *, notice_id: UUID) -> Notice:
     async with transaction() as tx:
         notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_PUBLISH, tx=tx, lock=True)
-        await _move(tx, notice, S.ARCHIVED, actor.person_id)
+        await NOTICE_STATES.move(tx, notice, S.ARCHIVED, actor=actor)
         await audit.record(tx, actor, "notice.archive", "notice", notice.id, community_id=notice.community_id)
     return notice
 
 
 async def publish_due() -> int:
     """The scheduler's sweep: publish every scheduled notice whose time has come. Idempotent."""
-    published = 0
-    for notice_id in await Notice.filter(state=S.SCHEDULED, publish_at__lte=clock.now()).values_list("id", flat=True):
-        async with transaction() as tx:
-            notice = await Notice.filter(id=notice_id, state=S.SCHEDULED).select_for_update().using_db(tx).first()
-            if notice is not None:
-                await _move(tx, notice, S.PUBLISHED, None)
-                published += 1
-    return published
+    async def due() -> list[UUID]:
+        return await Notice.filter(state=S.SCHEDULED, publish_at__lte=clock.now()).values_list("id", flat=True)
+
+    async def publish_one(tx, notice_id: UUID) -> bool:
+        notice = await Notice.filter(id=notice_id, state=S.SCHEDULED, publish_at__lte=clock.now()) \
+            .select_for_update().using_db(tx).first()
+        if notice is None:  # taken back, or published, since it was selected
+            return False
+        await _publish(tx, notice, actor=None)
+        return True
+
+    return await sweep_due(due, publish_one)
 
 
 async def fan_out(notice_id: UUID) -> int:
@@ -226,6 +227,7 @@ async def fan_out(notice_id: UUID) -> int:
     notice = await Notice.get(id=notice_id)
     recipients = await audience.resolve(notice)
     batch = get_settings().fanout_batch
+    pubsub = runtime().pubsub
     for start in range(0, len(recipients), batch):
         chunk = recipients[start:start + batch]
         async with transaction() as tx:
@@ -233,48 +235,50 @@ async def fan_out(notice_id: UUID) -> int:
                 {"notice_id": notice.id, "person_id": r.person_id, "household_id": r.household_id,
                  "building_id": r.building_id} for r in chunk
             ])
-            await _notify(tx, notice, [r.person_id for r in chunk], key=f"notice:{notice.id}", title=notice.title)
-            # Live unread counts of this community's subscribers refresh once per batch.
-            await runtime().pubsub.publish(community_channel(notice.community_id), str(notice.id))
+            # Live unread counts of this community's subscribers refresh once per batch, once the
+            # batch is committed (a recount before would find nothing new).
+            after_commit(tx, partial(pubsub.publish, community_channel(notice.community_id), str(notice.id)))
+            await _notify(tx, notice, [r.person_id for r in chunk], key_prefix=inbox_key(notice.id),
+                          title=notice.title)
     await Notice.filter(id=notice.id).update(audience_size=len(recipients))
     return len(recipients)
 
 
-async def _notify(tx, notice: Notice, person_ids: list[UUID], *, key: str, title: str) -> None:
-    """Inbox messages in bulk, and the push behind them as one job per batch, keyed by who is in it
-    (a rerun that batches differently adds jobs whose deliveries already exist: no-ops)."""
-    await insert_ignoring_conflicts(tx, InboxMessage, [
-        {"person_id": p, "kind": "notice", "title": title, "body": f"notice:{notice.id}", "delivery_key": f"{key}:{p}"}
-        for p in person_ids
-    ])
-    people = sorted(str(p) for p in person_ids)
-    digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
-    await outbox.add(tx, "notify.push", key=f"{key}:push:{digest}", prefix=key, person_ids=people, kind="notice",
-                     title=title, body=notice.category, page=f"pages/notice/index?id={notice.id}",
-                     urgent=notice.importance == Importance.URGENT)
+def inbox_key(notice_id: UUID) -> str:
+    """The notify key prefix of a notice's deliveries (its reminders' keys extend it)."""
+    return f"notice:{notice_id}"
+
+
+async def _notify(tx, notice: Notice, person_ids: list[UUID], *, key_prefix: str, title: str) -> None:
+    await notify.deliver_many(
+        tx, person_ids=person_ids, kind="notice", title=title, body=f"notice:{notice.id}", key_prefix=key_prefix,
+        push_body=notice.category, page=f"pages/notice/index?id={notice.id}",
+        urgent=notice.importance == Importance.URGENT,
+    )
 
 
 async def send_reminders() -> int:
     """The sweep: remind everyone who has not read a notice yet, at each of its reminder times.
     Idempotent: a reminder is marked sent in the transaction that writes it, and keys are unique."""
-    sent = 0
-    for reminder_id in await NoticeReminder.filter(sent_at=None, due_at__lte=clock.now(),
-                                                   notice__state=S.PUBLISHED).values_list("id", flat=True):
-        async with transaction() as tx:
-            reminder = await NoticeReminder.filter(id=reminder_id, sent_at=None).select_for_update() \
-                .using_db(tx).first()
-            if reminder is None:
-                continue
-            notice = await Notice.get(id=reminder.notice_id).using_db(tx)
-            unread = await NoticeRecipient.filter(notice_id=notice.id, read_at=None).using_db(tx) \
-                .values_list("person_id", flat=True)
-            if unread:
-                await _notify(tx, notice, list(unread), key=f"notice:{notice.id}:remind:{reminder.id}",
-                              title=f"提醒：{notice.title}")
-            reminder.sent_at, reminder.recipients = clock.now(), len(unread)
-            await reminder.save(using_db=tx, update_fields=["sent_at", "recipients"])
-            sent += 1
-    return sent
+    async def due() -> list[UUID]:
+        return await NoticeReminder.filter(sent_at=None, due_at__lte=clock.now(), notice__state=S.PUBLISHED) \
+            .values_list("id", flat=True)
+
+    async def remind(tx, reminder_id: UUID) -> bool:
+        reminder = await NoticeReminder.filter(id=reminder_id, sent_at=None).select_for_update().using_db(tx).first()
+        if reminder is None:  # another sweep sent it
+            return False
+        notice = await Notice.get(id=reminder.notice_id).using_db(tx)
+        unread = await NoticeRecipient.filter(notice_id=notice.id, read_at=None).using_db(tx) \
+            .values_list("person_id", flat=True)
+        if unread:
+            await _notify(tx, notice, list(unread), key_prefix=f"{inbox_key(notice.id)}:remind:{reminder.id}",
+                          title=f"提醒：{notice.title}")
+        reminder.sent_at, reminder.recipients = clock.now(), len(unread)
+        await reminder.save(using_db=tx, update_fields=["sent_at", "recipients"])
+        return True
+
+    return await sweep_due(due, remind)
 
 
 def community_channel(community_id: UUID) -> str:
@@ -341,10 +345,11 @@ async def _record_for_principal(tx, actor: Actor, action: str, notice_id: UUID) 
 
 
 async def _inbox_read(tx, row: NoticeRecipient) -> None:
-    """Reading the notice reads its inbox message too, and tells my other devices."""
-    await InboxMessage.filter(delivery_key=f"notice:{row.notice_id}:{row.person_id}", read_at=None) \
-        .using_db(tx).update(read_at=row.read_at)
-    await runtime().pubsub.publish(unread_channel(row.person_id), str(row.notice_id))
+    """Reading the notice reads its inbox message too, and tells my other devices (once committed,
+    so their recount sees it)."""
+    await notify.mark_delivery_read(tx, delivery_key=notify.delivery_key(inbox_key(row.notice_id), row.person_id),
+                                    person_id=row.person_id, read_at=row.read_at)
+    after_commit(tx, partial(runtime().pubsub.publish, unread_channel(row.person_id), str(row.notice_id)))
 
 
 async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
@@ -395,8 +400,7 @@ async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
     reached = set(await rows.filter(read_at__isnull=False).exclude(household_id=None)
                   .values_list("household_id", flat=True))
     offline = set(await NoticeOfflineReach.filter(notice_id=notice.id).values_list("household_id", flat=True))
-    delivered = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice.id}:") \
-        .exclude(delivery_key__contains=":remind:").count()
+    delivered = await notify.count_delivered(inbox_key(notice.id))
     by_building = [BuildingReach(b, n, read.get(b, 0), acked.get(b, 0)) for b, n in grouped]
     return Reach(
         audience=sum(n for _, n in grouped), delivered=delivered, read=sum(read.values()),

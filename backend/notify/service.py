@@ -1,18 +1,23 @@
 """Delivering notifications: the in-app inbox, and each person's push settings (devices, WeChat
 subscription credits, channel switches, quiet hours). The push engine is notify.push."""
 
+import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.functions import Length
 
 from backend.audit import service as audit
+from backend.core import outbox
 from backend.core.actor import Actor, ProxyScope
+from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
-from backend.core.db import transaction
+from backend.core.db import after_commit, transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.ids import uuid7
 from backend.core.outbox import DeadLetter
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, staff_communities
@@ -28,19 +33,62 @@ from backend.notify.models import (
 )
 
 
-async def deliver_to_inbox(*, person_id: UUID, kind: str, title: str, body: str, delivery_key: str) -> bool:
-    """Write the inbox row once per delivery key; returns False when it was already delivered."""
-    if await InboxMessage.filter(delivery_key=delivery_key).exists():
-        return False
-    try:
-        message = await InboxMessage.create(
-            person_id=person_id, kind=kind, title=title, body=body, delivery_key=delivery_key
-        )
-    except IntegrityError:  # a concurrent retry won the race: still exactly one row
-        return False
-    # Live subscribers hear of it through pub/sub, on whichever API instance they are connected to.
-    await runtime().pubsub.publish(inbox_channel(person_id), str(message.id))
-    return True
+def delivery_key(key_prefix: str, person_id: UUID) -> str:
+    """The key of one notification's delivery to one person: `<key_prefix>:<person id>`."""
+    return f"{key_prefix}:{person_id}"
+
+
+async def deliver_many(tx, *, person_ids: list[UUID], kind: str, title: str, body: str, key_prefix: str,
+                       push_body: str | None = None, page: str = "", urgent: bool = False) -> None:
+    """One notification to many people, in the caller's transaction: an inbox message each (keyed by
+    `delivery_key`, so a rerun adds nothing), and with `push_body` the push to their devices too,
+    as one `notify.push` job for the batch. Live inbox subscribers hear of it after the commit."""
+    await _deliver(tx, {delivery_key(key_prefix, p): p for p in person_ids}, kind=kind, title=title, body=body)
+    if push_body is None:
+        return
+    people = sorted(str(p) for p in person_ids)
+    # One job per batch, keyed by who is in it: a rerun that batches differently adds jobs whose
+    # deliveries already exist (no-ops).
+    digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
+    await outbox.add(tx, "notify.push", key=f"{key_prefix}:push:{digest}", prefix=key_prefix, person_ids=people,
+                     kind=kind, title=title, body=push_body, page=page, urgent=urgent)
+
+
+async def deliver_to_inbox(*, person_id: UUID, kind: str, title: str, body: str, delivery_key: str) -> None:
+    """One inbox message under the job's own key (the `notify.inbox` job); a repeated key adds nothing."""
+    async with transaction() as tx:
+        await _deliver(tx, {delivery_key: person_id}, kind=kind, title=title, body=body)
+
+
+async def _deliver(tx, people_by_key: dict[str, UUID], *, kind: str, title: str, body: str) -> None:
+    ids = {key: uuid7() for key in people_by_key}
+    await insert_ignoring_conflicts(tx, InboxMessage, [
+        {"id": ids[key], "person_id": person_id, "kind": kind, "title": title, "body": body, "delivery_key": key}
+        for key, person_id in people_by_key.items()
+    ])
+
+    async def announce() -> None:
+        # Live subscribers hear of it through pub/sub, on whichever API instance they are connected
+        # to. For a key delivered before, the id announced was never written: subscribers skip it.
+        pubsub = runtime().pubsub
+        for key, person_id in people_by_key.items():
+            await pubsub.publish(inbox_channel(person_id), str(ids[key]))
+
+    after_commit(tx, announce)
+
+
+async def mark_delivery_read(tx, *, delivery_key: str, person_id: UUID, read_at: datetime) -> None:
+    """The person read what the message was about elsewhere (the notice itself): read it here too."""
+    await InboxMessage.filter(delivery_key=delivery_key, person_id=person_id, read_at=None).using_db(tx) \
+        .update(read_at=read_at)
+
+
+async def count_delivered(key_prefix: str) -> int:
+    """How many people `deliver_many(key_prefix=...)` reached. A longer key under the same prefix
+    (`<prefix>:remind:…:<person>`) belongs to another notification and is not counted."""
+    return await InboxMessage.filter(delivery_key__startswith=f"{key_prefix}:") \
+        .annotate(key_length=Length("delivery_key")).filter(key_length=len(delivery_key(key_prefix, UUID(int=0)))) \
+        .count()
 
 
 def inbox_channel(person_id: UUID) -> str:

@@ -199,6 +199,28 @@ async def test_killing_the_worker_mid_fan_out_still_delivers_each_notification_o
         "person_id", flat=True)
     assert len(keys) == len(set(keys)) == 2000
     assert await NoticeRecipient.filter(notice_id=notice_id).count() == 2000
+    # Its last delivery is written before the job ends: let the worker acknowledge it, or killing the
+    # worker at the end of this test would leave the job pending for whoever reads the stream next.
+    await eventually(lambda: _acknowledged(f"notice:{notice_id}:fan_out"), 30)
+
+
+async def _acknowledged(job_key: str) -> bool:
+    """No job with this key is delivered and not yet acknowledged in the job stream."""
+    from redis.asyncio import Redis
+
+    from backend.core.settings import get_settings
+
+    settings = get_settings()
+    stream, group = f"{settings.redis_prefix}jobs", f"{settings.redis_prefix}workers"
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        for pending in await redis.xpending_range(stream, group, "-", "+", 1000):
+            for _, job in await redis.xrange(stream, pending["message_id"], pending["message_id"]):
+                if job_key.encode() in job[b"data"]:
+                    return False
+    finally:
+        await redis.aclose()
+    return True
 
 
 async def _equals(count, expected: int) -> bool:
@@ -294,3 +316,33 @@ async def test_the_not_reached_list_exports_to_excel_for_visits(console, api, de
     refused = await api.http.get(f"/exports/notices/{notice_id}/not-reached.xlsx",
                                  headers={"authorization": f"Bearer {api.token}"})
     assert refused.status_code == 404
+
+
+async def test_a_publication_time_in_the_past_is_refused_and_changes_nothing(console, demo_community, building):
+    """Through the console's own NoticePublish operation. A minute of tolerance for clock skew: a
+    time just past means now."""
+    from backend.notices.models import NoticeEvent
+
+    await console.sign_in("committee")
+
+    async def draft() -> str:
+        return (await console.query(CREATE, c=str(demo_community.id), input=notice_input(str(building.id))))[
+            "data"]["noticeCreate"]["notice"]["id"]
+
+    notice_id = await draft()
+    refused = (await console.op("NoticePublish", id=notice_id,
+                                at=(clock.now() - timedelta(hours=1)).isoformat()))["data"]["noticePublish"]
+    assert refused["notice"] is None
+    assert refused["errors"] == [{"code": "INVALID_INPUT", "field": "publishAt",
+                                  "message": "发布时间已过，请选择将来的时间，或立即发布"}]
+    notice = await Notice.get(id=notice_id)
+    assert (notice.state, notice.publish_at, notice.published_at) == ("DRAFT", None, None)
+    assert not await NoticeEvent.filter(notice_id=notice_id).exists()
+
+    naive = await console.op("NoticePublish", id=notice_id, at="2030-01-01T09:00:00")  # which zone's nine?
+    assert naive["data"]["noticePublish"]["errors"][0]["field"] == "publishAt"
+
+    skewed = await console.op("NoticePublish", id=notice_id, at=(clock.now() - timedelta(seconds=30)).isoformat())
+    assert skewed["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"
+    now = await console.op("NoticePublish", id=await draft(), at=None)
+    assert now["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"

@@ -51,3 +51,48 @@ async def test_alert_survives_a_crash_between_commit_and_relay(api, start_worker
     await eventually(_queue_drained)
     # ...and the delivery key makes the second job a no-op: still exactly one notification.
     assert await InboxMessage.filter(person_id=person_id, kind="security").count() == 1
+
+
+async def _someone_waits_on_a_lock() -> bool:
+    from tortoise import connections
+
+    _, rows = await connections.get("default").execute_query(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+    return rows[0]["n"] > 0
+
+
+async def test_concurrent_adds_with_one_key_leave_one_row_and_no_error(app):
+    """Callers racing to queue the same work: one insert wins, the others are ignored by the unique
+    key, none fails. Forced first: the second insert runs while the first is written but not yet
+    committed (checking, then inserting, lets both pass the check and the second fail)."""
+    import asyncio
+    import uuid
+
+    from backend.core import outbox
+    from backend.core.db import transaction
+
+    key = f"race:{uuid.uuid4()}"
+    first_added, second_blocked = asyncio.Event(), asyncio.Event()
+
+    async def add(*, hold: bool = False) -> None:
+        async with transaction() as tx:
+            await outbox.add(tx, "tests.race", key=key, attempt="same")
+            if hold:
+                first_added.set()
+                await second_blocked.wait()  # commit only once the other insert waits on this row
+
+    async def second() -> None:
+        await first_added.wait()
+        await add()
+
+    async def release_when_blocked() -> None:
+        await first_added.wait()
+        await eventually(_someone_waits_on_a_lock)
+        second_blocked.set()
+
+    try:
+        await asyncio.gather(add(hold=True), second(), release_when_blocked())
+        await asyncio.gather(*(add() for _ in range(20)))
+        assert await OutboxMessage.filter(key=key).count() == 1
+    finally:  # no job handles this topic: leave nothing for a relay to send
+        await OutboxMessage.filter(key=key).delete()

@@ -12,6 +12,7 @@ PRINCIPAL = re.compile(r"\.(_?acting_for|principal_on_record)\b")
 ALLOWED = {
     "core/actor.py": {"_acting_for", "principal_on_record"},
     "audit/service.py": {"principal_on_record"},  # who wrote the entry for whom
+    "core/statemachine.py": {"principal_on_record"},  # a transition's event row: for whom
     "api/audit.py": {"acting_for"},  # an audit entry's acting_for, for display
     "api/registry.py": {"principal_on_record"},  # viewer.actingFor: the "acting as" banner
 }
