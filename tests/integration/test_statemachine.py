@@ -94,8 +94,7 @@ async def test_a_guard_refuses_with_its_own_reason(staff, demo_community):
 
 async def test_a_move_writes_who_for_whom_when_and_why(staff, demo_community, make_person):
     principal = await make_person(demo_community.id, ["RESIDENT"])
-    proxy = Actor(person_id=staff.person_id, roles=staff.roles, acting_for=principal.id,
-                  proxy_scopes=frozenset({"NOTICE"}))
+    proxy = Actor(person_id=staff.person_id, roles=staff.roles).acting_as_proxy(principal.id, frozenset({"NOTICE"}))
     notice = await _notice(demo_community.id, staff.person_id)
     clock.advance(timedelta(days=30))  # the event's time is the injectable clock's
     event = await _move(notice, S.SCHEDULED, actor=proxy, reason="等物业确认")
