@@ -10,6 +10,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET
 
 from backend.api.context import Context, bearer_token
+from backend.core import limits
 from backend.core.runtime import runtime
 from backend.core.settings import Settings
 
@@ -26,8 +27,20 @@ class LinliGraphQL(GraphQL):
         self.settings = settings
         self.documents = documents  # sha256 -> document, from graphql_schema/persisted.json
 
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON of HTTP bodies and websocket messages alike; nesting past the limit is a parse
+        error (HTTP 400, or the socket closed), never a RecursionError deeper in."""
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            value = None
+        else:
+            if _nesting(value) <= limits.MAX_JSON_DEPTH:
+                return value
+        raise json.JSONDecodeError(f"JSON nested deeper than {limits.MAX_JSON_DEPTH} levels", "", 0)
+
     async def parse_http_body(self, request) -> GraphQLRequestData:
-        data = json.loads(await request.get_body())
+        data = self.decode_json(await request.get_body())
         if not isinstance(data, dict):
             raise HTTPException(400, "Send one GraphQL operation as a JSON object; batches are not accepted.")
         extensions = data.get("extensions")
@@ -77,3 +90,15 @@ class LinliGraphQL(GraphQL):
         )
         if not allowed:
             raise HTTPException(429, "Too many requests: slow down and try again in a few seconds.")
+
+
+def _nesting(value: object) -> int:
+    """How deep lists and objects nest in a decoded JSON value (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
