@@ -1,5 +1,7 @@
-"""Settings from the environment (prefix LINLI_). prod refuses to start on the development secrets."""
+"""Settings from the environment (prefix LINLI_). prod refuses to start on weak or development secrets."""
 
+import base64
+import binascii
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -45,20 +47,37 @@ class Settings(BaseSettings):
     rate_per_second: float = 10.0
 
     @model_validator(mode="after")
-    def _no_default_secrets_in_prod(self) -> "Settings":
-        if self.env == "prod":
-            defaults = [
-                name
-                for name, dev in (("TOKEN_SIGNING_KEY", DEV_TOKEN_KEY), ("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY))
-                if getattr(self, name.lower()) == dev
-            ]
-            if defaults:
-                raise ValueError(f"prod refuses the development defaults of LINLI_{', LINLI_'.join(defaults)}")
+    def _strong_secrets_in_prod(self) -> "Settings":
+        if self.env == "prod" and (problems := weak_secrets(self)):
+            raise ValueError("prod refuses weak secrets: " + "; ".join(problems))
         return self
 
     @property
     def is_prod(self) -> bool:
         return self.env == "prod"
+
+
+MIN_TOKEN_KEY_BYTES = 32  # HS256 wants a key at least as long as its 256-bit hash
+
+
+def weak_secrets(settings: Settings) -> list[str]:
+    """What is wrong with the secrets, for prod: the dev defaults, a short signing key, a field key
+    that is not base64 of exactly 32 bytes (AES-256)."""
+    problems = []
+    if settings.token_signing_key == DEV_TOKEN_KEY:
+        problems.append("LINLI_TOKEN_SIGNING_KEY is the development default")
+    elif len(settings.token_signing_key.encode()) < MIN_TOKEN_KEY_BYTES:
+        problems.append(f"LINLI_TOKEN_SIGNING_KEY must be at least {MIN_TOKEN_KEY_BYTES} bytes")
+    if settings.field_encryption_key == DEV_FIELD_KEY:
+        problems.append("LINLI_FIELD_ENCRYPTION_KEY is the development default")
+    else:
+        try:
+            key = base64.b64decode(settings.field_encryption_key, validate=True)
+        except binascii.Error:
+            key = b""
+        if len(key) != 32:
+            problems.append("LINLI_FIELD_ENCRYPTION_KEY must be base64 of 32 random bytes")
+    return problems
 
 
 _current: Settings | None = None
