@@ -18,6 +18,7 @@ class Runtime:
     redis: Redis | None = None
 
     async def close(self) -> None:
+        await self.pubsub.close()
         if self.redis is not None:
             await self.redis.aclose()
 
