@@ -30,7 +30,7 @@ from strawberry.extensions import (
 
 from backend.api.contract import document_id
 from backend.core import limits, metrics
-from backend.core.errors import AuthenticationError, DomainError
+from backend.core.errors import AuthenticationError, DomainError, ServiceUnavailable
 from backend.core.settings import Settings
 
 
@@ -129,8 +129,18 @@ class ErrorCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
             elif isinstance(original, DomainError):
                 error.extensions = {**(error.extensions or {}), "code": original.code.value, "field": original.field}
+            elif isinstance(original, ServiceUnavailable):
+                error.message = UNAVAILABLE_MESSAGE
+                error.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id()}
             elif request_error(error):
                 _code([error], "BAD_USER_INPUT")
+
+
+UNAVAILABLE_MESSAGE = "服务暂时不可用，请稍后再试"
+
+
+def request_id() -> str | None:
+    return structlog.contextvars.get_contextvars().get("request_id")
 
 
 def _code(errors: list[GraphQLError] | None, code: str) -> None:
@@ -168,15 +178,15 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        masked.extensions = {"code": "INTERNAL", "requestId": request_id}
+        masked.extensions = {"code": "INTERNAL", "requestId": request_id()}
         return masked
 
 
 def expected_error(error: GraphQLError) -> bool:
     """Errors a client caused and may read; anything else is a bug, masked in prod."""
     original = error.original_error
-    return original is None or request_error(error) or isinstance(original, AuthenticationError | DomainError)
+    expected = AuthenticationError | DomainError | ServiceUnavailable
+    return original is None or request_error(error) or isinstance(original, expected)
 
 
 def schema_extensions(settings: Settings, trusted_ids: frozenset[str], known_names: frozenset[str]) -> list:

@@ -2,6 +2,7 @@
 
 import json
 
+import structlog
 from cross_web import HTTPException
 from starlette.requests import HTTPConnection, Request
 from strawberry.asgi import GraphQL
@@ -11,8 +12,11 @@ from strawberry.types.unset import UNSET
 
 from backend.api.context import Context, bearer_token
 from backend.core import limits
+from backend.core.errors import ServiceUnavailable
 from backend.core.runtime import runtime
 from backend.core.settings import Settings
+
+log = structlog.get_logger("linli.api")
 
 
 class LinliGraphQL(GraphQL):
@@ -71,7 +75,12 @@ class LinliGraphQL(GraphQL):
         )
         if isinstance(request, Request):
             await context.authenticate()
-            await self._spend_budget(context)
+            try:
+                await self._spend_budget(context)
+            except ServiceUnavailable:
+                # Fail open: while Redis is down the budget cannot be counted, and refusing everyone
+                # would turn a cache outage into a full one. The per-request limits still hold.
+                log.warning("ratelimit.unavailable", client=context.client_key)
         return context
 
     async def on_ws_connect(self, context: Context):

@@ -9,12 +9,11 @@ from typing import Protocol
 
 import structlog
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from backend.core.unavailable import REDIS_DOWN, redis_needed
 
 log = structlog.get_logger("linli.pubsub")
 QUEUE_SIZE = 100  # per subscriber: a slow one drops messages instead of growing without bound
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class PubSub(Protocol):
@@ -68,7 +67,8 @@ class RedisPubSub:
             subscribers.add(queue)
             if len(subscribers) == 1:
                 try:
-                    await self._pubsub.subscribe(name)
+                    with redis_needed():  # a subscription cannot start without Redis
+                        await self._pubsub.subscribe(name)
                 except BaseException:
                     del self._queues[name]
                     raise

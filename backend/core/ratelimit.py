@@ -1,9 +1,12 @@
-"""Token-bucket rate limiter: an atomic Lua script in Redis, or a dict in the embedded default."""
+"""Token-bucket rate limiter: an atomic Lua script in Redis, or a dict in the embedded default.
+Redis down: ServiceUnavailable; each caller decides whether to refuse or carry on."""
 
 import time
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from backend.core.unavailable import redis_needed
 
 
 class RateLimiter(Protocol):
@@ -37,7 +40,8 @@ class RedisRateLimiter:
         self._script = redis.register_script(_BUCKET_LUA)
 
     async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> bool:
-        allowed = await self._script(keys=[self._prefix + key], args=[capacity, per_second, cost, time.time()])
+        with redis_needed():
+            allowed = await self._script(keys=[self._prefix + key], args=[capacity, per_second, cost, time.time()])
         return bool(allowed)
 
 

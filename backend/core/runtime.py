@@ -25,7 +25,8 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        # A Redis that is down or unreachable fails fast, so requests that need it answer at once.
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2)
         prefix = settings.redis_prefix
         return Runtime(RedisCache(redis, prefix), RedisPubSub(redis, prefix), RedisRateLimiter(redis, prefix), redis)
     return Runtime(MemoryCache(), MemoryPubSub(), MemoryRateLimiter())
