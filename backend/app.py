@@ -2,11 +2,12 @@
 jobs and the GraphQL endpoint together."""
 
 import asyncio
+import hmac
 import json
 from contextlib import asynccontextmanager
 
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -24,6 +25,7 @@ from backend.core.errors import ServiceUnavailable
 from backend.core.http import BodyLimit, RequestContext
 from backend.core.jobs import broker, load_tasks
 from backend.core.logging import configure_logging
+from backend.core.metrics import exposition
 from backend.core.relay import relay_forever
 from backend.core.runtime import runtime, start_runtime
 from backend.core.settings import Settings, get_settings, use_settings
@@ -63,8 +65,15 @@ async def service_unavailable(_: Request, __: ServiceUnavailable) -> Response:
                         status_code=503)
 
 
-async def metrics(_: Request) -> Response:
-    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def metrics(request: Request) -> Response:
+    """With LINLI_METRICS_TOKEN only for its bearer; without it public in dev, absent in prod."""
+    token = get_settings().metrics_token
+    if not token:
+        if get_settings().is_prod:
+            return PlainTextResponse("Not Found", status_code=404)
+    elif not hmac.compare_digest(request.headers.get("authorization", "").encode(), f"Bearer {token}".encode()):
+        return PlainTextResponse("Unauthorized", status_code=401, headers={"www-authenticate": "Bearer"})
+    return PlainTextResponse(exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def start_broker_when_redis_answers() -> None:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     fcm_access_token: str = ""  # a fixed bearer (tests, a proxy); otherwise the service account below
     fcm_credentials_file: str = ""  # a Google service-account key; its OAuth2 tokens are fetched and renewed
     wechat_notice_template: str = ""  # subscribe-message template id for notices; empty = channel off
+    # /metrics: a bearer token Prometheus sends. Empty: public in dev, not served (404) in prod.
+    metrics_token: str = ""
+    worker_metrics_port: int = 0  # a taskiq worker's own /metrics (job durations); 0 = none
     # Per caller (person, or client address when anonymous): a burst, refilled per second.
     rate_burst: int = 60
     rate_per_second: float = 10.0
