@@ -270,7 +270,7 @@ async def fanout_benchmark() -> dict:
         fcm_server.should_exit = True
 
 
-def write(feed: dict, fanout: dict) -> None:
+def write(feed: dict, fanout: dict, load: float) -> None:
     base, ours = feed["baseline"], feed["linli"]
     ratio = ours["rps"] / base["rps"]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -285,7 +285,9 @@ def write(feed: dict, fanout: dict) -> None:
 
 Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; Python {platform.python_version()};
 PostgreSQL and Redis on the same machine; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Load generator: wrk, 2 threads,
-{CONNECTIONS} connections, {DURATION}, on the same 2 cores as the servers.
+{CONNECTIONS} connections, {DURATION}, on the same 2 cores as the servers. Load average (1 min) when the run
+started: {load:.1f} (above {os.cpu_count()}, other work shared the machine and every figure is lower than an idle
+machine's).
 
 ## 1. Home feed over HTTP (20 notices a page, one of {FEED_RESIDENTS:,} residents at random per request)
 
@@ -356,6 +358,7 @@ their own.
 
 
 async def main() -> None:
+    load = os.getloadavg()[0]
     await prepare()
     started = time.perf_counter()
     tokens = await populate_feed()
@@ -366,7 +369,7 @@ async def main() -> None:
     print(json.dumps(feed), flush=True)
     fanout = await fanout_benchmark()
     await db.close_db()
-    write(feed, fanout)
+    write(feed, fanout, load)
 
 
 if __name__ == "__main__":

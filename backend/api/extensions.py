@@ -74,9 +74,7 @@ class StorableText(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if _has_unstorable(context.variables) or any(
-            _UNSTORABLE.search(text) for text in _string_literals(context.graphql_document)
-        ):
+        if _has_unstorable(context.variables) or _literal_unstorable(context.query or "", context.graphql_document):
             raise GraphQLError(
                 "输入中含有无法保存的字符（空字符或不成对的代理字符），请删除后重试",
                 extensions={"code": "INVALID_INPUT"},
@@ -94,16 +92,19 @@ def _has_unstorable(value: object) -> bool:
     return False
 
 
-def _string_literals(document: DocumentNode | None) -> list[str]:
+def _literal_unstorable(query: str, document: DocumentNode | None) -> bool:
+    # A literal holds such text only through a \u escape or the raw character in the query text,
+    # so documents without either (every persisted one) need no walk.
+    if document is None or ("\\u" not in query and not _UNSTORABLE.search(query)):
+        return False
     found: list[str] = []
 
     class Strings(Visitor):
         def enter_string_value(self, node: StringValueNode, *_) -> None:
             found.append(node.value)
 
-    if document is not None:
-        visit(document, Strings())
-    return found
+    visit(document, Strings())
+    return any(_UNSTORABLE.search(text) for text in found)
 
 
 class ErrorCodes(SchemaExtension):
@@ -122,18 +123,25 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        for error in getattr(result, "errors", None) or ():
-            original = error.original_error
-            if isinstance(original, AuthenticationError):
-                error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
-            elif isinstance(original, DomainError):
-                error.extensions = {**(error.extensions or {}), "code": original.code.value, "field": original.field}
-            elif isinstance(original, ServiceUnavailable):
-                error.message = UNAVAILABLE_MESSAGE
-                error.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id()}
-            elif request_error(error):
-                _code([error], "BAD_USER_INPUT")
+        _code_result(self.execution_context.result)
+
+    def on_stream_result(self, result) -> Iterator[None]:  # each result of a subscription
+        _code_result(result)
+        yield
+
+
+def _code_result(result: object) -> None:
+    for error in getattr(result, "errors", None) or ():
+        original = error.original_error
+        if isinstance(original, AuthenticationError):
+            error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
+        elif isinstance(original, DomainError):
+            error.extensions = {**(error.extensions or {}), "code": original.code.value, "field": original.field}
+        elif isinstance(original, ServiceUnavailable):
+            error.message = UNAVAILABLE_MESSAGE
+            error.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id()}
+        elif request_error(error):
+            _code([error], "BAD_USER_INPUT")
 
 
 UNAVAILABLE_MESSAGE = "服务暂时不可用，请稍后再试"

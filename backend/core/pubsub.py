@@ -127,21 +127,28 @@ class MemoryPubSub:
 
 class merged:  # noqa: N801 - used like the function it stands for
     """One stream of the messages of several (a subscriber listening on more than one channel).
-    The channels are subscribed at once, so an event right after this call is not missed."""
+    The channels are subscribed at once, so an event right after this call is not missed. A stream
+    that fails (Redis down) fails the merged one, rather than leaving it silently deaf."""
 
     def __init__(self, *streams: AsyncIterator[str]) -> None:
-        self._queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
+        self._queue: asyncio.Queue[str | Exception] = asyncio.Queue(QUEUE_SIZE)
         self._tasks = [asyncio.create_task(self._pump(s)) for s in streams]
 
     async def _pump(self, stream: AsyncIterator[str]) -> None:
-        async for message in stream:
-            await self._queue.put(message)
+        try:
+            async for message in stream:
+                await self._queue.put(message)
+        except Exception as exc:  # handed to the reader, which raises it
+            await self._queue.put(exc)
 
     def __aiter__(self) -> "merged":
         return self
 
     async def __anext__(self) -> str:
-        return await self._queue.get()
+        item = await self._queue.get()
+        if isinstance(item, Exception):
+            raise item
+        return item
 
     async def aclose(self) -> None:
         for task in self._tasks:

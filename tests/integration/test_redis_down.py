@@ -4,6 +4,7 @@ with the request id; what does not keeps working; once a Redis answers on that p
 A real API process (uvicorn) on the test database, its Redis URL pointing at a closed port, where
 a real redis-server is started later."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -101,3 +102,36 @@ async def test_the_api_runs_without_redis_and_is_ready_once_redis_answers(api_wi
     await eventually(ready_now)
     sent = (await http.post("/graphql", json={"query": SMS_REQUEST})).json()
     assert sent == {"data": {"authSmsCodeRequest": {"ok": True, "errors": []}}}
+
+
+async def test_a_subscription_without_redis_is_refused_with_a_code(app, api, redis_port):
+    """The live unread badge needs Redis: without it the subscription answers SERVICE_UNAVAILABLE."""
+    from httpx_ws import aconnect_ws
+    from httpx_ws.transport import ASGIWebSocketTransport
+
+    from backend.core import runtime as runtime_module
+    from backend.core.settings import get_settings
+
+    port, _ = redis_port
+    tokens = await api.sign_in("resident")
+    healthy = runtime_module.runtime()
+    down = runtime_module.build_runtime(get_settings().model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"}))
+    runtime_module._current = down
+    try:
+        async with (
+            httpx.AsyncClient(transport=ASGIWebSocketTransport(app), base_url="http://test") as client,
+            aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+        ):
+            await ws.send_json({"type": "connection_init",
+                                "payload": {"authorization": f"Bearer {tokens['accessToken']}"}})
+            assert (await ws.receive_json())["type"] == "connection_ack"
+            await ws.send_json({"id": "u", "type": "subscribe",
+                                "payload": {"query": "subscription { unreadNoticeCount }"}})
+            first = await asyncio.wait_for(ws.receive_json(), 20)  # the count now, from the database
+            second = await asyncio.wait_for(ws.receive_json(), 20)  # then why no update will come
+    finally:
+        runtime_module._current = healthy
+        await down.close()
+    assert isinstance(first["payload"]["data"]["unreadNoticeCount"], int)
+    assert second["type"] == "next"
+    assert second["payload"]["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
