@@ -2,10 +2,12 @@
 jobs and the GraphQL endpoint together."""
 
 import asyncio
+import hmac
 import json
 from contextlib import asynccontextmanager
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -15,17 +17,22 @@ from starlette.staticfiles import StaticFiles
 
 from backend.api import files
 from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
+from backend.api.extensions import UNAVAILABLE_MESSAGE
 from backend.api.schema import build_schema
 from backend.api.view import LinliGraphQL
 from backend.core import db, limits
+from backend.core.errors import ServiceUnavailable
 from backend.core.http import BodyLimit, RequestContext
 from backend.core.jobs import broker, load_tasks
 from backend.core.logging import configure_logging
+from backend.core.metrics import exposition
 from backend.core.relay import relay_forever
 from backend.core.runtime import runtime, start_runtime
 from backend.core.settings import Settings, get_settings, use_settings
+from backend.core.unavailable import REDIS_DOWN
 
 ADMIN_DIST = ROOT / "admin" / "dist"
+log = structlog.get_logger("linli.app")
 
 
 async def healthz(_: Request) -> Response:
@@ -51,8 +58,34 @@ async def readyz(_: Request) -> Response:
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
 
-async def metrics(_: Request) -> Response:
-    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def service_unavailable(_: Request, __: ServiceUnavailable) -> Response:
+    """Outside GraphQL (uploads, exports): a 503 with the request id, never a plain 500."""
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return JSONResponse({"error": "SERVICE_UNAVAILABLE", "message": UNAVAILABLE_MESSAGE, "requestId": request_id},
+                        status_code=503)
+
+
+async def metrics(request: Request) -> Response:
+    """With LINLI_METRICS_TOKEN only for its bearer; without it public in dev, absent in prod."""
+    token = get_settings().metrics_token
+    if not token:
+        if get_settings().is_prod:
+            return PlainTextResponse("Not Found", status_code=404)
+    elif not hmac.compare_digest(request.headers.get("authorization", "").encode(), f"Bearer {token}".encode()):
+        return PlainTextResponse("Unauthorized", status_code=401, headers={"www-authenticate": "Bearer"})
+    return PlainTextResponse(exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def start_broker_when_redis_answers() -> None:
+    delay = 0.2
+    while True:
+        try:
+            await broker.startup()
+            return
+        except REDIS_DOWN as exc:
+            log.warning("broker.redis_unavailable", error=type(exc).__name__, retry_in_s=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -69,7 +102,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await db.init_db(settings.database_url)
         rt = start_runtime(settings)
         load_tasks()
-        await broker.startup()
+        # The broker starts once Redis answers: the API serves (and /readyz says 503) meanwhile.
+        started = asyncio.create_task(start_broker_when_redis_answers())
+        await asyncio.wait({started}, timeout=2)
         stop = asyncio.Event()
         # Without Redis there is no worker process: the API process relays its own outbox.
         relay = None if settings.redis_url else asyncio.create_task(relay_forever(stop))
@@ -79,7 +114,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             stop.set()
             if relay is not None:
                 await relay
-            await broker.shutdown()
+            if started.done():
+                await broker.shutdown()
+            else:
+                started.cancel()
             await rt.close()
             await db.close_db()
 
@@ -100,4 +138,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     middleware = [Middleware(RequestContext), Middleware(BodyLimit, max_bytes=limits.MAX_BODY_BYTES,
                                                          upload_bytes=limits.MAX_UPLOAD_BYTES)]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={ServiceUnavailable: service_unavailable})

@@ -7,7 +7,7 @@ import asyncio
 
 from taskiq import TaskiqEvents, TaskiqState
 
-from backend.core import db
+from backend.core import db, metrics
 from backend.core.jobs import broker, load_tasks
 from backend.core.logging import configure_logging
 from backend.core.relay import relay_forever
@@ -22,6 +22,8 @@ _stop = asyncio.Event()
 async def _startup(state: TaskiqState) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
+    if settings.worker_metrics_port:
+        metrics.serve(settings.worker_metrics_port)
     await db.init_db(settings.database_url)
     state.runtime = start_runtime(settings)
     state.relay = asyncio.create_task(relay_forever(_stop, heartbeat_every=settings.job_redeliver_after_s / 2))

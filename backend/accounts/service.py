@@ -1,6 +1,7 @@
 """Sign-in, token refresh with rotation and reuse detection, sign-out, and request authentication."""
 
 import asyncio
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from backend.core import outbox
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
-from backend.core.errors import AuthenticationError, DomainError, ErrorCode
+from backend.core.errors import AuthenticationError, DomainError, ErrorCode, ServiceUnavailable
 from backend.core.permissions import Permission, has
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
@@ -172,15 +173,26 @@ async def _revoke(tx, session: AuthSession, reason: str) -> None:
 
 
 async def _mark_revoked(session_id: UUID) -> None:
-    # Access tokens live ACCESS_TTL at most, so the marker need not outlive them.
-    await runtime().cache.set(_REVOKED_KEY.format(session_id), "1", int(ACCESS_TTL.total_seconds()) + 60)
+    # Access tokens live ACCESS_TTL at most, so the marker need not outlive them. Without Redis the
+    # revocation is in the database already; only the fast path for its access tokens is missing.
+    with contextlib.suppress(ServiceUnavailable):
+        await runtime().cache.set(_REVOKED_KEY.format(session_id), "1", int(ACCESS_TTL.total_seconds()) + 60)
+
+
+async def _session_revoked(session_id: UUID) -> bool:
+    """The cache answers on every request; while Redis is down the database, which holds the
+    truth, answers instead (one query more, and sign-outs still take effect at once)."""
+    try:
+        return await runtime().cache.get(_REVOKED_KEY.format(session_id)) is not None
+    except ServiceUnavailable:
+        return await AuthSession.filter(id=session_id).exclude(revoked_at=None).exists()
 
 
 async def authenticate(access_token: str, acting_for: str | None = None) -> Actor:
     """The caller of a request. `acting_for` (a person id) switches to acting as their proxy, which
     is checked on every request, so a revoked or expired proxy stops working at once."""
     person_id, session_id = read_access_token(access_token)
-    if await runtime().cache.get(_REVOKED_KEY.format(session_id)) is not None:
+    if await _session_revoked(session_id):
         raise AuthenticationError("session revoked")
     roles: dict[UUID, set[str]] = {}
     for community_id, role in await Membership.filter(person_id=person_id).values_list("community_id", "role"):

@@ -1,14 +1,17 @@
 """The per-caller request budget: a token bucket per person (per client address when anonymous),
 spent by GraphQL requests, uploads and exports alike. Over budget is a 429 with `Retry-After`."""
 
+import structlog
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 
 from backend.core.actor import Actor
+from backend.core.errors import ServiceUnavailable
 from backend.core.ratelimit import Decision
 from backend.core.runtime import runtime
 from backend.core.settings import Settings
 
+log = structlog.get_logger(__name__)
 OVER_BUDGET = "请求过于频繁，请稍后再试"
 
 
@@ -27,8 +30,14 @@ class OverBudget(Exception):
 
 async def spend(settings: Settings, key: str, cost: int) -> None:
     """Takes `cost` from the caller's bucket, or raises OverBudget (with the wait) when it holds less."""
-    decision = await runtime().ratelimit.allow(key, capacity=settings.rate_burst,
-                                               per_second=settings.rate_per_second, cost=cost)
+    try:
+        decision = await runtime().ratelimit.allow(key, capacity=settings.rate_burst,
+                                                   per_second=settings.rate_per_second, cost=cost)
+    except ServiceUnavailable:
+        # Fail open: while Redis is down the budget cannot be counted, and refusing everyone would
+        # turn a cache outage into a full one. The per-request limits still hold.
+        log.warning("ratelimit.unavailable", client=key)
+        return
     if not decision:
         raise OverBudget(decision)
 

@@ -1,11 +1,21 @@
 """Schema extensions: limits, trusted documents, error codes and masking, and per-operation metrics."""
 
+import re
 import time
 from collections.abc import Iterator
 from functools import partial
 
 import structlog
-from graphql import GraphQLError, OperationDefinitionNode, ValidationRule
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    MaxIntrospectionDepthRule,
+    OperationDefinitionNode,
+    StringValueNode,
+    ValidationRule,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -20,7 +30,7 @@ from strawberry.extensions import (
 
 from backend.api.contract import document_id
 from backend.core import limits, metrics
-from backend.core.errors import AuthenticationError, DomainError
+from backend.core.errors import AuthenticationError, DomainError, ServiceUnavailable
 from backend.core.settings import Settings
 
 
@@ -53,19 +63,104 @@ class TrustedDocuments(SchemaExtension):
         yield
 
 
+# Text PostgreSQL cannot store: NUL, and lone surrogates (JSON can carry them, UTF-8 cannot).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class StorableText(SchemaExtension):
+    """Every string input, in the variables and in the document's literals, checked once before
+    any resolver runs: text the database cannot store is the client's INVALID_INPUT, never a
+    database error halfway through a mutation."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if _has_unstorable(context.variables) or _literal_unstorable(context.query or "", context.graphql_document):
+            raise GraphQLError(
+                "输入中含有无法保存的字符（空字符或不成对的代理字符），请删除后重试",
+                extensions={"code": "INVALID_INPUT"},
+            )
+        yield
+
+
+def _has_unstorable(value: object) -> bool:
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_unstorable(k) or _has_unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_unstorable(item) for item in value)
+    return False
+
+
+def _literal_unstorable(query: str, document: DocumentNode | None) -> bool:
+    # A literal holds such text only through a \u escape or the raw character in the query text,
+    # so documents without either (every persisted one) need no walk.
+    if document is None or ("\\u" not in query and not _UNSTORABLE.search(query)):
+        return False
+    found: list[str] = []
+
+    class Strings(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_) -> None:
+            found.append(node.value)
+
+    visit(document, Strings())
+    return any(_UNSTORABLE.search(text) for text in found)
+
+
 class ErrorCodes(SchemaExtension):
     """Gives top-level errors a machine-readable code: UNAUTHENTICATED tells a client to refresh its
-    token; a DomainError raised by a query (a bad `first`, say) keeps its own code."""
+    token; a DomainError raised by a query (a bad `first`, say) keeps its own code; a document
+    that does not parse or validate, and variables that do not fit their types (a misspelt input
+    field or enum value), are the client's error."""
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        _code(self.execution_context.pre_execution_errors, "GRAPHQL_PARSE_FAILED")
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        _code(self.execution_context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        for error in getattr(result, "errors", None) or ():
-            original = error.original_error
-            if isinstance(original, AuthenticationError):
-                error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
-            elif isinstance(original, DomainError):
-                error.extensions = {**(error.extensions or {}), "code": original.code.value, "field": original.field}
+        _code_result(self.execution_context.result)
+
+    def on_stream_result(self, result) -> Iterator[None]:  # each result of a subscription
+        _code_result(result)
+        yield
+
+
+def _code_result(result: object) -> None:
+    for error in getattr(result, "errors", None) or ():
+        original = error.original_error
+        if isinstance(original, AuthenticationError):
+            error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
+        elif isinstance(original, DomainError):
+            error.extensions = {**(error.extensions or {}), "code": original.code.value, "field": original.field}
+        elif isinstance(original, ServiceUnavailable):
+            error.message = UNAVAILABLE_MESSAGE
+            error.extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id()}
+        elif request_error(error):
+            _code([error], "BAD_USER_INPUT")
+
+
+UNAVAILABLE_MESSAGE = "服务暂时不可用，请稍后再试"
+
+
+def request_id() -> str | None:
+    return structlog.contextvars.get_contextvars().get("request_id")
+
+
+def _code(errors: list[GraphQLError] | None, code: str) -> None:
+    for error in errors or ():
+        if "code" not in (error.extensions or {}):
+            error.extensions = {**(error.extensions or {}), "code": code}
+
+
+def request_error(error: GraphQLError) -> bool:
+    """An error of the request as a whole (no field path) that graphql-core raised itself: the
+    document or the variables do not fit the schema."""
+    return error.path is None and (error.original_error is None or isinstance(error.original_error, GraphQLError))
 
 
 class OperationMetrics(SchemaExtension):
@@ -91,14 +186,15 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        masked.extensions = {"code": "INTERNAL", "requestId": request_id}
+        masked.extensions = {"code": "INTERNAL", "requestId": request_id()}
         return masked
 
 
 def expected_error(error: GraphQLError) -> bool:
     """Errors a client caused and may read; anything else is a bug, masked in prod."""
-    return error.original_error is None or isinstance(error.original_error, AuthenticationError | DomainError)
+    original = error.original_error
+    expected = AuthenticationError | DomainError | ServiceUnavailable
+    return original is None or request_error(error) or isinstance(original, expected)
 
 
 def schema_extensions(settings: Settings, trusted_ids: frozenset[str], known_names: frozenset[str]) -> list:
@@ -110,6 +206,7 @@ def schema_extensions(settings: Settings, trusted_ids: frozenset[str], known_nam
     rules = [
         *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
+        MaxIntrospectionDepthRule,  # the depth limiter skips __schema / __type; this bounds them
         OneOperationPerDocument,
     ]
     extensions = [
@@ -118,6 +215,7 @@ def schema_extensions(settings: Settings, trusted_ids: frozenset[str], known_nam
         partial(MaxTokensLimiter, max_token_count=limits.MAX_QUERY_TOKENS),
         partial(AddValidationRules, rules),
         partial(OperationMetrics, known_names),
+        StorableText,
         ErrorCodes,
     ]
     if settings.is_prod:

@@ -2,6 +2,7 @@
 
 import json
 
+import structlog
 from cross_web import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse
@@ -14,6 +15,8 @@ from backend.api import budget
 from backend.api.context import Context, bearer_token
 from backend.core import limits
 from backend.core.settings import Settings
+
+log = structlog.get_logger("linli.api")
 
 
 class LinliGraphQL(GraphQL):
@@ -28,8 +31,20 @@ class LinliGraphQL(GraphQL):
         self.settings = settings
         self.documents = documents  # sha256 -> document, from graphql_schema/persisted.json
 
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON of HTTP bodies and websocket messages alike; nesting past the limit is a parse
+        error (HTTP 400, or the socket closed), never a RecursionError deeper in."""
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            value = None
+        else:
+            if _nesting(value) <= limits.MAX_JSON_DEPTH:
+                return value
+        raise json.JSONDecodeError(f"JSON nested deeper than {limits.MAX_JSON_DEPTH} levels", "", 0)
+
     async def parse_http_body(self, request) -> GraphQLRequestData:
-        data = json.loads(await request.get_body())
+        data = self.decode_json(await request.get_body())
         if not isinstance(data, dict):
             raise HTTPException(400, "Send one GraphQL operation as a JSON object; batches are not accepted.")
         extensions = data.get("extensions")
@@ -83,3 +98,14 @@ class LinliGraphQL(GraphQL):
             return PlainTextResponse("Too many requests: slow down and try again in a few seconds.", status_code=429,
                                      headers={"retry-after": over.decision.retry_after_header})
 
+
+def _nesting(value: object) -> int:
+    """How deep lists and objects nest in a decoded JSON value (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest

@@ -1,9 +1,12 @@
-"""Cache with TTL: Redis when configured, a dict in the embedded default."""
+"""Cache with TTL: Redis when configured, a dict in the embedded default. Redis down:
+ServiceUnavailable."""
 
 import time
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from backend.core.unavailable import redis_needed
 
 
 class Cache(Protocol):
@@ -20,17 +23,21 @@ class RedisCache:
         self._redis, self._prefix = redis, f"{prefix}cache:"
 
     async def get(self, key: str) -> str | None:
-        value = await self._redis.get(self._prefix + key)
+        with redis_needed():
+            value = await self._redis.get(self._prefix + key)
         return value.decode() if value is not None else None
 
     async def set(self, key: str, value: str, ttl_seconds: int) -> None:
-        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        with redis_needed():
+            await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
 
     async def delete(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
+        with redis_needed():
+            await self._redis.delete(self._prefix + key)
 
     async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
-        return bool(await self._redis.set(self._prefix + key, value, ex=ttl_seconds, nx=True))
+        with redis_needed():
+            return bool(await self._redis.set(self._prefix + key, value, ex=ttl_seconds, nx=True))
 
 
 class MemoryCache:

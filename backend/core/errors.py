@@ -24,5 +24,9 @@ class DomainError(Exception):
         self.field = field
 
 
+class ServiceUnavailable(Exception):
+    """A backing service (Redis) did not answer: a top-level GraphQL error, code SERVICE_UNAVAILABLE."""
+
+
 class AuthenticationError(Exception):
     """A missing, expired or forged access token: a top-level GraphQL error, code UNAUTHENTICATED."""

@@ -1,4 +1,5 @@
-"""Token-bucket rate limiter: an atomic Lua script in Redis, or a dict in the embedded default."""
+"""Token-bucket rate limiter: an atomic Lua script in Redis, or a dict in the embedded default.
+Redis down: ServiceUnavailable; each caller decides whether to refuse or carry on."""
 
 import math
 import time
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from backend.core.unavailable import redis_needed
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,9 @@ class RedisRateLimiter:
         self._script = redis.register_script(_BUCKET_LUA)
 
     async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision:
-        allowed, wait_ms = await self._script(keys=[self._prefix + key], args=[capacity, per_second, cost, time.time()])
+        with redis_needed():
+            allowed, wait_ms = await self._script(keys=[self._prefix + key],
+                                                  args=[capacity, per_second, cost, time.time()])
         return Decision(bool(allowed), int(wait_ms) / 1000)
 
 

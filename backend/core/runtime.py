@@ -18,13 +18,15 @@ class Runtime:
     redis: Redis | None = None
 
     async def close(self) -> None:
+        await self.pubsub.close()
         if self.redis is not None:
             await self.redis.aclose()
 
 
 def build_runtime(settings: Settings) -> Runtime:
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        # A Redis that is down or unreachable fails fast, so requests that need it answer at once.
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2)
         prefix = settings.redis_prefix
         return Runtime(RedisCache(redis, prefix), RedisPubSub(redis, prefix), RedisRateLimiter(redis, prefix), redis)
     return Runtime(MemoryCache(), MemoryPubSub(), MemoryRateLimiter())

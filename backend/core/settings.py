@@ -1,4 +1,4 @@
-"""Settings from the environment (prefix LINLI_). prod refuses to start on the development secrets."""
+"""Settings from the environment (prefix LINLI_). prod refuses to start on weak or development secrets."""
 
 import base64
 import binascii
@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     fcm_access_token: str = ""  # a fixed bearer (tests, a proxy); otherwise the service account below
     fcm_credentials_file: str = ""  # a Google service-account key; its OAuth2 tokens are fetched and renewed
     wechat_notice_template: str = ""  # subscribe-message template id for notices; empty = channel off
+    # /metrics: a bearer token Prometheus sends. Empty: public in dev, not served (404) in prod.
+    metrics_token: str = ""
+    worker_metrics_port: int = 0  # a taskiq worker's own /metrics (job durations); 0 = none
     # Per caller (person, or client address when anonymous): a burst, refilled per second.
     rate_burst: int = 60
     rate_per_second: float = 10.0
@@ -73,16 +76,9 @@ class Settings(BaseSettings):
     # ---- end of SMS ----------------------------------------------------------------------------------
 
     @model_validator(mode="after")
-    def _no_default_secrets_in_prod(self) -> "Settings":
-        if self.env == "prod":
-            defaults = [
-                name
-                for name, dev in (("TOKEN_SIGNING_KEY", DEV_TOKEN_KEY), ("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY))
-                if getattr(self, name.lower()) == dev
-                and (name != "FIELD_ENCRYPTION_KEY" or single_field_key_in_ring(self))
-            ]
-            if defaults:
-                raise ValueError(f"prod refuses the development defaults of LINLI_{', LINLI_'.join(defaults)}")
+    def _strong_secrets_in_prod(self) -> "Settings":
+        if self.env == "prod" and (problems := weak_secrets(self)):
+            raise ValueError("prod refuses weak secrets: " + "; ".join(problems))
         return self
 
     @property
@@ -145,6 +141,28 @@ def field_key_ring(settings: Settings) -> FieldKeyRing:
     if current not in keys:
         raise ValueError(f"LINLI_FIELD_KEY_CURRENT must name one of the field keys: {', '.join(keys)}")
     return FieldKeyRing(keys, current)
+
+
+MIN_TOKEN_KEY_BYTES = 32  # HS256 wants a key at least as long as its 256-bit hash
+
+
+def weak_secrets(settings: Settings) -> list[str]:
+    """What is wrong with the secrets, for prod: the dev defaults, a short signing key, a field key
+    ring that does not parse (every key base64 of exactly 32 bytes, for AES-256), or one that holds
+    the development key."""
+    problems = []
+    if settings.token_signing_key == DEV_TOKEN_KEY:
+        problems.append("LINLI_TOKEN_SIGNING_KEY is the development default")
+    elif len(settings.token_signing_key.encode()) < MIN_TOKEN_KEY_BYTES:
+        problems.append(f"LINLI_TOKEN_SIGNING_KEY must be at least {MIN_TOKEN_KEY_BYTES} bytes")
+    try:
+        ring = field_key_ring(settings)
+    except ValueError as error:
+        problems.append(str(error))
+    else:
+        if base64.b64decode(DEV_FIELD_KEY) in ring.keys.values():
+            problems.append("LINLI_FIELD_ENCRYPTION_KEY (or a key in LINLI_FIELD_KEYS) is the development default")
+    return problems
 
 
 _current: Settings | None = None

@@ -1,26 +1,44 @@
+import base64
+import os
+
 import pytest
 from pydantic import ValidationError
 
-from backend.core.settings import Settings
+from backend.core.settings import DEV_FIELD_KEY, Settings
+
+STRONG = {"token_signing_key": "t" * 48, "field_encryption_key": base64.b64encode(os.urandom(32)).decode()}
 
 
 def test_prod_refuses_the_development_secrets():
-    with pytest.raises(ValidationError, match="LINLI_TOKEN_SIGNING_KEY"):
+    with pytest.raises(ValidationError, match="LINLI_TOKEN_SIGNING_KEY is the development default"):
         Settings(env="prod")
 
 
-def test_prod_starts_with_its_own_secrets():
-    settings = Settings(env="prod", token_signing_key="t" * 48, field_encryption_key="c2VjcmV0LWtleS1mb3ItcHJvZA==")
-    assert settings.is_prod
+def test_prod_starts_with_strong_secrets():
+    assert Settings(env="prod", **STRONG).is_prod
+
+
+@pytest.mark.parametrize(("setting", "value", "complaint"), [
+    ("token_signing_key", "t" * 31, "LINLI_TOKEN_SIGNING_KEY must be at least 32 bytes"),
+    ("token_signing_key", "", "LINLI_TOKEN_SIGNING_KEY must be at least 32 bytes"),
+    ("field_encryption_key", base64.b64encode(b"k" * 16).decode(), "field key 'k1' must be base64 of 32"),
+    ("field_encryption_key", base64.b64encode(b"k" * 33).decode(), "field key 'k1' must be base64 of 32"),
+    ("field_encryption_key", "not base64 at all, though long enough!!!", "field key 'k1' must be base64"),
+    ("field_encryption_key", "", "field key 'k1' must be base64 of 32"),
+])
+def test_prod_refuses_weak_secrets(setting, value, complaint):
+    with pytest.raises(ValidationError, match=complaint):
+        Settings(env="prod", **(STRONG | {setting: value}))
+
+
+def test_dev_accepts_what_prod_refuses():
+    assert not Settings(env="dev", token_signing_key="short", field_encryption_key="").is_prod
 
 
 def test_prod_takes_a_key_ring_without_the_single_key_and_refuses_the_dev_key_in_it():
-    import base64
-
-    from backend.core.settings import DEV_FIELD_KEY
-
     ring = "k2:" + base64.b64encode(b"r" * 32).decode()
-    assert Settings(env="prod", token_signing_key="t" * 48, field_keys=ring).is_prod
+    signing = STRONG["token_signing_key"]
+    assert Settings(env="prod", token_signing_key=signing, field_keys=ring).is_prod
     with pytest.raises(ValidationError, match="LINLI_FIELD_ENCRYPTION_KEY"):
-        Settings(env="prod", token_signing_key="t" * 48, field_keys=ring, field_encryption_key=DEV_FIELD_KEY,
+        Settings(env="prod", token_signing_key=signing, field_keys=ring, field_encryption_key=DEV_FIELD_KEY,
                  field_key_current="k2")
