@@ -9,9 +9,9 @@ from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.people import PersonBrief
 from backend.core.clock import clock
+from backend.core.permissions import ProxyScope as ProxyScopeEnum
 from backend.proxies import service
 from backend.proxies.models import Proxy as ProxyModel
-from backend.proxies.models import ProxyScope as ProxyScopeEnum
 
 ProxyScope = strawberry.enum(ProxyScopeEnum, name="ProxyScope")
 

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 APP = "linli"
 # Every module that holds models; the migrations in backend/migrations cover all of them.
 MODEL_MODULES = [
+    "backend.people.models",
     "backend.accounts.models",
     "backend.registry.models",
     "backend.notify.models",

@@ -10,8 +10,8 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
-from backend.core.permissions import Permission, has, require
-from backend.proxies.models import Proxy, ProxyScope
+from backend.core.permissions import Permission, ProxyScope, has, require
+from backend.proxies.models import Proxy
 from backend.registry.models import Membership, PersonRoom
 
 MAX_VALIDITY = timedelta(days=366)

@@ -14,10 +14,9 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.ids import uuid7
 from backend.core.pagination import Page, paginate
-from backend.core.permissions import Permission, has, require
+from backend.core.permissions import Permission, ProxyScope, has, require
 from backend.core.settings import get_settings
 from backend.media.models import Upload
-from backend.proxies.models import ProxyScope
 from backend.registry.models import (
     ApplicationStatus,
     Channel,

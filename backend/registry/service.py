@@ -3,11 +3,11 @@ their community, and a grid worker only the buildings of their grids (可见/不
 
 from uuid import UUID
 
-from backend.accounts.models import Person
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
+from backend.people.models import Person
 from backend.registry.models import Building, Community, Estate, GridWorker, Membership, PersonRoom, Room
 
 

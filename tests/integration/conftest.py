@@ -124,8 +124,9 @@ async def staff_account(app):
     """A staff member of their own, so lockout tests don't lock the shared demo accounts."""
     import uuid
 
-    from backend.accounts.models import Person, StaffCredential
+    from backend.accounts.models import StaffCredential
     from backend.accounts.passwords import hash_password
+    from backend.people.models import Person
 
     username, password = f"staff-{uuid.uuid4().hex[:8]}", "Correct-Horse-9"
     person = await Person.create(display_name="测试员")
@@ -145,9 +146,9 @@ async def make_person(app):
     """Arranges a person with roles in a community (and optionally a home), signed in by handle."""
     import uuid
 
-    from backend.accounts.models import Person
     from backend.core import crypto
     from backend.core.clock import clock
+    from backend.people.models import Person
     from backend.registry.models import Channel, Household, Membership, PersonRoom, ResidentRole
 
     async def make(community_id, roles, *, room=None, phone=None, resident_role=ResidentRole.OWNER) -> Person:

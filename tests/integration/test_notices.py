@@ -79,7 +79,7 @@ async def test_a_notice_to_one_building_reaches_exactly_its_residents(console, a
 
 
 async def _sign_in_as(api, person_id) -> None:
-    from backend.accounts.models import Person
+    from backend.people.models import Person
 
     person = await Person.get(id=person_id)
     if person.handle is None:

@@ -3,12 +3,14 @@
 import random
 from datetime import timedelta
 
-from backend.accounts.models import Person, StaffCredential
+from backend.accounts.models import StaffCredential
 from backend.accounts.passwords import hash_password
 from backend.core import crypto
 from backend.core.clock import clock
 from backend.core.db import transaction
-from backend.proxies.models import Proxy, ProxyScope
+from backend.core.permissions import ProxyScope
+from backend.people.models import Person
+from backend.proxies.models import Proxy
 from backend.proxies.service import HOUSEHOLD_EVIDENCE
 from backend.registry.models import (
     Building,
