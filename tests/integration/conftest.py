@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from contextvars import ContextVar
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -186,3 +188,74 @@ async def other_community(app):
     unit = await Unit.create(community=community, building=building, name="1单元")
     room = await Room.create(community=community, unit=unit, code=f"{code}-101", number="101", floor=1, area_dm2=9000)
     return community, room
+
+
+@pytest.fixture
+async def make_community(app):
+    """A community of the test's own, so what it counts is its own: `estates` × `buildings` × `rooms`
+    (one unit a building, one household a room), the buildings dealt round `grids` grids."""
+    return build_community
+
+
+async def build_community(*, estates: int = 1, buildings: int = 1, rooms: int = 1, grids: int = 1,
+                          name: str = "新建社区") -> SimpleNamespace:
+    import uuid
+
+    from backend.registry.models import Building, Community, Estate, Grid, Household, Room, Unit
+
+    code = f"c-{uuid.uuid4().hex[:10]}"
+    community = await Community.create(name=f"{name}{code[-4:]}", code=code)
+    made = SimpleNamespace(community=community, estates=[], buildings=[], rooms=[], households=[],
+                           grids=[await Grid.create(community=community, name=f"{g + 1}网格") for g in range(grids)])
+    for e in range(estates):
+        estate = await Estate.create(community=community, name=f"{e + 1}号小区")
+        made.estates.append(estate)
+        for b in range(buildings):
+            grid = made.grids[len(made.buildings) % grids] if grids else None
+            building = await Building.create(community=community, estate=estate, grid=grid, name=f"{b + 1}栋")
+            made.buildings.append(building)
+            unit = await Unit.create(community=community, building=building, name="1单元")
+            for r in range(rooms):
+                room = await Room.create(community=community, unit=unit, code=f"{code}-{e}-{b}-{r}",
+                                         number=f"{r + 1:02d}01", floor=r + 1, area_dm2=8000)
+                made.rooms.append(room)
+                made.households.append(await Household.create(community=community, room=room))
+    return made
+
+
+_statements: ContextVar[list[str] | None] = ContextVar("sql_statements", default=None)
+
+
+@pytest.fixture
+def sql_statements(monkeypatch):
+    """`with sql_statements() as statements:` collects the SQL the app sends for the requests made
+    inside it. A request through the ASGI transport runs in the test's own task, so the collector
+    (a context variable) sees its statements and never those of the app's background loops."""
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+
+    def counted(method):
+        async def run(self, query, *args, **kwargs):
+            statements = _statements.get()
+            if statements is not None:
+                statements.append(query)
+            return await method(self, query, *args, **kwargs)
+
+        return run
+
+    methods = {AsyncpgDBClient: ("execute_insert", "execute_many", "execute_query", "execute_query_dict",
+                                 "execute_script"),
+               TransactionWrapper: ("execute_many",)}
+    for cls, names in methods.items():
+        for name in names:
+            monkeypatch.setattr(cls, name, counted(getattr(cls, name)))
+
+    @contextlib.contextmanager
+    def collect():
+        statements: list[str] = []
+        token = _statements.set(statements)
+        try:
+            yield statements
+        finally:
+            _statements.reset(token)
+
+    return collect
