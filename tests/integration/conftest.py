@@ -193,7 +193,8 @@ async def other_community(app):
 @pytest.fixture
 async def make_community(app):
     """A community of the test's own, so what it counts is its own: `estates` × `buildings` × `rooms`
-    (one unit a building, one household a room), the buildings dealt round `grids` grids."""
+    (one unit a building, one household a room; `rooms_of[building.id]`), the buildings dealt round
+    `grids` grids. People come from `make_person`."""
     return build_community
 
 
@@ -205,7 +206,7 @@ async def build_community(*, estates: int = 1, buildings: int = 1, rooms: int = 
 
     code = f"c-{uuid.uuid4().hex[:10]}"
     community = await Community.create(name=f"{name}{code[-4:]}", code=code)
-    made = SimpleNamespace(community=community, estates=[], buildings=[], rooms=[], households=[],
+    made = SimpleNamespace(community=community, estates=[], buildings=[], rooms=[], households=[], rooms_of={},
                            grids=[await Grid.create(community=community, name=f"{g + 1}网格") for g in range(grids)])
     for e in range(estates):
         estate = await Estate.create(community=community, name=f"{e + 1}号小区")
@@ -215,10 +216,12 @@ async def build_community(*, estates: int = 1, buildings: int = 1, rooms: int = 
             building = await Building.create(community=community, estate=estate, grid=grid, name=f"{b + 1}栋")
             made.buildings.append(building)
             unit = await Unit.create(community=community, building=building, name="1单元")
+            made.rooms_of[building.id] = []
             for r in range(rooms):
                 room = await Room.create(community=community, unit=unit, code=f"{code}-{e}-{b}-{r}",
                                          number=f"{r + 1:02d}01", floor=r + 1, area_dm2=8000)
                 made.rooms.append(room)
+                made.rooms_of[building.id].append(room)
                 made.households.append(await Household.create(community=community, room=room))
     return made
 
