@@ -146,32 +146,33 @@ async def demo_community(app):
 @pytest.fixture
 async def make_person(app):
     """Arranges a person with roles in a community (and optionally a home), signed in by handle."""
+    return build_person
+
+
+async def build_person(community_id, roles, *, room=None, phone=None, resident_role="OWNER"):
     import uuid
 
     from backend.core import crypto
     from backend.core.clock import clock
     from backend.people.models import Person
-    from backend.registry.models import Channel, Household, Membership, PersonRoom, ResidentRole
+    from backend.registry.models import Channel, Household, Membership, PersonRoom
 
-    async def make(community_id, roles, *, room=None, phone=None, resident_role=ResidentRole.OWNER) -> Person:
-        handle = f"t{uuid.uuid4().hex[:12]}"
-        person = await Person.create(
-            display_name=f"测试{handle[-4:]}", handle=handle,
-            phone_encrypted=crypto.encrypt(phone) if phone else None,
-            phone_lookup=crypto.lookup_hash(phone) if phone else None,
-        )
-        household = None
-        if room is not None:
-            household = await Household.filter(room_id=room.id).first() or await Household.create(
-                community_id=community_id, room_id=room.id)
-            await PersonRoom.create(community_id=community_id, person=person, room_id=room.id, household=household,
-                                    role=resident_role, since=clock.now(), channel=Channel.SEED)
-        for role in roles:
-            await Membership.create(person=person, community_id=community_id, role=role,
-                                    household_id=household.id if household else None)
-        return person
-
-    return make
+    handle = f"t{uuid.uuid4().hex[:12]}"
+    person = await Person.create(
+        display_name=f"测试{handle[-4:]}", handle=handle,
+        phone_encrypted=crypto.encrypt(phone) if phone else None,
+        phone_lookup=crypto.lookup_hash(phone) if phone else None,
+    )
+    household = None
+    if room is not None:
+        household = await Household.filter(room_id=room.id).first() or await Household.create(
+            community_id=community_id, room_id=room.id)
+        await PersonRoom.create(community_id=community_id, person=person, room_id=room.id, household=household,
+                                role=resident_role, since=clock.now(), channel=Channel.SEED)
+    for role in roles:
+        await Membership.create(person=person, community_id=community_id, role=role,
+                                household_id=household.id if household else None)
+    return person
 
 
 @pytest.fixture

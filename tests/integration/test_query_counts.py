@@ -33,12 +33,10 @@ from graphql import (
 
 from backend.api.contract import SCHEMA_FILE, client_operations
 from backend.audit.models import AuditEntry
-from backend.core import crypto
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
 from backend.notices import service as notices
 from backend.notices.models import Notice
-from backend.people.models import Person
 from backend.privacy.models import AccessLog
 from backend.proxies.models import Proxy
 from backend.registry.models import (
@@ -51,7 +49,7 @@ from backend.registry.models import (
     ResidentRole,
     Role,
 )
-from tests.integration.conftest import Api, build_community
+from tests.integration.conftest import Api, build_community, build_person
 
 
 class _Lists(Visitor):
@@ -159,20 +157,6 @@ PINS: dict[tuple[str, str], Pin] = {
 }
 
 
-async def _person(community, roles, *, room=None, household=None, name="测试") -> Person:
-    handle = f"q{uuid.uuid4().hex[:12]}"
-    phone = f"139{uuid.uuid4().int % 10**8:08d}"
-    person = await Person.create(display_name=f"{name}{handle[-4:]}", handle=handle,
-                                 phone_encrypted=crypto.encrypt(phone), phone_lookup=crypto.lookup_hash(phone))
-    if room is not None:
-        await PersonRoom.create(community=community, person=person, room=room, household=household,
-                                role=ResidentRole.OWNER, since=clock.now(), channel=Channel.SEED)
-    for role in roles:
-        await Membership.create(person=person, community=community, role=role,
-                                household_id=household.id if household else None)
-    return person
-
-
 @pytest.fixture(scope="module")
 async def world(app):
     """Two communities of this module's own: a small one (one of everything) and a large one
@@ -182,11 +166,10 @@ async def world(app):
     small = await build_community(name=f"{token}小")
     large = await build_community(estates=2, buildings=2, rooms=3, grids=2, name=f"{token}大")
     await Community.create(name=f"{token}另", code=f"c-{uuid.uuid4().hex[:10]}")
-    staff = await _person(large.community, [Role.COMMITTEE_STAFF], name="委员")
+    staff = await build_person(large.community.id, [Role.COMMITTEE_STAFF])
     await Membership.create(person=staff, community=small.community, role=Role.COMMITTEE_STAFF)
     for place in (small, large):
-        place.residents = [await _person(place.community, [Role.RESIDENT], room=room, household=household)
-                           for room, household in zip(place.rooms, place.households, strict=True)]
+        place.residents = [await build_person(place.community.id, [Role.RESIDENT], room=room) for room in place.rooms]
     resident = large.residents[0]
 
     world = SimpleNamespace(token=token, small=small, large=large, notice_ids=[])
@@ -212,7 +195,7 @@ async def world(app):
             for i in range(files)])
 
     for i in range(3):
-        applicant = await _person(large.community, [], name="申请人")
+        applicant = await build_person(large.community.id, [])
         await ResidenceApplication.create(community=large.community, person=applicant, room=large.rooms[i + 1],
                                           role=ResidentRole.TENANT, status=ApplicationStatus.PENDING)
         await AccessLog.create(community=large.community, viewer=staff, subject=large.residents[i],
@@ -220,7 +203,7 @@ async def world(app):
         await DeadLetter.create(task_name="notify.push", key=f"{token}-{i}", kwargs={}, error="boom", attempts=5)
     # One home, one membership and one proxy; then two of each.
     one_home = large.residents[3]
-    two_homes = await _person(large.community, [Role.RESIDENT], room=large.rooms[4], household=large.households[4])
+    two_homes = await build_person(large.community.id, [Role.RESIDENT], room=large.rooms[4])
     await PersonRoom.create(community=large.community, person=two_homes, room=large.rooms[5],
                             household=large.households[5], role=ResidentRole.CO_RESIDENT, since=clock.now(),
                             channel=Channel.SEED)
