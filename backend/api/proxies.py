@@ -8,8 +8,8 @@ from strawberry.types import Info
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.people import PersonBrief
+from backend.core.actor import ProxyScope as ProxyScopeEnum
 from backend.core.clock import clock
-from backend.core.permissions import ProxyScope as ProxyScopeEnum
 from backend.proxies import service
 from backend.proxies.models import Proxy as ProxyModel
 

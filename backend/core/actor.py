@@ -2,9 +2,20 @@
 proxy (代办), for whom and in what."""
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from uuid import UUID
 
 from backend.core.errors import AuthenticationError, DomainError, ErrorCode
+
+
+class ProxyScope(StrEnum):
+    """What a proxy may do for their principal; every domain asks for its own."""
+
+    VOTE = "VOTE"
+    ORDER = "ORDER"
+    CASE = "CASE"
+    TIMEBANK = "TIMEBANK"
+    REGISTRY = "REGISTRY"  # residence applications and household matters
 
 
 @dataclass(frozen=True)

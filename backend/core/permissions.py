@@ -20,16 +20,6 @@ class Permission(StrEnum):
     NOTICE_REACH = "NOTICE_REACH"  # read reach reports, visit households not reached
 
 
-class ProxyScope(StrEnum):
-    """What a proxy (代办) may do for its principal: the scopes actor.subject(scope) checks."""
-
-    VOTE = "VOTE"
-    ORDER = "ORDER"
-    CASE = "CASE"
-    TIMEBANK = "TIMEBANK"
-    REGISTRY = "REGISTRY"  # residence applications and household matters
-
-
 _STAFF_READ = {Permission.REGISTRY_READ, Permission.REGISTRY_READ_ALL_GRIDS}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "COMMITTEE_STAFF": frozenset(Permission),

@@ -6,11 +6,11 @@ from uuid import UUID
 from tortoise.expressions import Q
 
 from backend.audit import service as audit
-from backend.core.actor import Actor
+from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
-from backend.core.permissions import Permission, ProxyScope, has, require
+from backend.core.permissions import Permission, has, require
 from backend.proxies.models import Proxy
 from backend.registry.models import Membership, PersonRoom
 

@@ -8,13 +8,13 @@ from uuid import UUID
 
 from backend.audit import service as audit
 from backend.core import outbox
-from backend.core.actor import Actor
+from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.ids import uuid7
 from backend.core.pagination import Page, paginate
-from backend.core.permissions import Permission, ProxyScope, has, require
+from backend.core.permissions import Permission, has, require
 from backend.core.settings import get_settings
 from backend.media.models import Upload
 from backend.registry.models import (
