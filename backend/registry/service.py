@@ -3,7 +3,7 @@ their community, and a grid worker only the buildings of their grids (可见/不
 
 from uuid import UUID
 
-from backend.core.actor import Actor
+from backend.core.actor import Actor, ProxyScope
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
@@ -110,7 +110,7 @@ async def my_residences(actor: Actor) -> list[PersonRoom]:
 async def household_members(actor: Actor, household_ids: list[UUID]) -> list[list[PersonRoom] | DomainError]:
     """Who lives in each of these households now, in two queries whatever their number (the loader
     behind Residence.members); not-found for a household the subject does not live in."""
-    subject = actor.acting_for or actor.require_person()
+    subject = actor.subject(ProxyScope.REGISTRY)
     mine = set(await PersonRoom.filter(person_id=subject, household_id__in=household_ids, until=None)
                .values_list("household_id", flat=True))
     members: dict[UUID, list[PersonRoom]] = {h: [] for h in mine}
