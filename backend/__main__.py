@@ -10,7 +10,7 @@ from backend.core.settings import get_settings
 async def _prepare() -> bool:
     """Apply migrations and seed the demo community; True when the demo was created now."""
     from backend.core import db
-    from backend.registry.seed import seed_demo
+    from backend.seed import seed_demo
 
     settings = get_settings()
     await db.migrate(settings.database_url)
@@ -35,7 +35,7 @@ async def _rekey(batch: int) -> None:
 def run(host: str, port: int) -> None:
     import uvicorn
 
-    from backend.registry.seed import DEMO_PASSWORD, DEMO_PEOPLE
+    from backend.seed import DEMO_PASSWORD, DEMO_PEOPLE
 
     settings = get_settings()
     created = asyncio.run(_prepare())

@@ -47,7 +47,6 @@ ENV = {"LINLI_ENV": "dev", "LINLI_DATABASE_URL": f"{PG}/{DB}", "LINLI_LOG_LEVEL"
        "LINLI_REDIS_PREFIX": "linli-bench:", "LINLI_RATE_BURST": "1000000000"}
 os.environ.update(ENV)  # before backend reads its settings
 
-from backend.accounts.models import Person  # noqa: E402
 from backend.accounts.service import authenticate  # noqa: E402
 from backend.accounts.tokens import issue_access_token  # noqa: E402
 from backend.api.contract import client_operations, document_id  # noqa: E402
@@ -62,6 +61,7 @@ from backend.core.settings import get_settings  # noqa: E402
 from backend.notices import service as notices  # noqa: E402
 from backend.notices.models import Notice, NoticeState  # noqa: E402
 from backend.notify.models import DeviceToken, InboxMessage  # noqa: E402
+from backend.people.models import Person  # noqa: E402
 from backend.registry.importer import ResidentRow, write_rows  # noqa: E402
 from backend.registry.models import Community, Membership, ResidentRole, Role  # noqa: E402
 from tests.stubs.fcm import BEARER as FCM_BEARER  # noqa: E402

@@ -31,7 +31,7 @@ from backend.core.settings import get_settings  # noqa: E402
 async def database():
     """A fresh database with the committed migrations applied and the demo community seeded."""
     from backend.core import db
-    from backend.registry.seed import seed_demo
+    from backend.seed import seed_demo
 
     admin = await asyncpg.connect(PG_ADMIN_URL)
     await admin.execute(f'CREATE DATABASE "{TEST_DB}"')

@@ -1,24 +1,9 @@
-"""People, their staff credentials, and sign-in sessions with rotating refresh tokens."""
+"""Ways to sign in (staff credentials, WeChat, Firebase, SMS codes) and sessions with rotating refresh
+tokens. The person they belong to is backend.people.models.Person."""
 
 from tortoise import fields
 
 from backend.core.models import Entity
-
-
-class Person(Entity):
-    display_name = fields.CharField(max_length=64)
-    # Personal data: encrypted at rest (core.crypto), masked in responses.
-    phone_encrypted = fields.CharField(max_length=255, null=True)
-    phone_lookup = fields.CharField(max_length=64, null=True, unique=True)
-    id_number_encrypted = fields.CharField(max_length=255, null=True)
-    id_number_lookup = fields.CharField(max_length=64, null=True, unique=True)
-    # Demo people are addressed by a handle in the dev-only demo login.
-    handle = fields.CharField(max_length=32, null=True, unique=True)
-    # Set when the person asked to be forgotten: personal fields are wiped, ledger and votes stay.
-    anonymized_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = "person"
 
 
 class StaffCredential(Entity):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from backend.accounts.models import AuthSession, Person, RefreshToken, StaffCredential
+from backend.accounts.models import AuthSession, RefreshToken, StaffCredential
 from backend.accounts.passwords import verify_password
 from backend.accounts.tokens import (
     ACCESS_TTL,
@@ -26,6 +26,7 @@ from backend.core.errors import AuthenticationError, DomainError, ErrorCode, Ser
 from backend.core.permissions import Permission, has
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
+from backend.people.models import Person
 from backend.proxies.service import active_proxy
 from backend.registry.models import Membership
 

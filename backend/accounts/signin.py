@@ -10,7 +10,7 @@ from datetime import timedelta
 import structlog
 
 from backend.accounts import firebase, wechat
-from backend.accounts.models import FirebaseAccount, Person, SmsChallenge, StaffCredential, WechatAccount
+from backend.accounts.models import FirebaseAccount, SmsChallenge, StaffCredential, WechatAccount
 from backend.accounts.service import Tokens, check_length, revoke_all_sessions, start_session
 from backend.core import crypto
 from backend.core.actor import Actor
@@ -19,7 +19,8 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.runtime import runtime
 from backend.core.sms import SmsError, SmsTemplate, sms
-from backend.privacy.service import has_consented
+from backend.people.consent import has_consented
+from backend.people.models import Person
 from backend.registry.models import Membership
 
 log = structlog.get_logger("linli.signin")

@@ -1,9 +1,11 @@
 """Per-request context: who is calling, authenticated lazily so a bad token is an error only where
 a resolver actually needs the caller."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
+from strawberry.dataloader import DataLoader
 
 from backend.accounts.service import authenticate
 from backend.api.budget import client_key
@@ -20,6 +22,15 @@ class Context:
     _actor: Actor | None = None
     _auth_error: AuthenticationError | DomainError | None = None
     connection_params: dict = field(default_factory=dict)
+    _loaders: dict[str, DataLoader] = field(default_factory=dict)
+
+    def loader(self, name: str, load: Callable[[list], Awaitable[list]]) -> DataLoader:
+        """This request's loader `name`: the keys asked for by every row are loaded in one call of
+        `load` (a batch of ids -> one value, or an exception, per id), never one query per row.
+        Nothing is cached: a websocket's context lives longer than one answer."""
+        if name not in self._loaders:
+            self._loaders[name] = DataLoader(load_fn=load, cache=False)
+        return self._loaders[name]
 
     async def authenticate(self) -> None:
         if self.token is None:

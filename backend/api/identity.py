@@ -12,6 +12,7 @@ from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.people import OkPayload
 from backend.api.registry import PersonalField
+from backend.people import masking
 from backend.privacy import service as privacy
 from backend.registry import importer
 
@@ -73,7 +74,7 @@ class IdentityMutations:
             signin.bind_phone_from_wechat(info.context.actor, code=code, user_agent=user_agent(info))
         )
         return PhoneBindPayload(
-            phone=privacy.masked_phone(binding.person) if binding else None,
+            phone=masking.masked_phone(binding.person) if binding else None,
             tokens=AuthTokens.of(binding.tokens) if binding else None, errors=errors,
         )
 

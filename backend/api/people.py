@@ -2,8 +2,8 @@
 
 import strawberry
 
-from backend.accounts.models import Person
 from backend.api.errors import UserError
+from backend.people.models import Person
 
 
 @strawberry.type(description="A person as others see them: a name, nothing personal.")

@@ -7,7 +7,6 @@ import strawberry
 from strawberry.types import Info
 
 from backend.accounts import service as accounts
-from backend.accounts.models import Person
 from backend.api.audit import AuditConnection, AuditEntry
 from backend.api.ids import parse_uuid
 from backend.api.notify import InboxConnection, InboxMessage, NotificationSettings, viewer_notification_settings
@@ -18,6 +17,8 @@ from backend.api.residence import Residence, ResidentRole, RoomAddress
 from backend.audit import service as audit
 from backend.core.errors import DomainError
 from backend.notify import service as notify_service
+from backend.people import consent, masking
+from backend.people.models import Person
 from backend.privacy import service as privacy
 from backend.proxies import service as proxies
 from backend.registry import service
@@ -95,7 +96,7 @@ class Resident:
     @classmethod
     def of(cls, person: Person) -> "Resident":
         return cls(id=strawberry.ID(str(person.id)), display_name=person.display_name,
-                   phone=privacy.masked_phone(person), id_number=privacy.masked_id_number(person))
+                   phone=masking.masked_phone(person), id_number=masking.masked_id_number(person))
 
 
 @strawberry.type
@@ -129,7 +130,7 @@ class Viewer:
     @classmethod
     def of(cls, person: Person) -> "Viewer":
         return cls(id=strawberry.ID(str(person.id)), display_name=person.display_name,
-                   phone=privacy.masked_phone(person))
+                   phone=masking.masked_phone(person))
 
     @strawberry.field
     async def memberships(self, info: Info) -> list[Membership]:
@@ -172,7 +173,7 @@ class Viewer:
 
     @strawberry.field(description="Whether I accepted the current privacy notice.")
     async def privacy_consent_given(self) -> bool:
-        return await privacy.has_consented(UUID(self.id))
+        return await consent.has_consented(UUID(self.id))
 
 
 @strawberry.type

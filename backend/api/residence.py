@@ -63,7 +63,9 @@ class Residence:
 
     @strawberry.field(description="Who lives in this household now.")
     async def members(self, info: Info) -> list[HouseholdMember]:
-        links = await service.household_members(info.context.actor, UUID(self.household_id))
+        actor = info.context.actor
+        members = info.context.loader("household_members", lambda ids: service.household_members(actor, ids))
+        links = await members.load(UUID(self.household_id))
         return [HouseholdMember(residence_id=strawberry.ID(str(m.id)), person=PersonBrief.of(m.person), role=m.role,
                                 since=m.since) for m in links]
 

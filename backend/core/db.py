@@ -28,6 +28,7 @@ log = structlog.get_logger(__name__)
 APP = "linli"
 # Every module that holds models; the migrations in backend/migrations cover all of them.
 MODEL_MODULES = [
+    "backend.people.models",
     "backend.accounts.models",
     "backend.registry.models",
     "backend.notify.models",

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from tortoise.expressions import F
 
-from backend.accounts.models import Person, WechatAccount
+from backend.accounts.models import WechatAccount
 from backend.core import crypto
 from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
@@ -36,6 +36,7 @@ from backend.notify.models import (
     QuietHours,
     SubscribeCredit,
 )
+from backend.people.models import Person
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEASE = timedelta(minutes=2)

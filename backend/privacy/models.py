@@ -1,19 +1,9 @@
-"""Consent to the privacy notice, and the log of every time staff saw personal data unmasked."""
+"""The log of every time staff saw personal data unmasked. (Consent to the privacy notice is in the
+shared kernel, backend.people, because signing in checks it.)"""
 
 from tortoise import fields
 
 from backend.core.models import Entity
-
-
-class Consent(Entity):
-    person = fields.ForeignKeyField("linli.Person", related_name="consents", on_delete=fields.CASCADE)
-    document = fields.CharField(max_length=32)  # privacy_notice
-    version = fields.CharField(max_length=16)
-    channel = fields.CharField(max_length=16)  # mini_program | console | app
-
-    class Meta:
-        table = "consent"
-        unique_together = (("person", "document", "version"),)
 
 
 class AccessLog(Entity):

@@ -1,5 +1,5 @@
-"""Personal data: masking by default, unmasking with a reason into the access log, consent, and a
-person's right to download and to erase their data."""
+"""Personal data: unmasking with a reason into the access log, consent, and a person's right to
+download and to erase their data. (Masking by default is backend.people.masking.)"""
 
 import hashlib
 import hmac
@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from backend.accounts.models import AuthSession, FirebaseAccount, Person, StaffCredential, WechatAccount
+from backend.accounts.models import AuthSession, FirebaseAccount, StaffCredential, WechatAccount
 from backend.accounts.service import revoke_all_sessions
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
@@ -22,26 +22,15 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, require
 from backend.core.runtime import runtime
-from backend.privacy.models import AccessLog, Consent
+from backend.people.consent import PRIVACY_NOTICE_VERSION
+from backend.people.models import Consent, Person
+from backend.privacy.models import AccessLog
 from backend.registry.models import Membership, PersonRoom, ResidenceApplication, Role
-
-PRIVACY_NOTICE_VERSION = "2026-11"
 
 
 class PersonalField(StrEnum):
     PHONE = "PHONE"
     ID_NUMBER = "ID_NUMBER"
-
-
-def masked_phone(person: Person) -> str | None:
-    return crypto.mask_phone(crypto.decrypt(person.phone_encrypted)) if person.phone_encrypted else None
-
-
-def masked_id_number(person: Person) -> str | None:
-    if not person.id_number_encrypted:
-        return None
-    value = crypto.decrypt(person.id_number_encrypted)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if len(value) > 7 else "*" * len(value)
 
 
 async def unmask(actor: Actor, *, person_id: UUID, field: str, reason: str) -> str | None:
@@ -83,10 +72,6 @@ async def record_consent(actor: Actor, *, version: str, channel: str) -> Consent
         person_id=person_id, document="privacy_notice", version=version, defaults={"channel": channel}
     )
     return consent
-
-
-async def has_consented(person_id: UUID) -> bool:
-    return await Consent.filter(person_id=person_id, document="privacy_notice", version=PRIVACY_NOTICE_VERSION).exists()
 
 
 async def export_my_data(actor: Actor) -> dict:

@@ -4,14 +4,14 @@ worker belongs to. Every edit is audited with before and after (personal data ma
 import re
 from uuid import UUID
 
-from backend.accounts.models import Person
 from backend.audit import service as audit
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
-from backend.privacy.service import masked_id_number, masked_phone
+from backend.people.masking import masked_id_number, masked_phone
+from backend.people.models import Person
 from backend.registry.importer import valid_id_number
 from backend.registry.models import Building, Grid, GridWorker, Membership, Role
 

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from openpyxl import Workbook, load_workbook
 
-from backend.accounts.models import Person
 from backend.audit import service as audit
 from backend.core import crypto
 from backend.core.actor import Actor
@@ -23,7 +22,8 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
 from backend.core.spreadsheet import safe_row
 from backend.media.service import read_upload
-from backend.privacy.service import masked_id_number, masked_phone
+from backend.people.masking import masked_id_number, masked_phone
+from backend.people.models import Person
 from backend.registry.models import (
     Building,
     Channel,

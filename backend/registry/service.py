@@ -3,11 +3,11 @@ their community, and a grid worker only the buildings of their grids (可见/不
 
 from uuid import UUID
 
-from backend.accounts.models import Person
 from backend.core.actor import Actor, ProxyScope
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
+from backend.people.models import Person
 from backend.registry.models import Building, Community, Estate, GridWorker, Membership, PersonRoom, Room
 
 
@@ -107,11 +107,17 @@ async def my_residences(actor: Actor) -> list[PersonRoom]:
     ).order_by("since")
 
 
-async def household_members(actor: Actor, household_id: UUID) -> list[PersonRoom]:
+async def household_members(actor: Actor, household_ids: list[UUID]) -> list[list[PersonRoom] | DomainError]:
+    """Who lives in each of these households now, in two queries whatever their number (the loader
+    behind Residence.members); not-found for a household the subject does not live in."""
     subject = actor.subject(ProxyScope.REGISTRY)
-    if not await PersonRoom.filter(person_id=subject, household_id=household_id, until=None).exists():
-        raise DomainError(ErrorCode.NOT_FOUND, "找不到该户")
-    return await PersonRoom.filter(household_id=household_id, until=None).select_related("person").order_by("since")
+    mine = set(await PersonRoom.filter(person_id=subject, household_id__in=household_ids, until=None)
+               .values_list("household_id", flat=True))
+    members: dict[UUID, list[PersonRoom]] = {h: [] for h in mine}
+    for link in await PersonRoom.filter(household_id__in=list(mine), until=None).select_related("person") \
+            .order_by("since"):
+        members[link.household_id].append(link)
+    return [members[h] if h in mine else DomainError(ErrorCode.NOT_FOUND, "找不到该户") for h in household_ids]
 
 
 # The address directory: community, building and room names only (no residents), for any signed-in

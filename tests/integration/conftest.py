@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from contextvars import ContextVar
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -124,8 +126,9 @@ async def staff_account(app):
     """A staff member of their own, so throttling tests leave the shared demo accounts alone."""
     import uuid
 
-    from backend.accounts.models import Person, StaffCredential
+    from backend.accounts.models import StaffCredential
     from backend.accounts.passwords import hash_password
+    from backend.people.models import Person
 
     username, password = f"staff-{uuid.uuid4().hex[:8]}", "Correct-Horse-9"
     person = await Person.create(display_name="测试员")
@@ -143,32 +146,33 @@ async def demo_community(app):
 @pytest.fixture
 async def make_person(app):
     """Arranges a person with roles in a community (and optionally a home), signed in by handle."""
+    return build_person
+
+
+async def build_person(community_id, roles, *, room=None, phone=None, resident_role="OWNER"):
     import uuid
 
-    from backend.accounts.models import Person
     from backend.core import crypto
     from backend.core.clock import clock
-    from backend.registry.models import Channel, Household, Membership, PersonRoom, ResidentRole
+    from backend.people.models import Person
+    from backend.registry.models import Channel, Household, Membership, PersonRoom
 
-    async def make(community_id, roles, *, room=None, phone=None, resident_role=ResidentRole.OWNER) -> Person:
-        handle = f"t{uuid.uuid4().hex[:12]}"
-        person = await Person.create(
-            display_name=f"测试{handle[-4:]}", handle=handle,
-            phone_encrypted=crypto.encrypt(phone) if phone else None,
-            phone_lookup=crypto.lookup_hash(phone) if phone else None,
-        )
-        household = None
-        if room is not None:
-            household = await Household.filter(room_id=room.id).first() or await Household.create(
-                community_id=community_id, room_id=room.id)
-            await PersonRoom.create(community_id=community_id, person=person, room_id=room.id, household=household,
-                                    role=resident_role, since=clock.now(), channel=Channel.SEED)
-        for role in roles:
-            await Membership.create(person=person, community_id=community_id, role=role,
-                                    household_id=household.id if household else None)
-        return person
-
-    return make
+    handle = f"t{uuid.uuid4().hex[:12]}"
+    person = await Person.create(
+        display_name=f"测试{handle[-4:]}", handle=handle,
+        phone_encrypted=crypto.encrypt(phone) if phone else None,
+        phone_lookup=crypto.lookup_hash(phone) if phone else None,
+    )
+    household = None
+    if room is not None:
+        household = await Household.filter(room_id=room.id).first() or await Household.create(
+            community_id=community_id, room_id=room.id)
+        await PersonRoom.create(community_id=community_id, person=person, room_id=room.id, household=household,
+                                role=resident_role, since=clock.now(), channel=Channel.SEED)
+    for role in roles:
+        await Membership.create(person=person, community_id=community_id, role=role,
+                                household_id=household.id if household else None)
+    return person
 
 
 @pytest.fixture
@@ -185,3 +189,77 @@ async def other_community(app):
     unit = await Unit.create(community=community, building=building, name="1单元")
     room = await Room.create(community=community, unit=unit, code=f"{code}-101", number="101", floor=1, area_dm2=9000)
     return community, room
+
+
+@pytest.fixture
+async def make_community(app):
+    """A community of the test's own, so what it counts is its own: `estates` × `buildings` × `rooms`
+    (one unit a building, one household a room; `rooms_of[building.id]`), the buildings dealt round
+    `grids` grids. People come from `make_person`."""
+    return build_community
+
+
+async def build_community(*, estates: int = 1, buildings: int = 1, rooms: int = 1, grids: int = 1,
+                          name: str = "新建社区") -> SimpleNamespace:
+    import uuid
+
+    from backend.registry.models import Building, Community, Estate, Grid, Household, Room, Unit
+
+    code = f"c-{uuid.uuid4().hex[:10]}"
+    community = await Community.create(name=f"{name}{code[-4:]}", code=code)
+    made = SimpleNamespace(community=community, estates=[], buildings=[], rooms=[], households=[], rooms_of={},
+                           grids=[await Grid.create(community=community, name=f"{g + 1}网格") for g in range(grids)])
+    for e in range(estates):
+        estate = await Estate.create(community=community, name=f"{e + 1}号小区")
+        made.estates.append(estate)
+        for b in range(buildings):
+            grid = made.grids[len(made.buildings) % grids] if grids else None
+            building = await Building.create(community=community, estate=estate, grid=grid, name=f"{b + 1}栋")
+            made.buildings.append(building)
+            unit = await Unit.create(community=community, building=building, name="1单元")
+            made.rooms_of[building.id] = []
+            for r in range(rooms):
+                room = await Room.create(community=community, unit=unit, code=f"{code}-{e}-{b}-{r}",
+                                         number=f"{r + 1:02d}01", floor=r + 1, area_dm2=8000)
+                made.rooms.append(room)
+                made.rooms_of[building.id].append(room)
+                made.households.append(await Household.create(community=community, room=room))
+    return made
+
+
+_statements: ContextVar[list[str] | None] = ContextVar("sql_statements", default=None)
+
+
+@pytest.fixture
+def sql_statements(monkeypatch):
+    """`with sql_statements() as statements:` collects the SQL the app sends for the requests made
+    inside it. A request through the ASGI transport runs in the test's own task, so the collector
+    (a context variable) sees its statements and never those of the app's background loops."""
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+
+    def counted(method):
+        async def run(self, query, *args, **kwargs):
+            statements = _statements.get()
+            if statements is not None:
+                statements.append(query)
+            return await method(self, query, *args, **kwargs)
+
+        return run
+
+    methods = {AsyncpgDBClient: ("execute_insert", "execute_many", "execute_query", "execute_query_dict",
+                                 "execute_script"),
+               TransactionWrapper: ("execute_many",)}
+    for cls, names in methods.items():
+        for name in names:
+            monkeypatch.setattr(cls, name, counted(getattr(cls, name)))
+
+    @contextlib.contextmanager
+    def collect():
+        statements: list[str] = []
+        token = _statements.set(statements)
+        try:
+            yield statements
+        finally:
+            _statements.reset(token)
+
+    return collect

@@ -17,12 +17,13 @@ import sys
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from backend.accounts.models import Person, StaffCredential
+from backend.accounts.models import StaffCredential
 from backend.accounts.passwords import hash_password
 from backend.core import crypto
 from backend.core.rekey import rekey
 from backend.core.settings import DEV_FIELD_KEY, Settings, get_settings, use_settings
 from backend.core.sms import sms
+from backend.people.models import Person
 from tests.integration.conftest import ROOT
 
 NEW_KEY = base64.b64encode(os.urandom(32)).decode()

@@ -24,18 +24,39 @@ async def _trip_reuse_alert(api) -> tuple[str, OutboxMessage]:
     return viewer["id"], message
 
 
-async def _queue_drained() -> bool:
-    """Every job handed to the Redis stream was read and acknowledged by the worker's group."""
+async def _jobs_done(key: str, since: str, expected: int) -> bool:
+    """The jobs that carry this delivery key (and only those: other tests' jobs may still be queued)
+    were handed out and acknowledged, i.e. run to the end, `expected` times."""
     settings = get_settings()
+    stream, group = f"{settings.redis_prefix}jobs", f"{settings.redis_prefix}workers"
     redis = Redis.from_url(settings.redis_url)
     try:
-        groups = await redis.xinfo_groups(f"{settings.redis_prefix}jobs")
+        ours = [entry for entry, fields in await redis.xrange(stream, min=since) if key.encode() in fields[b"data"]]
+        groups = {g["name"]: g for g in await redis.xinfo_groups(stream)}
+        delivered = groups[group.encode()]["last-delivered-id"]
+        unacked = [e for e in ours if await redis.xpending_range(stream, group, min=e, max=e, count=1)]
     finally:
         await redis.aclose()
-    return bool(groups) and all(g["pending"] == 0 and g["lag"] == 0 for g in groups)
+    return len(ours) == expected and all(_stream_id(e) <= _stream_id(delivered) for e in ours) and not unacked
+
+
+def _stream_id(entry: bytes) -> tuple[int, int]:
+    ms, seq = entry.split(b"-")
+    return int(ms), int(seq)
+
+
+async def _redis_now() -> str:
+    """A stream id at the Redis server's current time: this test's jobs are the ones after it."""
+    redis = Redis.from_url(get_settings().redis_url)
+    try:
+        seconds, micros = await redis.time()
+    finally:
+        await redis.aclose()
+    return f"{seconds * 1000 + micros // 1000}-0"
 
 
 async def test_alert_survives_a_crash_between_commit_and_relay(api, start_worker):
+    since = await _redis_now()
     # No worker runs: the API process that committed the change "crashed" before any relay.
     person_id, message = await _trip_reuse_alert(api)
     assert message is not None and message.relayed_at is None
@@ -48,7 +69,7 @@ async def test_alert_survives_a_crash_between_commit_and_relay(api, start_worker
     # Now the relay "crashes" after sending but before marking: the message goes out again...
     await OutboxMessage.filter(id=message.id).update(relayed_at=None, available_at=clock.now() - timedelta(1))
     await eventually(lambda: OutboxMessage.filter(id=message.id, relayed_at__isnull=False).exists())
-    await eventually(_queue_drained)
+    await eventually(lambda: _jobs_done(message.key, since, expected=2))
     # ...and the delivery key makes the second job a no-op: still exactly one notification.
     assert await InboxMessage.filter(person_id=person_id, kind="security").count() == 1
 

@@ -147,7 +147,7 @@ async def test_a_proxy_with_the_scopes_acts_on_the_principals_data_and_it_is_in_
 async def test_the_daughter_reads_and_acknowledges_for_wang_and_he_sees_both_in_his_history(
         api, console, demo_community):
     """The demo's 代办: 王丽 (relative) acts for 王爷爷 (elder) on a notice to their home."""
-    from backend.accounts.models import Person
+    from backend.people.models import Person
 
     elder = await Person.get(handle="elder")
     title = f"燃气安全检查 {uuid.uuid4().hex[:6]}"

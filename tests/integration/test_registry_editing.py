@@ -6,7 +6,7 @@ import uuid
 
 from PIL import Image
 
-from backend.registry.models import Building, Grid, Room
+from backend.registry.models import Building, Grid
 
 UPDATE = """mutation($id: ID!, $name: String, $phone: String) {
   residentUpdate(id: $id, displayName: $name, phone: $phone) {
@@ -59,23 +59,24 @@ def _jpeg_with_gps() -> bytes:
 
 
 async def test_a_proof_photo_is_stripped_upright_and_only_reachable_by_signed_link(api, console, make_person,
-                                                                                 demo_community):
-    applicant = await make_person(demo_community.id, [])
+                                                                                 make_community):
+    place = await make_community()  # its own verification queue
+    committee = await make_person(place.community.id, ["COMMITTEE_STAFF"])
+    applicant = await make_person(place.community.id, [])
     await api.sign_in(applicant.handle)
     uploaded = await api.http.post("/uploads", params={"kind": "proof_photo"},
                                    headers={"authorization": f"Bearer {api.token}"},
                                    files={"file": ("p.jpg", _jpeg_with_gps(), "image/jpeg")})
     assert uploaded.status_code == 200
-    room = await Room.get(code="CZ-3-2-401")
     applied = await api.query("""mutation($c: ID!, $r: String!, $p: ID) { residenceApply(communityId: $c,
       roomCode: $r, role: OWNER, proofUploadId: $p) { application { id } errors { code } } }""",
-                              c=str(demo_community.id), r=room.code, p=uploaded.json()["id"])
+                              c=str(place.community.id), r=place.rooms[0].code, p=uploaded.json()["id"])
     assert applied["data"]["residenceApply"]["errors"] == []
 
-    await console.sign_in("committee")
+    await console.sign_in(committee.handle)
     queue = (await console.query("""query($c: ID!) { residenceApplications(communityId: $c, status: PENDING,
-      first: 50) { nodes { id proofUrl } } }""", c=str(demo_community.id)))["data"]["residenceApplications"]["nodes"]
-    url = next(n["proofUrl"] for n in queue if n["id"] == applied["data"]["residenceApply"]["application"]["id"])
+      first: 50) { nodes { id proofUrl } } }""", c=str(place.community.id)))["data"]["residenceApplications"]["nodes"]
+    [url] = [n["proofUrl"] for n in queue if n["id"] == applied["data"]["residenceApply"]["application"]["id"]]
     photo = await console.http.get(url)
     assert photo.status_code == 200
     with Image.open(io.BytesIO(photo.content)) as image:

@@ -20,25 +20,28 @@ INVITE = """mutation($role: ResidentRole!) {
 ACCEPT = "mutation($code: String!) { householdInviteAccept(code: $code) { residenceId errors { code field message } } }"
 
 
-async def _apply(api, community_id, room="CZ-3-2-501", role="TENANT") -> dict:
+async def _apply(api, community_id, *, room: str, role="TENANT") -> dict:
     return (await api.query(APPLY, c=community_id, room=room, role=role))["data"]["residenceApply"]
 
 
-async def test_application_is_approved_from_the_queue_and_the_resident_moves_in(api, console, demo_community,
+async def test_application_is_approved_from_the_queue_and_the_resident_moves_in(api, console, make_community,
                                                                                 make_person):
-    newcomer = await make_person(demo_community.id, [])
+    place = await make_community(rooms=2)  # its own queue: other tests' applications wait elsewhere
+    committee = await make_person(place.community.id, ["COMMITTEE_STAFF"])
+    newcomer = await make_person(place.community.id, [])
     await api.sign_in(newcomer.handle)
-    applied = await _apply(api, str(demo_community.id))
+    room = place.rooms[1].code
+    applied = await _apply(api, str(place.community.id), room=room)
     assert applied["errors"] == [] and applied["application"]["status"] == "PENDING"
 
-    await console.sign_in("committee")
-    queue = (await console.query(QUEUE, c=str(demo_community.id)))["data"]["residenceApplications"]["nodes"]
-    assert applied["application"]["id"] in [n["id"] for n in queue]
+    await console.sign_in(committee.handle)
+    queue = (await console.query(QUEUE, c=str(place.community.id)))["data"]["residenceApplications"]["nodes"]
+    assert [(n["id"], n["room"]["code"]) for n in queue] == [(applied["application"]["id"], room)]
     approved = (await console.query(APPROVE, id=applied["application"]["id"]))["data"]["residenceApprove"]
     assert approved == {"application": {"status": "APPROVED"}, "errors": []}
 
     residences = (await api.query(RESIDENCES))["data"]["viewer"]["residences"]
-    assert [r["room"]["code"] for r in residences] == ["CZ-3-2-501"]
+    assert [r["room"]["code"] for r in residences] == [room]
     viewer = (await api.op("Viewer"))["data"]["viewer"]
     assert "RESIDENT" in {m["role"] for m in viewer["memberships"]}
     inbox = (await api.query("{ viewer { inbox(first: 5) { nodes { kind } } } }"))

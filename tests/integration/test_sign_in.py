@@ -53,7 +53,7 @@ async def test_staff_password_login_in_the_console(console):
     tokens = payload["authPasswordLogin"]["tokens"]
     viewer = (await console.op("Viewer", token=tokens["accessToken"]))["data"]["viewer"]
     assert viewer["displayName"] == "居委会 周主任"
-    assert [m["role"] for m in viewer["memberships"]] == ["COMMITTEE_STAFF"]
+    assert "COMMITTEE_STAFF" in [m["role"] for m in viewer["memberships"]]  # the demo account; others may add roles
 
 
 async def test_wrong_password_and_unknown_user_get_the_same_answer(console):

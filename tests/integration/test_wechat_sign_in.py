@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 
-from backend.accounts.models import Person, WechatAccount
+from backend.accounts.models import WechatAccount
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings, use_settings
+from backend.people.models import Person
 from tests.stubs.wechat import APPID, SECRET, WechatStub
 
 LOGIN = "mutation($c: String!) { authWechatLogin(code: $c) { tokens { accessToken } errors { code message } } }"

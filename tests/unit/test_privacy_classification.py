@@ -1,6 +1,7 @@
-from backend.accounts.models import AuthSession, FirebaseAccount, Person, WechatAccount
+from backend.accounts.models import AuthSession, FirebaseAccount, WechatAccount
+from backend.people.models import Consent, Person
 from backend.privacy.classification import CLASSIFICATION
-from backend.privacy.models import AccessLog, Consent
+from backend.privacy.models import AccessLog
 from backend.registry.models import PersonRoom
 
 LEVELS = {"public", "community", "grid", "committee", "self", "secret"}

@@ -3,13 +3,14 @@
 import random
 from datetime import timedelta
 
-from backend.accounts.models import Person, StaffCredential
+from backend.accounts.models import StaffCredential
 from backend.accounts.passwords import hash_password
 from backend.core import crypto
 from backend.core.actor import ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.platform import PlatformMember, PlatformRole
+from backend.people.models import Person
 from backend.proxies.models import Proxy
 from backend.proxies.service import HOUSEHOLD_EVIDENCE
 from backend.registry.models import (

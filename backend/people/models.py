@@ -1,0 +1,33 @@
+"""The shared kernel: a person, and their consent to the privacy notice. Every domain may import it;
+it imports only core."""
+
+from tortoise import fields
+
+from backend.core.models import Entity
+
+
+class Person(Entity):
+    display_name = fields.CharField(max_length=64)
+    # Personal data: encrypted at rest (core.crypto), masked in responses.
+    phone_encrypted = fields.CharField(max_length=255, null=True)
+    phone_lookup = fields.CharField(max_length=64, null=True, unique=True)
+    id_number_encrypted = fields.CharField(max_length=255, null=True)
+    id_number_lookup = fields.CharField(max_length=64, null=True, unique=True)
+    # Demo people are addressed by a handle in the dev-only demo login.
+    handle = fields.CharField(max_length=32, null=True, unique=True)
+    # Set when the person asked to be forgotten: personal fields are wiped, ledger and votes stay.
+    anonymized_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "person"
+
+
+class Consent(Entity):
+    person = fields.ForeignKeyField("linli.Person", related_name="consents", on_delete=fields.CASCADE)
+    document = fields.CharField(max_length=32)  # privacy_notice
+    version = fields.CharField(max_length=16)
+    channel = fields.CharField(max_length=16)  # mini_program | console | app
+
+    class Meta:
+        table = "consent"
+        unique_together = (("person", "document", "version"),)

@@ -1,0 +1,254 @@
+"""Query counts pinned: every list operation of the contract sends as many SQL statements for fifty
+rows as for one (batch loads, never a query per row).
+
+A list operation is a client query whose answer holds a connection or a list of objects; they are
+read from graphql_schema/operations, so a new one without a pin here fails. Operations that take
+`first` run at `first: 1` and `first: 50` on the same data; the others run on one row and on
+several (a small and a large community, building, search, household or notice of this module's
+own making).
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+from uuid import UUID
+
+import httpx
+import pytest
+from graphql import (
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    build_schema,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+    parse,
+    visit,
+)
+
+from backend.api.contract import SCHEMA_FILE, client_operations
+from backend.audit.models import AuditEntry
+from backend.core.clock import clock
+from backend.core.outbox import DeadLetter
+from backend.notices import service as notices
+from backend.notices.models import Notice
+from backend.privacy.models import AccessLog
+from backend.proxies.models import Proxy
+from backend.registry.models import (
+    ApplicationStatus,
+    Channel,
+    Community,
+    Membership,
+    PersonRoom,
+    ResidenceApplication,
+    ResidentRole,
+    Role,
+)
+from tests.integration.conftest import Api, build_community, build_person
+
+
+class _Lists(Visitor):
+    """Collects the fields that return a connection or a list of objects."""
+
+    def __init__(self, types: TypeInfo) -> None:
+        super().__init__()
+        self.types, self.found = types, []
+
+    def enter_field(self, node, *_):
+        field_type = self.types.get_type()
+        named = get_named_type(field_type)
+        if named.name.endswith("Connection") or (
+                is_list_type(get_nullable_type(field_type)) and isinstance(named, GraphQLObjectType)):
+            self.found.append(node.name.value)
+
+
+def list_operations() -> set[tuple[str, str]]:
+    schema = build_schema(SCHEMA_FILE.read_text())
+    found = set()
+    for client in ("mini_program", "admin"):
+        for name, text in client_operations(client).items():
+            document = parse(text)
+            operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+            lists = _Lists(TypeInfo(schema))
+            visit(document, TypeInfoVisitor(lists.types, lists))
+            if operation.operation.value == "query" and lists.found:
+                found.add((client, name))
+    return found
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Run as `who`, once with each of `variables(world)` (one row, then many); `rows` picks the
+    list out of the answer (None for a list whose length is fixed, e.g. one entry per channel);
+    `statements` is the pinned count, the same for both runs."""
+
+    who: str | tuple[str, str]  # one person, or one for the single row and one for the many
+    variables: Callable[[SimpleNamespace], tuple[dict, dict]]
+    rows: Callable[[dict], list] | None
+    statements: int
+
+
+def pages(**fixed) -> Callable[[SimpleNamespace], tuple[dict, dict]]:
+    """`first: 1` and `first: 50`; a fixed value given as a lambda reads the world."""
+    def variables(world):
+        values = {k: v(world) if callable(v) else v for k, v in fixed.items()}
+        return values | {"first": 1}, values | {"first": 50}
+    return variables
+
+
+def small_and_large(key: str, pick: Callable[[SimpleNamespace], str]) -> Callable:
+    return lambda world: ({key: pick(world.small)}, {key: pick(world.large)})
+
+
+def community_id(place) -> str:
+    return str(place.community.id)
+
+
+def first_building(place) -> str:
+    return str(place.buildings[0].id)
+
+
+PINS: dict[tuple[str, str], Pin] = {
+    ("mini_program", "Feed"): Pin("resident", pages(), lambda d: d["feed"]["latest"]["nodes"], 4),
+    ("mini_program", "Inbox"): Pin("resident", pages(), lambda d: d["viewer"]["inbox"]["nodes"], 3),
+    ("mini_program", "History"): Pin(("principal_of_one", "principal_of_many"), lambda w: ({}, {}),
+                                     lambda d: d["viewer"]["history"]["nodes"], 3),
+    ("mini_program", "DirectoryCommunities"): Pin(
+        "resident", lambda w: ({"search": w.small.community.name}, {"search": w.token}),
+        lambda d: d["directoryCommunities"], 2),
+    ("mini_program", "DirectoryBuildings"): Pin(
+        "resident", small_and_large("communityId", community_id), lambda d: d["directoryBuildings"], 2),
+    ("mini_program", "DirectoryRooms"): Pin(
+        "resident", small_and_large("buildingId", first_building), lambda d: d["directoryRooms"], 2),
+    ("mini_program", "Household"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
+                                       lambda d: d["viewer"]["residences"], 6),
+    ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
+                                    lambda d: d["viewer"]["memberships"], 5),
+    ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 4),
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 3),
+    ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
+                                    lambda d: d["notice"]["attachments"], 2),
+    ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
+                             lambda d: d["notice"]["attachments"], 3),
+    ("admin", "NoticeReach"): Pin("staff", lambda w: ({"id": w.small_notice_id}, {"id": w.notice_ids[0]}),
+                                  lambda d: d["noticeReach"]["byBuilding"], 10),
+    ("admin", "AccessLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                lambda d: d["accessLog"]["nodes"], 2),
+    ("admin", "AuditLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                               lambda d: d["auditLog"]["nodes"], 2),
+    ("admin", "DeadLetters"): Pin("staff", pages(), lambda d: d["deadLetters"]["nodes"], 3),
+    ("admin", "NoticeNotReached"): Pin("staff", pages(id=lambda w: w.notice_ids[0]),
+                                       lambda d: d["noticeNotReached"]["nodes"], 4),
+    ("admin", "Notices"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                              lambda d: d["notices"]["nodes"], 2),
+    ("admin", "RegistryBuildings"): Pin(
+        "staff", small_and_large("communityId", community_id), lambda d: d["registryBuildings"], 2),
+    ("admin", "RegistryEstates"): Pin(
+        "staff", small_and_large("communityId", community_id), lambda d: d["registryEstates"], 2),
+    ("admin", "RegistryGrids"): Pin(
+        "staff", small_and_large("communityId", community_id), lambda d: d["registryGrids"], 2),
+    ("admin", "RegistryRooms"): Pin(
+        "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 5),
+    ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                            lambda d: d["residenceApplications"]["nodes"], 2),
+}
+
+
+@pytest.fixture(scope="module")
+async def world(app):
+    """Two communities of this module's own: a small one (one of everything) and a large one
+    (2 estates × 2 buildings × 3 rooms, 2 grids), a resident in every room, three notices published
+    to the large one, and three of every kind of log row."""
+    token = f"查{uuid.uuid4().hex[:6]}"
+    small = await build_community(name=f"{token}小")
+    large = await build_community(estates=2, buildings=2, rooms=3, grids=2, name=f"{token}大")
+    await Community.create(name=f"{token}另", code=f"c-{uuid.uuid4().hex[:10]}")
+    staff = await build_person(large.community.id, [Role.COMMITTEE_STAFF])
+    await Membership.create(person=staff, community=small.community, role=Role.COMMITTEE_STAFF)
+    for place in (small, large):
+        place.residents = [await build_person(place.community.id, [Role.RESIDENT], room=room) for room in place.rooms]
+    resident = large.residents[0]
+
+    world = SimpleNamespace(token=token, small=small, large=large, notice_ids=[])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as http:
+        console = Api(http, client="admin")
+        await console.sign_in(staff.handle)
+        for i in range(3):
+            created = await console.op("NoticeCreate", communityId=str(large.community.id), input={
+                "title": f"通知{i}", "bodyHtml": "<p>内容</p>", "category": "物业",
+                "audience": [{"kind": "COMMUNITY"}]})
+            notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+            await console.op("NoticePublish", id=notice_id)
+            await notices.fan_out(UUID(notice_id))  # what the worker's fan-out job runs
+            world.notice_ids.append(notice_id)
+        created = await console.op("NoticeCreate", communityId=str(small.community.id), input={
+            "title": "小区通知", "bodyHtml": "<p>内容</p>", "category": "物业", "audience": [{"kind": "COMMUNITY"}]})
+        world.small_notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+        await console.op("NoticePublish", id=world.small_notice_id)
+        await notices.fan_out(UUID(world.small_notice_id))
+    for notice_id, files in ((world.notice_ids[1], 1), (world.notice_ids[2], 3)):
+        await Notice.filter(id=notice_id).update(attachments=[
+            {"uploadId": str(uuid.uuid4()), "name": f"附件{i}.pdf", "size": 1024, "contentType": "application/pdf"}
+            for i in range(files)])
+
+    for i in range(3):
+        applicant = await build_person(large.community.id, [])
+        await ResidenceApplication.create(community=large.community, person=applicant, room=large.rooms[i + 1],
+                                          role=ResidentRole.TENANT, status=ApplicationStatus.PENDING)
+        await AccessLog.create(community=large.community, viewer=staff, subject=large.residents[i],
+                               field="phone", reason="核实住户信息")
+        await DeadLetter.create(task_name="notify.push", key=f"{token}-{i}", kwargs={}, error="boom", attempts=5,
+                                community=large.community)
+    # One home, one membership and one proxy; then two of each.
+    one_home = large.residents[3]
+    two_homes = await build_person(large.community.id, [Role.RESIDENT], room=large.rooms[4])
+    await PersonRoom.create(community=large.community, person=two_homes, room=large.rooms[5],
+                            household=large.households[5], role=ResidentRole.CO_RESIDENT, since=clock.now(),
+                            channel=Channel.SEED)
+    await Membership.create(person=two_homes, community=small.community, role=Role.RESIDENT)
+    for principal, agents in ((one_home, large.residents[6:7]), (two_homes, large.residents[7:9])):
+        for agent in agents:
+            await Proxy.create(community=large.community, principal=principal, agent=agent, scopes=["REGISTRY"],
+                               evidence="委托书", valid_until=clock.now() + timedelta(days=30), granted_by=staff)
+
+    principal_of_one, principal_of_many = large.residents[1], large.residents[2]
+    for principal, entries in ((principal_of_one, 1), (principal_of_many, 3)):
+        for _ in range(entries):
+            await AuditEntry.create(community=large.community, actor=resident, acting_for=principal,
+                                    action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
+    world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
+                     "two_homes": two_homes.handle,
+                     "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle}
+    return world
+
+
+def test_every_list_operation_of_the_contract_is_pinned():
+    missing = sorted(list_operations() - PINS.keys())
+    assert missing == [], f"list operations without a query-count pin in PINS: {missing}"
+    assert sorted(PINS.keys() - list_operations()) == [], "pins for operations that are gone or return no list"
+
+
+@pytest.mark.parametrize(("client", "name"), sorted(PINS))
+async def test_a_list_operation_runs_as_many_statements_for_fifty_rows_as_for_one(api, world, sql_statements,
+                                                                                 client, name):
+    pin = PINS[(client, name)]
+    people = (pin.who, pin.who) if isinstance(pin.who, str) else pin.who
+    runs = []
+    for who, variables in zip(people, pin.variables(world), strict=True):
+        await api.sign_in(world.handles[who])
+        with sql_statements() as statements:
+            response = await api.op(name, client=client, **variables)
+        assert "errors" not in response, response
+        runs.append((len(pin.rows(response["data"])) if pin.rows else None, statements))
+    (few, few_sql), (many, many_sql) = runs
+    if pin.rows:
+        assert few == 1 and many > 1, f"the data must give one row, then many: got {few} and {many}"
+    assert len(few_sql) == len(many_sql), f"{len(few_sql)} statements for 1 row, {len(many_sql)} for {many}: " \
+        f"{many_sql}"
+    assert len(many_sql) == pin.statements, f"pinned at {pin.statements} statements, now {len(many_sql)}: " \
+        f"{many_sql} (update the pin when the change is meant)"
