@@ -59,8 +59,15 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        for error in getattr(result, "errors", None) or ():
+        self._label(getattr(self.execution_context.result, "errors", None))
+
+    def on_stream_result(self, result) -> Iterator[None]:
+        self._label(getattr(result, "errors", None))  # each event of a subscription over the websocket
+        yield
+
+    @staticmethod
+    def _label(errors) -> None:
+        for error in errors or ():
             original = error.original_error
             if isinstance(original, AuthenticationError):
                 error.extensions = {**(error.extensions or {}), "code": "UNAUTHENTICATED"}
