@@ -3,12 +3,14 @@ nothing) for the people, households, buildings and rooms of grid 乙 in every op
 and a reach report, 未触达名单 and notice list made of their grid's households only."""
 
 import io
+import logging
 
 import pytest
 from openpyxl import load_workbook
 
+from backend.core.clock import clock
 from backend.notices import service as notices
-from backend.notices.models import NoticeOfflineReach
+from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.registry.models import Building, PersonRoom, ResidenceApplication
 from tests.integration.neighbourhood import build_neighbourhood
 
@@ -43,7 +45,7 @@ async def export(client, path: str):
     return await client.http.get(path, headers={"authorization": f"Bearer {client.token}"})
 
 
-async def test_a_grid_worker_finds_the_people_and_buildings_of_their_grid_only(console, place):
+async def test_a_grid_worker_finds_the_people_and_buildings_of_their_grid_only(console, place, make_person):
     await console.sign_in(place.a.worker.handle)
     person = "query($p: ID!) { resident(id: $p) { displayName } }"
     assert (await console.query(person, p=str(place.a.resident.id)))["data"]["resident"] == {
@@ -62,7 +64,11 @@ async def test_a_grid_worker_finds_the_people_and_buildings_of_their_grid_only(c
     assert theirs["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert place.b.resident.display_name not in str(theirs)
 
-    # The committee reaches both grids.
+    # A grid worker not given a grid yet reaches nothing; the committee reaches both grids.
+    await console.sign_in((await make_person(place.community.id, ["GRID_WORKER"])).handle)
+    assert (await console.query(person, p=str(place.a.resident.id)))["data"]["resident"] is None
+    assert (await console.query("query($c: ID!) { registryBuildings(communityId: $c) { id } }",
+                                c=str(place.community.id)))["data"]["registryBuildings"] == []
     await console.sign_in(place.committee.handle)
     assert (await console.query(person, p=str(place.b.resident.id)))["data"]["resident"] is not None
 
@@ -157,3 +163,26 @@ async def test_the_registry_export_gives_a_grid_worker_no_other_grids_residents(
     response = await export(console, f"/exports/registry.xlsx?community={place.community.id}")
     names = {row[6] for row in load_workbook(io.BytesIO(response.content)).active.values}
     assert {place.a.resident.display_name, place.b.resident.display_name} <= names
+
+
+async def test_the_notices_in_reach_cost_the_same_queries_for_1_and_50(console, place, caplog):
+    a = place.a
+    for i in range(51):  # arranged directly: publishing and fan-out are tested in test_notices
+        notice = await Notice.create(community=place.community, author=place.committee, title=f"通知 {i}",
+                                     body_html="<p>通知</p>", category="安全", audience=[{"kind": "COMMUNITY"}],
+                                     state="PUBLISHED", published_at=clock.now())
+        await NoticeRecipient.create(notice=notice, person=a.resident, household=a.household, building=a.building)
+    await console.sign_in(a.worker.handle)
+
+    async def queries_for(first: int) -> tuple[int, list]:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+            response = await console.query("query($c: ID!, $n: Int!) { noticesInReach(communityId: $c, first: $n) "
+                                           "{ nodes { id } } }", c=str(place.community.id), n=first)
+        nodes = response["data"]["noticesInReach"]["nodes"]
+        return sum(1 for r in caplog.records if r.name == "tortoise.db_client"), nodes
+
+    one, small = await queries_for(1)
+    fifty, large = await queries_for(50)
+    assert (len(small), len(large)) == (1, 50)
+    assert one == fifty
