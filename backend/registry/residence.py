@@ -80,9 +80,7 @@ async def list_applications(actor: Actor, *, community_id: UUID, status: str | N
     require(actor, Permission.RESIDENCE_VERIFY, community_id)
     scope = await grid_scope(actor, community_id)
     query = ResidenceApplication.filter(scope.buildings("room__unit__building"), community_id=community_id) \
-        .select_related(
-        "person", "room__unit__building__estate", "decided_by"
-    )
+        .select_related("person", "room__unit__building__estate", "decided_by")
     if status:
         query = query.filter(status=status)
     return await paginate(query, first=first, after=after)

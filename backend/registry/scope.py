@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, has, permissions, require
-from backend.registry.models import Building, GridWorker, Household, Membership, PersonRoom
+from backend.registry.models import Building, GridWorker, Membership, PersonRoom
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,6 @@ async def require_building(actor: Actor, permission: Permission, building_id: UU
         raise _not_found("楼栋")
     require(actor, permission, building.community_id)
     return building
-
-
-async def require_household(actor: Actor, permission: Permission, household_id: UUID) -> Household:
-    household = await Household.filter(id=household_id).select_related("room__unit__building").first()
-    if household is None or not (await grid_scope(actor, household.community_id)).covers(household.room.unit.building):
-        raise _not_found("户")
-    require(actor, permission, household.community_id)
-    return household
 
 
 async def person_community(actor: Actor, person_id: UUID, permission: Permission) -> UUID:
