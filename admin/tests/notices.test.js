@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connection, jsonResponse, payload, refusal } from './fakeServer'
-import { all, choose, chooseFiles, find, openApp, signedInStaff, textOf } from './ui'
+import { all, choose, chooseFiles, find, openApp, signedInStaff, staffViewer, textOf } from './ui'
 
 // ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
 const drawn = vi.hoisted(() => [])
@@ -82,6 +82,26 @@ describe('notice list', () => {
     expect(draft.text()).toMatch(/重要[\s\S]*停水通知[\s\S]*物业通知 · 草稿/)
     expect(draft.find('[data-testid=notice-schedule]').exists()).toBe(true)
     expect(received.find((r) => r.operation === 'Notices').variables).toMatchObject({ communityId: 'c1', state: null })
+  })
+
+  it('shows a grid worker the published notices reaching their grids, to open their reach reports', async () => {
+    const gridWorker = { ...staffViewer, memberships: [{ role: 'GRID_WORKER', community: { id: 'c1', name: '阳光社区' } }] }
+    const received = signedInStaff({
+      Viewer: () => ({ data: { viewer: gridWorker } }),
+      NoticesInReach: () => ({
+        data: { noticesInReach: connection([notice({ state: 'PUBLISHED', publishedAt: '2026-03-01T02:00:00Z' })]) },
+      }),
+    })
+    wrapper = await openApp('/notices')
+
+    await vi.waitFor(() => expect(all('notice-row')).toHaveLength(1))
+    const [row] = all('notice-row')
+    expect(row.find('[data-testid=notice-reach]').exists()).toBe(true)
+    expect(row.find('[data-testid=notice-edit]').exists()).toBe(false)
+    expect(row.find('[data-testid=notice-archive]').exists()).toBe(false)
+    expect(all('notice-new')).toHaveLength(0)
+    expect(received.find((r) => r.operation === 'NoticesInReach').variables).toMatchObject({ communityId: 'c1' })
+    expect(received.some((r) => r.operation === 'Notices')).toBe(false)
   })
 
   it('publishes a draft from the list', async () => {

@@ -193,7 +193,15 @@ class NoticeQueries:
                                           first=first, after=after)
         return NoticeConnection(nodes=[Notice.of(n) for n in page.items], page_info=PageInfo.of(page))
 
-    @strawberry.field(description="Who was reached, by building. Needs NOTICE_REACH.")
+    @strawberry.field(description="Published and archived notices whose audience lives in my reach (a grid worker: "
+                      "their grids), newest first, for their reach reports. Needs NOTICE_REACH.")
+    async def notices_in_reach(self, info: Info, community_id: strawberry.ID, first: int = 20,
+                               after: str | None = None) -> NoticeConnection:
+        page = await service.list_notices_in_reach(info.context.actor, community_id=parse_uuid(community_id),
+                                                   first=first, after=after)
+        return NoticeConnection(nodes=[Notice.of(n) for n in page.items], page_info=PageInfo.of(page))
+
+    @strawberry.field(description="Who was reached, by building (a grid worker: their grids'). Needs NOTICE_REACH.")
     async def notice_reach(self, info: Info, id: strawberry.ID) -> NoticeReach:
         reach = await service.reach_report(info.context.actor, notice_id=parse_uuid(id))
         names = {b.id: b.name for b in await BuildingModel.filter(

@@ -20,7 +20,7 @@ from backend.core.clock import clock
 from backend.core.db import after_commit, transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
-from backend.core.permissions import Permission, has, require
+from backend.core.permissions import Permission, require
 from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
@@ -40,7 +40,8 @@ from backend.notices.models import (
 from backend.notices.models import NoticeState as S
 from backend.notices.states import NOTICE_STATES
 from backend.notify import service as notify
-from backend.registry.models import GridWorker, Household, Membership, PersonRoom
+from backend.registry.models import Household, Membership, PersonRoom
+from backend.registry.scope import GridScope, grid_scope
 from backend.registry.service import address_of
 
 MAX_REMINDERS = 3
@@ -388,9 +389,21 @@ class Reach:
     by_building: list[BuildingReach]
 
 
-async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
+async def _notice_in_reach(actor: Actor, notice_id: UUID) -> tuple[Notice, GridScope]:
+    """A notice for its reach report, with the actor's grid scope: a grid worker reaches only the
+    notices whose audience lives in their grids, and within them only their grids' households."""
     notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH)
-    rows = NoticeRecipient.filter(notice_id=notice.id)
+    scope = await grid_scope(actor, notice.community_id)
+    if not scope.everywhere and not await NoticeRecipient.filter(scope.buildings("building"),
+                                                                 notice_id=notice.id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该通知")
+    return notice, scope
+
+
+async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
+    """Counts over the audience in the actor's reach (a grid worker: the buildings of their grids)."""
+    notice, scope = await _notice_in_reach(actor, notice_id)
+    rows = NoticeRecipient.filter(scope.buildings("building"), notice_id=notice.id)
     grouped = await rows.annotate(n=Count("id")).group_by("building_id").values_list("building_id", "n")
     read = dict(await rows.filter(read_at__isnull=False).annotate(n=Count("id")).group_by("building_id")
                 .values_list("building_id", "n"))
@@ -400,33 +413,33 @@ async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
     reached = set(await rows.filter(read_at__isnull=False).exclude(household_id=None)
                   .values_list("household_id", flat=True))
     offline = set(await NoticeOfflineReach.filter(notice_id=notice.id).values_list("household_id", flat=True))
-    delivered = await notify.count_delivered(inbox_key(notice.id))
+    # A grid worker counts the deliveries to the people of their grids only.
+    delivered = await notify.count_delivered(
+        inbox_key(notice.id), among=None if scope.everywhere else Subquery(rows.values("person_id")))
     by_building = [BuildingReach(b, n, read.get(b, 0), acked.get(b, 0)) for b, n in grouped]
     return Reach(
         audience=sum(n for _, n in grouped), delivered=delivered, read=sum(read.values()),
         acknowledged=sum(acked.values()), households=len(households), households_reached=len(reached),
-        households_reached_offline=len(offline - reached), by_building=by_building,
+        households_reached_offline=len((offline & households) - reached), by_building=by_building,
     )
 
 
 async def not_reached(actor: Actor, *, notice_id: UUID, first: int, after: str | None) -> Page[Household]:
     """未触达名单: households in the audience where nobody has read it and nobody visited yet. A grid
     worker sees the households of their own grids."""
-    notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH)
-    rows = NoticeRecipient.filter(notice_id=notice.id).exclude(household_id=None)
+    notice, scope = await _notice_in_reach(actor, notice_id)
+    rows = NoticeRecipient.filter(scope.buildings("building"), notice_id=notice.id).exclude(household_id=None)
     reached = Subquery(rows.filter(read_at__isnull=False).values("household_id"))
     visited = Subquery(NoticeOfflineReach.filter(notice_id=notice.id).values("household_id"))
     query = Household.filter(id__in=Subquery(rows.values("household_id"))) \
         .exclude(id__in=reached).exclude(id__in=visited).select_related("room__unit__building__estate")
-    if not has(actor, Permission.REGISTRY_READ_ALL_GRIDS, notice.community_id):
-        grids = Subquery(GridWorker.filter(person_id=actor.person_id).values("grid_id"))
-        query = query.filter(room__unit__building__grid_id__in=grids)
     return await paginate(query, first=first, after=after)
 
 
 async def mark_reached_offline(actor: Actor, *, notice_id: UUID, household_id: UUID, note: str = "") -> None:
-    notice = await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH)
-    if not await NoticeRecipient.filter(notice_id=notice.id, household_id=household_id).exists():
+    notice, scope = await _notice_in_reach(actor, notice_id)
+    if not await NoticeRecipient.filter(scope.buildings("building"), notice_id=notice.id,
+                                        household_id=household_id).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "该户不在通知对象中", field="householdId")
     if len(note) > 200:
         raise DomainError(ErrorCode.INVALID_INPUT, "备注过长", field="note")
@@ -494,6 +507,17 @@ async def list_notices(actor: Actor, *, community_id: UUID, state: S | None, fir
     return await paginate(query, first=first, after=after, newest_first=True)
 
 
+async def list_notices_in_reach(actor: Actor, *, community_id: UUID, first: int, after: str | None) -> Page[Notice]:
+    """The published (and archived) notices whose audience lives in the actor's reach, newest first:
+    for a grid worker, those reaching their grids, to open their reach report and 未触达名单."""
+    require(actor, Permission.NOTICE_REACH, community_id)
+    scope = await grid_scope(actor, community_id)
+    query = Notice.filter(community_id=community_id, state__in=[S.PUBLISHED, S.ARCHIVED])
+    if not scope.everywhere:
+        query = query.filter(id__in=Subquery(NoticeRecipient.filter(scope.buildings("building")).values("notice_id")))
+    return await paginate(query, first=first, after=after, newest_first=True)
+
+
 async def get_notice_for(actor: Actor, notice_id: UUID) -> tuple[Notice, NoticeRecipient | None]:
     """A notice I received (with my receipt), or one of my community's for its staff."""
     me = actor.subject(ProxyScope.NOTICE)
@@ -501,7 +525,8 @@ async def get_notice_for(actor: Actor, notice_id: UUID) -> tuple[Notice, NoticeR
         .select_related("notice").first()
     if receipt is not None:
         return receipt.notice, receipt
-    return await get_notice_for_staff(actor, notice_id, Permission.NOTICE_REACH), None
+    notice, _ = await _notice_in_reach(actor, notice_id)
+    return notice, None
 
 
 async def get_attachment_for(actor: Actor, *, notice_id: UUID, upload_id: UUID) -> Upload:

@@ -83,12 +83,15 @@ async def mark_delivery_read(tx, *, delivery_key: str, person_id: UUID, read_at:
         .update(read_at=read_at)
 
 
-async def count_delivered(key_prefix: str) -> int:
-    """How many people `deliver_many(key_prefix=...)` reached. A longer key under the same prefix
-    (`<prefix>:remind:…:<person>`) belongs to another notification and is not counted."""
-    return await InboxMessage.filter(delivery_key__startswith=f"{key_prefix}:") \
-        .annotate(key_length=Length("delivery_key")).filter(key_length=len(delivery_key(key_prefix, UUID(int=0)))) \
-        .count()
+async def count_delivered(key_prefix: str, *, among=None) -> int:
+    """How many people `deliver_many(key_prefix=...)` reached (of `among`, a person-id subquery, when
+    given). A longer key under the same prefix (`<prefix>:remind:…:<person>`) belongs to another
+    notification and is not counted."""
+    query = InboxMessage.filter(delivery_key__startswith=f"{key_prefix}:") \
+        .annotate(key_length=Length("delivery_key")).filter(key_length=len(delivery_key(key_prefix, UUID(int=0))))
+    if among is not None:
+        query = query.filter(person_id__in=among)
+    return await query.count()
 
 
 def inbox_channel(person_id: UUID) -> str:

@@ -26,6 +26,7 @@ from backend.people.consent import PRIVACY_NOTICE_VERSION
 from backend.people.models import Consent, Person
 from backend.privacy.models import AccessLog
 from backend.registry.models import Membership, PersonRoom, ResidenceApplication, Role
+from backend.registry.scope import person_community
 
 
 class PersonalField(StrEnum):
@@ -43,11 +44,7 @@ async def unmask(actor: Actor, *, person_id: UUID, field: str, reason: str) -> s
         which = PersonalField(field)
     except ValueError as exc:
         raise DomainError(ErrorCode.INVALID_INPUT, "未知字段", field="field") from exc
-    communities = await Membership.filter(person_id=person_id).values_list("community_id", flat=True)
-    community_id = next((c for c in communities if c in actor.roles), None)
-    if community_id is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民")
-    require(actor, Permission.PERSONAL_DATA_UNMASK, community_id)
+    community_id = await person_community(actor, person_id, Permission.PERSONAL_DATA_UNMASK)
     person = await Person.get(id=person_id)
     stored = person.phone_encrypted if which is PersonalField.PHONE else person.id_number_encrypted
     async with transaction() as tx:

@@ -14,6 +14,7 @@ from backend.people.masking import masked_id_number, masked_phone
 from backend.people.models import Person
 from backend.registry.importer import valid_id_number
 from backend.registry.models import Building, Grid, GridWorker, Membership, Role
+from backend.registry.scope import person_community, require_building
 
 PHONE = re.compile(r"^1\d{10}$")
 
@@ -22,19 +23,9 @@ def _snapshot(person: Person) -> dict:
     return {"displayName": person.display_name, "phone": masked_phone(person), "idNumber": masked_id_number(person)}
 
 
-async def _community_of(person_id: UUID, actor: Actor) -> UUID:
-    """The community through which the actor may edit this person (not-found otherwise)."""
-    communities = await Membership.filter(person_id=person_id).values_list("community_id", flat=True)
-    community_id = next((c for c in communities if c in actor.roles), None)
-    if community_id is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民")
-    require(actor, Permission.REGISTRY_IMPORT, community_id)
-    return community_id
-
-
 async def update_resident(actor: Actor, *, person_id: UUID, display_name: str | None = None,
                           phone: str | None = None, id_number: str | None = None) -> Person:
-    community_id = await _community_of(person_id, actor)
+    community_id = await person_community(actor, person_id, Permission.REGISTRY_IMPORT)
     if display_name is not None and not 1 <= len(display_name.strip()) <= 64:
         raise DomainError(ErrorCode.INVALID_INPUT, "姓名须为 1–64 个字", field="displayName")
     if phone is not None and not PHONE.match(phone):
@@ -63,11 +54,11 @@ async def update_resident(actor: Actor, *, person_id: UUID, display_name: str | 
 
 async def assign_building_to_grid(actor: Actor, *, building_id: UUID, grid_id: UUID) -> Building:
     async with transaction() as tx:
-        building = await Building.filter(id=building_id).select_for_update().using_db(tx).first()
+        await require_building(actor, Permission.REGISTRY_IMPORT, building_id)
+        building = await Building.filter(id=building_id).select_for_update().using_db(tx).get()
         grid = await Grid.filter(id=grid_id).using_db(tx).first()
-        if building is None or grid is None or building.community_id != grid.community_id:
+        if grid is None or building.community_id != grid.community_id:
             raise DomainError(ErrorCode.NOT_FOUND, "找不到该楼栋或网格")
-        require(actor, Permission.REGISTRY_IMPORT, building.community_id)
         before = {"grid": str(building.grid_id) if building.grid_id else None}
         building.grid_id = grid.id
         await building.save(using_db=tx, update_fields=["grid_id"])

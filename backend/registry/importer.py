@@ -36,6 +36,7 @@ from backend.registry.models import (
     Room,
     Unit,
 )
+from backend.registry.scope import grid_scope
 
 COLUMNS = ["小区", "楼栋", "单元", "房号", "楼层", "专有面积", "姓名", "手机号", "身份证号", "身份"]
 ROLES = {"业主": ResidentRole.OWNER, "租户": ResidentRole.TENANT, "同住人": ResidentRole.CO_RESIDENT}
@@ -262,7 +263,9 @@ async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
     """The community's residents as a workbook with the import's columns, for reading and offline
     visits. Personal data is masked, so an export is not an import file: full numbers stay here."""
     require(actor, Permission.REGISTRY_IMPORT, community_id)
-    links = await PersonRoom.filter(community_id=community_id, until=None).select_related(
+    scope = await grid_scope(actor, community_id)
+    links = await PersonRoom.filter(scope.buildings("room__unit__building"), community_id=community_id,
+                                    until=None).select_related(
         "person", "room__unit__building__estate"
     ).order_by("room__code").limit(MAX_ROWS)
     rows = []

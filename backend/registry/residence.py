@@ -29,6 +29,7 @@ from backend.registry.models import (
     Role,
     Room,
 )
+from backend.registry.scope import grid_scope, reaches_room
 
 INVITE_TTL = timedelta(hours=72)
 ROLE_MEMBERSHIPS = {
@@ -76,9 +77,9 @@ async def list_applications(actor: Actor, *, community_id: UUID, status: str | N
                             after: str | None) -> Page[ResidenceApplication]:
     """The verification queue."""
     require(actor, Permission.RESIDENCE_VERIFY, community_id)
-    query = ResidenceApplication.filter(community_id=community_id).select_related(
-        "person", "room__unit__building__estate", "decided_by"
-    )
+    scope = await grid_scope(actor, community_id)
+    query = ResidenceApplication.filter(scope.buildings("room__unit__building"), community_id=community_id) \
+        .select_related("person", "room__unit__building__estate", "decided_by")
     if status:
         query = query.filter(status=status)
     return await paginate(query, first=first, after=after)
@@ -91,7 +92,7 @@ async def decide_application(actor: Actor, *, application_id: UUID, approve: boo
         raise DomainError(ErrorCode.INVALID_INPUT, "驳回须写明原因（2–200 字）", field="reason")
     async with transaction() as tx:
         application = await ResidenceApplication.filter(id=application_id).select_for_update().using_db(tx).first()
-        if application is None or application.community_id not in actor.roles:
+        if application is None or not await reaches_room(actor, application.room_id):
             raise DomainError(ErrorCode.NOT_FOUND, "找不到该申请")
         require(actor, Permission.RESIDENCE_VERIFY, application.community_id)
         if application.status != ApplicationStatus.PENDING:
@@ -199,7 +200,8 @@ async def move_out(actor: Actor, *, residence_id: UUID) -> PersonRoom:
             raise DomainError(ErrorCode.NOT_FOUND, "找不到该住户记录")
         is_head = await Membership.filter(person_id=me, household_id=link.household_id,
                                           role=Role.HOUSEHOLD_HEAD).using_db(tx).exists()
-        if not (link.person_id == me or is_head or has(actor, Permission.RESIDENCE_VERIFY, link.community_id)):
+        staff = has(actor, Permission.RESIDENCE_VERIFY, link.community_id) and await reaches_room(actor, link.room_id)
+        if not (link.person_id == me or is_head or staff):
             raise DomainError(ErrorCode.NOT_FOUND, "找不到该住户记录")
         if link.until is not None:
             raise DomainError(ErrorCode.INVALID_INPUT, "已经迁出")

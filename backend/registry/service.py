@@ -8,7 +8,8 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
 from backend.people.models import Person
-from backend.registry.models import Building, Community, Estate, GridWorker, Membership, PersonRoom, Room
+from backend.registry.models import Building, Community, Estate, Membership, PersonRoom, Room
+from backend.registry.scope import grid_scope, person_community, require_building
 
 
 def address_of(room: Room) -> str:
@@ -37,8 +38,11 @@ async def get_community_for(actor: Actor, community_id: UUID) -> Community:
 
 
 async def list_buildings(actor: Actor, community_id: UUID, *, first: int, after: str | None) -> Page[Building]:
+    """Every building for a member; for staff, those in their reach (a grid worker: their grids)."""
     community = await get_community_for(actor, community_id)
     query = Building.filter(community_id=community.id).select_related("estate", "grid")
+    if has(actor, Permission.REGISTRY_READ, community.id):
+        query = query.filter((await grid_scope(actor, community.id)).buildings())
     return await paginate(query, first=first, after=after)
 
 
@@ -47,19 +51,10 @@ async def list_estates(actor: Actor, community_id: UUID) -> list[Estate]:
     return await Estate.filter(community_id=community_id).order_by("name")
 
 
-async def _visible_buildings(actor: Actor, community_id: UUID):
+async def list_registry_buildings(actor: Actor, community_id: UUID, estate_id: UUID | None) -> list[Building]:
     """The buildings this staff member may browse."""
     require(actor, Permission.REGISTRY_READ, community_id)
-    query = Building.filter(community_id=community_id)
-    if not has(actor, Permission.REGISTRY_READ_ALL_GRIDS, community_id):
-        grids = await GridWorker.filter(person_id=actor.person_id, community_id=community_id) \
-            .values_list("grid_id", flat=True)
-        query = query.filter(grid_id__in=list(grids))
-    return query
-
-
-async def list_registry_buildings(actor: Actor, community_id: UUID, estate_id: UUID | None) -> list[Building]:
-    query = await _visible_buildings(actor, community_id)
+    query = Building.filter((await grid_scope(actor, community_id)).buildings(), community_id=community_id)
     if estate_id is not None:
         query = query.filter(estate_id=estate_id)
     return await query.select_related("estate", "grid").order_by("estate_id", "name").limit(200)
@@ -67,12 +62,7 @@ async def list_registry_buildings(actor: Actor, community_id: UUID, estate_id: U
 
 async def list_rooms(actor: Actor, building_id: UUID) -> list[Room]:
     """The rooms of a building with their unit, for the registry browser."""
-    building = await Building.filter(id=building_id).first()
-    if building is None or building.community_id not in actor.roles:
-        raise DomainError(ErrorCode.NOT_FOUND, "找不到该楼栋")
-    visible = await _visible_buildings(actor, building.community_id)
-    if not await visible.filter(id=building_id).exists():
-        raise DomainError(ErrorCode.NOT_FOUND, "找不到该楼栋")
+    await require_building(actor, Permission.REGISTRY_READ, building_id)
     return await Room.filter(unit__building_id=building_id).select_related("unit") \
         .order_by("unit__name", "floor", "number").limit(500)
 
@@ -87,12 +77,10 @@ async def residents_of_rooms(room_ids: list[UUID]) -> dict[UUID, list[PersonRoom
 
 
 async def get_person_for(actor: Actor, person_id: UUID) -> Person:
-    """Oneself, or a member of a community where the actor may read the registry."""
+    """Oneself, or a resident in the actor's reach as staff (a grid worker: living in their grids)."""
     me = actor.require_person()
     if person_id != me:
-        communities = await Membership.filter(person_id=person_id).values_list("community_id", flat=True)
-        if not any(has(actor, Permission.REGISTRY_READ, c) for c in communities):
-            raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民")
+        await person_community(actor, person_id, Permission.REGISTRY_READ)
     person = await Person.filter(id=person_id).first()
     if person is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民")

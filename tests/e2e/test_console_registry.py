@@ -29,13 +29,13 @@ async def demo_resident_token(http: httpx.AsyncClient, handle: str) -> str:
     return body["data"]["authDemoLogin"]["tokens"]["accessToken"]
 
 
-async def sign_in_to_console(browser, base: str):
+async def sign_in_to_console(browser, base: str, username: str = "committee", name: str = "居委会 周主任"):
     page = await browser.new_page(locale="zh-CN", accept_downloads=True)
     await page.goto(f"{base}/admin/")
-    await page.fill("[data-testid=login-username] input", "committee")
+    await page.fill("[data-testid=login-username] input", username)
     await page.fill("[data-testid=login-password] input", "Linli@2026")
     await page.click("[data-testid=login-submit]")
-    await expect(page.locator("[data-testid=viewer-name]")).to_have_text("居委会 周主任")
+    await expect(page.locator("[data-testid=viewer-name]")).to_have_text(name)
     return page
 
 

@@ -86,7 +86,8 @@ async def test_room_of_another_community_and_bad_role_are_user_errors(api, demo_
 async def test_property_staff_verify_but_grid_workers_cannot(api, console, demo_community, make_person):
     newcomer = await make_person(demo_community.id, [])
     await api.sign_in(newcomer.handle)
-    application_id = (await _apply(api, str(demo_community.id), room="CZ-3-2-505"))["application"]["id"]
+    # A room of the demo grid worker's own grid (阳光花园): in reach, but not theirs to verify.
+    application_id = (await _apply(api, str(demo_community.id), room="YG-3-2-505"))["application"]["id"]
     await console.sign_in("grid")
     refused = (await console.query(APPROVE, id=application_id))["data"]["residenceApprove"]
     assert refused["errors"][0]["code"] == "FORBIDDEN"

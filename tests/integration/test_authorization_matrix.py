@@ -1,0 +1,357 @@
+"""The authorization matrix, derived from the schema: every Query, Mutation and Subscription field
+that takes an ID (as an argument or inside an input type) has a case here, tried by five outsiders —
+a resident of another household, staff of another community, the grid worker of another grid, a
+proxy acting for the target without the scope (granted only ORDER, through X-Acting-For) and an
+anonymous caller. None gets the target's data, and nothing changes. A new ID-taking field without a
+case fails `test_every_id_taking_field_has_a_case`.
+
+The target is grid 乙 of a community built for the test (tests/integration/neighbourhood.py): its
+resident, household, building, room, residence, pending application, proxy, session and inbox
+message, a notice published to its building and a draft."""
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+import httpx
+import pytest
+from graphql import GraphQLInputObjectType, get_named_type
+from httpx_ws import aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
+
+from backend.accounts.models import AuthSession
+from backend.api.schema import build_schema
+from backend.audit.models import AuditEntry
+from backend.core import crypto
+from backend.core.clock import clock
+from backend.core.settings import get_settings
+from backend.media.models import Upload
+from backend.notices import service as notices
+from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
+from backend.notify.models import InboxMessage
+from backend.people.models import Person
+from backend.privacy.models import AccessLog
+from backend.proxies.models import Proxy
+from backend.registry.models import (
+    Building,
+    Community,
+    GridWorker,
+    PersonRoom,
+    ResidenceApplication,
+)
+from tests.integration.neighbourhood import build_neighbourhood
+
+DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
+OUTSIDERS = ["neighbour", "foreign_staff", "other_grid_worker", "proxy_without_scope", "anonymous"]
+NOTICE_INPUT = ("{title: \"改写通知\", bodyHtml: \"<p>改</p>\", category: \"安全\", "
+                "audience: [{kind: BUILDING, ids: [$b]}], attachments: [$u]}")
+
+# field -> (document, variables from the target's ids). The document asks for the personal data a
+# leak would show.
+CASES = {
+    # Query
+    "community": ("query($x: ID!) { community(id: $x) { name buildings(first: 50) { nodes { name } } } }",
+                  lambda t: {"x": t["community"]}),
+    "registryEstates": ("query($x: ID!) { registryEstates(communityId: $x) { id name } }",
+                        lambda t: {"x": t["community"]}),
+    "registryBuildings": ("query($x: ID!, $e: ID) { registryBuildings(communityId: $x, estateId: $e) { id name } }",
+                          lambda t: {"x": t["community"], "e": t["estate"]}),
+    "registryRooms": ("query($x: ID!) { registryRooms(buildingId: $x) { room { code } "
+                      "residents { resident { displayName phone idNumber } } } }", lambda t: {"x": t["building"]}),
+    "resident": ("query($x: ID!) { resident(id: $x) { displayName phone idNumber } }", lambda t: {"x": t["person"]}),
+    "directoryBuildings": ("query($x: ID!) { directoryBuildings(communityId: $x) { id name } }",
+                           lambda t: {"x": t["community"]}),
+    "directoryRooms": ("query($x: ID!) { directoryRooms(buildingId: $x) { room { code } } }",
+                       lambda t: {"x": t["building"]}),
+    "registryGrids": ("query($x: ID!) { registryGrids(communityId: $x) { id name } }", lambda t: {"x": t["community"]}),
+    "residenceApplications": ("query($x: ID!) { residenceApplications(communityId: $x) { nodes { "
+                              "person { displayName } address } } }", lambda t: {"x": t["community"]}),
+    "auditLog": ("query($x: ID!) { auditLog(communityId: $x) { nodes { action actor { displayName } } } }",
+                 lambda t: {"x": t["community"]}),
+    "accessLog": ("query($x: ID!) { accessLog(communityId: $x) { nodes { reason subject { displayName } } } }",
+                  lambda t: {"x": t["community"]}),
+    "notice": ("query($x: ID!) { notice(id: $x) { title bodyHtml } }", lambda t: {"x": t["notice"]}),
+    "notices": ("query($x: ID!) { notices(communityId: $x) { nodes { title } } }", lambda t: {"x": t["community"]}),
+    "noticesInReach": ("query($x: ID!) { noticesInReach(communityId: $x) { nodes { title } } }",
+                       lambda t: {"x": t["community"]}),
+    "noticeReach": ("query($x: ID!) { noticeReach(id: $x) { audience byBuilding { buildingId } } }",
+                    lambda t: {"x": t["notice"]}),
+    "noticeNotReached": ("query($x: ID!) { noticeNotReached(id: $x) { nodes { householdId address residents } } }",
+                         lambda t: {"x": t["notice"]}),
+    # Mutation
+    "sessionRevoke": ("mutation($x: ID!) { sessionRevoke(id: $x) { ok errors { code } } }",
+                      lambda t: {"x": t["session"]}),
+    "personalDataUnmask": ("mutation($x: ID!) { personalDataUnmask(personId: $x, field: PHONE, reason: \"核实信息\") "
+                           "{ value errors { code } } }", lambda t: {"x": t["person"]}),
+    "registryImport": ("mutation($x: ID!, $u: ID!) { registryImport(communityId: $x, uploadId: $u, dryRun: false) "
+                       "{ report { totalRows } errors { code } } }",
+                       lambda t: {"x": t["community"], "u": t["import_upload"]}),
+    "residenceApply": ("mutation($x: ID!, $r: String!, $u: ID) { residenceApply(communityId: $x, roomCode: $r, "
+                       "role: TENANT, proofUploadId: $u) { application { id } errors { code } } }",
+                       lambda t: {"x": t["community"], "r": t["room_code"], "u": t["proof_upload"]}),
+    "residenceApprove": ("mutation($x: ID!) { residenceApprove(id: $x) { application { person { displayName } } "
+                         "errors { code } } }", lambda t: {"x": t["application"]}),
+    "residenceReject": ("mutation($x: ID!) { residenceReject(id: $x, reason: \"不符合条件\") { "
+                        "application { person { displayName } } errors { code } } }",
+                        lambda t: {"x": t["application"]}),
+    "residenceMoveOut": ("mutation($x: ID!) { residenceMoveOut(id: $x) { residenceId errors { code } } }",
+                         lambda t: {"x": t["residence"]}),
+    "proxyGrant": ("mutation($x: ID!, $v: DateTime!) { proxyGrant(agentId: $x, scopes: [VOTE], validUntil: $v) "
+                   "{ proxy { id } errors { code } } }", lambda t: {"x": t["person"], "v": t["valid_until"]}),
+    "proxyRecord": ("mutation($x: ID!, $p: ID!, $a: ID!, $v: DateTime!) { proxyRecord(communityId: $x, "
+                    "principalId: $p, agentId: $a, scopes: [VOTE], evidence: \"委托书\", validUntil: $v) "
+                    "{ proxy { id } errors { code } } }",
+                    lambda t: {"x": t["community"], "p": t["person"], "a": t["family"], "v": t["valid_until"]}),
+    "proxyRevoke": ("mutation($x: ID!) { proxyRevoke(id: $x) { proxy { principal { displayName } } errors { code } } }",
+                    lambda t: {"x": t["proxy"]}),
+    "residentUpdate": ("mutation($x: ID!) { residentUpdate(id: $x, displayName: \"改名\") { resident { displayName } "
+                       "errors { code } } }", lambda t: {"x": t["person"]}),
+    "gridAssignBuilding": ("mutation($x: ID!, $g: ID!) { gridAssignBuilding(buildingId: $x, gridId: $g) "
+                           "{ ok errors { code } } }", lambda t: {"x": t["building"], "g": t["other_grid"]}),
+    "gridAssignWorker": ("mutation($x: ID!, $p: ID!) { gridAssignWorker(gridId: $x, personId: $p) "
+                         "{ ok errors { code } } }", lambda t: {"x": t["grid"], "p": t["other_worker"]}),
+    "noticeCreate": (f"mutation($x: ID!, $b: ID!, $u: ID!) {{ noticeCreate(communityId: $x, input: {NOTICE_INPUT}) "
+                     "{ notice { id } errors { code } } }",
+                     lambda t: {"x": t["community"], "b": t["building"], "u": t["attachment"]}),
+    "noticeUpdate": (f"mutation($x: ID!, $b: ID!, $u: ID!) {{ noticeUpdate(id: $x, input: {NOTICE_INPUT}) "
+                     "{ notice { title } errors { code } } }",
+                     lambda t: {"x": t["draft"], "b": t["building"], "u": t["attachment"]}),
+    "noticePublish": ("mutation($x: ID!) { noticePublish(id: $x) { notice { title } errors { code } } }",
+                      lambda t: {"x": t["draft"]}),
+    "noticeUnschedule": ("mutation($x: ID!) { noticeUnschedule(id: $x) { notice { title } errors { code } } }",
+                         lambda t: {"x": t["draft"]}),
+    "noticeArchive": ("mutation($x: ID!) { noticeArchive(id: $x) { notice { title } errors { code } } }",
+                      lambda t: {"x": t["notice"]}),
+    "noticeRead": ("mutation($x: ID!) { noticeRead(id: $x) { ok errors { code } } }", lambda t: {"x": t["notice"]}),
+    "noticeAcknowledge": ("mutation($x: ID!) { noticeAcknowledge(id: $x) { ok errors { code } } }",
+                          lambda t: {"x": t["notice"]}),
+    "noticeReachedOffline": ("mutation($x: ID!, $h: ID!) { noticeReachedOffline(id: $x, householdId: $h) "
+                             "{ ok errors { code } } }", lambda t: {"x": t["notice"], "h": t["household"]}),
+    "inboxMessageRead": ("mutation($x: ID!) { inboxMessageRead(id: $x) { ok errors { code } } }",
+                         lambda t: {"x": t["inbox_message"]}),
+}
+
+# A resident's own things, which take no ID: what a proxy acting for the target reaches through
+# X-Acting-For (the principal's id) without the scope for them.
+ACTING_FOR_CASES = {
+    "feed": ("{ feed { unreadCount latest { nodes { title } } } }", lambda t: {}),
+    "viewer.inbox": ("{ viewer { inbox { nodes { title } } } }", lambda t: {}),
+    "viewer.notificationSettings": ("{ viewer { notificationSettings { quietHours { startMinute } } } }",
+                                    lambda t: {}),
+    "viewer.residences": ("{ viewer { residences { address } } }", lambda t: {}),
+    "myDataExport": ("{ myDataExport }", lambda t: {}),
+    "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
+}
+
+# Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
+# for its members and staff (a grid worker: their own grid's buildings); the address directory (no
+# people in it) for everyone signed in; the notices reaching a grid worker's own grid. The answer
+# still must not hold the target's data.
+MEMBERS = {"neighbour", "other_grid_worker", "proxy_without_scope"}
+SIGNED_IN = set(OUTSIDERS) - {"anonymous"}
+ANSWERS = {
+    "community": MEMBERS,
+    "registryEstates": {"other_grid_worker"},
+    "registryGrids": {"other_grid_worker"},
+    "registryBuildings": {"other_grid_worker"},
+    "noticesInReach": {"other_grid_worker"},
+    "directoryBuildings": SIGNED_IN,
+    "directoryRooms": SIGNED_IN,
+}
+PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
+
+
+
+def _takes_id(graphql_type, seen: frozenset = frozenset()) -> bool:
+    named = get_named_type(graphql_type)
+    if named.name == "ID":
+        return True
+    if isinstance(named, GraphQLInputObjectType) and named.name not in seen:
+        return any(_takes_id(f.type, seen | {named.name}) for f in named.fields.values())
+    return False
+
+
+def id_taking_fields() -> set[str]:
+    schema = build_schema(get_settings())._schema
+    roots = (schema.query_type, schema.mutation_type, schema.subscription_type)
+    return {name for root in roots if root for name, field in root.fields.items()
+            if any(_takes_id(arg.type) for arg in field.args.values())}
+
+
+def test_every_id_taking_field_has_a_case():
+    fields = id_taking_fields()
+    assert fields - CASES.keys() == set(), "add these fields to CASES in the authorization matrix"
+    assert CASES.keys() - fields == set(), "these CASES name no ID-taking field of the schema"
+
+
+@pytest.fixture
+async def target(app, api, make_person):
+    place = await build_neighbourhood(make_person)
+    b, community = place.b, place.community
+    family = await make_person(community.id, ["RESIDENT"], room=b.room)
+    proxy = await Proxy.create(community=community, principal=b.resident, agent=family, scopes=["VOTE"],
+                               evidence="同户家庭成员", valid_until=clock.now() + timedelta(days=30),
+                               granted_by=b.resident)
+    secret = uuid.uuid4().hex[:6]
+    await api.sign_in(place.committee.handle)
+    created = await api.query("""mutation($c: ID!, $b: ID!, $t: String!) { noticeCreate(communityId: $c, input: {
+      title: $t, bodyHtml: "<p>乙区周五停水</p>", category: "物业", mustAcknowledge: true,
+      audience: [{kind: BUILDING, ids: [$b]}]}) { notice { id } } }""", c=str(community.id), b=str(b.building.id),
+                              t=f"乙区停水 {secret}")
+    notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+    await api.query("mutation($id: ID!) { noticePublish(id: $id) { notice { id } } }", id=notice_id)
+    await notices.fan_out(notice_id)  # arranged directly: the job itself is tested in test_notices
+    draft = await api.query("""mutation($c: ID!, $t: String!) { noticeCreate(communityId: $c, input: {
+      title: $t, bodyHtml: "<p>草稿</p>", category: "物业", audience: [{kind: COMMUNITY}]}) { notice { id } } }""",
+                            c=str(community.id), t=f"草稿通知 {secret}")
+    await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
+
+    def upload(owner: Person, kind: str):
+        return Upload.create(owner=owner, kind=kind, content_type="application/octet-stream", size=1,
+                             sha256=uuid.uuid4().hex * 2, filename="x")
+
+    return {
+        "place": place, "community": str(community.id), "person": str(b.resident.id), "family": str(family.id),
+        "estate": str(b.building.estate_id), "building": str(b.building.id), "grid": str(b.grid.id),
+        "other_grid": str(place.a.grid.id), "other_worker": str(place.a.worker.id),
+        "room_code": (await b.application.room).code, "household": str(b.household.id),
+        "residence": str(b.residence.id), "application": str(b.application.id), "proxy": str(proxy.id),
+        "session": str((await AuthSession.filter(person=b.resident).first()).id),
+        "valid_until": (clock.now() + timedelta(days=30)).isoformat(),
+        "notice": notice_id, "draft": draft["data"]["noticeCreate"]["notice"]["id"],
+        "inbox_message": str((await InboxMessage.get(person_id=b.resident.id)).id),
+        "proof_upload": str((await upload(b.resident, "proof_photo")).id),
+        "import_upload": str((await upload(place.committee, "registry_import")).id),
+        "attachment": str((await upload(place.committee, "notice_attachment")).id),
+        "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
+                    (await b.application.person).display_name, family.display_name, "乙区周五停水",
+                    f"乙区停水 {secret}", f"草稿通知 {secret}"],
+        "places": [str(b.building.id), str(b.household.id), str(b.residence.id)],
+    }
+
+
+class Caller:
+    """GraphQL over HTTP (and the websocket for subscriptions) as one outsider."""
+
+    def __init__(self, app, http: httpx.AsyncClient, token: str | None = None, acting_for: str | None = None):
+        self.app, self.http, self.token, self.acting_for = app, http, token, acting_for
+
+    async def run(self, document: str, variables: dict) -> dict:
+        if document.lstrip().startswith("subscription"):
+            return await self._first_event(document)
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        if self.acting_for:
+            headers["x-acting-for"] = self.acting_for
+        response = await self.http.post("/graphql", json={"query": document, "variables": variables}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def _first_event(self, document: str) -> dict:
+        params = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        if self.acting_for:
+            params["actingFor"] = self.acting_for
+        async with (
+            asyncio.timeout(30),  # a socket that never answers (or never closes) fails the case
+            httpx.AsyncClient(transport=ASGIWebSocketTransport(self.app), base_url="http://test") as client,
+            aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+        ):
+            await ws.send_json({"type": "connection_init", "payload": params})
+            assert (await ws.receive_json())["type"] == "connection_ack"
+            await ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": document}})
+            message = await ws.receive_json()
+            if message["type"] == "next":
+                await ws.send_json({"id": "1", "type": "complete"})  # done listening, as a client says
+        return message["payload"] if message["type"] == "next" else {"data": None, "errors": message["payload"]}
+
+
+@pytest.fixture(params=OUTSIDERS)
+async def outsider(request, app, api, target, make_person):
+    place = target["place"]
+    acting_for = None
+    if request.param == "neighbour":
+        handle = place.a.resident.handle
+    elif request.param == "foreign_staff":
+        elsewhere = await Community.create(name="明月社区", code=f"other-{uuid.uuid4().hex[:8]}")
+        handle = (await make_person(elsewhere.id, ["COMMITTEE_STAFF"])).handle
+    elif request.param == "other_grid_worker":
+        handle = place.a.worker.handle
+    elif request.param == "proxy_without_scope":
+        agent = await make_person(place.community.id, ["RESIDENT"])
+        await Proxy.create(community=place.community, principal=place.b.resident, agent=agent, scopes=["ORDER"],
+                           evidence="委托书 2026-001", valid_until=clock.now() + timedelta(days=30),
+                           granted_by=place.committee)
+        handle, acting_for = agent.handle, target["person"]
+    else:
+        return request.param, Caller(app, api.http)
+    token = (await api.sign_in(handle))["accessToken"]
+    return request.param, Caller(app, api.http, token, acting_for)
+
+
+async def snapshot(target: dict) -> list:
+    """Everything an outsider might change in the target's community, the target's own rows included."""
+    community, person = target["community"], target["person"]
+
+    def rows(model, *fields, **where):
+        return model.filter(**where).order_by("id").values_list("id", *fields)
+
+    return [
+        await rows(ResidenceApplication, "status", community_id=community),
+        await rows(PersonRoom, "until", community_id=community),
+        await rows(Proxy, "revoked_at", "scopes", community_id=community),
+        await rows(AuthSession, "revoked_at", person_id=person),
+        await rows(Notice, "state", "title", "revision", "audience", community_id=community),
+        await rows(NoticeRecipient, "read_at", "acknowledged_at", notice__community_id=community),
+        await rows(NoticeOfflineReach, notice__community_id=community),
+        await rows(Person, "display_name", "phone_lookup", id=person),
+        await rows(Building, "grid_id", community_id=community),
+        await rows(GridWorker, "grid_id", community_id=community),
+        await rows(InboxMessage, "read_at", person_id=person),
+        await rows(AccessLog, community_id=community),
+        await rows(AuditEntry, community_id=community),
+    ]
+
+
+def _codes(response: dict) -> set[str]:
+    codes = {e.get("extensions", {}).get("code") for e in response.get("errors") or []}
+    for payload in (response.get("data") or {}).values():
+        if isinstance(payload, dict):
+            codes |= {e["code"] for e in payload.get("errors") or []}
+    return codes
+
+
+def _empty(value) -> bool:
+    if isinstance(value, dict):
+        return all(_empty(v) for k, v in value.items() if k not in ("errors", "pageInfo"))
+    return not value
+
+
+async def check(case: str, document: str, variables: dict, target: dict, kind: str, caller: Caller) -> None:
+    before = await snapshot(target)
+    response = await caller.run(document, variables)
+    text = str(response)
+    leaked = [s for s in target["secrets"] if s in text]
+    if case not in PUBLIC_ADDRESSES:
+        leaked += [p for p in target["places"] if p in text]
+    assert not leaked, f"{case} showed {kind} the target's {leaked}: {response}"
+    if kind not in ANSWERS.get(case, ()):
+        data = response.get("data") or {}
+        assert all(_empty(v) for v in data.values()), f"{case} answered {kind}: {response}"
+        if any(v is not None for v in data.values()) or response.get("errors"):
+            assert _codes(response) & DENIED, f"{case} did not refuse {kind}: {response}"
+    assert await snapshot(target) == before, f"{case} by {kind} changed something: {response}"
+
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+async def test_outsiders_get_nothing_and_change_nothing(target, outsider, case):
+    kind, caller = outsider
+    document, variables = CASES[case]
+    await check(case, document, variables(target), target, kind, caller)
+
+
+@pytest.mark.parametrize("case", sorted(ACTING_FOR_CASES))
+@pytest.mark.parametrize("outsider", ["proxy_without_scope", "anonymous"], indirect=True)
+async def test_a_proxy_without_the_scope_gets_nothing_of_the_principal(target, outsider, case):
+    kind, caller = outsider
+    document, variables = ACTING_FOR_CASES[case]
+    await check(case, document, variables(target), target, kind, caller)
