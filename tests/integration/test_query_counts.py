@@ -144,6 +144,8 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "DeadLetters"): Pin("staff", pages(), lambda d: d["deadLetters"]["nodes"], 3),
     ("admin", "NoticeNotReached"): Pin("staff", pages(id=lambda w: w.notice_ids[0]),
                                        lambda d: d["noticeNotReached"]["nodes"], 4),
+    ("admin", "NoticesInReach"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["noticesInReach"]["nodes"], 2),
     ("admin", "Notices"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                               lambda d: d["notices"]["nodes"], 2),
     ("admin", "RegistryBuildings"): Pin(
@@ -153,7 +155,7 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "RegistryGrids"): Pin(
         "staff", small_and_large("communityId", community_id), lambda d: d["registryGrids"], 2),
     ("admin", "RegistryRooms"): Pin(
-        "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 5),
+        "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 4),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 2),
 }
