@@ -23,6 +23,7 @@ from backend.api.view import LinliGraphQL
 from backend.core import db, limits
 from backend.core.errors import ServiceUnavailable
 from backend.core.http import BodyLimit, RequestContext
+from backend.core.identities import IdentityCache
 from backend.core.jobs import broker, load_tasks
 from backend.core.logging import configure_logging
 from backend.core.metrics import exposition
@@ -138,5 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     middleware = [Middleware(RequestContext), Middleware(BodyLimit, max_bytes=limits.MAX_BODY_BYTES,
                                                          upload_bytes=limits.MAX_UPLOAD_BYTES)]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={ServiceUnavailable: service_unavailable})
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={ServiceUnavailable: service_unavailable})
+    app.state.identities = IdentityCache()  # this app's roles and proxies, see core/identities.py
+    return app
