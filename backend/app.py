@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await broker.shutdown()
             else:
                 started.cancel()
+            await app.state.identities.close()
             await rt.close()
             await db.close_db()
 

@@ -63,6 +63,11 @@ class IdentityCache:
         for key in [k for k in self._entries if k[0] == person_id]:
             del self._entries[key]
 
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.gather(self._listener, return_exceptions=True)
+
     def _clear(self, live: bool) -> None:
         self._generation += 1
         self._entries.clear()
