@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette):
         await db.init_db(settings.database_url)
         rt = start_runtime(settings)
+        app.state.identities.listen()  # cached roles are served once it hears every change
         load_tasks()
         # The broker starts once Redis answers: the API serves (and /readyz says 503) meanwhile.
         started = asyncio.create_task(start_broker_when_redis_answers())

@@ -43,7 +43,7 @@ class IdentityCache:
 
     async def get(self, person_id: UUID, what: object, load: Callable[[], Awaitable[T]]) -> T:
         """The cached value of (person, what), or `load()`'s answer (stored when still current)."""
-        self._listen()
+        self.listen()
         key = (person_id, what)
         item = self._entries.get(key) if self._live else None
         if item is not None and item[0] > time.monotonic():
@@ -73,8 +73,8 @@ class IdentityCache:
         self._entries.clear()
         self._live = live
 
-    def _listen(self) -> None:
-        """Started on first use, in the serving event loop (a process may hold several apps)."""
+    def listen(self) -> None:
+        """Started at the app's start-up, or on first use (in the serving event loop)."""
         if self._listener is None or self._listener.done():
             self._live = False
             self._listener = asyncio.create_task(self._read())
