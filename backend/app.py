@@ -23,6 +23,7 @@ from backend.api.view import LinliGraphQL
 from backend.core import db, limits
 from backend.core.errors import ServiceUnavailable
 from backend.core.http import BodyLimit, RequestContext
+from backend.core.identities import IdentityCache
 from backend.core.jobs import broker, load_tasks
 from backend.core.logging import configure_logging
 from backend.core.metrics import exposition
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette):
         await db.init_db(settings.database_url)
         rt = start_runtime(settings)
+        app.state.identities.listen()  # cached roles are served once it hears every change
         load_tasks()
         # The broker starts once Redis answers: the API serves (and /readyz says 503) meanwhile.
         started = asyncio.create_task(start_broker_when_redis_answers())
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await broker.shutdown()
             else:
                 started.cancel()
+            await app.state.identities.close()
             await rt.close()
             await db.close_db()
 
@@ -138,5 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     middleware = [Middleware(RequestContext), Middleware(BodyLimit, max_bytes=limits.MAX_BODY_BYTES,
                                                          upload_bytes=limits.MAX_UPLOAD_BYTES)]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={ServiceUnavailable: service_unavailable})
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={ServiceUnavailable: service_unavailable})
+    app.state.identities = IdentityCache()  # this app's roles and proxies, see core/identities.py
+    return app

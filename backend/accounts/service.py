@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -23,6 +24,7 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import AuthenticationError, DomainError, ErrorCode, ServiceUnavailable
+from backend.core.identities import IdentityCache
 from backend.core.permissions import Permission, has
 from backend.core.runtime import runtime
 from backend.core.settings import get_settings
@@ -180,35 +182,60 @@ async def _mark_revoked(session_id: UUID) -> None:
         await runtime().cache.set(_REVOKED_KEY.format(session_id), "1", int(ACCESS_TTL.total_seconds()) + 60)
 
 
-async def _session_revoked(session_id: UUID) -> bool:
-    """The cache answers on every request; while Redis is down the database, which holds the
-    truth, answers instead (one query more, and sign-outs still take effect at once)."""
+# Spends the caller's request budget and answers, in the same Redis round trip, whether the cache
+# key given (the revoked-session marker) is set; None when Redis cannot say.
+SpendChecking = Callable[[UUID, str], Awaitable[bool | None]]
+
+
+async def _marker_set(key: str) -> bool | None:
     try:
-        return await runtime().cache.get(_REVOKED_KEY.format(session_id)) is not None
+        return await runtime().cache.get(key) is not None
     except ServiceUnavailable:
-        return await AuthSession.filter(id=session_id).exclude(revoked_at=None).exists()
+        return None
 
 
-async def authenticate(access_token: str, acting_for: str | None = None) -> Actor:
-    """The caller of a request. `acting_for` (a person id) switches to acting as their proxy, which
-    is checked on every request, so a revoked or expired proxy stops working at once."""
-    person_id, session_id = read_access_token(access_token)
-    if await _session_revoked(session_id):
-        raise AuthenticationError("session revoked")
+async def _roles(person_id: UUID) -> dict[UUID, frozenset[str]]:
     roles: dict[UUID, set[str]] = {}
     for community_id, role in await Membership.filter(person_id=person_id).values_list("community_id", "role"):
         roles.setdefault(community_id, set()).add(str(role))
-    actor = Actor(person_id, session_id, {c: frozenset(r) for c, r in roles.items()})
+    return {c: frozenset(r) for c, r in roles.items()}
+
+
+async def _proxy_terms(agent_id: UUID, principal_id: UUID) -> tuple[frozenset[str], datetime] | None:
+    proxy = await active_proxy(agent_id=agent_id, principal_id=principal_id)
+    return (frozenset(proxy.scopes), proxy.valid_until) if proxy else None
+
+
+async def authenticate(access_token: str, acting_for: str | None = None, *, identities: IdentityCache,
+                       spend: SpendChecking | None = None) -> Actor:
+    """The caller of a request. `acting_for` (a person id) switches to acting as their proxy.
+    A revoked session is refused at once: the marker in Redis is checked on every request (in the
+    rate limit's round trip when `spend` is given); while Redis is down the database, which holds
+    the truth, answers instead. Roles and proxies come from `identities`, which every change
+    invalidates, so a revoked proxy or an ended membership stops working on the next request; a
+    proxy's expiry is checked here, by time."""
+    person_id, session_id = read_access_token(access_token)
+    marker = _REVOKED_KEY.format(session_id)
+    revoked = await spend(person_id, marker) if spend else await _marker_set(marker)
+    if revoked is None:
+        revoked = await AuthSession.filter(id=session_id).exclude(revoked_at=None).exists()
+    if revoked:
+        raise AuthenticationError("session revoked")
+    actor = Actor(person_id, session_id, await identities.get(person_id, "roles", lambda: _roles(person_id)))
     if not acting_for:
         return actor
     try:
         principal_id = UUID(acting_for)
     except ValueError:
         principal_id = None
-    proxy = principal_id and await active_proxy(agent_id=person_id, principal_id=principal_id)
-    if not proxy:
+    terms = principal_id and await identities.get(person_id, principal_id,
+                                                  lambda: _proxy_terms(person_id, principal_id))
+    if terms and terms[1] <= clock.now():  # expired since cached; an older proxy may still hold
+        identities.forget(person_id)
+        terms = await identities.get(person_id, principal_id, lambda: _proxy_terms(person_id, principal_id))
+    if not terms:
         raise DomainError(ErrorCode.PROXY_INVALID, "代办授权不存在或已失效，请切换回本人")
-    return actor.acting_as_proxy(principal_id, frozenset(proxy.scopes))
+    return actor.acting_as_proxy(principal_id, terms[0])
 
 
 async def list_sessions(actor: Actor) -> list[AuthSession]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 
-from backend.accounts.service import authenticate
+from backend.accounts.service import SpendChecking, authenticate
 from backend.api.budget import client_key
 from backend.core.actor import ANONYMOUS, Actor
 from backend.core.errors import AuthenticationError, DomainError
@@ -32,12 +32,13 @@ class Context:
             self._loaders[name] = DataLoader(load_fn=load, cache=False)
         return self._loaders[name]
 
-    async def authenticate(self) -> None:
+    async def authenticate(self, spend: SpendChecking | None = None) -> None:
         if self.token is None:
             self._actor = ANONYMOUS
             return
         try:
-            self._actor = await authenticate(self.token, self.proxy_principal)
+            self._actor = await authenticate(self.token, self.proxy_principal,
+                                             identities=self.request.app.state.identities, spend=spend)
         except (AuthenticationError, DomainError) as error:
             self._auth_error = error
 

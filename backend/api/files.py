@@ -34,7 +34,7 @@ async def _actor(request: Request) -> Actor:
     if token is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "请先登录")
     try:
-        return await authenticate(token, request.headers.get("x-acting-for"))
+        return await authenticate(token, request.headers.get("x-acting-for"), identities=request.app.state.identities)
     except AuthenticationError as exc:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "登录已失效，请重新登录") from exc
 

@@ -74,8 +74,19 @@ class LinliGraphQL(GraphQL):
             proxy_principal=request.headers.get("x-acting-for"),
         )
         if isinstance(request, Request):
-            await context.authenticate()
-            await self._spend_budget(context)
+            spent = False
+
+            async def spend(person_id, revoked_marker: str) -> bool | None:
+                # The budget and the revoked-session check in one Redis round trip.
+                nonlocal spent
+                revoked = await budget.spend(self.settings, budget.person_key(person_id), limits.QUERY_COST,
+                                             unless_cached=revoked_marker)
+                spent = not revoked  # a revoked token spends its address's budget below, as anyone's
+                return revoked
+
+            await context.authenticate(spend)
+            if not spent:
+                await self._spend_budget(context)
         return context
 
     async def on_ws_connect(self, context: Context):

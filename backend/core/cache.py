@@ -8,6 +8,8 @@ from redis.asyncio import Redis
 
 from backend.core.unavailable import redis_needed
 
+CACHE_NAMESPACE = "cache:"  # after the Redis prefix
+
 
 class Cache(Protocol):
     async def get(self, key: str) -> str | None: ...
@@ -20,7 +22,7 @@ class Cache(Protocol):
 
 class RedisCache:
     def __init__(self, redis: Redis, prefix: str) -> None:
-        self._redis, self._prefix = redis, f"{prefix}cache:"
+        self._redis, self._prefix = redis, f"{prefix}{CACHE_NAMESPACE}"
 
     async def get(self, key: str) -> str | None:
         with redis_needed():

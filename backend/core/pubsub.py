@@ -4,7 +4,7 @@ in-process fan-out in the embedded default."""
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
 import structlog
@@ -18,7 +18,13 @@ QUEUE_SIZE = 100  # per subscriber: a slow one drops messages instead of growing
 
 class PubSub(Protocol):
     async def publish(self, channel: str, message: str) -> None: ...
-    def subscribe(self, channel: str) -> AsyncIterator[str]: ...
+    def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None) -> AsyncIterator[str]:
+        """Messages of `channel`; `on_ready` is called once the subscription is in place."""
+        ...
+    def on_connection(self, watcher: Callable[[bool], None]) -> None:
+        """`watcher(False)` when the connection drops (messages may be lost from then on),
+        `watcher(True)` when it is back and subscribed again."""
+        ...
     async def close(self) -> None: ...
 
 
@@ -37,6 +43,8 @@ class RedisPubSub:
         self._queues: dict[str, set[asyncio.Queue[str]]] = {}  # Redis channel -> its local subscribers
         self._lock = asyncio.Lock()  # SUBSCRIBE / UNSUBSCRIBE in the order the reference counts changed
         self._reader: asyncio.Task | None = None
+        self._watchers: list[Callable[[bool], None]] = []
+        self._connected = True
 
     async def publish(self, channel: str, message: str) -> None:
         try:
@@ -44,15 +52,27 @@ class RedisPubSub:
         except REDIS_DOWN as exc:  # the write it announces has committed; a live update is lost, no more
             log.warning("pubsub.publish_lost", channel=channel, error=type(exc).__name__)
 
-    async def subscribe(self, channel: str) -> AsyncIterator[str]:
+    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None) -> AsyncIterator[str]:
         name = self._prefix + channel
         queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
         await self._join(name, queue)
+        if on_ready is not None:
+            on_ready()
         try:
             while True:
                 yield await queue.get()
         finally:
             await self._leave(name, queue)
+
+    def on_connection(self, watcher: Callable[[bool], None]) -> None:
+        if watcher not in self._watchers:
+            self._watchers.append(watcher)
+
+    def _connection(self, up: bool) -> None:
+        if up != self._connected:
+            self._connected = up
+            for watcher in self._watchers:
+                watcher(up)
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -90,10 +110,12 @@ class RedisPubSub:
                 message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
             except REDIS_DOWN as exc:
                 log.warning("pubsub.connection_lost", error=type(exc).__name__, retry_in_s=delay)
+                self._connection(False)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.RETRY_CAP_S)
                 continue
             delay = 0.1
+            self._connection(True)  # get_message reconnected and subscribed the channels again
             if message is not None and message["type"] == "message":
                 data = message["data"].decode()
                 for queue in self._queues.get(message["channel"].decode(), ()):
@@ -110,9 +132,11 @@ class MemoryPubSub:
             if not queue.full():
                 queue.put_nowait(message)
 
-    async def subscribe(self, channel: str) -> AsyncIterator[str]:
+    async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None) -> AsyncIterator[str]:
         queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)
         self._queues[channel].add(queue)
+        if on_ready is not None:
+            on_ready()
         try:
             while True:
                 yield await queue.get()
@@ -120,6 +144,9 @@ class MemoryPubSub:
             self._queues[channel].discard(queue)
             if not self._queues[channel]:
                 del self._queues[channel]
+
+    def on_connection(self, watcher: Callable[[bool], None]) -> None:
+        pass  # in process: never disconnected
 
     async def close(self) -> None:
         pass

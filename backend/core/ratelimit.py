@@ -8,6 +8,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from backend.core.cache import CACHE_NAMESPACE, MemoryCache
 from backend.core.unavailable import redis_needed
 
 
@@ -17,6 +18,7 @@ class Decision:
 
     allowed: bool
     retry_after: float = 0.0  # seconds
+    marked: bool = False  # the marker key was set: refused without spending
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -32,12 +34,21 @@ def _wait(tokens: float, cost: int, per_second: float) -> float:
 
 
 class RateLimiter(Protocol):
-    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision: ...
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1,
+                    unless_cached: str | None = None) -> Decision:
+        """Spend `cost` from bucket `key`. With `unless_cached` (a key of core.cache), refuse with
+        `marked` instead, spending nothing, when that key is set: a check the caller would otherwise
+        make in a round trip of its own (a revoked session) rides along."""
+        ...
 
 
-# KEYS[1] bucket; ARGV: capacity, refill per second, cost, now (seconds).
-# Returns {1, 0} when allowed, else {0, milliseconds until the bucket holds the cost}.
+# KEYS[1] bucket, KEYS[2] the marker (may be ''); ARGV: capacity, refill per second, cost, now (s).
+# Returns {1, 0, 0} when allowed, {0, milliseconds until the bucket holds the cost, 0} when not,
+# {0, 0, 1} when the marker is set.
 _BUCKET_LUA = """
+if KEYS[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then
+  return {0, 0, 1}
+end
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
@@ -55,29 +66,35 @@ else
 end
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
 redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
-return {allowed, wait}
+return {allowed, wait, 0}
 """
 
 
 class RedisRateLimiter:
     def __init__(self, redis: Redis, prefix: str) -> None:
-        self._prefix = f"{prefix}rl:"
+        self._prefix, self._cache_prefix = f"{prefix}rl:", f"{prefix}{CACHE_NAMESPACE}"
         self._script = redis.register_script(_BUCKET_LUA)
 
-    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision:
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1,
+                    unless_cached: str | None = None) -> Decision:
+        marker = self._cache_prefix + unless_cached if unless_cached else ""
         with redis_needed():
-            allowed, wait_ms = await self._script(keys=[self._prefix + key],
-                                                  args=[capacity, per_second, cost, time.time()])
-        return Decision(bool(allowed), int(wait_ms) / 1000)
+            allowed, wait_ms, marked = await self._script(keys=[self._prefix + key, marker],
+                                                          args=[capacity, per_second, cost, time.time()])
+        return Decision(bool(allowed), int(wait_ms) / 1000, bool(marked))
 
 
 class MemoryRateLimiter:
     MAX_BUCKETS = 100_000
 
-    def __init__(self) -> None:
+    def __init__(self, cache: MemoryCache | None = None) -> None:
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._cache = cache
 
-    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1) -> Decision:
+    async def allow(self, key: str, *, capacity: int, per_second: float, cost: int = 1,
+                    unless_cached: str | None = None) -> Decision:
+        if unless_cached and self._cache and await self._cache.get(unless_cached) is not None:
+            return Decision(False, marked=True)
         now = time.monotonic()
         tokens, at = self._buckets.get(key, (float(capacity), now))
         tokens = min(capacity, tokens + (now - at) * per_second)

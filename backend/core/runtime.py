@@ -29,7 +29,8 @@ def build_runtime(settings: Settings) -> Runtime:
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2)
         prefix = settings.redis_prefix
         return Runtime(RedisCache(redis, prefix), RedisPubSub(redis, prefix), RedisRateLimiter(redis, prefix), redis)
-    return Runtime(MemoryCache(), MemoryPubSub(), MemoryRateLimiter())
+    cache = MemoryCache()
+    return Runtime(cache, MemoryPubSub(), MemoryRateLimiter(cache))
 
 
 _current: Runtime | None = None

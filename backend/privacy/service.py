@@ -19,6 +19,7 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.identities import changed
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, require
 from backend.core.runtime import runtime
@@ -177,5 +178,6 @@ async def erase_me(actor: Actor, *, code: str) -> None:
             await model.filter(person_id=me).using_db(tx).delete()
         await PersonRoom.filter(person_id=me, until=None).using_db(tx).update(until=now)
         await Membership.filter(person_id=me).using_db(tx).delete()
+        changed(tx, me)
         await audit.record(tx, actor, "person.erase", "person", me, community_id=None)
     await revoke_all_sessions(me, reason="erased")

@@ -10,6 +10,7 @@ from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.identities import changed
 from backend.core.permissions import Permission, has, require
 from backend.proxies.models import Proxy
 from backend.registry.models import Membership, PersonRoom
@@ -50,6 +51,7 @@ async def grant_proxy(actor: Actor, *, agent_id: UUID, scopes: list[str], valid_
         )
         await audit.record(tx, actor, "proxy.grant", "proxy", proxy.id, community_id=community_id,
                            after={"agent": str(agent_id), "scopes": scopes})
+        changed(tx, agent_id)
     return proxy
 
 
@@ -73,6 +75,7 @@ async def record_proxy(actor: Actor, *, community_id: UUID, principal_id: UUID, 
         )
         await audit.record(tx, actor, "proxy.record", "proxy", proxy.id, community_id=community_id,
                            after={"principal": str(principal_id), "agent": str(agent_id), "scopes": scopes})
+        changed(tx, agent_id)
     return proxy
 
 
@@ -90,6 +93,7 @@ async def revoke_proxy(actor: Actor, *, proxy_id: UUID) -> Proxy:
             proxy.revoked_at = clock.now()
             await proxy.save(using_db=tx, update_fields=["revoked_at"])
             await audit.record(tx, actor, "proxy.revoke", "proxy", proxy.id, community_id=proxy.community_id)
+            changed(tx, proxy.agent_id)
     return proxy
 
 

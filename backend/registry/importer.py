@@ -19,6 +19,7 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.identities import changed
 from backend.core.permissions import Permission, require
 from backend.core.spreadsheet import safe_row
 from backend.media.service import read_upload
@@ -257,6 +258,7 @@ async def write_rows(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
                                               household_id=household.id, role=role))
     await PersonRoom.bulk_create(links, batch_size=1000, using_db=tx)
     await Membership.bulk_create(memberships, batch_size=1000, using_db=tx)
+    changed(tx, *(m.person_id for m in memberships))
 
 
 async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:

@@ -12,6 +12,7 @@ from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.identities import changed
 from backend.core.ids import uuid7
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, require
@@ -134,6 +135,7 @@ async def _move_in(tx, person_id: UUID, household: Household, role: ResidentRole
             person_id=person_id, community_id=household.community_id, role=member_role,
             defaults={"household_id": household.id}, using_db=tx,
         )
+    changed(tx, person_id)
     return link
 
 
@@ -214,6 +216,7 @@ async def move_out(actor: Actor, *, residence_id: UUID) -> PersonRoom:
                 person_id=link.person_id, community_id=link.community_id,
                 role__in=[Role.RESIDENT, Role.OWNER, Role.HOUSEHOLD_HEAD],
             ).using_db(tx).delete()
+            changed(tx, link.person_id)
         await audit.record(tx, actor, "residence.move_out", "person_room", link.id, community_id=link.community_id,
                            before={"until": None}, after={"until": link.until.isoformat()})
     return link

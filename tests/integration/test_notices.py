@@ -150,6 +150,7 @@ async def test_the_feed_costs_the_same_queries_for_1_and_50_items(api, console, 
         await console.query(PUBLISH, id=notice_id)
         await service.fan_out(notice_id)  # arrange directly; the job itself is tested above
     await api.sign_in(reader.handle)
+    await api.query("{ viewer { id } }")  # the caller's roles cached, as on every request but the first
 
     async def queries_for(first: int) -> tuple[int, dict]:
         with sql_statements() as statements:

@@ -114,50 +114,50 @@ def first_building(place) -> str:
 
 
 PINS: dict[tuple[str, str], Pin] = {
-    ("mini_program", "Feed"): Pin("resident", pages(), lambda d: d["feed"]["latest"]["nodes"], 4),
-    ("mini_program", "Inbox"): Pin("resident", pages(), lambda d: d["viewer"]["inbox"]["nodes"], 3),
+    ("mini_program", "Feed"): Pin("resident", pages(), lambda d: d["feed"]["latest"]["nodes"], 3),
+    ("mini_program", "Inbox"): Pin("resident", pages(), lambda d: d["viewer"]["inbox"]["nodes"], 2),
     ("mini_program", "History"): Pin(("principal_of_one", "principal_of_many"), lambda w: ({}, {}),
-                                     lambda d: d["viewer"]["history"]["nodes"], 3),
+                                     lambda d: d["viewer"]["history"]["nodes"], 2),
     ("mini_program", "DirectoryCommunities"): Pin(
         "resident", lambda w: ({"search": w.small.community.name}, {"search": w.token}),
-        lambda d: d["directoryCommunities"], 2),
+        lambda d: d["directoryCommunities"], 1),
     ("mini_program", "DirectoryBuildings"): Pin(
-        "resident", small_and_large("communityId", community_id), lambda d: d["directoryBuildings"], 2),
+        "resident", small_and_large("communityId", community_id), lambda d: d["directoryBuildings"], 1),
     ("mini_program", "DirectoryRooms"): Pin(
-        "resident", small_and_large("buildingId", first_building), lambda d: d["directoryRooms"], 2),
+        "resident", small_and_large("buildingId", first_building), lambda d: d["directoryRooms"], 1),
     ("mini_program", "Household"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
-                                       lambda d: d["viewer"]["residences"], 6),
+                                       lambda d: d["viewer"]["residences"], 5),
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
-                                    lambda d: d["viewer"]["memberships"], 5),
-    ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 4),
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 3),
+                                    lambda d: d["viewer"]["memberships"], 4),
+    ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 2),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
-                                    lambda d: d["notice"]["attachments"], 2),
+                                    lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
-                             lambda d: d["notice"]["attachments"], 3),
+                             lambda d: d["notice"]["attachments"], 2),
     ("admin", "NoticeReach"): Pin("staff", lambda w: ({"id": w.small_notice_id}, {"id": w.notice_ids[0]}),
-                                  lambda d: d["noticeReach"]["byBuilding"], 10),
+                                  lambda d: d["noticeReach"]["byBuilding"], 9),
     ("admin", "AccessLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                                lambda d: d["accessLog"]["nodes"], 2),
+                                lambda d: d["accessLog"]["nodes"], 1),
     ("admin", "AuditLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                               lambda d: d["auditLog"]["nodes"], 2),
-    ("admin", "DeadLetters"): Pin("staff", pages(), lambda d: d["deadLetters"]["nodes"], 3),
+                               lambda d: d["auditLog"]["nodes"], 1),
+    ("admin", "DeadLetters"): Pin("staff", pages(), lambda d: d["deadLetters"]["nodes"], 2),
     ("admin", "NoticeNotReached"): Pin("staff", pages(id=lambda w: w.notice_ids[0]),
-                                       lambda d: d["noticeNotReached"]["nodes"], 4),
+                                       lambda d: d["noticeNotReached"]["nodes"], 3),
     ("admin", "NoticesInReach"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                                     lambda d: d["noticesInReach"]["nodes"], 2),
+                                     lambda d: d["noticesInReach"]["nodes"], 1),
     ("admin", "Notices"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                              lambda d: d["notices"]["nodes"], 2),
+                              lambda d: d["notices"]["nodes"], 1),
     ("admin", "RegistryBuildings"): Pin(
-        "staff", small_and_large("communityId", community_id), lambda d: d["registryBuildings"], 2),
+        "staff", small_and_large("communityId", community_id), lambda d: d["registryBuildings"], 1),
     ("admin", "RegistryEstates"): Pin(
-        "staff", small_and_large("communityId", community_id), lambda d: d["registryEstates"], 2),
+        "staff", small_and_large("communityId", community_id), lambda d: d["registryEstates"], 1),
     ("admin", "RegistryGrids"): Pin(
-        "staff", small_and_large("communityId", community_id), lambda d: d["registryGrids"], 2),
+        "staff", small_and_large("communityId", community_id), lambda d: d["registryGrids"], 1),
     ("admin", "RegistryRooms"): Pin(
-        "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 4),
+        "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 3),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                                            lambda d: d["residenceApplications"]["nodes"], 2),
+                                            lambda d: d["residenceApplications"]["nodes"], 1),
 }
 
 
@@ -243,6 +243,7 @@ async def test_a_list_operation_runs_as_many_statements_for_fifty_rows_as_for_on
     runs = []
     for who, variables in zip(people, pin.variables(world), strict=True):
         await api.sign_in(world.handles[who])
+        await api.query("{ viewer { id } }")  # the caller's roles cached, as on every request but the first
         with sql_statements() as statements:
             response = await api.op(name, client=client, **variables)
         assert "errors" not in response, response
