@@ -11,7 +11,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET
 
-from backend.api import budget
+from backend.api import budget, compiled
 from backend.api.context import Context, bearer_token
 from backend.core import limits
 from backend.core.settings import Settings
@@ -30,6 +30,7 @@ class LinliGraphQL(GraphQL):
         )
         self.settings = settings
         self.documents = documents  # sha256 -> document, from graphql_schema/persisted.json
+        self.plans = compiled.compile_plans(documents) if settings.compiled_operations else {}
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON of HTTP bodies and websocket messages alike; nesting past the limit is a parse
@@ -98,6 +99,15 @@ class LinliGraphQL(GraphQL):
         if context.token and context.auth_failed:
             raise ConnectionRejectionError()  # closes the socket with 4403
         return UNSET
+
+    async def execute_operation(self, request, request_adapter, request_data, context, root_value, sub_response):
+        # After authentication and the rate limit: a compiled document answers in one statement.
+        if self.plans and (result := await compiled.answer(self.plans, request_adapter.method, request_data,
+                                                           context)) is not None:
+            return result
+        return await super().execute_operation(request=request, request_adapter=request_adapter,
+                                               request_data=request_data, context=context, root_value=root_value,
+                                               sub_response=sub_response)
 
     async def _spend_budget(self, context: Context) -> None:
         await budget.spend(self.settings, context.client_key, limits.QUERY_COST)

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Per caller (person, or client address when anonymous): a burst, refilled per second.
     rate_burst: int = 60
     rate_per_second: float = 10.0
+    # Trusted documents answered by one SQL statement on PostgreSQL (backend/api/compiled); off:
+    # every document through strawberry (the reference the compiled answers are proven equal to).
+    compiled_operations: bool = True
 
     # ---- Field key ring (core.crypto; parsed and checked by field_key_ring below) ----------------
     # LINLI_FIELD_KEYS: "k2:<base64>,k3:<base64>" or a JSON object {"k2": "<base64>", ...};

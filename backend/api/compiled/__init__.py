@@ -1,0 +1,50 @@
+"""Compiled operations: trusted documents answered by one SQL statement that builds the whole
+response JSON in PostgreSQL, instead of being interpreted by strawberry on every request.
+
+Each module here holds one document's plan: the document text it answers, the checks that its
+variables are within what the plan covers, and its SQL. A request the plan does not cover (SQLite,
+an out-of-range `first`, a forged cursor, a caller the service would refuse) goes to the general
+path, so its error is exactly the general path's. The general path stays the reference:
+tests/integration/test_compiled_operations.py proves both answer the same JSON.
+"""
+
+import time
+
+import structlog
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+from tortoise import connections
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+
+from backend.api.compiled import feed, inbox
+from backend.api.compiled.plan import Plan
+from backend.api.context import Context
+from backend.api.contract import document_id
+from backend.core import metrics
+
+PLANS: tuple[Plan, ...] = (feed.FEED, feed.UNREAD_COUNT, inbox.INBOX)
+
+
+def compile_plans(documents: dict[str, str]) -> dict[str, Plan]:
+    """The plans of the trusted documents (graphql_schema/persisted.json), by document id."""
+    return {document_id(plan.document): plan for plan in PLANS if document_id(plan.document) in documents}
+
+
+async def answer(plans: dict[str, Plan], method: str, request: GraphQLRequestData,
+                 context: Context) -> ExecutionResult | None:
+    """The compiled answer, or None for the general path."""
+    plan = plans.get(document_id(request.query)) if method == "POST" and request.query else None
+    if plan is None or request.operation_name not in (None, plan.name):
+        return None
+    connection = connections.get("default")
+    if not isinstance(connection, AsyncpgDBClient):
+        return None
+    params = plan.params(context, request.variables or {})
+    if params is None:
+        return None
+    started = time.perf_counter()
+    _, rows = await connection.execute_query(plan.sql, params)
+    # As OperationMetrics does for the general path (a plan's name is always a contract name).
+    structlog.contextvars.bind_contextvars(operation=plan.name)
+    metrics.REQUEST_SECONDS.labels(plan.name).observe(time.perf_counter() - started)
+    return ExecutionResult(data=plan.decode(rows[0][0]), errors=None)
