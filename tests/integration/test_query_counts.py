@@ -114,8 +114,9 @@ def first_building(place) -> str:
 
 
 PINS: dict[tuple[str, str], Pin] = {
-    ("mini_program", "Feed"): Pin("resident", pages(), lambda d: d["feed"]["latest"]["nodes"], 3),
-    ("mini_program", "Inbox"): Pin("resident", pages(), lambda d: d["viewer"]["inbox"]["nodes"], 2),
+    # Compiled on PostgreSQL (backend/api/compiled): one statement builds the whole answer.
+    ("mini_program", "Feed"): Pin("resident", pages(), lambda d: d["feed"]["latest"]["nodes"], 1),
+    ("mini_program", "Inbox"): Pin("resident", pages(), lambda d: d["viewer"]["inbox"]["nodes"], 1),
     ("mini_program", "History"): Pin(("principal_of_one", "principal_of_many"), lambda w: ({}, {}),
                                      lambda d: d["viewer"]["history"]["nodes"], 2),
     ("mini_program", "DirectoryCommunities"): Pin(
