@@ -4,7 +4,7 @@ PY := .venv/bin/python
 UV := python3 -m uv
 ADMIN_SOURCES := $(shell find admin/src admin/index.html admin/vite.config.js -type f 2>/dev/null)
 
-.PHONY: run test worker scheduler schema schema-check migrations bench lint deps clean
+.PHONY: run test worker push-worker scheduler schema schema-check migrations bench lint deps clean
 
 ## run: the platform on its embedded default (SQLite, in-process queue) with the demo community
 run: deps admin/dist/index.html
@@ -15,9 +15,11 @@ test: deps admin/dist/index.html mini_program/node_modules/.package-lock.json to
 	scripts/ensure-services.sh
 	scripts/test.sh
 
-## worker / scheduler: the job processes for a Redis deployment (LINLI_REDIS_URL set)
+## worker / push-worker / scheduler: the job processes for a Redis deployment (LINLI_REDIS_URL set)
 worker: deps
 	$(PY) -m taskiq worker workers.worker:broker
+push-worker: deps
+	$(PY) -m taskiq worker workers.push_worker:broker
 
 scheduler: deps
 	$(PY) -m taskiq scheduler workers.scheduler:scheduler

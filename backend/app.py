@@ -24,7 +24,7 @@ from backend.core import db, limits
 from backend.core.errors import ServiceUnavailable
 from backend.core.http import BodyLimit, RequestContext
 from backend.core.identities import IdentityCache
-from backend.core.jobs import broker, load_tasks
+from backend.core.jobs import BROKERS, load_tasks
 from backend.core.logging import configure_logging
 from backend.core.metrics import exposition
 from backend.core.relay import relay_forever
@@ -77,16 +77,17 @@ async def metrics(request: Request) -> Response:
     return PlainTextResponse(exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
-async def start_broker_when_redis_answers() -> None:
+async def start_brokers_when_redis_answers() -> None:
     delay = 0.2
-    while True:
-        try:
-            await broker.startup()
-            return
-        except REDIS_DOWN as exc:
-            log.warning("broker.redis_unavailable", error=type(exc).__name__, retry_in_s=delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    for broker in BROKERS:
+        while True:
+            try:
+                await broker.startup()
+                break
+            except REDIS_DOWN as exc:
+                log.warning("broker.redis_unavailable", error=type(exc).__name__, retry_in_s=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -104,12 +105,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         rt = start_runtime(settings)
         app.state.identities.listen()  # cached roles are served once it hears every change
         load_tasks()
-        # The broker starts once Redis answers: the API serves (and /readyz says 503) meanwhile.
-        started = asyncio.create_task(start_broker_when_redis_answers())
+        # The brokers start once Redis answers: the API serves (and /readyz says 503) meanwhile.
+        started = asyncio.create_task(start_brokers_when_redis_answers())
         await asyncio.wait({started}, timeout=2)
         stop = asyncio.Event()
         # Without Redis there is no worker process: the API process relays its own outbox.
-        relay = None if settings.redis_url else asyncio.create_task(relay_forever(stop))
+        relay = None if settings.redis_url else asyncio.create_task(relay_forever(stop, settings.relay_poll_s))
         try:
             yield
         finally:
@@ -117,7 +118,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if relay is not None:
                 await relay
             if started.done():
-                await broker.shutdown()
+                for broker in BROKERS:
+                    await broker.shutdown()
             else:
                 started.cancel()
             await app.state.identities.close()

@@ -121,15 +121,18 @@ async def populate_feed() -> list[str]:
     return [issue_access_token(p, uuid7())[0] for p in people]
 
 
-def start_worker(env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "taskiq", "worker", "workers.worker:broker", "--workers", "1"],
-                            cwd=ROOT, env=env or os.environ.copy(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+def start_worker(env: dict | None = None) -> list[subprocess.Popen]:
+    """The job worker and the push worker, as deployed."""
+    return [subprocess.Popen([sys.executable, "-m", "taskiq", "worker", entry_point, "--workers", "1"],
+                             cwd=ROOT, env=env or os.environ.copy(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            for entry_point in ("workers.worker:broker", "workers.push_worker:broker")]
 
 
-def stop_worker(worker: subprocess.Popen) -> None:
-    os.killpg(worker.pid, 9)
-    worker.wait()
+def stop_worker(worker: list[subprocess.Popen]) -> None:
+    for process in worker:
+        os.killpg(process.pid, 9)
+        process.wait()
 
 
 async def queue_state() -> dict:

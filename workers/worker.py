@@ -1,6 +1,7 @@
 """The worker process: `make worker` (taskiq worker workers.worker:broker).
 
-Runs the jobs of every domain and relays the outbox to the queue.
+Runs the jobs of every domain except pushes (workers/push_worker.py) and relays the outbox to both
+queues.
 """
 
 import asyncio
@@ -8,7 +9,7 @@ import asyncio
 from taskiq import TaskiqEvents, TaskiqState
 
 from backend.core import db, metrics
-from backend.core.jobs import broker, load_tasks
+from backend.core.jobs import broker, load_tasks, push_broker
 from backend.core.logging import configure_logging
 from backend.core.relay import relay_forever
 from backend.core.runtime import start_runtime
@@ -26,13 +27,16 @@ async def _startup(state: TaskiqState) -> None:
         metrics.serve(settings.worker_metrics_port)
     await db.init_db(settings.database_url)
     state.runtime = start_runtime(settings)
-    state.relay = asyncio.create_task(relay_forever(_stop, heartbeat_every=settings.job_redeliver_after_s / 2))
+    await push_broker.startup()  # the relay sends push jobs to their own queue
+    state.relay = asyncio.create_task(relay_forever(
+        _stop, poll_seconds=settings.relay_poll_s, heartbeat_every=settings.job_redeliver_after_s / 2))
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
 async def _shutdown(state: TaskiqState) -> None:
     _stop.set()
     await state.relay
+    await push_broker.shutdown()
     await state.runtime.close()
     await db.close_db()
 

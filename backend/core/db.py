@@ -8,9 +8,9 @@ channel, message)` for a coroutine function with arguments) to run once the oute
 has committed: pub/sub messages and any other side effect that others observe, so nobody reacts to
 a write that may still roll back or that their own connection cannot see yet. A rollback (of the
 whole transaction, or of the savepoint the callback was registered in) drops it. Callbacks run in
-the order registered, awaited before `transaction()` returns; one that fails is logged and never
-raised into the request that committed. Work that must not be lost belongs in the outbox
-(core.outbox), not here: a crash right after the commit skips these callbacks.
+the order registered (one registered twice, once), awaited before `transaction()` returns; one that
+fails is logged and never raised into the request that committed. Work that must not be lost
+belongs in the outbox (core.outbox), not here: a crash right after the commit skips these callbacks.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -111,7 +111,8 @@ def after_commit(tx: BaseDBAsyncClient, callback: AfterCommit) -> None:
     pending = _after_commit.get()
     if pending is None or not isinstance(tx, TransactionalDBClient):
         raise RuntimeError("after_commit needs the tx of an open transaction()")
-    pending.append(callback)
+    if callback not in pending:  # the same callable registered twice in one transaction runs once
+        pending.append(callback)
 
 
 async def ping() -> None:

@@ -1,7 +1,7 @@
 """The job queue: taskiq with a Redis Streams broker (acknowledged, so a killed worker's messages are
 redelivered) when LINLI_REDIS_URL is set, and the in-process broker in the embedded default.
 
-Tasks register on `broker` in their domain's tasks.py; workers/ holds the process entry points.
+Tasks register on `broker` (or `push_broker`) in their domain's tasks.py; workers/ holds the process entry points.
 """
 
 import time
@@ -70,13 +70,13 @@ async def record_dead_letter(task_name: str, kwargs: dict, exception: BaseExcept
                             attempts=attempts, community_id=await community_of(key))
 
 
-def _make_broker() -> AsyncBroker:
+def _make_broker(queue: str, group: str) -> AsyncBroker:
     settings = get_settings()
     if settings.redis_url:
         broker: AsyncBroker = RedisStreamBroker(
             url=settings.redis_url,
-            queue_name=f"{settings.redis_prefix}jobs",
-            consumer_group_name=f"{settings.redis_prefix}workers",
+            queue_name=f"{settings.redis_prefix}{queue}",
+            consumer_group_name=f"{settings.redis_prefix}{group}",
             idle_timeout=settings.job_redeliver_after_s * 1000,
         )
     else:
@@ -94,7 +94,16 @@ def _make_broker() -> AsyncBroker:
     )
 
 
-broker = _make_broker()
+broker = _make_broker("jobs", "workers")
+# Push planning and sending (notify.push) have their own stream and worker (`make push-worker`), so a
+# fan-out's inbox writes never wait behind its pushes.
+push_broker = _make_broker("push", "push-workers")
+BROKERS = (broker, push_broker)
+
+
+def find_task(name: str):
+    """The task registered under `name` on whichever queue it belongs to (None if unknown)."""
+    return next((task for b in BROKERS if (task := b.find_task(name)) is not None), None)
 
 # Every module that registers tasks on `broker` (or the community of its job keys); imported by the
 # app and the worker alike.

@@ -3,14 +3,21 @@
 A service writes an OutboxMessage in its own transaction, so the message exists if and only if the
 change committed. The relay (core.relay) hands pending messages to the job queue and marks them;
 a crash anywhere in between leaves the row pending and the next relay sends it again, which is why
-every job is idempotent by the message's key.
+every job is idempotent by the message's key. The commit wakes the relays (WAKE_CHANNEL); their
+poll finds what a lost wake-up leaves behind.
 """
 
 from tortoise import fields
 
 from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
+from backend.core.db import after_commit
 from backend.core.models import Entity
+from backend.core.runtime import runtime
+
+# Published after each commit that wrote outbox rows: every relay listening (in any process, through
+# the process's pub/sub) looks at once instead of at its next poll.
+WAKE_CHANNEL = "outbox:wake"
 
 
 class OutboxMessage(Entity):
@@ -49,3 +56,8 @@ async def add(tx, topic: str, *, key: str, **payload) -> None:
     await insert_ignoring_conflicts(tx, OutboxMessage, [
         {"topic": topic, "key": key, "payload": payload, "available_at": clock.now(), "attempts": 0}
     ])
+    after_commit(tx, wake_relay)
+
+
+async def wake_relay() -> None:
+    await runtime().pubsub.publish(WAKE_CHANNEL, "")

@@ -4,7 +4,7 @@ in-process fan-out in the embedded default."""
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Protocol
 
 import structlog
@@ -18,6 +18,7 @@ QUEUE_SIZE = 100  # per subscriber: a slow one drops messages instead of growing
 
 class PubSub(Protocol):
     async def publish(self, channel: str, message: str) -> None: ...
+    async def publish_many(self, pairs: Iterable[tuple[str, str]]) -> None: ...
     def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None) -> AsyncIterator[str]:
         """Messages of `channel`; `on_ready` is called once the subscription is in place."""
         ...
@@ -51,6 +52,17 @@ class RedisPubSub:
             await self._redis.publish(self._prefix + channel, message)
         except REDIS_DOWN as exc:  # the write it announces has committed; a live update is lost, no more
             log.warning("pubsub.publish_lost", channel=channel, error=type(exc).__name__)
+
+    async def publish_many(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Many (channel, message) pairs in one round trip (a fan-out batch announcing thousands of
+        inbox messages); no transaction, each PUBLISH stands alone."""
+        pipe = self._redis.pipeline(transaction=False)
+        for channel, message in pairs:
+            pipe.publish(self._prefix + channel, message)
+        try:
+            await pipe.execute()
+        except REDIS_DOWN as exc:  # as in publish: the writes have committed, only live updates are lost
+            log.warning("pubsub.publish_many_lost", error=type(exc).__name__)
 
     async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None) -> AsyncIterator[str]:
         name = self._prefix + channel
@@ -131,6 +143,10 @@ class MemoryPubSub:
         for queue in list(self._queues.get(channel, ())):
             if not queue.full():
                 queue.put_nowait(message)
+
+    async def publish_many(self, pairs: Iterable[tuple[str, str]]) -> None:
+        for channel, message in pairs:
+            await self.publish(channel, message)
 
     async def subscribe(self, channel: str, on_ready: Callable[[], None] | None = None) -> AsyncIterator[str]:
         queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_SIZE)

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     # A job a worker took but never finished (the worker died) goes to another worker after this.
     job_redeliver_after_s: int = 300
+    # The outbox relay is woken by every commit that writes an outbox row; it also looks this often
+    # on its own (the safety net for a wake-up lost with Redis, or a lease that ran out).
+    relay_poll_s: float = 1.0
     fanout_batch: int = 2000  # recipients written per transaction when a notice fans out
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_appid: str = ""

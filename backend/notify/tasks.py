@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from backend.core.jobs import broker
+from backend.core.jobs import broker, push_broker
 from backend.notify import push
 from backend.notify.service import deliver_to_inbox
 
@@ -12,7 +12,7 @@ async def notify_inbox(*, key: str, person_id: str, kind: str, title: str, body:
     await deliver_to_inbox(person_id=UUID(person_id), kind=kind, title=title, body=body, delivery_key=key)
 
 
-@broker.task(task_name="notify.push")
+@push_broker.task(task_name="notify.push")  # on its own queue: see core.jobs
 async def notify_push(*, key: str, prefix: str, person_ids: list[str], kind: str, title: str, body: str,
                       page: str = "", urgent: bool = False) -> int:
     """Push one notification to a batch of people on every channel they can get it by. Raises (and is

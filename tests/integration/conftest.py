@@ -79,24 +79,28 @@ async def console(app):
 
 
 class WorkerProcess:
-    """`taskiq worker` is a supervisor with worker children: killing means killing the whole group."""
+    """A worker as deployed: `taskiq worker` for the jobs and its twin for the push queue. Each is a
+    supervisor with worker children: killing means killing both whole groups."""
+
+    ENTRY_POINTS = ("workers.worker:broker", "workers.push_worker:broker")
 
     def __init__(self, env: dict) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "taskiq", "worker", "workers.worker:broker", "--workers", "1"],
+        self.processes = [subprocess.Popen(
+            [sys.executable, "-m", "taskiq", "worker", entry_point, "--workers", "1"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
+        ) for entry_point in self.ENTRY_POINTS]
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.fixture
 def start_worker():
-    """Starts real worker processes (`taskiq worker workers.worker:broker`) on the test database,
-    with settings overridden by keyword (fanout_batch=4 -> LINLI_FANOUT_BATCH=4)."""
+    """Starts real worker processes (WorkerProcess.ENTRY_POINTS) on the test database, with settings
+    overridden by keyword (fanout_batch=4 -> LINLI_FANOUT_BATCH=4)."""
     workers: list[WorkerProcess] = []
 
     def start(**settings) -> WorkerProcess:

@@ -74,6 +74,31 @@ async def test_alert_survives_a_crash_between_commit_and_relay(api, start_worker
     assert await InboxMessage.filter(person_id=person_id, kind="security").count() == 1
 
 
+async def test_a_new_outbox_row_wakes_the_relay_long_before_its_poll(demo_community, make_person, start_worker):
+    """The relay looks every 300 s here: a committed row is still sent within seconds, because the
+    commit wakes it."""
+    import uuid
+
+    from backend.core import outbox
+    from backend.core.db import transaction
+
+    person = await make_person(demo_community.id, [])
+
+    async def alert(text: str) -> None:
+        async with transaction() as tx:
+            await outbox.add(tx, "notify.inbox", key=f"wake:{uuid.uuid4()}", person_id=str(person.id),
+                             kind="security", title="唤醒", body=text)
+
+    async def delivered(text: str) -> bool:
+        return await InboxMessage.filter(person_id=person.id, body=text).exists()
+
+    start_worker(relay_poll_s=300)
+    await alert("first")  # found by the worker's first pass or its wake-up, whichever comes first
+    await eventually(lambda: delivered("first"), 60)
+    await alert("second")  # now the relay waits on its 300 s poll: only the wake-up sends it in time
+    await eventually(lambda: delivered("second"), 10)
+
+
 async def _someone_waits_on_a_lock() -> bool:
     from tortoise import connections
 

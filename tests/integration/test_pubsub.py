@@ -98,3 +98,26 @@ async def test_subscribers_hear_again_after_the_connection_is_killed(named_redis
     assert again["id"] != subscriber["id"]
     await listener.stop()
     await pubsub.close()
+
+
+async def test_publish_many_reaches_every_channel_it_names(named_redis):
+    """A fan-out batch announces thousands of inbox messages at once: each subscriber hears its own."""
+    client, _, _ = named_redis
+    pubsub = RedisPubSub(client, get_settings().redis_prefix + "many:")
+    listeners = [Listener(pubsub, f"inbox:{i}") for i in range(50)]
+    await eventually(lambda: _subscribed(client, pubsub, 50))
+    await pubsub.publish_many((f"inbox:{i}", f"message {i}") for i in range(50))
+
+    async def all_heard():
+        return all(listener.got for listener in listeners)
+
+    await eventually(all_heard)
+    assert [listener.got for listener in listeners] == [[f"message {i}"] for i in range(50)]
+    for listener in listeners:
+        await listener.stop()
+    await pubsub.close()
+
+
+async def _subscribed(client: Redis, pubsub: RedisPubSub, count: int) -> bool:
+    channels = await client.pubsub_channels(pubsub._prefix + "*")
+    return len(channels) == count
