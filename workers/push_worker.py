@@ -6,11 +6,9 @@ inbox writes in the main worker never wait behind them. Relays nothing: the main
 
 from taskiq import TaskiqEvents, TaskiqState
 
-from backend.core import db, metrics
 from backend.core.jobs import load_tasks, push_broker
-from backend.core.logging import configure_logging
-from backend.core.runtime import start_runtime
 from backend.core.settings import get_settings
+from workers import process
 
 broker = push_broker
 load_tasks()
@@ -18,18 +16,12 @@ load_tasks()
 
 @broker.on_event(TaskiqEvents.WORKER_STARTUP)
 async def _startup(state: TaskiqState) -> None:
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    if settings.worker_metrics_port:
-        metrics.serve(settings.worker_metrics_port)
-    await db.init_db(settings.database_url)
-    state.runtime = start_runtime(settings)
+    state.runtime = await process.start(get_settings())
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
 async def _shutdown(state: TaskiqState) -> None:
-    await state.runtime.close()
-    await db.close_db()
+    await process.stop(state.runtime)
 
 
 __all__ = ["broker"]

@@ -8,12 +8,10 @@ import asyncio
 
 from taskiq import TaskiqEvents, TaskiqState
 
-from backend.core import db, metrics
 from backend.core.jobs import broker, load_tasks, push_broker
-from backend.core.logging import configure_logging
 from backend.core.relay import relay_forever
-from backend.core.runtime import start_runtime
 from backend.core.settings import get_settings
+from workers import process
 
 load_tasks()
 _stop = asyncio.Event()
@@ -22,11 +20,7 @@ _stop = asyncio.Event()
 @broker.on_event(TaskiqEvents.WORKER_STARTUP)
 async def _startup(state: TaskiqState) -> None:
     settings = get_settings()
-    configure_logging(settings.log_level)
-    if settings.worker_metrics_port:
-        metrics.serve(settings.worker_metrics_port)
-    await db.init_db(settings.database_url)
-    state.runtime = start_runtime(settings)
+    state.runtime = await process.start(settings)
     await push_broker.startup()  # the relay sends push jobs to their own queue
     state.relay = asyncio.create_task(relay_forever(
         _stop, poll_seconds=settings.relay_poll_s, heartbeat_every=settings.job_redeliver_after_s / 2))
@@ -37,8 +31,7 @@ async def _shutdown(state: TaskiqState) -> None:
     _stop.set()
     await state.relay
     await push_broker.shutdown()
-    await state.runtime.close()
-    await db.close_db()
+    await process.stop(state.runtime)
 
 
 __all__ = ["broker"]
