@@ -1,0 +1,116 @@
+"""What the benchmarks share: a new
+database, residents to import, the worker processes and the idle queue every timed part starts from."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from backend.core import db
+from backend.core.outbox import OutboxMessage
+from backend.core.relay import heartbeat
+from backend.core.runtime import start_runtime
+from backend.core.settings import get_settings
+from backend.registry.importer import ResidentRow
+from backend.registry.models import ResidentRole
+from bench import DB, ENV, IDLE_WAIT_S, PG
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / ".work"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def residents(prefix: str, count: int) -> list[ResidentRow]:
+    return [ResidentRow(row=i, estate=f"{prefix}小区{i // 5000 + 1}", building=f"{i // 500 % 10 + 1}栋",
+                        unit=f"{i // 100 % 5 + 1}单元", room=f"{i % 100 // 4 + 1:02d}0{i % 4 + 1}",
+                        floor=i % 100 // 4 + 1, area_dm2=8950, name=f"{prefix}{i}", phone=f"1{prefix_digit(prefix)}{i:09d}",
+                        id_number=None, role=ResidentRole.OWNER) for i in range(count)]
+
+
+def prefix_digit(prefix: str) -> str:
+    return {"feed": "7", "fan": "8"}[prefix]
+
+
+async def prepare() -> None:
+    """A new database, and nothing left in Redis under the benchmark's prefix (jobs of an earlier
+    run would otherwise be worked through during this one's timing)."""
+    redis = Redis.from_url(ENV["LINLI_REDIS_URL"])
+    stale = [key async for key in redis.scan_iter(match=f"{ENV['LINLI_REDIS_PREFIX']}*")]
+    if stale:
+        await redis.delete(*stale)
+    await redis.aclose()
+    admin = await asyncpg.connect(f"{PG}/postgres")
+    await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    await admin.execute(f'CREATE DATABASE "{DB}"')
+    await admin.close()
+    seed = await asyncio.create_subprocess_exec(sys.executable, "-m", "backend", "prepare", cwd=ROOT)
+    if await seed.wait() != 0:
+        raise RuntimeError("could not prepare the benchmark database")
+    await db.init_db(ENV["LINLI_DATABASE_URL"])
+    start_runtime(get_settings())
+
+
+def start_worker(env: dict | None = None) -> list[subprocess.Popen]:
+    """The job worker and the push worker, as deployed."""
+    return [subprocess.Popen([sys.executable, "-m", "taskiq", "worker", entry_point, "--workers", "1"],
+                             cwd=ROOT, env=env or os.environ.copy(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            for entry_point in ("workers.worker:broker", "workers.push_worker:broker")]
+
+
+def stop_worker(worker: list[subprocess.Popen]) -> None:
+    for process in worker:
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
+async def queue_state() -> dict:
+    """What is still to do: outbox rows not yet relayed; stream entries no worker has read (lag)
+    or read but not acknowledged (pending)."""
+    settings = get_settings()
+    stream, unread, pending = f"{settings.redis_prefix}jobs", 0, 0
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        last_queued = (await redis.xinfo_stream(stream))["last-generated-id"]
+        groups = await redis.xinfo_groups(stream)
+        group = next((g for g in groups if g["name"].decode() == f"{settings.redis_prefix}workers"), {})
+        pending = group.get("pending", 0)
+        # lag counts unread entries; it is unknown (None) after trimming, when the ids still tell.
+        unread = group.get("lag") or int(group.get("last-delivered-id") != last_queued)
+    except ResponseError:  # no stream yet: nothing was ever queued
+        pass
+    finally:
+        await redis.aclose()
+    return {"outbox": await OutboxMessage.filter(relayed_at=None).count(), "unread": unread, "pending": pending}
+
+
+async def wait_until_idle() -> None:
+    """Until a running worker has done everything queued: a heartbeat job is queued last, so the
+    worker has been seen taking work, then every count must be zero."""
+    await heartbeat.kiq()
+    deadline = time.perf_counter() + IDLE_WAIT_S
+    while (state := await queue_state()) != {"outbox": 0, "unread": 0, "pending": 0}:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"the job queue did not become idle: {state}")
+        await asyncio.sleep(0.5)
+
+
+async def drain_seeding() -> None:
+    """The seeding's own jobs (the feed notices' push jobs) run now, not during a measurement."""
+    worker = start_worker()
+    try:
+        await wait_until_idle()
+    finally:
+        stop_worker(worker)
