@@ -10,6 +10,7 @@ from backend.accounts.service import authenticate
 from backend.accounts.tokens import issue_access_token
 from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.db import transaction
+from backend.core.identities import IdentityCache
 from backend.core.ids import uuid7
 from backend.notices import service as notices
 from backend.notify.models import DeviceToken, InboxMessage
@@ -34,7 +35,7 @@ async def fanout_benchmark() -> dict:
             await write_rows(tx, community.id, rows[start:start + 10_000])
     author = await Person.get(handle="committee")
     await Membership.create(person=author, community=community, role=Role.COMMITTEE_STAFF)
-    actor = await authenticate(issue_access_token(author.id, uuid7())[0])
+    actor = await authenticate(issue_access_token(author.id, uuid7())[0], identities=IdentityCache())
     residents_ids = await Person.filter(display_name__startswith="fan").values_list("id", flat=True)
     async with transaction() as tx:  # every resident has the app: each gets an FCM push
         await insert_ignoring_conflicts(tx, DeviceToken, [
