@@ -4,8 +4,8 @@ import json
 
 import structlog
 from cross_web import HTTPException
-from starlette.requests import HTTPConnection, Request
-from starlette.responses import PlainTextResponse
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
+from starlette.responses import PlainTextResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
@@ -31,6 +31,11 @@ class LinliGraphQL(GraphQL):
         self.settings = settings
         self.documents = documents  # sha256 -> document, from graphql_schema/persisted.json
         self.plans = compiled.compile_plans(documents) if settings.compiled_operations else {}
+
+    def encode_json(self, data: object) -> str:
+        if isinstance(data, dict) and isinstance(data.get("data"), compiled.RawJSON) and len(data) == 1:
+            return '{"data":' + data["data"] + "}"  # a compiled answer, already JSON
+        return super().encode_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON of HTTP bodies and websocket messages alike; nesting past the limit is a parse
@@ -118,6 +123,8 @@ class LinliGraphQL(GraphQL):
         except budget.OverBudget as over:  # strawberry's own answer to an HTTPException could not carry the header
             return PlainTextResponse("Too many requests: slow down and try again in a few seconds.", status_code=429,
                                      headers={"retry-after": over.decision.retry_after_header})
+        except ClientDisconnect:  # a phone that went out of coverage mid-request: nobody reads the answer
+            return Response(status_code=400)
 
 
 def _nesting(value: object) -> int:

@@ -21,8 +21,11 @@ from pathlib import Path
 import structlog
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.transactions import in_transaction
+
+from backend.core.settings import get_settings
 
 log = structlog.get_logger(__name__)
 APP = "linli"
@@ -44,11 +47,31 @@ MODEL_MODULES = [
 
 def tortoise_config(database_url: str) -> dict:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {APP: {"models": MODEL_MODULES, "migrations": "backend.migrations", "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _connection(database_url: str) -> str | dict:
+    """PostgreSQL: a pool of `db_pool_size` connections per process, handed back without the
+    reset query asyncpg runs by default (see _reset); other databases: the URL as it is."""
+    if not database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return database_url
+    config = expand_db_url(database_url)
+    config["credentials"] |= {"minsize": 1, "maxsize": get_settings().db_pool_size, "reset": _reset}
+    return config
+
+
+async def _reset(connection) -> None:
+    """What a connection needs before the next caller takes it from the pool. Linli keeps no state
+    on a session outside a transaction (no LISTEN, session advisory locks, SET, prepared cursors or
+    temporary tables: tests/integration/test_db_pool.py checks), so asyncpg's reset query (advisory
+    unlock, CLOSE ALL, UNLISTEN, RESET ALL) would be one more round trip after every statement for
+    nothing. Only a transaction left open by a failure is rolled back."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:
@@ -121,8 +144,6 @@ async def ping() -> None:
 
 def cli_config() -> dict:
     """For tortoise's own CLI (`make migrations`): `tortoise -c backend.core.db.TORTOISE_ORM ...`."""
-    from backend.core.settings import get_settings
-
     return tortoise_config(get_settings().database_url)
 
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Trusted documents answered by one SQL statement on PostgreSQL (backend/api/compiled); off:
     # every document through strawberry (the reference the compiled answers are proven equal to).
     compiled_operations: bool = True
+    # PostgreSQL connections per process (API or worker): enough for the requests one process
+    # serves at once; several processes share the server's max_connections.
+    db_pool_size: int = 10
 
     # ---- Field key ring (core.crypto; parsed and checked by field_key_ring below) ----------------
     # LINLI_FIELD_KEYS: "k2:<base64>,k3:<base64>" or a JSON object {"k2": "<base64>", ...};

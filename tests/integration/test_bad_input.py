@@ -113,3 +113,23 @@ async def test_the_depth_limit_applies_to_introspection(api):
 
     full = await api.query(get_introspection_query())
     assert full["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_a_client_that_hangs_up_mid_body_is_no_server_error(app):
+    """A phone losing coverage while it sends: the request ends quietly, nothing is raised."""
+    sent: list[dict] = []
+    parts = iter([{"type": "http.request", "body": b'{"documentId": "', "more_body": True},
+                  {"type": "http.disconnect"}])
+
+    async def receive() -> dict:
+        return next(parts)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/graphql", "raw_path": b"/graphql", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/json")], "client": ("127.0.0.1", 5000),
+             "server": ("testserver", 80)}
+    await app(scope, receive, send)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 400

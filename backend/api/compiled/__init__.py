@@ -17,7 +17,7 @@ from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 from backend.api.compiled import feed, inbox
-from backend.api.compiled.plan import Plan
+from backend.api.compiled.plan import Plan, RawJSON
 from backend.api.context import Context
 from backend.api.contract import document_id
 from backend.core import metrics
@@ -47,4 +47,4 @@ async def answer(plans: dict[str, Plan], method: str, request: GraphQLRequestDat
     # As OperationMetrics does for the general path (a plan's name is always a contract name).
     structlog.contextvars.bind_contextvars(operation=plan.name)
     metrics.REQUEST_SECONDS.labels(plan.name).observe(time.perf_counter() - started)
-    return ExecutionResult(data=plan.decode(rows[0][0]), errors=None)
+    return ExecutionResult(data=RawJSON(rows[0][0]), errors=None)

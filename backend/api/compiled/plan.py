@@ -1,6 +1,5 @@
 """What a compiled document is, and the SQL and variable checks the plans share."""
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
@@ -18,9 +17,10 @@ class Plan:
     sql: str  # one statement returning the response's `data` as JSON text
     params: Callable[[Context, dict], list | None]  # None: not covered, take the general path
 
-    @staticmethod
-    def decode(text: str) -> dict:
-        return json.loads(text)
+
+class RawJSON(str):
+    """A response's `data` as PostgreSQL wrote it: sent as it is, never parsed and encoded again
+    (LinliGraphQL.encode_json)."""
 
 
 def subject(context: Context, scope: str) -> UUID | None:
