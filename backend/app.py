@@ -127,11 +127,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await db.close_db()
 
     routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),  # first: almost every request is one
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", graphql),
         Route("/uploads", files.upload, methods=["POST"]),
         Route("/media/public/{key}", files.public_media),
         Route("/media/notices/{notice_id}/attachments/{upload_id}", files.notice_attachment),
