@@ -32,11 +32,6 @@ class LinliGraphQL(GraphQL):
         self.documents = documents  # sha256 -> document, from graphql_schema/persisted.json
         self.plans = compiled.compile_plans(documents) if settings.compiled_operations else {}
 
-    def encode_json(self, data: object) -> str:
-        if isinstance(data, dict) and isinstance(data.get("data"), compiled.RawJSON) and len(data) == 1:
-            return '{"data":' + data["data"] + "}"  # a compiled answer, already JSON
-        return super().encode_json(data)
-
     def decode_json(self, data: str | bytes) -> object:
         """JSON of HTTP bodies and websocket messages alike; nesting past the limit is a parse
         error (HTTP 400, or the socket closed), never a RecursionError deeper in."""
@@ -105,26 +100,33 @@ class LinliGraphQL(GraphQL):
             raise ConnectionRejectionError()  # closes the socket with 4403
         return UNSET
 
-    async def execute_operation(self, request, request_adapter, request_data, context, root_value, sub_response):
-        # After authentication and the rate limit: a compiled document answers in one statement.
-        if self.plans and (result := await compiled.answer(self.plans, request_adapter.method, request_data,
-                                                           context)) is not None:
-            return result
-        return await super().execute_operation(request=request, request_adapter=request_adapter,
-                                               request_data=request_data, context=context, root_value=root_value,
-                                               sub_response=sub_response)
-
     async def _spend_budget(self, context: Context) -> None:
         await budget.spend(self.settings, context.client_key, limits.QUERY_COST)
 
     async def run(self, request, context=UNSET, root_value=UNSET):
         try:
+            if self.plans and isinstance(request, Request) and request.method == "POST" and context is UNSET:
+                # Authenticated once, for the compiled answer or, when there is none, the general path.
+                context = await self.get_context(request, response=None)
+                if (response := await self._compiled_response(request, context)) is not None:
+                    return response
             return await super().run(request, context, root_value)
         except budget.OverBudget as over:  # strawberry's own answer to an HTTPException could not carry the header
             return PlainTextResponse("Too many requests: slow down and try again in a few seconds.", status_code=429,
                                      headers={"retry-after": over.decision.retry_after_header})
         except ClientDisconnect:  # a phone that went out of coverage mid-request: nobody reads the answer
             return Response(status_code=400)
+
+    async def _compiled_response(self, request: Request, context: Context) -> Response | None:
+        """After authentication and the rate limit, a compiled document's answer: PostgreSQL's JSON
+        sent as it is, without strawberry. None for everything else (a body that does not parse
+        included: the general path answers it, with its errors)."""
+        try:
+            request_data = await self.parse_http_body(self.request_adapter_class(request))
+        except (HTTPException, json.JSONDecodeError):
+            return None
+        data = await compiled.answer(self.plans, request_data, context)
+        return None if data is None else Response('{"data":' + data + "}", media_type="application/json")
 
 
 def _nesting(value: object) -> int:

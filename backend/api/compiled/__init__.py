@@ -12,28 +12,27 @@ import time
 
 import structlog
 from strawberry.http import GraphQLRequestData
-from strawberry.types import ExecutionResult
 from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 from backend.api.compiled import feed, inbox
-from backend.api.compiled.plan import Plan, RawJSON
+from backend.api.compiled.plan import Plan
 from backend.api.context import Context
-from backend.api.contract import document_id
 from backend.core import metrics
 
 PLANS: tuple[Plan, ...] = (feed.FEED, feed.UNREAD_COUNT, inbox.INBOX)
 
 
 def compile_plans(documents: dict[str, str]) -> dict[str, Plan]:
-    """The plans of the trusted documents (graphql_schema/persisted.json), by document id."""
-    return {document_id(plan.document): plan for plan in PLANS if document_id(plan.document) in documents}
+    """The plans of the trusted documents (graphql_schema/persisted.json), by document text (the
+    text the request resolved its document id to: its hash is computed once, not per request)."""
+    trusted = set(documents.values())
+    return {plan.document: plan for plan in PLANS if plan.document in trusted}
 
 
-async def answer(plans: dict[str, Plan], method: str, request: GraphQLRequestData,
-                 context: Context) -> ExecutionResult | None:
-    """The compiled answer, or None for the general path."""
-    plan = plans.get(document_id(request.query)) if method == "POST" and request.query else None
+async def answer(plans: dict[str, Plan], request: GraphQLRequestData, context: Context) -> str | None:
+    """The response's `data` as JSON text, or None for the general path."""
+    plan = plans.get(request.query) if request.query else None
     if plan is None or request.operation_name not in (None, plan.name):
         return None
     connection = connections.get("default")
@@ -47,4 +46,4 @@ async def answer(plans: dict[str, Plan], method: str, request: GraphQLRequestDat
     # As OperationMetrics does for the general path (a plan's name is always a contract name).
     structlog.contextvars.bind_contextvars(operation=plan.name)
     metrics.REQUEST_SECONDS.labels(plan.name).observe(time.perf_counter() - started)
-    return ExecutionResult(data=RawJSON(rows[0][0]), errors=None)
+    return rows[0][0]

@@ -18,11 +18,6 @@ class Plan:
     params: Callable[[Context, dict], list | None]  # None: not covered, take the general path
 
 
-class RawJSON(str):
-    """A response's `data` as PostgreSQL wrote it: sent as it is, never parsed and encoded again
-    (LinliGraphQL.encode_json)."""
-
-
 def subject(context: Context, scope: str) -> UUID | None:
     """actor.subject(scope), or None where the general path would answer with an error."""
     if context.auth_failed:
