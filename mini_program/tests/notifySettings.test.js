@@ -1,7 +1,7 @@
 // 通知设置: the channel switches and 免打扰时段, loaded from the viewer and saved at once.
 const { installWx, until } = require('./helpers/wx')
 const { fakeBackend, ELDER } = require('./helpers/fakeBackend')
-const { openPage, textOf, hasClass } = require('./helpers/pages')
+const { APP_PAGES, openPage, textOf, hasClass } = require('./helpers/pages')
 const { setElderMode } = require('../utils/elderMode')
 const tokenStore = require('../utils/tokenStore')
 const session = require('../utils/session')
@@ -50,7 +50,7 @@ test('home links to 通知设置', async () => {
   const entry = home.querySelector('.notify-settings-entry')
   expect(textOf(entry)).toContain('通知设置')
   // miniprogram-simulate keeps no navigator's url: the page it opens is at least a registered one.
-  expect(require('../app.json').pages).toContain('pages/notify-settings/index')
+  expect(APP_PAGES).toContain('notices/pages/notify-settings/index')
 })
 
 test('the switches and quiet hours are loaded from the viewer; the inbox is always on', async () => {
