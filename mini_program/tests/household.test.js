@@ -79,4 +79,5 @@ test('迁出 asks first, then sends the residence id', async () => {
   expect(backend.operations().filter((op) => op === 'ResidenceMoveOut')).toHaveLength(1)
   expect(backend.calls.find((c) => c.operationName === 'ResidenceMoveOut').variables).toEqual({ id: 'r-1' })
   await until(() => expect(lastCall().operationName).toBe('Household')) // the page shows what is left
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已迁出' }))
 })

@@ -67,6 +67,16 @@ test('saves all of it as a file and sends it to a chat', async () => {
   expect(JSON.parse(files.get(filePath))).toEqual(EXPORT)
 })
 
+test('a WeChat that cannot send files says so', async () => {
+  delete wx.shareFileMessage
+  const page = await openPage('my-data')
+
+  page.querySelector('.save').dispatchEvent('tap')
+
+  await until(() => expect(textOf(page.querySelector('.error'))).toBe('当前微信版本不能发送文件，请升级微信后再试'))
+  expect(wx.showToast).not.toHaveBeenCalled()
+})
+
 test('erasing shows the code to type back, asks once more, then ends the session', async () => {
   const page = await openPage('my-data')
 

@@ -91,6 +91,7 @@ test('saving sends the switched channels and the quiet hours in minutes since mi
   expect(backend.settings.channels).toEqual({ INBOX: true, WECHAT: true, FCM: true, SMS: false })
   expect(backend.settings.quietHours).toEqual({ startMinute: 1305, endMinute: 390 })
   expect(textOf(page.querySelector('.saved'))).toBe('已保存')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已保存' }))
 
   // Opened again, the page shows what was saved.
   const again = await openPage('notify-settings')
@@ -121,6 +122,7 @@ test("the server's refusal is shown and nothing is saved", async () => {
 
   expect(textOf(page.querySelector('.error'))).toBe('免打扰的开始和结束不能相同')
   expect(page.querySelector('.saved')).toBeUndefined()
+  expect(wx.showToast).not.toHaveBeenCalled()
   expect(backend.settings.quietHours).toBeNull()
 })
 

@@ -134,6 +134,7 @@ test('acting for a relative, nothing can be granted or revoked', async () => {
   const page = await openPage('proxies')
 
   expect(textOf(page.querySelector('.acting-note'))).toBe('代办时不能授权或撤销，请先切换回本人。')
+  expect(backend.operations()).toEqual([])
   expect(page.querySelector('.grant')).toBeUndefined()
   expect(page.querySelector('.revoke')).toBeUndefined()
 })

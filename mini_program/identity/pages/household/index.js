@@ -1,7 +1,7 @@
 // My household: where I live and with whom, inviting family and moving out. The proxies (代办)
 // between its members are on their own page (家人代办).
 const { execute, mutate } = require('../../../utils/graphql')
-const { confirm, wxCall } = require('../../../utils/wxp')
+const { confirm, toast, wxCall } = require('../../../utils/wxp')
 const { whileBusy } = require('../../../utils/busy')
 const { formatDate, formatDateTime } = require('../../../utils/format')
 const { roleLabel, RESIDENT_ROLE_CHOICES } = require('../../../utils/roles')
@@ -59,6 +59,7 @@ Component({
       if (!(await confirm('确认迁出', `确定从 ${address} 迁出吗？迁出后原有记录会保留。`, '迁出'))) return
       await whileBusy(this, async () => {
         await mutate('ResidenceMoveOut', { id })
+        toast('已迁出')
         await this.load()
       })
     },

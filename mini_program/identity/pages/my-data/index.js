@@ -58,6 +58,7 @@ Component({
     // The export as a file in the mini-program's own folder, handed to WeChat to send to a chat.
     save() {
       return whileBusy(this, async () => {
+        if (typeof wx.shareFileMessage !== 'function') throw new Error('当前微信版本不能发送文件，请升级微信后再试')
         const filePath = `${wx.env.USER_DATA_PATH}/${FILE_NAME}`
         wx.getFileSystemManager().writeFileSync(filePath, JSON.stringify(this.exported, null, 2), 'utf8')
         try {

@@ -56,7 +56,10 @@ Component({
 
   methods: {
     onLoad() {
-      this.setData({ acting: !!session.getActingFor() })
+      if (session.getActingFor()) {
+        this.setData({ acting: true })
+        return Promise.resolve()
+      }
       return whileBusy(this, () => this.load())
     },
 

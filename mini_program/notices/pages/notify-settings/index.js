@@ -6,6 +6,7 @@ const { whileBusy } = require('../../../utils/busy')
 const session = require('../../../utils/session')
 const { minutesToTime, timeToMinutes } = require('../../../utils/format')
 const { elderModeBehavior } = require('../../../utils/elderMode')
+const { toast } = require('../../../utils/wxp')
 
 // The channels as listed; the inbox cannot be switched off.
 const CHANNELS = [
@@ -93,6 +94,7 @@ Component({
         const { settings } = await mutate('NotificationSettingsUpdate', variables)
         this.show(settings)
         this.setData({ saved: true })
+        toast('已保存')
       })
     },
   },
