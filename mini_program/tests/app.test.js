@@ -106,3 +106,16 @@ test('every page a link names is in app.json', () => {
   expect(linked.length).toBeGreaterThan(10)
   expect([...new Set(linked)].filter((page) => !APP_PAGES.includes(page))).toEqual([])
 })
+
+test('app.js takes its server from config.js and listens for WeChat\'s privacy question at launch', () => {
+  const { API_BASES } = require('../config')
+  wx.getAccountInfoSync = () => ({ miniProgram: { envVersion: 'trial' } })
+  wx.onNeedPrivacyAuthorization = jest.fn()
+  let app
+  global.App = (options) => { app = options }
+  jest.isolateModules(() => require('../app'))
+
+  expect(app.globalData.apiBase).toBe(API_BASES.trial)
+  app.onLaunch()
+  expect(wx.onNeedPrivacyAuthorization).toHaveBeenCalledWith(expect.any(Function))
+})

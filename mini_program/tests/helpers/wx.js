@@ -50,7 +50,6 @@ function installWx(serve, apiBase = 'http://linli.test') {
     openDocument: succeeding({}),
     showToast: jest.fn(),
     makePhoneCall: jest.fn(),
-    previewImage: jest.fn(),
     openPrivacyContract: succeeding({}),
     shareFileMessage: succeeding({}),
     getFileSystemManager: () => files,
