@@ -1,6 +1,7 @@
 const { installWx } = require('./helpers/wx')
 const { fakeBackend, VIEWER } = require('./helpers/fakeBackend')
 const { execute } = require('../utils/graphql')
+const { REQUEST_TIMEOUT_MS } = require('../utils/request')
 const tokenStore = require('../utils/tokenStore')
 
 let backend
@@ -74,4 +75,46 @@ test('a request still refused after the refresh is not retried again', async () 
   await expect(execute('Viewer')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
 
   expect(backend.operations()).toEqual(['Viewer', 'TokenRefresh', 'Viewer'])
+})
+
+describe('when the network or the server fails', () => {
+  test('every request has a timeout, and one that got no answer says trying again may help', async () => {
+    signIn()
+    wx.request.mockImplementation((options) => options.fail({ errMsg: 'request:fail timeout' }))
+
+    await expect(execute('Viewer')).rejects.toMatchObject({ message: '网络不稳定，请稍后重试', retryable: true })
+
+    expect(wx.request).toHaveBeenCalledWith(expect.objectContaining({ timeout: REQUEST_TIMEOUT_MS }))
+    expect(tokenStore.getTokens()).not.toBeNull() // the session waits for the network
+  })
+
+  test('a gateway with no answer from the server says to try again; a refusal says what the server said', async () => {
+    installWx(async () => ({ statusCode: 502, data: '<html>Bad Gateway</html>' }))
+    await expect(execute('Viewer')).rejects.toMatchObject({ message: '服务暂不可用，请稍后重试（502）', retryable: true })
+
+    const refusal = { message: '您没有此项操作的权限', extensions: { code: 'FORBIDDEN' } }
+    installWx(async () => ({ statusCode: 200, data: { data: null, errors: [refusal] } }))
+    const refused = await execute('Viewer').catch((err) => err)
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: '您没有此项操作的权限' })
+    expect(refused.retryable).toBeUndefined()
+  })
+})
+
+describe('apiBase comes from config.js, by the build WeChat runs', () => {
+  const { API_BASES, apiBase } = require('../config')
+  const running = (envVersion) => {
+    wx.getAccountInfoSync = () => ({ miniProgram: { appId: 'wx-test', envVersion } })
+  }
+
+  test.each(['develop', 'trial', 'release'])('%s', (envVersion) => {
+    running(envVersion)
+    expect(apiBase()).toBe(API_BASES[envVersion])
+  })
+
+  test('the released server where WeChat cannot say', () => {
+    wx.getAccountInfoSync = () => { throw new Error('getAccountInfoSync:fail') }
+    expect(apiBase()).toBe(API_BASES.release)
+    expect(API_BASES.release).toMatch(/^https:\/\//)
+    expect(API_BASES.trial).toMatch(/^https:\/\//)
+  })
 })

@@ -46,5 +46,5 @@ test('a failure to load is shown on the page', async () => {
 
   const page = await openPage('home')
 
-  expect(page.querySelector('.error').dom.textContent).toBe('服务暂不可用（502）')
+  expect(page.querySelector('.error').dom.textContent).toBe('服务暂不可用，请稍后重试（502）')
 })

@@ -101,7 +101,7 @@ async function signIn(label) {
   const login = await openPage('login')
   accountButton(login, label).dispatchEvent('tap')
   await until(() => expect(login.querySelector('.agree') || wx.reLaunch.mock.calls.length).toBeTruthy(), 10000)
-  if (login.querySelector('.agree')) login.querySelector('.agree').dispatchEvent('tap')
+  if (login.querySelector('.agree')) login.querySelector('.agree').dispatchEvent('agreeprivacyauthorization')
   await until(() => expect(wx.reLaunch).toHaveBeenCalledWith(HOME), 10000)
   wx.reLaunch.mockClear()
 }
@@ -138,7 +138,7 @@ test('a daughter acts for 王爷爷 until he revokes the proxy', async () => {
 
   const { authDemoLogin } = await graphql('DemoLogin', { handle: 'elder' })
   const elder = authDemoLogin.tokens.accessToken
-  const { viewer } = await graphql('Household', {}, elder)
+  const { viewer } = await graphql('Proxies', {}, elder)
   const granted = viewer.proxies.filter((p) => p.active && p.principal.id === viewer.id)
   expect(granted.map((p) => p.agent.displayName)).toEqual(['王爷爷的女儿 王丽'])
   await graphql('ProxyRevoke', { id: granted[0].id }, elder)
@@ -187,4 +187,25 @@ test('the head of a household invites family, and the invitee joins with the cod
   await until(() => expect(join.querySelector('.done')).toBeDefined(), 5000)
   const joined = await openPage('household')
   expect(joined.querySelectorAll('.member-name').map(textOf)).toEqual(expect.arrayContaining(['张阿姨', '志愿者 小林']))
+})
+
+test("王爷爷's own pages: granting his daughter a proxy, his devices, what is held about him", async () => {
+  await signIn('长者')
+
+  const proxies = await openPage('proxies')
+  choose(proxies, '.agents', '王爷爷的女儿 王丽')
+  proxies.querySelectorAll('.scope')[0].dispatchEvent('tap')
+  await until(() => expect(proxies.instance.data.scopes[0].chosen).toBe(true))
+  proxies.querySelector('.grant').dispatchEvent('tap')
+  await until(() => expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已授权' })), 5000)
+  await until(() => expect(proxies.querySelectorAll('.granted .proxy-name').map(textOf)).toContain('王爷爷的女儿 王丽'))
+  expect(proxies.querySelector('.error')).toBeUndefined()
+
+  const sessions = await openPage('sessions')
+  expect(sessions.querySelector('.error')).toBeUndefined()
+  expect(sessions.querySelectorAll('.this-device')).toHaveLength(1)
+
+  const myData = await openPage('my-data')
+  expect(myData.querySelector('.error')).toBeUndefined()
+  expect(textOf(myData.querySelector('.display-name'))).toBe('王爷爷')
 })

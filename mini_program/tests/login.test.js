@@ -91,10 +91,12 @@ describe('the privacy notice', () => {
     expect(wx.reLaunch).not.toHaveBeenCalled()
   })
 
+  // 同意 is WeChat's agreePrivacyAuthorization button: the one tap is WeChat's consent, and its
+  // handler records the platform's.
   test('同意 records the consent and opens the home page', async () => {
     const page = await signInWithWechat()
 
-    page.querySelector('.agree').dispatchEvent('tap')
+    page.querySelector('.agree').dispatchEvent('agreeprivacyauthorization')
 
     await until(() => expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/home/index' }))
     expect(backend.calls.at(-1)).toMatchObject({

@@ -71,7 +71,7 @@ test('tapping a notice opens it and its dot goes', async () => {
 
   page.querySelector('.notice').dispatchEvent('tap')
 
-  await until(() => expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notice/index?id=n-7' }))
+  await until(() => expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/notices/pages/notice/index?id=n-7' }))
   expect(page.querySelector('.unread-dot')).toBeUndefined()
   expect(page.querySelector('.unread-count')).toBeUndefined()
 })
@@ -86,8 +86,13 @@ test('opening a notice shows it and sends noticeRead once', async () => {
 
   expect(textOf(page.querySelector('.notice-title'))).toBe('本周六停水')
   expect(textOf(page.querySelector('.notice-meta'))).toContain('物业通知')
-  // miniprogram-simulate does not render rich-text: what it is given is what WeChat renders.
-  expect(page.instance.data.notice.bodyHtml).toBe('<p>周六 <b>8:00-12:00</b> 停水</p>')
+  // miniprogram-simulate does not render rich-text: the nodes it is given are what WeChat renders.
+  expect(page.instance.data.notice.nodes).toEqual([{ name: 'p', attrs: {}, children: [
+    { type: 'text', text: '周六 ' },
+    { name: 'b', attrs: {}, children: [{ type: 'text', text: '8:00-12:00' }] },
+    { type: 'text', text: ' 停水' },
+  ] }])
+  expect(page.querySelector('.phone-call')).toBeUndefined()
   expect(callsOf('NoticeRead')).toEqual([expect.objectContaining({ variables: { id: 'n-1' } })])
   expect(backend.notice('n-1').readAt).not.toBeNull()
   expect(page.querySelector('.acknowledge')).toBeUndefined()
@@ -114,6 +119,40 @@ test('an attachment downloads with the session token and opens in WeChat\'s view
   const [download] = backend.calls.filter((c) => c.download)
   expect(download).toMatchObject({ url: `http://linli.test${url}`, authorization: expect.stringMatching(/^Bearer /) })
   expect(page.querySelector('.error')).toBeUndefined()
+})
+
+// The server may give the image and the attachment relative to itself or as full URLs: both load.
+test('a notice with an image, phone numbers and an attachment, as a resident needs them', async () => {
+  const attachmentUrl = 'http://linli.test/media/notices/n-5/attachments/a-5'
+  backend.sendNotices([{
+    id: 'n-5',
+    title: '加装电梯公示',
+    bodyHtml: '<p>效果图：</p><p><img src="/media/public/lift.png" width="1080" height="720" alt="效果图"></p>'
+      + '<p>咨询电话 0571-87654321，或<a href="tel:13812345678">联系楼长</a>（身份证号 330102199001011234 请勿外传）</p>',
+    attachments: [{ name: '公示.pdf', size: 3 * 1024 * 1024, contentType: 'application/pdf', url: attachmentUrl }],
+  }])
+  const page = await openPage('notice', { id: 'n-5' })
+
+  // The image loads from the server and fits the screen, whatever width it was inserted at.
+  const [, imageParagraph] = page.instance.data.notice.nodes
+  expect(imageParagraph.children).toEqual([{ name: 'img', children: [], attrs: {
+    src: 'http://linli.test/media/public/lift.png', alt: '效果图', style: expect.stringContaining('max-width:100%'),
+  } }])
+
+  // The numbers it mentions are buttons to call (an ID number is not one).
+  expect(texts(page, '.phone-call')).toEqual(['拨打 0571-87654321', '拨打 13812345678'])
+  page.querySelectorAll('.phone-call')[0].dispatchEvent('tap')
+  await until(() => expect(wx.makePhoneCall).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '057187654321' })))
+
+  expect(texts(page, '.attachment-name')).toEqual(['公示.pdf'])
+  expect(texts(page, '.attachment-size')).toEqual(['3.0 MB'])
+  page.querySelector('.attachment').dispatchEvent('tap')
+
+  await until(() => expect(wx.openDocument).toHaveBeenCalledWith(
+    expect.objectContaining({ filePath: 'wxfile://tmp/a-5', fileType: 'pdf' })))
+  expect(wx.downloadFile).toHaveBeenCalledWith(expect.objectContaining({
+    url: attachmentUrl, header: expect.objectContaining({ Authorization: 'Bearer access-1' }),
+  }))
 })
 
 test('an attachment acted for a relative is fetched for them, and a refused one says so', async () => {
@@ -181,7 +220,7 @@ test('an inbox message about a notice opens the notice; the others show their bo
 
   await until(() => expect(wx.navigateTo).toHaveBeenCalledTimes(1))
   const [{ url }] = wx.navigateTo.mock.calls[0]
-  expect(url).toBe('/pages/notice/index?id=n-9')
+  expect(url).toBe('/notices/pages/notice/index?id=n-9')
   const notice = await openUrl(url)
   expect(textOf(notice.querySelector('.notice-title'))).toBe('停电通知')
 })

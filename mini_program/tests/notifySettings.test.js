@@ -1,7 +1,7 @@
 // 通知设置: the channel switches and 免打扰时段, loaded from the viewer and saved at once.
 const { installWx, until } = require('./helpers/wx')
 const { fakeBackend, ELDER } = require('./helpers/fakeBackend')
-const { openPage, textOf, hasClass } = require('./helpers/pages')
+const { APP_PAGES, openPage, textOf, hasClass } = require('./helpers/pages')
 const { setElderMode } = require('../utils/elderMode')
 const tokenStore = require('../utils/tokenStore')
 const session = require('../utils/session')
@@ -50,7 +50,7 @@ test('home links to 通知设置', async () => {
   const entry = home.querySelector('.notify-settings-entry')
   expect(textOf(entry)).toContain('通知设置')
   // miniprogram-simulate keeps no navigator's url: the page it opens is at least a registered one.
-  expect(require('../app.json').pages).toContain('pages/notify-settings/index')
+  expect(APP_PAGES).toContain('notices/pages/notify-settings/index')
 })
 
 test('the switches and quiet hours are loaded from the viewer; the inbox is always on', async () => {
@@ -91,6 +91,7 @@ test('saving sends the switched channels and the quiet hours in minutes since mi
   expect(backend.settings.channels).toEqual({ INBOX: true, WECHAT: true, FCM: true, SMS: false })
   expect(backend.settings.quietHours).toEqual({ startMinute: 1305, endMinute: 390 })
   expect(textOf(page.querySelector('.saved'))).toBe('已保存')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已保存' }))
 
   // Opened again, the page shows what was saved.
   const again = await openPage('notify-settings')
@@ -121,6 +122,7 @@ test("the server's refusal is shown and nothing is saved", async () => {
 
   expect(textOf(page.querySelector('.error'))).toBe('免打扰的开始和结束不能相同')
   expect(page.querySelector('.saved')).toBeUndefined()
+  expect(wx.showToast).not.toHaveBeenCalled()
   expect(backend.settings.quietHours).toBeNull()
 })
 

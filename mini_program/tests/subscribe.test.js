@@ -31,7 +31,7 @@ function askingFails() {
 async function tapNoticesOnHome() {
   const home = await openPage('home')
   home.querySelector('.notices-entry').dispatchEvent('tap')
-  await until(() => expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/index' }))
+  await until(() => expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/notices/pages/notices/index' }))
 }
 
 test('opening the notices asks for the notice template; an accepted one is granted', async () => {

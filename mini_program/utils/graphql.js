@@ -8,6 +8,7 @@ const { postJson, uploadFile, downloadFile } = require('./request')
 const tokenStore = require('./tokenStore')
 const session = require('./session')
 const { wxCall } = require('./wxp')
+const { absoluteUrl } = require('./url')
 
 const apiBase = () => getApp().globalData.apiBase
 
@@ -25,12 +26,18 @@ function send(operationName, variables, header = {}) {
   return postJson(`${apiBase()}/graphql`, { documentId, operationName, variables }, header)
 }
 
+// An answer that is no answer (a gateway's 502, an overloaded server's 503): the server refused
+// nothing, so trying again later may work.
+function serviceUnavailable(statusCode) {
+  return Object.assign(new Error(`服务暂不可用，请稍后重试（${statusCode}）`), { retryable: true })
+}
+
 // The answer's first top-level error (authentication failures and bugs), or null when it
 // carries data. Mutation payloads' own `errors` are the caller's to show.
 function topLevelError({ statusCode, data: body }) {
   const first = body && body.errors && body.errors[0]
   if (first) return Object.assign(new Error(first.message), { code: first.extensions && first.extensions.code })
-  if (statusCode !== 200 || !body || !body.data) return new Error(`服务暂不可用（${statusCode}）`)
+  if (statusCode !== 200 || !body || !body.data) return serviceUnavailable(statusCode)
   return null
 }
 
@@ -150,13 +157,13 @@ function upload(kind, filePath) {
   })
 }
 
-// Downloads a file the API linked to (a notice attachment: `path` like /media/notices/…) with the
-// session's headers, as the server serves it to the notice's audience only; resolves with the
-// temporary file path. The answer of a refusal is a file too, so its status says what happened.
+// Downloads a file the API linked to (a notice attachment: `path` like /media/notices/…, or a full
+// URL) with the session's headers, as the server serves it to the notice's audience only; resolves
+// with the temporary file path. The answer of a refusal is a file too, so its status says what happened.
 const DOWNLOAD_REFUSALS = { 401: 'UNAUTHENTICATED', 403: 'PROXY_INVALID', 429: 'RATE_LIMITED' }
 function download(path) {
   return withSession(async (header) => {
-    const { statusCode, tempFilePath } = await downloadFile(`${apiBase()}${path}`, header)
+    const { statusCode, tempFilePath } = await downloadFile(absoluteUrl(path, apiBase()), header)
     if (statusCode === 200) return { value: tempFilePath }
     const code = DOWNLOAD_REFUSALS[statusCode] || (statusCode === 404 ? 'NOT_FOUND' : 'INTERNAL')
     const message = statusCode === 404 ? '附件已不存在' : statusCode === 429 ? '操作过于频繁，请稍后再试' : `下载失败（${statusCode}）`

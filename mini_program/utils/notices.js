@@ -1,7 +1,7 @@
 // Community notices (社区通知) as the pages show them, and the way to one.
 const { formatDateTime } = require('./format')
 
-const NOTICE_PAGE = '/pages/notice/index'
+const NOTICE_PAGE = '/notices/pages/notice/index'
 
 // Tags for the Importance enum; NORMAL has none.
 const IMPORTANCE_TAGS = {

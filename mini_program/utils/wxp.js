@@ -12,4 +12,9 @@ async function confirm(title, content, confirmText) {
   return confirmed
 }
 
-module.exports = { wxCall, confirm }
+// Says an action went through (WeChat shows at most seven characters beside the tick).
+function toast(title) {
+  wx.showToast({ title, icon: 'success' })
+}
+
+module.exports = { wxCall, confirm, toast }

@@ -2,6 +2,9 @@
 const session = require('../../utils/session')
 
 Component({
+  // app.wxss reaches inside, for the theme and 长辈模式's large tap targets.
+  options: { styleIsolation: 'apply-shared' },
+
   data: {
     name: '',
   },

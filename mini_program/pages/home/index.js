@@ -4,21 +4,26 @@ const { execute, signOut } = require('../../utils/graphql')
 const session = require('../../utils/session')
 const tokenStore = require('../../utils/tokenStore')
 const { roleLabel } = require('../../utils/roles')
-const { isElderMode, setElderMode } = require('../../utils/elderMode')
 const { askNoticeSubscription } = require('../../utils/subscribe')
 const { watchUnreadNoticeCount } = require('../../utils/live')
+const { setElderMode, elderModeBehavior } = require('../../utils/elderMode')
 
-const NOTICES_PAGE = '/pages/notices/index'
+const NOTICES_PAGE = '/notices/pages/notices/index'
 
 const ENTRIES = [
-  { url: '/pages/phone/index', label: '绑定手机号' },
-  { url: '/pages/apply/index', label: '申请入住' },
-  { url: '/pages/household/index', label: '我的家庭' },
-  { url: '/pages/join/index', label: '加入家庭' },
-  { url: '/pages/history/index', label: '我的记录' },
+  { url: '/identity/pages/phone/index', label: '绑定手机号' },
+  { url: '/identity/pages/apply/index', label: '申请入住' },
+  { url: '/identity/pages/household/index', label: '我的家庭' },
+  { url: '/identity/pages/join/index', label: '加入家庭' },
+  { url: '/identity/pages/history/index', label: '我的记录' },
+  { url: '/identity/pages/proxies/index', label: '家人代办' },
+  { url: '/identity/pages/my-data/index', label: '我的数据' },
+  { url: '/identity/pages/sessions/index', label: '登录设备' },
 ]
 
 Component({
+  behaviors: [elderModeBehavior],
+
   data: {
     loading: true,
     viewer: null,
@@ -26,14 +31,12 @@ Component({
     principals: [], // the people whose active proxies I hold: I may act for them
     acting: false,
     unreadCount: 0, // unread community notices (社区通知)
-    elderMode: false,
     entries: ENTRIES,
     error: '',
   },
 
   methods: {
     onLoad() {
-      this.setData({ elderMode: isElderMode() })
       return this.loadViewer()
     },
 

@@ -1,13 +1,14 @@
 // Sign-in: 微信一键登录, and in development one tap on a seeded demo account. Someone who has not
-// accepted the privacy notice reads it next, before anything personal is collected.
+// accepted the privacy notice reads it next, before anything personal is collected; its 同意 gives
+// WeChat's consent and the platform's in one tap (utils/privacy.js).
 // Pages are built with Component() so miniprogram-simulate can render them in tests.
 const { execute, mutate, signOut } = require('../../utils/graphql')
+const { AGREE_BUTTON_ID, agreeToPrivacy, openPrivacyContract } = require('../../utils/privacy')
 const tokenStore = require('../../utils/tokenStore')
 const { HOME_PAGE } = require('../../utils/session')
 const { wxCall } = require('../../utils/wxp')
 const { whileBusy } = require('../../utils/busy')
-
-const PRIVACY_NOTICE = { version: '2026-11', channel: 'mini_program' }
+const { elderModeBehavior } = require('../../utils/elderMode')
 
 const DEMO_ACCOUNTS = [
   { handle: 'resident', label: '居民', hint: '看通知、投票、报事、预约服务' },
@@ -29,8 +30,11 @@ async function wechatCode() {
 }
 
 Component({
+  behaviors: [elderModeBehavior],
+
   data: {
     accounts: DEMO_ACCOUNTS,
+    agreeId: AGREE_BUTTON_ID,
     signingIn: '', // 'wechat' or the demo handle being signed in: its button says so, the others wait
     consentNeeded: false,
     busy: false,
@@ -61,11 +65,16 @@ Component({
       }
     },
 
+    // The agreePrivacyAuthorization button's handler: WeChat has the consent already.
     agree() {
       return whileBusy(this, async () => {
-        await mutate('PrivacyConsentRecord', PRIVACY_NOTICE)
+        await agreeToPrivacy()
         wx.reLaunch({ url: HOME_PAGE })
       })
+    },
+
+    openContract() {
+      openPrivacyContract()
     },
 
     decline() {

@@ -240,13 +240,15 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     return { statusCode: 200, data: JSON.stringify({ id: `upload-${uploads}`, kind: 'proof_photo', size: 1024 }) }
   }
 
-  // GET of an attachment url: for the person acted for, when a notice they received lists it.
+  // GET of an attachment url: for the person acted for, when a notice they received lists it (by
+  // its path or its full URL).
   async function serveDownload(call) {
     record(call, { download: call.url })
     const { bearer, actingFor, refusal } = authenticate(call.header)
     if (refusal) return { statusCode: refusal.code === 'PROXY_INVALID' ? 403 : 401, tempFilePath: '' }
     const path = call.url.replace(/^https?:\/\/[^/]+/, '')
-    const listed = bearer && noticesOf(actingFor || viewer.id).some((n) => n.attachments.some((a) => a.url === path))
+    const listed = bearer && noticesOf(actingFor || viewer.id)
+      .some((n) => n.attachments.some((a) => a.url === path || a.url === call.url))
     return listed ? { statusCode: 200, tempFilePath: `wxfile://tmp/${path.split('/').pop()}` } : { statusCode: 404, tempFilePath: '' }
   }
 

@@ -4,6 +4,20 @@ const simulate = require('miniprogram-simulate')
 
 const ROOT = path.resolve(__dirname, '../..')
 
+// Every page of app.json, main package and subpackages: 'pages/home/index', 'notices/pages/notice/index'…
+const app = require('../../app.json')
+const APP_PAGES = [
+  ...app.pages,
+  ...app.subPackages.flatMap(({ root, pages }) => pages.map((page) => `${root}/${page}`)),
+]
+
+// A page's path by its folder's name ('notice'), which is unique across the packages.
+function pagePath(name) {
+  const matches = APP_PAGES.filter((page) => page.endsWith(`/${name}/index`))
+  if (matches.length !== 1) throw new Error(`app.json has ${matches.length} pages named ${name}`)
+  return matches[0]
+}
+
 // Jest keeps a module cached, so its Component() runs once: load each page once and render it
 // afresh for every test. Each page registers the components it uses (the 代办 banner…) anew, so
 // it is loaded with modules of its own, where their Component() runs again.
@@ -12,7 +26,7 @@ const loaded = {}
 function load(name) {
   let id
   jest.isolateModules(() => {
-    id = simulate.load(path.join(ROOT, 'pages', name, 'index'), { rootPath: ROOT })
+    id = simulate.load(path.join(ROOT, pagePath(name)), { rootPath: ROOT })
   })
   return id
 }
@@ -20,16 +34,23 @@ function load(name) {
 // Opens a page as navigating to it would (`query`: the url's parameters): rendered, attached,
 // and its onLoad run to the end. (Its onShow, which follows, is the test's to run.)
 async function openPage(name, query = {}) {
-  loaded[name] = loaded[name] || load(name)
-  const page = simulate.render(loaded[name])
-  page.attach(document.createElement('parent-wrapper'))
+  const page = renderPage(name)
   if (page.instance.onLoad) await page.instance.onLoad(query)
   return page
 }
 
-// Opens the page a navigateTo url ('/pages/notice/index?id=n-1') names, with its parameters.
+// A page rendered and attached, before its onLoad.
+function renderPage(name) {
+  loaded[name] = loaded[name] || load(name)
+  const page = simulate.render(loaded[name])
+  page.attach(document.createElement('parent-wrapper'))
+  return page
+}
+
+// Opens the page a navigateTo url ('/notices/pages/notice/index?id=n-1') names, with its parameters.
 function openUrl(url) {
-  const [, name, search] = url.match(/^\/pages\/([^/]+)\/index(?:\?(.*))?$/)
+  const [, page, name, search] = url.match(/^\/(.*\/([^/]+)\/index)(?:\?(.*))?$/)
+  expect(APP_PAGES).toContain(page)
   return openPage(name, Object.fromEntries(new URLSearchParams(search || '')))
 }
 
@@ -68,4 +89,4 @@ function bannerText(page) {
   return who ? textOf(who) : ''
 }
 
-module.exports = { openPage, openUrl, textOf, hasClass, accountLabels, accountButton, choose, bannerText }
+module.exports = { ROOT, APP_PAGES, openPage, renderPage, openUrl, textOf, hasClass, accountLabels, accountButton, choose, bannerText }
