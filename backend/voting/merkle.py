@@ -11,6 +11,7 @@ the poll: its id and the digest of its description (what was asked, the frozen e
 """
 
 import hashlib
+import itertools
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,16 +46,19 @@ class MerkleTree:
 
     def extend(self, leaves: Iterable[bytes]) -> bytes:
         """Append a batch of leaves (their bytes, hashed here) and return the new root."""
-        for leaf in leaves:
-            self._levels[0].append(leaf_hash(leaf))
-            height, index = 0, len(self._levels[0]) - 1
-            while index & 1:  # a right child completes its parent
-                level = self._levels[height]
-                height += 1
-                if height == len(self._levels):
-                    self._levels.append([])
-                self._levels[height].append(node_hash(level[index - 1], level[index]))
-                index >>= 1
+        sha256, levels = hashlib.sha256, self._levels
+        levels[0].extend([sha256(b"\x00" + leaf).digest() for leaf in leaves])
+        for height in itertools.count():
+            level = levels[height]
+            if height + 1 == len(levels):
+                if len(level) < 2:
+                    break
+                levels.append([])
+            parents = levels[height + 1]
+            completed = range(len(parents), len(level) // 2)  # pairs this batch completed
+            if not completed:
+                break  # nothing new here, so nothing new above
+            parents.extend([sha256(b"\x01" + level[2 * i] + level[2 * i + 1]).digest() for i in completed])
         return self.root()
 
     def leaf_hash(self, index: int) -> bytes:
