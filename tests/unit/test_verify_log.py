@@ -1,0 +1,189 @@
+"""Verifying an exported poll log: an honest log re-counts; every kind of tampering is named."""
+
+import json
+import random
+import time
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from backend.voting.merkle import MerkleTree, sign_tree_head
+from backend.voting.tally import (
+    Ballot,
+    ElectorateKind,
+    ElectorateSummary,
+    Matter,
+    PollKind,
+    PollSpec,
+    Stance,
+    tally,
+)
+from backend.voting.verify_log import (
+    LogInvalid,
+    ballot_leaf,
+    canonical_json,
+    describe_poll,
+    export_log,
+    poll_digest,
+    tracker_hash,
+    verify_log,
+)
+
+POLL = "poll-7"
+SPEC = PollSpec(PollKind.MOTIONS, ElectorateKind.OWNERS_ASSEMBLY, motions=("加装电梯", "更换物业"), matter=Matter.MAJOR)
+STANCES = list(Stance)
+
+
+def sealed_log(spec, electorate, ballots, batches, key=None):
+    """Seal `ballots` [(tracker code, choices, area)] in batches of the given sizes, as the worker would."""
+    key = key or Ed25519PrivateKey.generate()
+    digest = poll_digest(describe_poll(spec, electorate))
+    leaves = [ballot_leaf(tracker_hash(POLL, code), choices, area) for code, choices, area in ballots]
+    tree, heads, start = MerkleTree(), [], 0
+    for size in batches:
+        tree.extend(leaves[start:start + size])
+        start += size
+        heads.append(sign_tree_head(tree.head(POLL, digest, 1_790_000_000_000 + len(heads) * 600_000), key))
+    return export_log(POLL, spec, electorate, leaves, heads, key.public_key()), key
+
+
+def ten_owners():
+    rng = random.Random(7)
+    return [(f"T{i:04d}", {m: rng.choice(STANCES) for m in SPEC.motions}, 10_000 + 100 * i) for i in range(10)]
+
+
+ELECTORATE = ElectorateSummary(entries=12, area_dm2=200_000)
+
+
+@pytest.fixture
+def log():
+    document, _ = sealed_log(SPEC, ELECTORATE, ten_owners(), [4, 4, 2])
+    return json.loads(json.dumps(document))  # it is plain JSON
+
+
+def test_an_honest_log_verifies_and_recounts_to_the_tally(log):
+    checked = verify_log(log, tracker_code="T0003", public_key=bytes.fromhex(log["public_key"]))
+    expected = tally(SPEC, ELECTORATE, [Ballot(c, area_dm2=a) for _, c, a in ten_owners()])
+    assert checked.result == expected
+    assert (checked.ballots, checked.tree_heads) == (10, 3)
+    assert checked.receipt.index == 3 and checked.receipt.tree_size == 10
+    assert checked.receipt.tracker_hash == tracker_hash(POLL, "T0003")
+
+
+def test_the_leaf_names_no_one():
+    leaf = ballot_leaf(tracker_hash(POLL, "T1"), {"加装电梯": Stance.YES, "更换物业": Stance.NO}, 9_000)
+    assert json.loads(leaf) == {"v": 1, "tracker": tracker_hash(POLL, "T1"), "area_dm2": 9_000,
+                                "choices": {"加装电梯": "YES", "更换物业": "NO"}}
+    assert leaf == ('{"area_dm2":9000,"choices":{"加装电梯":"YES","更换物业":"NO"},"tracker":"'
+                    + tracker_hash(POLL, "T1") + '","v":1}').encode()
+    assert tracker_hash(POLL, "T1") != tracker_hash("poll-8", "T1")
+
+
+def refused(log, message, **kwargs):
+    with pytest.raises(LogInvalid) as error:
+        verify_log(log, **kwargs)
+    assert message in error.value.message
+    return error.value.message
+
+
+def edited(leaf, **changes):
+    """The leaf text with some fields changed, still canonical: the forger knows the encoding."""
+    return canonical_json(json.loads(leaf) | changes).decode()
+
+
+def test_an_edited_ballot_is_detected(log):
+    choices = json.loads(log["leaves"][2])["choices"]
+    flipped = "NO" if choices["加装电梯"] == "YES" else "YES"
+    log["leaves"][2] = edited(log["leaves"][2], choices=choices | {"加装电梯": flipped})
+    refused(log, "第 1 个树头（4 张选票）的根哈希与日志重建的不符：第 1 到 4 张选票中有被修改、删除或插入的")
+
+
+def test_an_edited_ballot_in_the_last_batch_is_detected(log):
+    log["leaves"][9] = edited(log["leaves"][9], area_dm2=json.loads(log["leaves"][9])["area_dm2"] + 1)
+    refused(log, "第 3 个树头（10 张选票）的根哈希与日志重建的不符：第 9 到 10 张选票中有被修改、删除或插入的")
+
+
+def test_a_deleted_ballot_is_detected(log):
+    del log["leaves"][5]
+    refused(log, "日志只有 9 张选票，但最后的树头签署了 10 张：有选票被删除")
+
+
+def test_an_inserted_ballot_is_detected(log):
+    log["leaves"].insert(1, edited(log["leaves"][0], tracker=tracker_hash(POLL, "forged")))
+    refused(log, "日志有 11 张选票，但最后的树头只签署了 10 张：有 1 张未经签署的选票（被插入）")
+
+
+def test_a_ballot_swapped_for_another_is_detected(log):
+    log["leaves"][5] = edited(log["leaves"][5], tracker=tracker_hash(POLL, "forged"))
+    refused(log, "第 2 个树头（8 张选票）的根哈希与日志重建的不符：第 5 到 8 张选票中有被修改、删除或插入的")
+
+
+@pytest.mark.parametrize("field", ["tree_size", "root_hash", "timestamp"])
+def test_a_rewritten_tree_head_is_detected(log, field):
+    head = log["tree_heads"][1]
+    head[field] = head[field] - 1 if field != "root_hash" else MerkleTree([b"x"]).root().hex()
+    refused(log, "第 2 个树头（")
+    refused(log, "的签名无效：树头被改写，或不是用本投票的密钥签发")
+
+
+def test_changed_rules_are_detected(log):
+    log["poll"]["spec"]["matter"] = "ORDINARY"
+    log["poll"]["spec"]["thresholds"] = None
+    refused(log, "投票的规则或名册与第 1 个树头签署的不符：日志中的投票说明被改动")
+
+
+def test_a_log_resigned_with_another_key_fails_against_the_published_key(log):
+    published = bytes.fromhex(log["public_key"])
+    forged, _ = sealed_log(SPEC, ELECTORATE, ten_owners()[:9], [9])
+    refused(forged, "日志中的公钥与公布的公钥不符", public_key=published)
+
+
+def test_a_forked_log_is_detected():
+    """The operator signs a head, then rewrites the sealed ballots and signs again with the same key."""
+    ballots = ten_owners()
+    honest, key = sealed_log(SPEC, ELECTORATE, ballots[:4], [4])
+    rewritten = [(code, {m: Stance.YES for m in SPEC.motions}, area) for code, _, area in ballots]
+    forked, _ = sealed_log(SPEC, ELECTORATE, rewritten, [4, 6], key)
+    forked["tree_heads"][0] = honest["tree_heads"][0]
+    refused(forked, "第 1 与第 2 个树头之间的一致性证明不成立：日志出现分叉（已封存的选票被改写后重新签署）")
+
+
+def test_a_tampered_consistency_proof_is_detected(log):
+    proof = log["tree_heads"][2]["consistency_proof"]
+    proof[0] = "00" * 32
+    refused(log, "第 2 与第 3 个树头之间的一致性证明不成立")
+
+
+def test_a_duplicated_ballot_is_detected_even_when_signed():
+    ballots = ten_owners()
+    document, _ = sealed_log(SPEC, ELECTORATE, [*ballots, ballots[3]], [11])
+    refused(document, "第 11 张选票与第 4 张的追踪码相同：同一张票出现两次")
+
+
+def test_a_signed_ballot_outside_the_rules_fails_the_recount():
+    document, _ = sealed_log(SPEC, ElectorateSummary(entries=12, area_dm2=100), ten_owners(), [10])
+    refused(document, "重新计票失败：选票的面积合计超过了名册的总面积")
+
+
+def test_a_tracker_code_not_in_the_log(log):
+    refused(log, "追踪码 T9999 的选票不在已公布的日志中", tracker_code="T9999")
+
+
+def test_a_document_that_is_not_a_log():
+    with pytest.raises(LogInvalid, match="这不是 linli-poll-log/1 格式的投票日志"):
+        verify_log({"leaves": []})
+    with pytest.raises(LogInvalid, match="日志格式无效"):
+        verify_log({"format": "linli-poll-log/1", "poll_id": POLL})
+
+
+def test_a_hundred_thousand_ballots_verify():
+    """Speed is measured in bench/; here the figure is only printed."""
+    spec = PollSpec(PollKind.SINGLE, ElectorateKind.HOUSEHOLD, options=("东门", "西门", "南门"))
+    rng = random.Random(1)
+    ballots = [(f"T{i:06d}", frozenset({rng.choice(spec.options)}), None) for i in range(100_000)]
+    document, _ = sealed_log(spec, ElectorateSummary(entries=120_000), ballots, [10_000] * 10)
+    started = time.perf_counter()
+    checked = verify_log(document, tracker_code="T054321")
+    print(f"\nverified 100,000 ballots under 10 tree heads in {time.perf_counter() - started:.2f} s")
+    assert sum(c.ballots for c in checked.result.options.values()) == 100_000
+    assert checked.receipt.index == 54_321
