@@ -18,6 +18,7 @@ than half (>). Participation counts every ballot cast, abstentions included; pas
 over the participating area and heads.
 """
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -283,11 +284,15 @@ def format_area(area_dm2: int) -> str:
     return f"{area_dm2 // 100:,}.{area_dm2 % 100:02d}㎡"
 
 
+def format_decimal(value: Fraction, places: int = 1) -> str:
+    """Exactly rounded half up to `places` decimals, with thousands separators: 1234.567 → 1,234.6."""
+    n = math.floor(value * 10**places + Fraction(1, 2))
+    whole, part = divmod(abs(n), 10**places)
+    return f"{'-' if n < 0 else ''}{whole:,}" + (f".{part:0{places}d}" if places else "")
+
+
 def format_percent(ratio: Fraction) -> str:
-    """One decimal, rounded half up (exactly: 74.58…% → 74.6%)."""
-    tenths = ratio * 1000
-    n = (2 * tenths.numerator + tenths.denominator) // (2 * tenths.denominator)
-    return f"{n // 10}.{n % 10}%"
+    return format_decimal(ratio * 100) + "%"
 
 
 def tally(spec: PollSpec, electorate: Electorate | ElectorateSummary, ballots: Iterable[Ballot]) -> Result:

@@ -45,6 +45,7 @@ from backend.voting.merkle import (
 from backend.voting.tally import (
     AnswerKind,
     Ballot,
+    Count,
     ElectorateKind,
     ElectorateSummary,
     Matter,
@@ -55,6 +56,9 @@ from backend.voting.tally import (
     Stance,
     Threshold,
     Thresholds,
+    format_area,
+    format_decimal,
+    format_percent,
     tally,
 )
 
@@ -216,6 +220,37 @@ def _verify(document: dict, tracker_code: str | None, pinned: bytes | None) -> V
         raise LogInvalid(f"重新计票失败：{error.message}") from error
     return Verification(poll_id, len(leaves), len(heads), last.root_hash, result,
                         None if tracker_code is None else _receipt(tree, poll_id, tracker_code, trackers, last))
+
+
+def report(checked: Verification) -> list[str]:
+    """What `python -m backend.voting.verify` prints: the checks passed, then the re-count, in Chinese."""
+    result, turnout = checked.result, checked.result.turnout
+    lines = [f"投票 {checked.poll_id}：日志校验通过",
+             f"选票 {checked.ballots} 张，树头 {checked.tree_heads} 个，最后的根哈希 {checked.root_hash.hex()}",
+             f"投票率 {turnout.ballots} / {turnout.electorate} = {format_percent(turnout.ratio)}"
+             + (f"，面积 {format_area(turnout.area_dm2)} / {format_area(turnout.total_area_dm2)}"
+                if turnout.total_area_dm2 else "")]
+    area = bool(turnout.total_area_dm2)
+
+    def counted(c: Count) -> str:
+        return f"{c.ballots} 票" + (f"（{format_area(c.area_dm2)}）" if area else "")
+
+    lines += [f"选项「{option}」：{counted(c)}" for option, c in result.options.items()]
+    lines += [f"议题「{motion}」：" + "，".join(f"{_STANCES[s]} {counted(c)}" for s, c in counts.items())
+              for motion, counts in result.motions.items()]
+    for question, q in result.questions.items():
+        numbers = "" if q.mean is None else (f"，合计 {q.total}，最小 {q.minimum}，最大 {q.maximum}，"
+                                             f"平均 {format_decimal(q.mean, 2)}")
+        lines.append(f"问题「{question}」：作答 {q.answered} 份{numbers}")
+    for decision in result.decisions:
+        lines += [decision.text, *(f"  {step.text}" for step in decision.steps)]
+    if checked.receipt:
+        r = checked.receipt
+        lines.append(f"回执：这张选票是日志中的第 {r.index + 1} 张，包含证明在 {r.tree_size} 张选票的树头下成立")
+    return lines
+
+
+_STANCES = {Stance.YES: "同意", Stance.NO: "反对", Stance.ABSTAIN: "弃权"}
 
 
 def _receipt(tree: MerkleTree, poll_id: str, code: str, trackers: dict[str, int], last: TreeHead) -> Receipt:

@@ -25,6 +25,7 @@ from backend.voting.verify_log import (
     describe_poll,
     export_log,
     poll_digest,
+    report,
     tracker_hash,
     verify_log,
 )
@@ -68,6 +69,25 @@ def test_an_honest_log_verifies_and_recounts_to_the_tally(log):
     assert (checked.ballots, checked.tree_heads) == (10, 3)
     assert checked.receipt.index == 3 and checked.receipt.tree_size == 10
     assert checked.receipt.tracker_hash == tracker_hash(POLL, "T0003")
+
+
+def test_the_report_shows_the_recount_and_the_receipt():
+    spec = PollSpec(PollKind.MOTIONS, ElectorateKind.OWNERS_ASSEMBLY, motions=("加装电梯",))
+    ballots = [("T1", {"加装电梯": Stance.YES}, 60_000), ("T2", {"加装电梯": Stance.NO}, 40_000)]
+    document, _ = sealed_log(spec, ElectorateSummary(entries=3, area_dm2=120_000), ballots, [2])
+    checked = verify_log(document, tracker_code="T2")
+    assert report(checked) == [
+        "投票 poll-7：日志校验通过",
+        f"选票 2 张，树头 1 个，最后的根哈希 {checked.root_hash.hex()}",
+        "投票率 2 / 3 = 66.7%，面积 1,000.00㎡ / 1,200.00㎡",
+        "议题「加装电梯」：同意 1 票（600.00㎡），反对 1 票（400.00㎡），弃权 0 票（0.00㎡）",
+        "「加装电梯」未通过：同意未达到要求",
+        "  参与表决的专有部分面积 1,000.00㎡ / 总面积 1,200.00㎡ = 83.3%，达到 2/3",
+        "  参与表决的业主 2 人 / 业主总人数 3 人 = 66.7%，达到 2/3",
+        "  同意的专有部分面积 600.00㎡ / 参与表决的专有部分面积 1,000.00㎡ = 60.0%，超过 1/2",
+        "  同意的业主 1 人 / 参与表决的业主 2 人 = 50.0%，未超过 1/2",
+        "回执：这张选票是日志中的第 2 张，包含证明在 2 张选票的树头下成立",
+    ]
 
 
 def test_the_leaf_names_no_one():
