@@ -183,8 +183,6 @@ def _verify(document: dict, tracker_code: str | None, pinned: bytes | None) -> V
     for n, (earlier, later) in enumerate(zip(heads, heads[1:], strict=False), 1):
         if later.head.tree_size < earlier.head.tree_size or later.head.timestamp < earlier.head.timestamp:
             raise LogInvalid(f"第 {n + 1} 个树头比第 {n} 个更小或更早：树头顺序错乱")
-
-    for n, (earlier, later) in enumerate(zip(heads, heads[1:], strict=False), 1):
         proof = [bytes.fromhex(p) for p in document["tree_heads"][n]["consistency_proof"]]
         if not verify_consistency(earlier.head.tree_size, later.head.tree_size, earlier.head.root_hash,
                                   later.head.root_hash, proof):

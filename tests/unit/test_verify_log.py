@@ -9,12 +9,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from backend.voting.merkle import MerkleTree, sign_tree_head
 from backend.voting.tally import (
+    AnswerKind,
     Ballot,
     ElectorateKind,
     ElectorateSummary,
     Matter,
     PollKind,
     PollSpec,
+    Question,
     Stance,
     tally,
 )
@@ -207,3 +209,17 @@ def test_a_hundred_thousand_ballots_verify():
     print(f"\nverified 100,000 ballots under 10 tree heads in {time.perf_counter() - started:.2f} s")
     assert sum(c.ballots for c in checked.result.options.values()) == 100_000
     assert checked.receipt.index == 54_321
+
+
+def test_tree_heads_out_of_order_are_detected(log):
+    log["tree_heads"][0], log["tree_heads"][1] = log["tree_heads"][1], log["tree_heads"][0]
+    refused(log, "第 2 个树头比第 1 个更小或更早：树头顺序错乱")
+
+
+def test_a_questionnaire_log_recounts_its_answers():
+    spec = PollSpec(PollKind.QUESTIONNAIRE, ElectorateKind.HOUSEHOLD,
+                    questions=(Question("车位需求", AnswerKind.NUMBER), Question("建议", AnswerKind.TEXT)))
+    ballots = [("T1", {"车位需求": 2, "建议": "多装路灯"}, None), ("T2", {"车位需求": -1}, None), ("T3", {}, None)]
+    document, _ = sealed_log(spec, ElectorateSummary(entries=4), ballots, [3])
+    assert report(verify_log(document))[3:] == ["问题「车位需求」：作答 2 份，合计 1，最小 -1，最大 2，平均 0.50",
+                                                "问题「建议」：作答 1 份"]
