@@ -6,6 +6,8 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backend.voting.merkle import MerkleTree, sign_tree_head
 from backend.voting.tally import (
@@ -223,3 +225,21 @@ def test_a_questionnaire_log_recounts_its_answers():
     document, _ = sealed_log(spec, ElectorateSummary(entries=4), ballots, [3])
     assert report(verify_log(document))[3:] == ["问题「车位需求」：作答 2 份，合计 1，最小 -1，最大 2，平均 0.50",
                                                 "问题「建议」：作答 1 份"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=5), st.data())
+def test_any_single_edit_deletion_or_insertion_is_detected(batches, data):
+    owners = [(f"T{i:04d}", {m: Stance.YES for m in SPEC.motions}, 1_000) for i in range(sum(batches))]
+    document, _ = sealed_log(SPEC, ElectorateSummary(entries=100, area_dm2=1_000_000), owners, batches)
+    leaves = document["leaves"]
+    index = data.draw(st.integers(0, len(leaves) - 1))
+    action = data.draw(st.sampled_from(["edit", "delete", "insert"]))
+    if action == "edit":
+        leaves[index] = edited(leaves[index], choices={m: Stance.NO.value for m in SPEC.motions})
+    elif action == "delete":
+        del leaves[index]
+    else:
+        leaves.insert(index, edited(leaves[index], tracker=tracker_hash(POLL, "forged")))
+    with pytest.raises(LogInvalid):
+        verify_log(document)
