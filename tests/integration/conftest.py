@@ -113,8 +113,9 @@ def start_worker():
         worker.kill()
 
 
-async def eventually(check, deadline_s: float = 20.0, interval: float = 0.1):
-    """Poll `check` (async, returns a truthy value when done) until it passes or the deadline."""
+async def eventually(check, deadline_s: float = 120.0, interval: float = 0.1):
+    """Poll `check` (async, returns a truthy value when done) until it passes or the deadline: a
+    failure detector, generous because a loaded machine may take long to start a worker."""
     deadline = time.monotonic() + deadline_s
     while True:
         result = await check()

@@ -55,7 +55,7 @@ async def test_a_notice_to_one_building_reaches_exactly_its_residents(console, a
 
     residents = {people[room.id].id for room in place.rooms_of[building.id]}
     start_worker()  # the fan-out is a job: outbox -> worker
-    await eventually(lambda: Notice.filter(id=notice_id, audience_size=len(residents)).exists(), 30)
+    await eventually(lambda: Notice.filter(id=notice_id, audience_size=len(residents)).exists())
     inboxes = set(await InboxMessage.filter(delivery_key__startswith=f"notice:{notice_id}:")
                   .values_list("person_id", flat=True))
     receipts = set(await NoticeRecipient.filter(notice_id=notice_id).values_list("person_id", flat=True))
@@ -192,14 +192,14 @@ async def test_killing_the_worker_mid_fan_out_still_delivers_each_notification_o
     assert 0 < at_kill < 2000, f"the kill came at {at_kill}: not in the middle"
 
     start_worker(job_redeliver_after_s=2)
-    await eventually(lambda: _equals(delivered, 2000), 60)
+    await eventually(lambda: _equals(delivered, 2000))
     keys = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice_id}:").values_list(
         "person_id", flat=True)
     assert len(keys) == len(set(keys)) == 2000
     assert await NoticeRecipient.filter(notice_id=notice_id).count() == 2000
     # Its last delivery is written before the job ends: let the worker acknowledge it, or killing the
     # worker at the end of this test would leave the job pending for whoever reads the stream next.
-    await eventually(lambda: _acknowledged(f"notice:{notice_id}:fan_out"), 30)
+    await eventually(lambda: _acknowledged(f"notice:{notice_id}:fan_out"))
 
 
 async def _acknowledged(job_key: str) -> bool:

@@ -94,9 +94,9 @@ async def test_a_new_outbox_row_wakes_the_relay_long_before_its_poll(demo_commun
 
     start_worker(relay_poll_s=300)
     await alert("first")  # found by the worker's first pass or its wake-up, whichever comes first
-    await eventually(lambda: delivered("first"), 60)
+    await eventually(lambda: delivered("first"))
     await alert("second")  # now the relay waits on its 300 s poll: only the wake-up sends it in time
-    await eventually(lambda: delivered("second"), 10)
+    await eventually(lambda: delivered("second"))
 
 
 async def _someone_waits_on_a_lock() -> bool:

@@ -31,6 +31,7 @@ from graphql import (
     visit,
 )
 
+from backend.accounts.models import AuthSession
 from backend.api.contract import SCHEMA_FILE, client_operations
 from backend.audit.models import AuditEntry
 from backend.core.clock import clock
@@ -127,7 +128,11 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "DirectoryRooms"): Pin(
         "resident", small_and_large("buildingId", first_building), lambda d: d["directoryRooms"], 1),
     ("mini_program", "Household"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
-                                       lambda d: d["viewer"]["residences"], 5),
+                                       lambda d: d["viewer"]["residences"], 4),
+    ("mini_program", "Proxies"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
+                                     lambda d: d["viewer"]["proxies"], 5),
+    ("mini_program", "Sessions"): Pin(("signed_in_once", "signed_in_four_times"), lambda w: ({}, {}),
+                                      lambda d: d["viewer"]["sessions"], 2),
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
@@ -219,13 +224,19 @@ async def world(app):
             await Proxy.create(community=large.community, principal=principal, agent=agent, scopes=["REGISTRY"],
                                evidence="委托书", valid_until=clock.now() + timedelta(days=30), granted_by=staff)
 
+    # Signed in only by the test itself, and three times more on other devices.
+    signed_in_once, signed_in_four_times = large.residents[9], large.residents[10]
+    for device in range(3):
+        await AuthSession.create(person=signed_in_four_times, method="sms", user_agent=f"设备{device}",
+                                 last_used_at=clock.now())
     principal_of_one, principal_of_many = large.residents[1], large.residents[2]
     for principal, entries in ((principal_of_one, 1), (principal_of_many, 3)):
         for _ in range(entries):
             await AuditEntry.create(community=large.community, actor=resident, acting_for=principal,
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
     world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
-                     "two_homes": two_homes.handle,
+                     "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
+                     "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle}
     return world
 
