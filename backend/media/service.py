@@ -11,6 +11,7 @@ from backend.core import storage
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, staff_communities
+from backend.core.settings import get_settings
 from backend.media.documents import XLSX, clean_attachment
 from backend.media.models import Upload
 
@@ -83,13 +84,18 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
     name = filename.replace("/", "_").replace("\\", "_").strip()[:100] or None
     upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key,
                                  filename=name)
-    return StoredUpload(upload, {name: f"/media/public/{key}" for name, key in variants.items()})
+    return StoredUpload(upload, {name: public_url(f"/media/public/{key}") for name, key in variants.items()})
+
+
+def public_url(path: str) -> str:
+    """The address users reach a public file at: notices keep it whole, for the mini-program."""
+    return get_settings().public_base_url.rstrip("/") + path
 
 
 @dataclass(frozen=True)
 class StoredUpload:
     upload: Upload
-    variants: dict[str, str]  # variant name -> public URL (notice images only)
+    variants: dict[str, str]  # variant name -> absolute public URL (notice images only)
 
 
 async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
