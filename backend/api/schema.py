@@ -14,10 +14,11 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
+from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
-                              NotifyQueries))
+                              NotifyQueries, WorkbenchQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,

@@ -71,6 +71,9 @@ CASES = {
     "accessLog": ("query($x: ID!) { accessLog(communityId: $x) { nodes { reason subject { displayName } } } }",
                   lambda t: {"x": t["community"]}),
     "notice": ("query($x: ID!) { notice(id: $x) { title bodyHtml } }", lambda t: {"x": t["notice"]}),
+    "workbench": ("query($x: ID!) { workbench(communityId: $x) { identity { residentsVerified } notices { "
+                  "thisWeek { notice { title } audience } unreachedByGrid { gridName households } } } }",
+                  lambda t: {"x": t["community"]}),
     "notices": ("query($x: ID!) { notices(communityId: $x) { nodes { title } } }", lambda t: {"x": t["community"]}),
     "noticesInReach": ("query($x: ID!) { noticesInReach(communityId: $x) { nodes { title } } }",
                        lambda t: {"x": t["community"]}),
@@ -145,7 +148,8 @@ ACTING_FOR_CASES = {
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
 # for its members and staff (a grid worker: their own grid's buildings); the address directory (no
-# people in it) for everyone signed in; the notices reaching a grid worker's own grid. The answer
+# people in it) for everyone signed in; the notices reaching a grid worker's own grid, and the 工作台's
+# figures of it. The answer
 # still must not hold the target's data.
 MEMBERS = {"neighbour", "other_grid_worker", "proxy_without_scope"}
 SIGNED_IN = set(OUTSIDERS) - {"anonymous"}
@@ -155,6 +159,7 @@ ANSWERS = {
     "registryGrids": {"other_grid_worker"},
     "registryBuildings": {"other_grid_worker"},
     "noticesInReach": {"other_grid_worker"},
+    "workbench": {"other_grid_worker"},  # their own grid's figures
     "directoryBuildings": SIGNED_IN,
     "directoryRooms": SIGNED_IN,
 }
