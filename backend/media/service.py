@@ -98,9 +98,14 @@ class StoredUpload:
     variants: dict[str, str]  # variant name -> absolute public URL (notice images only)
 
 
-async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
-    """The bytes of one's own upload of the given kind; not-found for anyone else's."""
+async def own_upload(actor: Actor, upload_id, kind: str) -> Upload:
+    """One's own upload of the given kind; not-found for anyone else's."""
     upload = await Upload.filter(id=upload_id, owner_id=actor.require_person(), kind=kind).first()
     if upload is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到上传的文件", field="uploadId")
-    return await storage.get(upload.sha256)
+    return upload
+
+
+async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
+    """The bytes of one's own upload of the given kind."""
+    return await storage.get((await own_upload(actor, upload_id, kind)).sha256)
