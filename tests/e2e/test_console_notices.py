@@ -1,8 +1,8 @@
 """The console's notices in Chromium against the embedded server: a committee member writes a notice in
-the rich-text editor (an uploaded image and a phone number to call in its body, a PDF attached), confirms
-publishing it to 阳光花园 1栋 (its phone preview keeps the image within the card), the resident 张阿姨 (who lives there) reads it
-in the mini-program, and the reach report shows her read and leaves her household off the 未触达名单 (on screen
-and in its Excel export)."""
+the rich-text editor (an uploaded image and a phone number to call in its body, a PDF attached),
+confirms publishing it to 阳光花园 1栋 (its phone preview keeps the image within the card), the
+resident 张阿姨 (who lives there) reads it in the mini-program, and the reach report shows her read and
+leaves her household off the 未触达名单 (on screen and in its Excel export)."""
 
 import asyncio
 import io
@@ -93,7 +93,8 @@ async def write_body_with_image_and_phone_link(page) -> None:
     await expect(editor.locator("a")).to_have_text("12345")
     async with page.expect_file_chooser() as chooser:
         await tool(page, "uploadImage")
-    await (await chooser.value).set_files(files=[{"name": "水管.png", "mimeType": "image/png", "buffer": png(1600, 900)}])
+    photo = {"name": "水管.png", "mimeType": "image/png", "buffer": png(1600, 900)}
+    await (await chooser.value).set_files(files=[photo])
     await expect(editor.locator("img")).to_have_count(1)
 
 
