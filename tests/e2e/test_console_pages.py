@@ -50,10 +50,10 @@ async def signed_in_page(browser, base: str, http: httpx.AsyncClient, handle: st
     login = document_id(client_operations("mini_program")["DemoLogin"])
     body = (await http.post("/graphql", json={"documentId": login, "variables": {"handle": handle}})).json()
     tokens = body["data"]["authDemoLogin"]["tokens"]
-    page = await browser.new_page(locale="zh-CN")
-    await page.goto(f"{base}/admin/#/login")
-    await page.evaluate("(tokens) => Object.entries(tokens).forEach(([k, v]) => localStorage.setItem(k, v))",
-                        {k: tokens[k] for k in ("accessToken", "refreshToken", "accessExpiresAt")})
+    stored = [{"name": k, "value": tokens[k]} for k in ("accessToken", "refreshToken", "accessExpiresAt")]
+    context = await browser.new_context(locale="zh-CN", storage_state={
+        "cookies": [], "origins": [{"origin": base, "localStorage": stored}]})
+    page = await context.new_page()
     await page.goto(f"{base}/admin/#/")
     await expect(page.locator("[data-testid=viewer-name]")).to_have_text("居委会 周主任")
     return page
@@ -121,4 +121,4 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
             await page.wait_for_load_state("networkidle")
             await expect(page.locator(".el-alert--error")).to_have_count(0)
             await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-        await page.close()
+        await page.context.close()
