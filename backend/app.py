@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/media/notices/{notice_id}/attachments/{upload_id}", files.notice_attachment),
         Route("/media/{upload_id}", files.private_media),
         Route("/exports/registry.xlsx", files.registry_export),
+        Route("/exports/registry-template.xlsx", files.registry_template),
         Route("/exports/notices/{notice_id}/not-reached.xlsx", files.notice_not_reached_export),
         Route("/", lambda _: RedirectResponse("/admin/")),
         Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),

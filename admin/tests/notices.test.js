@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
 import { connection, jsonResponse, payload, refusal } from './fakeServer'
 import { all, choose, chooseFiles, find, openApp, signedInStaff, staffViewer, textOf } from './ui'
 
@@ -10,6 +11,24 @@ vi.mock('../src/charts', () => ({
     return () => {}
   },
 }))
+
+// wangEditor needs a browser's selection and layout, which happy-dom lacks: a textarea stands in for
+// it (the editor itself, its toolbar and image upload, is tried in Chromium: tests/e2e/test_console_notices.py).
+vi.mock('../src/components/RichTextEditor.vue', () => {
+  return {
+    default: {
+      props: ['modelValue', 'disabled'],
+      emits: ['update:modelValue'],
+      setup: (props, { emit }) => () =>
+        h('textarea', {
+          'data-testid': 'notice-body',
+          value: props.modelValue,
+          disabled: props.disabled,
+          onInput: (event) => emit('update:modelValue', event.target.value),
+        }),
+    },
+  }
+})
 
 const notice = (overrides) => ({
   id: 'n1',
@@ -132,7 +151,7 @@ describe('notice editor', () => {
     await typeInto('notice-title', '停水通知')
     await choose('notice-category', '物业通知')
     await (await find('notice-body')).setValue('<p>周三 <b>停水</b><script>x()</script></p>')
-    expect(await textOf('notice-preview')).toContain('<b>停水</b>') // not saved yet: shown as typed
+    expect(await textOf('notice-preview')).toBe('保存后显示正文的排版效果') // not saved yet
     await choose('audience-kind', '按楼栋')
     await vi.waitFor(() => expect(document.body.textContent).toContain('阳光花园 2栋'))
     await choose('audience-building', '阳光花园 1栋')
@@ -233,31 +252,6 @@ describe('notice editor', () => {
       id: 'n1',
       input: { title: '停水通知（更正）', audience: null, reminderHours: null, attachments: null },
     })
-  })
-
-  it('uploads a picked image and appends it to the body', async () => {
-    const received = signedInStaff({
-      Notice: () => ({ data: { notice: notice() } }),
-      'POST /uploads': () =>
-        jsonResponse({
-          id: 'up1',
-          kind: 'notice_image',
-          size: 52000,
-          display: '/media/public/d1',
-          thumbnail: '/media/public/t1',
-        }),
-    })
-    wrapper = await openApp('/notices/n1')
-    await vi.waitFor(async () => expect((await find('notice-body')).element.value).toBe('<p>周三停水</p>'))
-
-    await chooseFiles('notice-image-input', new File(['jpeg'], '水管.jpg', { type: 'image/jpeg' }))
-
-    const body = '<p>周三停水</p>\n<p><img src="/media/public/d1" alt=""></p>'
-    await vi.waitFor(async () => expect((await find('notice-body')).element.value).toBe(body))
-    expect(await textOf('notice-preview')).toBe(body)
-    const upload = received.find((r) => r.method === 'POST')
-    expect(upload).toMatchObject({ url: '/uploads?kind=notice_image', token: 'access-committee' })
-    expect(upload.body.get('file').name).toBe('水管.jpg')
   })
 
   it('uploads attachments, lists them beside those kept and saves their ids', async () => {

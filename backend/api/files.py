@@ -140,3 +140,15 @@ async def registry_export(request: Request) -> Response:
         return _error(error)
     return Response(data, media_type=media.XLSX,
                     headers={"content-disposition": 'attachment; filename="registry.xlsx"'})
+
+
+@over_budget
+async def registry_template(request: Request) -> Response:
+    """GET /exports/registry-template.xlsx: an empty workbook with the import's header row. REGISTRY_IMPORT."""
+    try:
+        actor = await _spending(request, limits.EXPORT_COST)
+        data = await importer.template(actor)
+    except DomainError as error:
+        return _error(error)
+    return Response(data, media_type=media.XLSX,
+                    headers={"content-disposition": 'attachment; filename="registry-template.xlsx"'})

@@ -10,6 +10,7 @@ from backend.accounts import signin
 from backend.api.accounts import AuthPayload, AuthTokens, user_agent
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
+from backend.api.jobs import StaffJob, StaffJobPayload
 from backend.api.people import OkPayload
 from backend.api.registry import PersonalField
 from backend.people import masking
@@ -137,3 +138,13 @@ class IdentityMutations:
             total_rows=report.total_rows, valid_rows=report.valid_rows, imported_rows=report.imported_rows,
             errors=[ImportRowError(row=e.row, column=e.column, message=e.message) for e in report.errors[:500]],
         ) if report else None, errors=errors)
+
+    @strawberry.mutation(description="Import residents from an uploaded workbook as a job: poll staffJob for its "
+                         "progress and, when done, its report. Needs REGISTRY_IMPORT. With bad rows nothing is "
+                         "imported unless onlyValidRows.")
+    async def registry_import_start(self, info: Info, community_id: strawberry.ID, upload_id: strawberry.ID,
+                                    only_valid_rows: bool = False) -> StaffJobPayload:
+        job, errors = await attempt(importer.start_import(
+            info.context.actor, community_id=parse_uuid(community_id), upload_id=parse_uuid(upload_id),
+            only_valid_rows=only_valid_rows))
+        return StaffJobPayload(job=StaffJob.of(job) if job else None, errors=errors)

@@ -36,6 +36,7 @@ MODEL_MODULES = [
     "backend.registry.models",
     "backend.notify.models",
     "backend.core.outbox",
+    "backend.core.progress",
     "backend.core.platform",
     "backend.media.models",
     "backend.privacy.models",

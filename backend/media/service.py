@@ -11,6 +11,7 @@ from backend.core import storage
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, staff_communities
+from backend.core.settings import get_settings
 from backend.media.documents import XLSX, clean_attachment
 from backend.media.models import Upload
 
@@ -83,18 +84,28 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
     name = filename.replace("/", "_").replace("\\", "_").strip()[:100] or None
     upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key,
                                  filename=name)
-    return StoredUpload(upload, {name: f"/media/public/{key}" for name, key in variants.items()})
+    return StoredUpload(upload, {name: public_url(f"/media/public/{key}") for name, key in variants.items()})
+
+
+def public_url(path: str) -> str:
+    """The address users reach a public file at: notices keep it whole, for the mini-program."""
+    return get_settings().public_base_url.rstrip("/") + path
 
 
 @dataclass(frozen=True)
 class StoredUpload:
     upload: Upload
-    variants: dict[str, str]  # variant name -> public URL (notice images only)
+    variants: dict[str, str]  # variant name -> absolute public URL (notice images only)
 
 
-async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
-    """The bytes of one's own upload of the given kind; not-found for anyone else's."""
+async def own_upload(actor: Actor, upload_id, kind: str) -> Upload:
+    """One's own upload of the given kind; not-found for anyone else's."""
     upload = await Upload.filter(id=upload_id, owner_id=actor.require_person(), kind=kind).first()
     if upload is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到上传的文件", field="uploadId")
-    return await storage.get(upload.sha256)
+    return upload
+
+
+async def read_upload(actor: Actor, upload_id, kind: str) -> bytes:
+    """The bytes of one's own upload of the given kind."""
+    return await storage.get((await own_upload(actor, upload_id, kind)).sha256)

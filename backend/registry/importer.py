@@ -14,15 +14,16 @@ from uuid import UUID
 from openpyxl import Workbook, load_workbook
 
 from backend.audit import service as audit
-from backend.core import crypto
+from backend.core import crypto, outbox, progress
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.identities import changed
-from backend.core.permissions import Permission, require
+from backend.core.permissions import Permission, require, staff_communities
+from backend.core.progress import JobState, StaffJob
 from backend.core.spreadsheet import safe_row
-from backend.media.service import read_upload
+from backend.media.service import own_upload, read_upload
 from backend.people.masking import masked_id_number, masked_phone
 from backend.people.models import Person
 from backend.registry.models import (
@@ -43,6 +44,7 @@ COLUMNS = ["小区", "楼栋", "单元", "房号", "楼层", "专有面积", "�
 ROLES = {"业主": ResidentRole.OWNER, "租户": ResidentRole.TENANT, "同住人": ResidentRole.CO_RESIDENT}
 ROLE_NAMES = {role: name for name, role in ROLES.items()}
 MAX_ROWS = 20_000
+BATCH = 500  # rows written per transaction by the import job
 PHONE = re.compile(r"^1\d{10}$")
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -155,22 +157,78 @@ def _check_row(number: int, row: dict[str, str], seen_phones: dict[str, int],
     return errors
 
 
+async def _check(data: bytes) -> tuple[list[ResidentRow], ImportReport]:
+    """The rows that may be written and the report on the whole workbook."""
+    # openpyxl parses in a thread: a large workbook takes seconds of CPU the event loop must not wait on.
+    rows, errors, total = await asyncio.to_thread(parse, data)
+    rows, conflicts = await _registered_elsewhere(rows)
+    errors = sorted(errors + conflicts, key=lambda e: e.row)
+    return rows, ImportReport(total_rows=total, valid_rows=len(rows), errors=errors)
+
+
+def _writes(report: ImportReport, rows: list[ResidentRow], only_valid_rows: bool) -> bool:
+    return bool(rows) and (only_valid_rows or not report.errors)
+
+
+async def _record(tx, actor: Actor, community_id: UUID, report: ImportReport) -> None:
+    await audit.record(tx, actor, "registry.import", "community", community_id, community_id=community_id,
+                       after={"rows": report.valid_rows, "skipped": report.total_rows - report.valid_rows})
+
+
 async def import_residents(actor: Actor, *, community_id: UUID, upload_id: UUID, dry_run: bool,
                            only_valid_rows: bool) -> ImportReport:
     require(actor, Permission.REGISTRY_IMPORT, community_id)
-    # openpyxl parses in a thread: a large workbook takes seconds of CPU the event loop must not wait on.
-    rows, errors, total = await asyncio.to_thread(parse, await read_upload(actor, upload_id, "registry_import"))
-    rows, conflicts = await _registered_elsewhere(rows)
-    errors = sorted(errors + conflicts, key=lambda e: e.row)
-    report = ImportReport(total_rows=total, valid_rows=len(rows), errors=errors)
-    if dry_run or (errors and not only_valid_rows) or not rows:
+    rows, report = await _check(await read_upload(actor, upload_id, "registry_import"))
+    if dry_run or not _writes(report, rows, only_valid_rows):
         return report
     async with transaction() as tx:
         await write_rows(tx, community_id, rows)
-        await audit.record(tx, actor, "registry.import", "community", community_id, community_id=community_id,
-                           after={"rows": len(rows), "skipped": total - len(rows)})
+        await _record(tx, actor, community_id, report)
     report.imported_rows = len(rows)
     return report
+
+
+async def start_import(actor: Actor, *, community_id: UUID, upload_id: UUID, only_valid_rows: bool) -> StaffJob:
+    """The import as a job (registry.import) whose progress the console shows, row by row."""
+    require(actor, Permission.REGISTRY_IMPORT, community_id)
+    await own_upload(actor, upload_id, "registry_import")
+    async with transaction() as tx:
+        job = await StaffJob.create(community_id=community_id, owner_id=actor.person_id, kind="registry_import",
+                                    using_db=tx)
+        await outbox.add(tx, "registry.import", key=f"import:{job.id}", job_id=str(job.id),
+                         upload_id=str(upload_id), only_valid_rows=only_valid_rows)
+    return job
+
+
+async def run_import(job_id: UUID, upload_id: UUID, only_valid_rows: bool) -> None:
+    """The job: checked whole, then written in batches, each its own transaction, the progress moved
+    after each. A retried job writes nothing twice: every write finds what an earlier run made."""
+    job = await StaffJob.get(id=job_id)
+    if job.state in (JobState.DONE, JobState.FAILED):
+        return
+    try:
+        rows, report = await _check(await read_upload(Actor(person_id=job.owner_id), upload_id, "registry_import"))
+    except DomainError as error:
+        await progress.fail(job_id, error.message)
+        return
+    if not _writes(report, rows, only_valid_rows):
+        await progress.finish(job_id, report_json(report))
+        return
+    await progress.advance(job_id, done=0, total=len(rows))
+    for start in range(0, len(rows), BATCH):
+        async with transaction() as tx:
+            await write_rows(tx, job.community_id, rows[start:start + BATCH])
+            if start + BATCH >= len(rows):
+                await _record(tx, Actor(person_id=job.owner_id), job.community_id, report)
+        await progress.advance(job_id, done=min(start + BATCH, len(rows)))
+    report.imported_rows = len(rows)
+    await progress.finish(job_id, report_json(report))
+
+
+def report_json(report: ImportReport) -> dict:
+    """The report as the job keeps it (the first 500 errors, as the API shows them)."""
+    return {"totalRows": report.total_rows, "validRows": report.valid_rows, "importedRows": report.imported_rows,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors[:500]]}
 
 
 async def _registered_elsewhere(rows: list[ResidentRow]) -> tuple[list[ResidentRow], list[RowError]]:
@@ -277,6 +335,13 @@ async def export_residents(actor: Actor, *, community_id: UUID) -> bytes:
                      room.floor, room.area_dm2 / 100, link.person.display_name, masked_phone(link.person),
                      masked_id_number(link.person), ROLE_NAMES[link.role]]))
     return await asyncio.to_thread(_workbook, "住户", COLUMNS, rows)
+
+
+async def template(actor: Actor) -> bytes:
+    """The workbook to fill in: the import's header row, nothing else (an example row would be imported)."""
+    if not staff_communities(actor, Permission.REGISTRY_IMPORT):
+        raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
+    return await asyncio.to_thread(_workbook, "住户", COLUMNS, [])
 
 
 def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:

@@ -1,7 +1,8 @@
-"""The console's notices in Chromium against the embedded server: a committee member publishes a notice
-(an uploaded image in its body, a PDF attached) to 阳光花园 1栋, the resident 张阿姨 (who lives there) reads it
-in the mini-program, and the reach report shows her read and leaves her household off the 未触达名单 (on screen
-and in its Excel export)."""
+"""The console's notices in Chromium against the embedded server: a committee member writes a notice in
+the rich-text editor (an uploaded image and a phone number to call in its body, a PDF attached),
+confirms publishing it to 阳光花园 1栋 (its phone preview keeps the image within the card), the
+resident 张阿姨 (who lives there) reads it in the mini-program, and the reach report shows her read and
+leaves her household off the 未触达名单 (on screen and in its Excel export)."""
 
 import asyncio
 import io
@@ -67,6 +68,36 @@ async def residents_of_building(http: httpx.AsyncClient, token: str, estate: str
     return len({r["resident"]["id"] for room in rooms["registryRooms"] for r in room["residents"]})
 
 
+async def tool(page, key: str) -> None:
+    """Clicks a button of the editor's toolbar once it is enabled (it follows the editor's selection)."""
+    button = page.locator(f"[data-testid=notice-body] [data-menu-key={key}]")
+    await expect(button).not_to_have_class(re.compile("disabled"))
+    await button.click()
+
+
+async def write_body_with_image_and_phone_link(page) -> None:
+    """Types the body in the rich-text editor as staff do: bold text, a phone number linked to call, an
+    uploaded photo wider than any phone."""
+    editor = page.locator("[data-testid=notice-body] [data-slate-editor]")
+    await editor.click()
+    await page.keyboard.type("周三 9:00–12:00 ")
+    await page.keyboard.press("Control+B")
+    await page.keyboard.type("停水")
+    await page.keyboard.press("Control+B")
+    await page.keyboard.type("，报修电话 ")
+    await tool(page, "insertLink")
+    modal = page.locator(".w-e-modal")
+    await modal.locator("input").nth(0).fill("12345")
+    await modal.locator("input").nth(1).fill("tel:12345")
+    await modal.locator("button").click()
+    await expect(editor.locator("a")).to_have_text("12345")
+    async with page.expect_file_chooser() as chooser:
+        await tool(page, "uploadImage")
+    photo = {"name": "水管.png", "mimeType": "image/png", "buffer": png(1600, 900)}
+    await (await chooser.value).set_files(files=[photo])
+    await expect(editor.locator("img")).to_have_count(1)
+
+
 async def test_published_notice_is_read_by_a_resident_and_the_reach_report_shows_it(browser, embedded_server,
                                                                                     tmp_path):
     title = f"停水通知 {uuid.uuid4().hex[:6]}"
@@ -76,11 +107,7 @@ async def test_published_notice_is_read_by_a_resident_and_the_reach_report_shows
         await page.click("[data-testid=notice-new]")
         await page.fill("[data-testid=notice-title] input", title)
         await choose(page, "notice-category", "物业通知")
-        await page.fill("[data-testid=notice-body]", "<p>周三 9:00–12:00 <b>停水</b>，请提前储水。</p>")
-        await page.set_input_files("[data-testid=notice-image-input]", files=[
-            {"name": "水管.png", "mimeType": "image/png", "buffer": png(1600, 900)}])
-        await expect(page.locator("[data-testid=notice-body]")).to_have_value(
-            re.compile(r'<p><img src="/media/public/[^"]+" alt=""></p>$'))
+        await write_body_with_image_and_phone_link(page)
         await choose(page, "audience-kind", "按楼栋")
         await choose(page, "audience-building", "阳光花园 1栋")
         await page.keyboard.press("Escape")
@@ -89,19 +116,29 @@ async def test_published_notice_is_read_by_a_resident_and_the_reach_report_shows
         attachments = page.locator("[data-testid=notice-attachment-row]")
         await expect(attachments).to_contain_text("停水须知.pdf")
         await page.click("[data-testid=notice-publish]")
+        await page.locator(".el-message-box").get_by_role("button", name="发布").click()
+        await expect(page.locator(".el-message--success")).to_contain_text("已发布")
         await expect(page.locator("[data-testid=notice-state]")).to_have_text("已发布")
         # Saved with the notice, as the server lists it; published, it can no longer be removed.
         await expect(attachments).to_have_count(1)
         await expect(attachments).to_contain_text("停水须知.pdf")
         await expect(attachments.locator("a, .el-link")).to_have_count(1)
         await expect(page.locator("[data-testid=notice-attachment-remove]")).to_have_count(0)
-        # Saved: the preview renders the server's sanitised HTML.
-        await expect(page.locator("[data-testid=notice-preview] b")).to_have_text("停水")
+        # Saved: the phone preview renders the server's sanitised HTML, the number as a link to call.
+        await expect(page.locator("[data-testid=notice-preview] strong")).to_have_text("停水")
+        await expect(page.locator("[data-testid=notice-preview] a")).to_have_attribute("href", "tel:12345")
         image = page.locator("[data-testid=notice-preview] img")
-        await expect(image).to_have_attribute("src", re.compile(r"^/media/public/"))
-        # Served as the 1080 px wide WebP variant.
+        await expect(image).to_have_attribute("src", re.compile("^" + re.escape(embedded_server) + "/media/public/"))
+        # Served as the 1080 px wide WebP variant, shown within the phone's 375 px and the card.
         await page.wait_for_function(
             "document.querySelector('[data-testid=notice-preview] img')?.naturalWidth === 1080")
+        phone = await page.locator("[data-testid=notice-phone]").bounding_box()
+        card = await page.locator(".preview").bounding_box()
+        shown = await image.bounding_box()
+        assert phone["width"] == 375
+        assert shown["x"] >= phone["x"] and shown["x"] + shown["width"] <= phone["x"] + phone["width"]
+        assert shown["x"] + shown["width"] <= card["x"] + card["width"]
+        await screenshot(page, "console-notice-editor.png")
 
         resident = await demo_resident_token(http, "resident")
         notice_id = await wait_for_notice_in_feed(http, resident, title)

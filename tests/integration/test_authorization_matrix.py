@@ -24,6 +24,7 @@ from backend.api.schema import build_schema
 from backend.audit.models import AuditEntry
 from backend.core import crypto
 from backend.core.clock import clock
+from backend.core.progress import StaffJob
 from backend.core.settings import get_settings
 from backend.media.models import Upload
 from backend.notices import service as notices
@@ -71,6 +72,9 @@ CASES = {
     "accessLog": ("query($x: ID!) { accessLog(communityId: $x) { nodes { reason subject { displayName } } } }",
                   lambda t: {"x": t["community"]}),
     "notice": ("query($x: ID!) { notice(id: $x) { title bodyHtml } }", lambda t: {"x": t["notice"]}),
+    "workbench": ("query($x: ID!) { workbench(communityId: $x) { identity { residentsVerified } notices { "
+                  "thisWeek { notice { title } audience } unreachedByGrid { gridName households } } } }",
+                  lambda t: {"x": t["community"]}),
     "notices": ("query($x: ID!) { notices(communityId: $x) { nodes { title } } }", lambda t: {"x": t["community"]}),
     "noticesInReach": ("query($x: ID!) { noticesInReach(communityId: $x) { nodes { title } } }",
                        lambda t: {"x": t["community"]}),
@@ -83,6 +87,10 @@ CASES = {
                       lambda t: {"x": t["session"]}),
     "personalDataUnmask": ("mutation($x: ID!) { personalDataUnmask(personId: $x, field: PHONE, reason: \"核实信息\") "
                            "{ value errors { code } } }", lambda t: {"x": t["person"]}),
+    "registryImportStart": ("mutation($x: ID!, $u: ID!) { registryImportStart(communityId: $x, uploadId: $u) "
+                            "{ job { id } errors { code } } }",
+                            lambda t: {"x": t["community"], "u": t["import_upload"]}),
+    "staffJob": ("query($x: ID!) { staffJob(id: $x) { state result } }", lambda t: {"x": t["staff_job"]}),
     "registryImport": ("mutation($x: ID!, $u: ID!) { registryImport(communityId: $x, uploadId: $u, dryRun: false) "
                        "{ report { totalRows } errors { code } } }",
                        lambda t: {"x": t["community"], "u": t["import_upload"]}),
@@ -145,7 +153,8 @@ ACTING_FOR_CASES = {
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
 # for its members and staff (a grid worker: their own grid's buildings); the address directory (no
-# people in it) for everyone signed in; the notices reaching a grid worker's own grid. The answer
+# people in it) for everyone signed in; the notices reaching a grid worker's own grid, and the 工作台's
+# figures of it. The answer
 # still must not hold the target's data.
 MEMBERS = {"neighbour", "other_grid_worker", "proxy_without_scope"}
 SIGNED_IN = set(OUTSIDERS) - {"anonymous"}
@@ -155,6 +164,7 @@ ANSWERS = {
     "registryGrids": {"other_grid_worker"},
     "registryBuildings": {"other_grid_worker"},
     "noticesInReach": {"other_grid_worker"},
+    "workbench": {"other_grid_worker"},  # their own grid's figures
     "directoryBuildings": SIGNED_IN,
     "directoryRooms": SIGNED_IN,
 }
@@ -223,9 +233,11 @@ async def target(app, api, make_person):
         "proof_upload": str((await upload(b.resident, "proof_photo")).id),
         "import_upload": str((await upload(place.committee, "registry_import")).id),
         "attachment": str((await upload(place.committee, "notice_attachment")).id),
+        "staff_job": str((await StaffJob.create(community=community, owner=place.committee, kind="registry_import",
+                                                result={"report": f"导入报告 {secret}"})).id),
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
-                    f"乙区停水 {secret}", f"草稿通知 {secret}"],
+                    f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id)],
     }
 
@@ -308,6 +320,7 @@ async def snapshot(target: dict) -> list:
         await rows(InboxMessage, "read_at", person_id=person),
         await rows(AccessLog, community_id=community),
         await rows(AuditEntry, community_id=community),
+        await rows(StaffJob, "state", community_id=community),
     ]
 
 

@@ -1,11 +1,14 @@
 """Notices reach exactly their audience, and the committee can see who was not reached."""
 
+import io
 import uuid
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from backend.core.clock import clock
+from backend.core.settings import get_settings
 from backend.notices import service
 from backend.notices.models import Notice, NoticeRecipient
 from backend.notify.models import InboxMessage
@@ -85,6 +88,33 @@ async def test_a_notice_to_one_building_reaches_exactly_its_residents(console, a
     after = (await console.query(NOT_REACHED, id=notice_id))["data"]["noticeNotReached"]["nodes"]
     assert len(after) == 3
     assert (await console.query(REACH, id=notice_id))["data"]["noticeReach"]["householdsReachedOffline"] == 1
+
+
+async def test_phone_links_survive_and_uploaded_images_are_kept_at_absolute_urls(console, demo_community,
+                                                                                building):
+    """A resident taps the number to call; the mini-program loads the image without knowing our host."""
+    await console.sign_in("committee")
+    uploaded = await console.http.post("/uploads", params={"kind": "notice_image"},
+                                       headers={"authorization": f"Bearer {console.token}"},
+                                       files={"file": ("a.png", _png(), "image/png")})
+    display = uploaded.json()["display"]
+    assert display.startswith(get_settings().public_base_url + "/media/public/")
+    path = display.removeprefix(get_settings().public_base_url)
+    html = (f'<p>报修请拨 <a href="tel:12345">12345</a>，<a href="javascript:call()">别点</a></p>'
+            f'<p><img src="{path}" alt=""></p>')
+    created = (await console.query(CREATE, c=str(demo_community.id),
+                                   input={**notice_input(str(building.id)), "bodyHtml": html}))["data"]
+    body = created["noticeCreate"]["notice"]["bodyHtml"]
+    assert '<a href="tel:12345" rel="noopener noreferrer nofollow">12345</a>' in body
+    assert "javascript" not in body and "别点" in body
+    assert f'<img src="{display}" alt="">' in body
+    assert (await console.http.get(display)).headers["content-type"] == "image/webp"
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "teal").save(out, "PNG")
+    return out.getvalue()
 
 
 async def test_rich_text_loses_scripts_and_audiences_stay_in_the_community(console, demo_community, building,

@@ -162,6 +162,8 @@ PINS: dict[tuple[str, str], Pin] = {
         "staff", small_and_large("communityId", community_id), lambda d: d["registryGrids"], 1),
     ("admin", "RegistryRooms"): Pin(
         "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 3),
+    ("admin", "WorkbenchNotices"): Pin("staff", small_and_large("communityId", community_id),
+                                       lambda d: d["workbench"]["notices"]["thisWeek"], 5),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }

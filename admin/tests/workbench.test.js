@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openApp, signedInStaff, textOf } from './ui'
+
+// ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
+const drawn = vi.hoisted(() => [])
+vi.mock('../src/charts', () => ({
+  drawBarChart: (element, chart) => {
+    drawn.push({ kind: 'bar', ...chart })
+    return () => {}
+  },
+  drawPieChart: (element, chart) => {
+    drawn.push({ kind: 'pie', ...chart })
+    return () => {}
+  },
+}))
+
+const identity = { residentsVerified: 301, householdsVerified: 298, households: 300, pendingVerifications: 4 }
+const week = (overrides) => ({
+  notice: { id: 'n1', title: '消防检查', publishedAt: '2026-12-01T02:00:00Z', mustAcknowledge: true },
+  audience: 200,
+  read: 120,
+  acknowledged: 50,
+  households: 100,
+  householdsReached: 75,
+  ...overrides,
+})
+
+function workbenchServer(notices) {
+  return signedInStaff({
+    WorkbenchIdentity: () => ({ data: { workbench: { identity } } }),
+    WorkbenchNotices: () => ({ data: { workbench: { notices } } }),
+  })
+}
+
+let wrapper
+beforeEach(() => {
+  localStorage.clear()
+  drawn.length = 0
+})
+afterEach(() => {
+  wrapper?.unmount()
+  vi.unstubAllGlobals()
+})
+
+describe('工作台', () => {
+  it("shows each panel's figures for the staff member's community", async () => {
+    const received = workbenchServer({
+      thisWeek: [week()],
+      unreachedByGrid: [
+        { gridName: '第1网格', households: 25 },
+        { gridName: null, households: 3 },
+      ],
+    })
+    wrapper = await openApp('/')
+
+    await vi.waitFor(async () => expect(await textOf('residents-verified')).toContain('301'))
+    expect(await textOf('households-verified')).toMatch(/298\s*\/ 300/)
+    expect(await textOf('pending-verifications')).toContain('4')
+    await vi.waitFor(async () => expect(await textOf('week-notices')).toContain('消防检查'))
+    const row = await textOf('week-notices')
+    expect(row).toContain('75%') // households reached
+    expect(row).toContain('25%') // acknowledged of the audience
+    expect(drawn).toContainEqual({
+      kind: 'pie',
+      name: '户数',
+      parts: [
+        { name: '已认证户', value: 298 },
+        { name: '未认证户', value: 2 },
+      ],
+    })
+    expect(drawn).toContainEqual({
+      kind: 'bar',
+      categories: ['第1网格', '未划网格'],
+      series: [{ name: '未触达（户次）', data: [25, 3] }],
+    })
+    const asked = received.filter((r) => r.operation?.startsWith('Workbench'))
+    expect(asked.map((r) => r.variables)).toEqual([{ communityId: 'c1' }, { communityId: 'c1' }])
+  })
+
+  it('says when no notice went out this week and shows no acknowledgement rate where none was asked', async () => {
+    workbenchServer({ thisWeek: [week({ notice: { ...week().notice, mustAcknowledge: false } })], unreachedByGrid: [] })
+    wrapper = await openApp('/')
+
+    await vi.waitFor(async () => expect(await textOf('week-notices')).toContain('无需确认'))
+    expect(await textOf('panel-notices')).toContain('本周通知都已触达')
+    expect(drawn.filter((d) => d.kind === 'bar')).toEqual([])
+  })
+})

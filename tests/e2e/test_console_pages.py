@@ -1,0 +1,124 @@
+"""Every page of the console in Chromium against the embedded server, as the committee member sees it:
+each route of admin/src/router.js renders its heading (not a blank or an error page) and is saved as a
+screenshot in test-results/screenshots/. The 工作台 shows the demo community's figures: the verified
+residents the registry lists, and this week's notice with its reach."""
+
+import re
+import uuid
+from pathlib import Path
+
+import httpx
+from playwright.async_api import expect
+
+from backend.api.contract import client_operations, document_id
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_console_notices import wait_for_notice_in_feed
+from tests.e2e.test_console_registry import demo_resident_token, graphql
+
+ROUTER = Path(__file__).resolve().parents[2] / "admin" / "src" / "router.js"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+# route -> (the heading it shows, the screenshot's name). `:id` is a notice of the test's own.
+PAGES = {
+    "/login": ("邻里 · 社区工作台", "login"),
+    "": ("一屏观社区", "workbench"),
+    "registry": ("住户档案", "registry"),
+    "verification": ("认证审核", "verification"),
+    "import": ("导入导出", "import"),
+    "audit": ("操作日志", "audit-log"),
+    "dead-letters": ("失败任务", "dead-letters"),
+    "notices": ("通知公告", "notices"),
+    "notices/new": ("新建通知", "notice-new"),
+    "notices/:id": ("编辑通知", "notice-edit"),
+    "notices/:id/reach": ("触达报告", "notice-reach"),
+    "access-log": ("查阅记录", "access-log"),
+}
+
+
+def routes() -> set[str]:
+    """The pages the router declares (not the layout around them, nor the catch-all redirect)."""
+    paths = set(re.findall(r"path: '([^']*)'", ROUTER.read_text(encoding="utf-8")))
+    return paths - {"/", "/:pathMatch(.*)*"}
+
+
+def test_every_route_of_the_console_has_a_page_here():
+    assert routes() == PAGES.keys(), "add the new routes to PAGES (and drop the gone ones)"
+
+
+async def signed_in_page(browser, base: str, http: httpx.AsyncClient, handle: str):
+    """The console signed in through the dev demo sign-in: password sign-ins are throttled per username
+    and address (5, then one a minute), and the other console tests spend those of the committee."""
+    login = document_id(client_operations("mini_program")["DemoLogin"])
+    body = (await http.post("/graphql", json={"documentId": login, "variables": {"handle": handle}})).json()
+    tokens = body["data"]["authDemoLogin"]["tokens"]
+    stored = [{"name": k, "value": tokens[k]} for k in ("accessToken", "refreshToken", "accessExpiresAt")]
+    context = await browser.new_context(locale="zh-CN", storage_state={
+        "cookies": [], "origins": [{"origin": base, "localStorage": stored}]})
+    page = await context.new_page()
+    await page.goto(f"{base}/admin/#/")
+    await expect(page.locator("[data-testid=viewer-name]")).to_have_text("居委会 周主任")
+    return page
+
+
+async def verified_residents(http: httpx.AsyncClient, token: str, community_id: str) -> int:
+    """The people the registry lists as living in the community now, building by building."""
+    buildings = await graphql(http, token, "query($c: ID!) { registryBuildings(communityId: $c) { id } }",
+                              {"c": community_id})
+    people = set()
+    for building in buildings["registryBuildings"]:
+        rooms = await graphql(http, token, """
+            query($b: ID!) { registryRooms(buildingId: $b) { residents { resident { id } } } }""",
+                              {"b": building["id"]})
+        people |= {r["resident"]["id"] for room in rooms["registryRooms"] for r in room["residents"]}
+    return len(people)
+
+
+async def publish_notice(http: httpx.AsyncClient, token: str, community_id: str) -> tuple[str, str]:
+    title = f"消防检查 {uuid.uuid4().hex[:6]}"
+    created = await graphql(http, token, """
+        mutation($c: ID!, $t: String!) { noticeCreate(communityId: $c, input: {title: $t, category: "安全",
+          bodyHtml: "<p>周五上午消防检查，请配合。</p>", audience: [{kind: COMMUNITY}]}) { notice { id } } }""",
+                            {"c": community_id, "t": title})
+    notice_id = created["noticeCreate"]["notice"]["id"]
+    await graphql(http, token, "mutation($id: ID!) { noticePublish(id: $id) { notice { id } } }", {"id": notice_id})
+    return notice_id, title
+
+
+async def test_every_console_page_renders_and_is_screenshotted(browser, embedded_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    async with httpx.AsyncClient(base_url=embedded_server) as http:
+        login = await browser.new_page(locale="zh-CN")
+        await login.goto(f"{embedded_server}/admin/#/login")
+        await expect(login.locator("h1")).to_have_text(PAGES["/login"][0])
+        await login.screenshot(path=SCREENSHOTS / "login.png", full_page=True)
+        await login.close()
+
+        page = await signed_in_page(browser, embedded_server, http, "committee")
+        token = await page.evaluate("localStorage.getItem('accessToken')")
+        viewer = await graphql(http, token, "{ viewer { memberships { role community { id } } } }")
+        community_id = next(m["community"]["id"] for m in viewer["viewer"]["memberships"]
+                            if m["role"] == "COMMITTEE_STAFF")
+        notice_id, title = await publish_notice(http, token, community_id)
+        # Read by 张阿姨 once it reached her: her household counts as reached.
+        resident = await demo_resident_token(http, "resident")
+        await wait_for_notice_in_feed(http, resident, title)
+        await graphql(http, resident, "mutation($id: ID!) { noticeRead(id: $id) { ok } }", {"id": notice_id})
+        residents = await verified_residents(http, token, community_id)
+
+        for route, (heading, name) in PAGES.items():
+            if route == "/login":
+                continue
+            # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
+            await page.goto(f"{embedded_server}/admin/#/{route.replace(':id', notice_id)}")
+            await page.reload()
+            await expect(page.locator("main h2, .el-main h2").first).to_have_text(heading)
+            if route == "":
+                await expect(page.locator("[data-testid=residents-verified]")).to_contain_text(str(residents))
+                week = page.locator("[data-testid=week-notices] tbody tr", has_text=title)
+                await expect(week).to_have_count(1)
+                await expect(week.locator("[data-testid=reach-rate]")).to_be_visible()
+                await expect(page.locator("[data-testid=identity-chart] canvas")).to_have_count(1)
+                await expect(page.locator("[data-testid=unreached-chart] canvas")).to_have_count(1)
+            await page.wait_for_load_state("networkidle")
+            await expect(page.locator(".el-alert--error")).to_have_count(0)
+            await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        await page.context.close()
