@@ -19,6 +19,7 @@ class InboxMessage(Entity):
 
     class Meta:
         table = "inbox_message"
+        indexes = (("person_id", "id"),)  # the inbox: my messages, newest first
 
 
 class Channel(StrEnum):
