@@ -37,7 +37,7 @@ migrations: deps
 	LINLI_DATABASE_URL=sqlite://var/makemigrations.sqlite3 .venv/bin/tortoise -c backend.core.db.TORTOISE_ORM makemigrations $(if $(NAME),-n $(NAME))
 
 ## bench: the benchmarks in bench/, written to bench/RESULTS.md
-bench: deps
+bench: deps tools/postgraphile/node_modules/.package-lock.json
 	scripts/ensure-services.sh --bench
 	$(PY) -m bench
 
@@ -61,6 +61,10 @@ mini_program/node_modules/.package-lock.json: mini_program/package-lock.json
 # native module whose install script downloads from outside the registries.
 tools/firebase/node_modules/.package-lock.json: tools/firebase/package-lock.json
 	npm ci --prefix tools/firebase --ignore-scripts --no-audit --no-fund
+
+# PostGraphile v4, the feed benchmark's comparison server (tools/postgraphile/server.js).
+tools/postgraphile/node_modules/.package-lock.json: tools/postgraphile/package-lock.json
+	npm ci --prefix tools/postgraphile --ignore-scripts --no-audit --no-fund
 
 admin/dist/index.html: admin/node_modules/.package-lock.json $(ADMIN_SOURCES)
 	cd admin && npm run build

@@ -1,10 +1,10 @@
 """`make bench`: the benchmarks in bench/, each against a baseline measured in the same run,
-written to bench/RESULTS.md: the home feed (bench/feed.py) and the fan-out (bench/fanout.py).
+written to bench/RESULTS.md: the per-person reads (bench/feed.py) and the fan-out (bench/fanout.py).
 
 Each timed part starts from an idle queue (every outbox row relayed, the job stream read to its end
 and acknowledged, nothing left over from seeding or an earlier run) and from reset counters.
 Smaller runs, to try the benchmark itself: BENCH_FEED_RESIDENTS, BENCH_FANOUT_RESIDENTS,
-BENCH_DURATION (their figures are not for RESULTS.md).
+BENCH_DURATION (their figures are not for RESULTS.md); BENCH_ONLY=feed or BENCH_ONLY=fanout runs one.
 """
 
 import asyncio
@@ -38,18 +38,25 @@ machine's).
 
 
 async def main() -> None:
+    only = os.environ.get("BENCH_ONLY", "")
+    if only not in ("", "feed", "fanout"):
+        raise SystemExit(f"BENCH_ONLY is feed or fanout, not {only!r}")
     load = os.getloadavg()[0]
     await prepare()
-    started = time.perf_counter()
-    tokens = await feed.populate_feed()
-    await drain_seeding()
-    print(f"populated the feed data and drained its jobs in {time.perf_counter() - started:.0f} s", flush=True)
-    random.shuffle(tokens)
-    feed_results = await asyncio.to_thread(feed.feed_benchmark, tokens)
-    print(json.dumps(feed_results), flush=True)
-    fanout_results = await fanout.fanout_benchmark()
+    sections = []
+    if only in ("", "feed"):
+        started = time.perf_counter()
+        people = await feed.populate_feed()
+        await drain_seeding()
+        print(f"populated the feed data and drained its jobs in {time.perf_counter() - started:.0f} s", flush=True)
+        random.shuffle(people)
+        feed_results = await feed.feed_benchmark(people)
+        print(json.dumps(feed_results), flush=True)
+        sections.append(feed.report(feed_results))
+    if only in ("", "fanout"):
+        sections.append(fanout.report(await fanout.fanout_benchmark()))
     await db.close_db()
-    text = header(load) + feed.report(feed_results) + fanout.report(fanout_results)
+    text = header(load) + "".join(sections)
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(text)
 

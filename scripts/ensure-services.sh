@@ -14,8 +14,11 @@ command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || missing+=(fonts-noto-cjk)
-# `make bench` also needs wrk, the load generator.
-if [ "${1:-}" = "--bench" ]; then command -v wrk >/dev/null || missing+=(wrk); fi
+# `make bench` also needs wrk, the load generator, and Node for PostGraphile (tools/postgraphile).
+if [ "${1:-}" = "--bench" ]; then
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v node >/dev/null || missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing from Debian's packages: ${missing[*]}"
   $SUDO apt-get update -qq
