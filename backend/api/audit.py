@@ -7,8 +7,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.api.ids import parse_uuid
-from backend.api.pagination import PageInfo
+from backend.api.pagination import Counted, PageInfo
 from backend.api.people import PersonBrief
+from backend.audit import labels
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry as AuditEntryModel
 from backend.privacy import service as privacy
@@ -18,7 +19,9 @@ from backend.privacy import service as privacy
 class AuditEntry:
     id: strawberry.ID
     action: str
+    action_label: str = strawberry.field(description="The action in Chinese, e.g. 发布通知.")
     target_type: str
+    target_label: str = strawberry.field(description="What kind of thing it was done to, in Chinese, e.g. 通知.")
     target_id: str
     actor: PersonBrief
     acting_for: PersonBrief | None = strawberry.field(description="Set when the actor acted as a proxy (代办).")
@@ -28,13 +31,14 @@ class AuditEntry:
 
     @classmethod
     def of(cls, e: AuditEntryModel) -> "AuditEntry":
-        return cls(id=strawberry.ID(str(e.id)), action=e.action, target_type=e.target_type, target_id=e.target_id,
+        return cls(id=strawberry.ID(str(e.id)), action=e.action, action_label=labels.action_label(e.action),
+                   target_type=e.target_type, target_label=labels.target_label(e.target_type), target_id=e.target_id,
                    actor=PersonBrief.of(e.actor), acting_for=PersonBrief.of(e.acting_for) if e.acting_for else None,
                    before=e.before, after=e.after, created_at=e.created_at)
 
 
 @strawberry.type
-class AuditConnection:
+class AuditConnection(Counted):
     nodes: list[AuditEntry]
     page_info: PageInfo
 
@@ -50,19 +54,21 @@ class AccessLogEntry:
 
 
 @strawberry.type
-class AccessLogConnection:
+class AccessLogConnection(Counted):
     nodes: list[AccessLogEntry]
     page_info: PageInfo
 
 
 @strawberry.type
 class AuditQueries:
-    @strawberry.field(description="Staff actions in a community, newest first. Needs AUDIT_READ.")
+    @strawberry.field(description="Staff actions in a community, newest first: by action (its prefix), actor name, "
+                      "and time (from `since`, before `before`). Needs AUDIT_READ.")
     async def audit_log(self, info: Info, community_id: strawberry.ID, action: str | None = None,
-                        actor_name: str | None = None, first: int = 20, after: str | None = None) -> AuditConnection:
+                        actor_name: str | None = None, since: datetime | None = None,
+                        before: datetime | None = None, first: int = 20, after: str | None = None) -> AuditConnection:
         page = await audit.search(info.context.actor, community_id=parse_uuid(community_id), action=action,
-                                  actor_name=actor_name, first=first, after=after)
-        return AuditConnection(nodes=[AuditEntry.of(e) for e in page.items], page_info=PageInfo.of(page))
+                                  actor_name=actor_name, since=since, before=before, first=first, after=after)
+        return AuditConnection(nodes=[AuditEntry.of(e) for e in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="Every unmasking of personal data, newest first. Needs AUDIT_READ.")
     async def access_log(self, info: Info, community_id: strawberry.ID, first: int = 20,
@@ -73,5 +79,5 @@ class AuditQueries:
             nodes=[AccessLogEntry(id=strawberry.ID(str(e.id)), viewer=PersonBrief.of(e.viewer),
                                   subject=PersonBrief.of(e.subject), field=e.field, reason=e.reason,
                                   created_at=e.created_at) for e in page.items],
-            page_info=PageInfo.of(page),
+            page_info=PageInfo.of(page), page=page,
         )

@@ -1,5 +1,6 @@
 """Recording and searching the audit log."""
 
+from datetime import datetime
 from uuid import UUID
 
 from tortoise.expressions import Q
@@ -20,13 +21,19 @@ async def record(tx, actor: Actor, action: str, target_type: str, target_id, *, 
 
 
 async def search(actor: Actor, *, community_id: UUID, action: str | None, actor_name: str | None,
-                 first: int, after: str | None) -> Page[AuditEntry]:
+                 first: int, after: str | None, since: datetime | None = None,
+                 before: datetime | None = None) -> Page[AuditEntry]:
+    """Newest first; `since` and `before` bound when it was done (from, and up to but excluding)."""
     require(actor, Permission.AUDIT_READ, community_id)
     query = AuditEntry.filter(community_id=community_id).select_related("actor", "acting_for")
     if action:
         query = query.filter(action__startswith=action[:64])
     if actor_name:
         query = query.filter(actor__display_name__icontains=actor_name[:64])
+    if since is not None:
+        query = query.filter(created_at__gte=since)
+    if before is not None:
+        query = query.filter(created_at__lt=before)
     return await paginate(query, first=first, after=after, newest_first=True)
 
 

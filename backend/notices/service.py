@@ -494,16 +494,18 @@ async def feed(actor: Actor, *, first: int, after: str | None) -> Feed:
     page = await paginate(mine.filter(notice__pinned=False).select_related("notice"), first=first, after=after,
                           newest_first=True)
     unread = await unread_count(me)
-    return Feed([item(r) for r in pinned], Page([item(r) for r in page.items], page.has_next_page, page.end_cursor),
-                unread)
+    latest = Page([item(r) for r in page.items], page.has_next_page, page.end_cursor, page.count)
+    return Feed([item(r) for r in pinned], latest, unread)
 
 
 async def list_notices(actor: Actor, *, community_id: UUID, state: S | None, first: int,
-                       after: str | None) -> Page[Notice]:
+                       after: str | None, title: str | None = None) -> Page[Notice]:
     require(actor, Permission.NOTICE_PUBLISH, community_id)
     query = Notice.filter(community_id=community_id)
     if state is not None:
         query = query.filter(state=state)
+    if title and title.strip():
+        query = query.filter(title__icontains=title.strip()[:64])
     return await paginate(query, first=first, after=after, newest_first=True)
 
 
