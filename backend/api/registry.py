@@ -15,6 +15,7 @@ from backend.api.people import PersonBrief
 from backend.api.proxies import Proxy
 from backend.api.residence import Residence, ResidentRole, RoomAddress
 from backend.audit import service as audit
+from backend.core import platform
 from backend.core.errors import DomainError
 from backend.core.permissions import Permission as PermissionEnum
 from backend.notify import service as notify_service
@@ -172,6 +173,10 @@ class Viewer:
     async def permissions(self, info: Info) -> list[CommunityPermissions]:
         return [CommunityPermissions(community=Community.of(c), permissions=sorted(granted))
                 for c, granted in await service.staff_permissions(info.context.actor)]
+
+    @strawberry.field(description="What I may do over the whole platform (运营方), beside any community.")
+    async def platform_permissions(self, info: Info) -> list[Permission]:
+        return sorted(await platform.platform_permissions(info.context.actor))
 
     @strawberry.field(description="My notifications (or my principal's when acting), newest first. `first` ≤ 50.")
     async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:

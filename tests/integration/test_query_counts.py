@@ -131,7 +131,7 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 3),
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
                                     lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),

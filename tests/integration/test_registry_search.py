@@ -12,11 +12,12 @@ from backend.audit.labels import ACTION_LABELS
 from backend.audit.models import AuditEntry
 from backend.core.clock import clock
 from backend.core.limits import TOTAL_COUNT_CAP
+from backend.core.platform import PlatformMember, PlatformRole
 from backend.people.models import Person
 from backend.registry.models import Role
 from tests.integration.neighbourhood import build_neighbourhood
 
-PERMISSIONS = "{ viewer { permissions { community { id } permissions } } }"
+PERMISSIONS = "{ viewer { platformPermissions permissions { community { id } permissions } } }"
 
 
 @pytest.fixture
@@ -54,7 +55,13 @@ async def test_the_viewer_is_told_what_each_role_may_do(console, place, make_per
     assert "PLATFORM_OPERATE" not in granted[0]["permissions"]
 
     await console.sign_in(place.a.resident.handle)  # a resident holds no staff permission anywhere
-    assert (await console.query(PERMISSIONS))["data"]["viewer"]["permissions"] == []
+    assert (await console.query(PERMISSIONS))["data"]["viewer"] == {"permissions": [], "platformPermissions": []}
+
+    operator = await make_person(place.community.id, [])
+    await PlatformMember.create(person=operator, role=PlatformRole.OPERATOR)
+    await console.sign_in(operator.handle)
+    assert (await console.query(PERMISSIONS))["data"]["viewer"] == {
+        "platformPermissions": ["PLATFORM_OPERATE"], "permissions": []}
 
 
 async def test_staff_find_a_resident_by_name_room_or_phone_tail(console, place):
