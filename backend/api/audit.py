@@ -60,7 +60,17 @@ class AccessLogConnection(Counted):
 
 
 @strawberry.type
+class AuditAction:
+    action: str
+    label: str
+
+
+@strawberry.type
 class AuditQueries:
+    @strawberry.field(description="Every action the audit log records, with its Chinese name (for filters).")
+    def audit_actions(self) -> list[AuditAction]:
+        return [AuditAction(action=a, label=label) for a, label in labels.ACTION_LABELS.items()]
+
     @strawberry.field(description="Staff actions in a community, newest first: by action (its prefix), actor name, "
                       "and time (from `since`, before `before`). Needs AUDIT_READ.")
     async def audit_log(self, info: Info, community_id: strawberry.ID, action: str | None = None,

@@ -71,8 +71,7 @@ class Community:
     @strawberry.field(description="Buildings of this community, oldest first. `first` is at most 50.")
     async def buildings(self, info: Info, first: int = 20, after: str | None = None) -> BuildingConnection:
         page = await service.list_buildings(info.context.actor, UUID(self.id), first=first, after=after)
-        return BuildingConnection(nodes=[Building.of(b) for b in page.items], page_info=PageInfo.of(page),
-                               page=page)
+        return BuildingConnection(nodes=[Building.of(b) for b in page.items], page_info=PageInfo.of(page))
 
 
 @strawberry.type
@@ -181,8 +180,7 @@ class Viewer:
     @strawberry.field(description="My notifications (or my principal's when acting), newest first. `first` ≤ 50.")
     async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:
         page = await notify_service.list_inbox(info.context.actor, first=first, after=after)
-        return InboxConnection(nodes=[InboxMessage.of(m) for m in page.items], page_info=PageInfo.of(page),
-                               page=page)
+        return InboxConnection(nodes=[InboxMessage.of(m) for m in page.items], page_info=PageInfo.of(page))
 
     @strawberry.field(description="My push channels and quiet hours.")
     async def notification_settings(self, info: Info) -> NotificationSettings:

@@ -144,7 +144,7 @@ PINS: dict[tuple[str, str], Pin] = {
                                lambda d: d["auditLog"]["nodes"], 2),
     ("admin", "DeadLetters"): Pin("staff", pages(), lambda d: d["deadLetters"]["nodes"], 2),
     ("admin", "NoticeNotReached"): Pin("staff", pages(id=lambda w: w.notice_ids[0]),
-                                       lambda d: d["noticeNotReached"]["nodes"], 3),
+                                       lambda d: d["noticeNotReached"]["nodes"], 4),
     ("admin", "NoticesInReach"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                      lambda d: d["noticesInReach"]["nodes"], 1),
     ("admin", "Notices"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
