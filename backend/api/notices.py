@@ -216,7 +216,8 @@ class NoticeQueries:
                                        acknowledged=r.acknowledged) for r in reach.by_building],
         )
 
-    @strawberry.field(description="未触达名单: households nobody in which has read it. Needs NOTICE_REACH.")
+    @strawberry.field(description="未触达名单: households nobody in which has read it, by estate, building, unit and "
+                      "room. Needs NOTICE_REACH.")
     async def notice_not_reached(self, info: Info, id: strawberry.ID, first: int = 20,
                                  after: str | None = None) -> NotReachedConnection:
         page = await service.not_reached(info.context.actor, notice_id=parse_uuid(id), first=first, after=after)

@@ -5,6 +5,7 @@ pages, and the audit log in words with its filters."""
 import re
 from datetime import timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -13,8 +14,9 @@ from backend.audit.models import AuditEntry
 from backend.core.clock import clock
 from backend.core.limits import TOTAL_COUNT_CAP
 from backend.core.platform import PlatformMember, PlatformRole
+from backend.notices import service as notices
 from backend.people.models import Person
-from backend.registry.models import Role
+from backend.registry.models import Building, Role, Room, Unit
 from tests.integration.neighbourhood import build_neighbourhood
 
 PERMISSIONS = "{ viewer { platformPermissions permissions { community { id } permissions } } }"
@@ -143,3 +145,34 @@ def test_every_recorded_action_has_a_chinese_name():
     recorded |= {f"residence.{verb}" for verb in ("approve", "reject")}  # recorded as an f-string
     assert len(recorded) > 15
     assert recorded - ACTION_LABELS.keys() == set()
+
+
+async def test_the_not_reached_list_reads_by_building_unit_and_room(console, make_community, make_person):
+    place = await make_community(buildings=2, rooms=2)
+    # Added last, listed first: 0栋 comes before 1栋 whatever the order households were made in.
+    first_building = await Building.create(community=place.community, estate=place.estates[0], name="0栋")
+    unit = await Unit.create(community=place.community, building=first_building, name="1单元")
+    late_room = await Room.create(community=place.community, unit=unit, code=f"{place.community.code}-late",
+                                  number="0101", floor=1, area_dm2=8000)
+    for room in [*reversed(place.rooms), late_room]:
+        await make_person(place.community.id, [Role.RESIDENT], room=room)
+    staff = await make_person(place.community.id, [Role.COMMITTEE_STAFF])
+    await console.sign_in(staff.handle)
+    created = await console.op("NoticeCreate", communityId=str(place.community.id), input={
+        "title": "停水", "bodyHtml": "<p>停水</p>", "category": "物业", "audience": [{"kind": "COMMUNITY"}]})
+    notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+    await console.op("NoticePublish", id=notice_id)
+    await notices.fan_out(UUID(notice_id))
+
+    addresses, after = [], None
+    while True:
+        page = (await console.op("NoticeNotReached", id=notice_id, first=2, after=after))["data"]["noticeNotReached"]
+        assert page["totalCount"] == 5
+        addresses += [n["address"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert addresses == [f"1号小区 {b} 1单元 {r}" for b, r in (
+        ("0栋", "0101"), ("1栋", "0101"), ("1栋", "0201"), ("2栋", "0101"), ("2栋", "0201"))]
+    refused = await console.op("NoticeNotReached", id=notice_id, first=2, after="bm90LWEtY3Vyc29y")
+    assert refused["errors"][0]["message"] == "无效的分页游标"
