@@ -48,20 +48,29 @@ const VALUE_LABELS = {
 }
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/
 
-function valueText(value) {
+/** A recorded value in words; `names` maps the ids of people the entry mentions to their names. */
+function valueText(value, names) {
   if (value == null) return null
   if (typeof value === 'boolean') return value ? '是' : '否'
-  if (Array.isArray(value)) return value.map(valueText).join('、')
-  if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${VALUE_LABELS[k] ?? k}：${valueText(v)}`).join('，')
+  if (Array.isArray(value)) return value.map((v) => valueText(v, names)).join('、')
+  if (typeof value === 'object') {
+    return Object.entries(value).map(([k, v]) => `${VALUE_LABELS[k] ?? k}：${valueText(v, names)}`).join('，')
+  }
   if (typeof value === 'string' && ISO_TIME.test(value)) return formatTime(value)
-  return VALUE_LABELS[value] ?? String(value)
+  return names[value] ?? VALUE_LABELS[value] ?? String(value)
 }
 
 /** What changed between an audit entry's before and after: [{field, label, before, after}] in words,
- * a value of null where the field was not there. */
-export function changesBetween(before, after) {
+ * a value of null where the field was not there; people by name (`mentioned`: [{id, displayName}]). */
+export function changesBetween(before, after, mentioned = []) {
+  const names = Object.fromEntries(mentioned.map((person) => [person.id, person.displayName]))
   const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
   return fields
-    .map((field) => ({ field, label: FIELD_LABELS[field] ?? field, before: valueText(before?.[field]), after: valueText(after?.[field]) }))
+    .map((field) => ({
+      field,
+      label: FIELD_LABELS[field] ?? field,
+      before: valueText(before?.[field], names),
+      after: valueText(after?.[field], names),
+    }))
     .filter((change) => change.before !== change.after)
 }

@@ -12,6 +12,8 @@ from backend.api.people import PersonBrief
 from backend.audit import labels
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry as AuditEntryModel
+from backend.core.pagination import Page
+from backend.people.models import Person
 from backend.privacy import service as privacy
 
 
@@ -27,20 +29,30 @@ class AuditEntry:
     acting_for: PersonBrief | None = strawberry.field(description="Set when the actor acted as a proxy (代办).")
     before: JSON | None
     after: JSON | None
+    mentioned: list[PersonBrief] = strawberry.field(
+        description="The people whose ids before/after hold (as person, agent or principal), to show their names.")
     created_at: datetime
 
     @classmethod
-    def of(cls, e: AuditEntryModel) -> "AuditEntry":
+    def of(cls, e: AuditEntryModel, people: dict[str, Person]) -> "AuditEntry":
+        mentioned = [people[str(record[key])] for record in (e.before, e.after) if isinstance(record, dict)
+                     for key in audit.PERSON_KEYS if str(record.get(key)) in people]
         return cls(id=strawberry.ID(str(e.id)), action=e.action, action_label=labels.action_label(e.action),
                    target_type=e.target_type, target_label=labels.target_label(e.target_type), target_id=e.target_id,
                    actor=PersonBrief.of(e.actor), acting_for=PersonBrief.of(e.acting_for) if e.acting_for else None,
-                   before=e.before, after=e.after, created_at=e.created_at)
+                   before=e.before, after=e.after, mentioned=[PersonBrief.of(p) for p in dict.fromkeys(mentioned)],
+                   created_at=e.created_at)
 
 
 @strawberry.type
 class AuditConnection(Counted):
     nodes: list[AuditEntry]
     page_info: PageInfo
+
+    @classmethod
+    async def of(cls, page: Page[AuditEntryModel]) -> "AuditConnection":
+        people = await audit.people_named(page.items)
+        return cls(nodes=[AuditEntry.of(e, people) for e in page.items], page_info=PageInfo.of(page), page=page)
 
 
 @strawberry.type
@@ -78,7 +90,7 @@ class AuditQueries:
                         before: datetime | None = None, first: int = 20, after: str | None = None) -> AuditConnection:
         page = await audit.search(info.context.actor, community_id=parse_uuid(community_id), action=action,
                                   actor_name=actor_name, since=since, before=before, first=first, after=after)
-        return AuditConnection(nodes=[AuditEntry.of(e) for e in page.items], page_info=PageInfo.of(page), page=page)
+        return await AuditConnection.of(page)
 
     @strawberry.field(description="Every unmasking of personal data, newest first. Needs AUDIT_READ.")
     async def access_log(self, info: Info, community_id: strawberry.ID, first: int = 20,

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from backend.accounts import service as accounts
-from backend.api.audit import AuditConnection, AuditEntry
+from backend.api.audit import AuditConnection
 from backend.api.ids import parse_uuid
 from backend.api.notify import InboxConnection, InboxMessage, NotificationSettings, viewer_notification_settings
 from backend.api.pagination import Counted, PageInfo
@@ -209,8 +209,7 @@ class Viewer:
     @strawberry.field(description="What I did, and what proxies did for me, newest first.")
     async def history(self, info: Info, first: int = 20, after: str | None = None) -> AuditConnection:
         page = await audit.history(info.context.actor, first=first, after=after)
-        return AuditConnection(nodes=[AuditEntry.of(e) for e in page.items], page_info=PageInfo.of(page),
-                               page=page)
+        return await AuditConnection.of(page)
 
     @strawberry.field(description="Whether I accepted the current privacy notice.")
     async def privacy_consent_given(self) -> bool:

@@ -139,6 +139,18 @@ async def test_the_audit_log_names_actions_in_chinese_and_filters_by_time(consol
     assert await log(before=(now - timedelta(days=2)).isoformat()) == [("发布通知", "通知")]
 
 
+async def test_the_audit_log_names_the_people_its_records_hold_by_id(console, place):
+    await AuditEntry.create(community=place.community, actor=place.committee, action="proxy.record",
+                            target_type="proxy", target_id="x", after={
+                                "principal": str(place.a.resident.id), "agent": str(place.b.resident.id),
+                                "scopes": ["REGISTRY"]})
+    await console.sign_in(place.committee.handle)
+    answer = await console.op("AuditLog", communityId=str(place.community.id), first=20)
+    [entry] = answer["data"]["auditLog"]["nodes"]
+    assert {p["displayName"] for p in entry["mentioned"]} == {
+        place.a.resident.display_name, place.b.resident.display_name}
+
+
 def test_every_recorded_action_has_a_chinese_name():
     source = "\n".join(p.read_text() for p in Path("backend").rglob("*.py"))
     recorded = set(re.findall(r'(?:audit\.record\(tx, actor|_record_for_principal\(tx, actor), "([a-z_.]+)"', source))
