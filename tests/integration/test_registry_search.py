@@ -152,7 +152,7 @@ async def test_the_audit_log_names_the_people_its_records_hold_by_id(console, pl
 
 
 def test_every_recorded_action_has_a_chinese_name():
-    source = "\n".join(p.read_text() for p in Path("backend").rglob("*.py"))
+    source = "\n".join(p.read_text() for p in (Path(__file__).parents[2] / "backend").rglob("*.py"))
     recorded = set(re.findall(r'(?:audit\.record\(tx, actor|_record_for_principal\(tx, actor), "([a-z_.]+)"', source))
     recorded |= {f"residence.{verb}" for verb in ("approve", "reject")}  # recorded as an f-string
     assert len(recorded) > 15
