@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connection } from './fakeServer'
-import { all, choose, find, openApp, signedInStaff, textOf } from './ui'
+import { all, choose, find, openApp, signedInStaff, textOf, toasts } from './ui'
 
 const room = {
   unitName: '1单元',
@@ -127,6 +127,7 @@ describe('registry', () => {
     await giveReason('核实住户身份')
 
     await vi.waitFor(async () => expect(await textOf('unmask-value')).toBe('13800000006'))
+    expect(toasts()).toContain('本次查看及原因已记入查阅记录')
     expect(received.find((r) => r.operation === 'PersonalDataUnmask').variables).toEqual({
       personId: 'p1',
       field: 'PHONE',

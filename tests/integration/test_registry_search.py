@@ -188,3 +188,19 @@ async def test_the_not_reached_list_reads_by_building_unit_and_room(console, mak
         ("0栋", "0101"), ("1栋", "0101"), ("1栋", "0201"), ("2栋", "0101"), ("2栋", "0201"))]
     refused = await console.op("NoticeNotReached", id=notice_id, first=2, after="bm90LWEtY3Vyc29y")
     assert refused["errors"][0]["message"] == "无效的分页游标"
+
+
+async def test_notices_are_found_by_a_part_of_their_title_and_counted(console, place):
+    await console.sign_in(place.committee.handle)
+    for title in ("周三停水通知", "消防演练", "停水检修结束"):
+        await console.op("NoticeCreate", communityId=str(place.community.id), input={
+            "title": title, "bodyHtml": "<p>内容</p>", "category": "物业", "audience": [{"kind": "COMMUNITY"}]})
+
+    async def titled(title, state=None):
+        answer = await console.op("Notices", communityId=str(place.community.id), title=title, state=state, first=20)
+        found = answer["data"]["notices"]
+        return sorted(n["title"] for n in found["nodes"]), found["totalCount"]
+
+    assert await titled("停水") == (["停水检修结束", "周三停水通知"], 2)
+    assert await titled("停水", "PUBLISHED") == ([], 0)
+    assert (await titled(" "))[1] == 3
