@@ -30,6 +30,7 @@ class Page(Generic[T]):
 async def count_capped(query: QuerySet) -> int:
     """How many rows `query` holds, counting no further than TOTAL_COUNT_CAP: a count of a large
     table reads every row, so a total of TOTAL_COUNT_CAP means "at least that many"."""
+    # tortoise's count() drops LIMIT from the SQL, so the limited query is counted from outside.
     capped = query.limit(TOTAL_COUNT_CAP).values_list("id", flat=True)
     capped._choose_db_if_not_chosen()
     capped._make_query()
@@ -80,9 +81,10 @@ async def paginate_by(query: QuerySet, keys: tuple[str, ...], *, first: int, aft
     if after is not None:
         try:
             values = json.loads(base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)))
-            assert isinstance(values, list) and len(values) == len(keys)
-        except (binascii.Error, ValueError, AssertionError) as exc:
+        except (binascii.Error, ValueError) as exc:
             raise DomainError(ErrorCode.INVALID_INPUT, "无效的分页游标", field="after") from exc
+        if not isinstance(values, list) or len(values) != len(keys):
+            raise DomainError(ErrorCode.INVALID_INPUT, "无效的分页游标", field="after")
         # After the cursor's row: a greater first key, or the same first key and a greater second, ...
         query = query.filter(Q(*(Q(**dict(zip(keys[:i], values[:i], strict=True)), **{f"{key}__gt": values[i]})
                                  for i, key in enumerate(keys)), join_type="OR"))
