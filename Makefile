@@ -10,7 +10,7 @@ ADMIN_SOURCES := $(shell find admin/src admin/index.html admin/vite.config.js -t
 run: deps admin/dist/index.html
 	$(PY) -m backend run
 
-## test: every suite (ruff, pytest on PostgreSQL + Redis, SQLite smoke, Chromium e2e, jest, Vitest)
+## test: every suite (ruff, ESLint, pytest on PostgreSQL + Redis, SQLite smoke, Chromium e2e, jest, Vitest)
 test: deps admin/dist/index.html mini_program/node_modules/.package-lock.json tools/firebase/node_modules/.package-lock.json
 	scripts/ensure-services.sh
 	scripts/test.sh
@@ -41,8 +41,10 @@ bench: deps tools/postgraphile/node_modules/.package-lock.json
 	scripts/ensure-services.sh --bench
 	$(PY) -m bench
 
+## lint: ruff on the Python, ESLint (with eslint-plugin-vue) on the console
 lint: deps
 	.venv/bin/ruff check .
+	cd admin && npm run lint
 
 deps: .venv/.synced admin/node_modules/.package-lock.json
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from backend.accounts.models import StaffCredential
 from backend.accounts.passwords import hash_password
-from backend.core import crypto
 from backend.core.actor import ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
@@ -122,10 +121,9 @@ async def _seed_people(tx, community: Community, households: dict[str, Household
     password_hash = hash_password(DEMO_PASSWORD)
     people: dict[str, Person] = {}
     for handle, (name, phone, roles, staff) in DEMO_PEOPLE.items():
-        person = people[handle] = await Person.create(
-            display_name=name, handle=handle, phone_encrypted=crypto.encrypt(phone),
-            phone_lookup=crypto.lookup_hash(phone), using_db=tx,
-        )
+        person = people[handle] = Person(display_name=name, handle=handle)
+        person.set_phone(phone)
+        await person.save(using_db=tx)
         household = households.get(DEMO_HOMES.get(handle, ""))
         for role in roles:
             await Membership.create(person=person, community=community, household=household, role=role, using_db=tx)

@@ -14,6 +14,7 @@ stage() {  # stage NAME COMMAND...
 }
 
 stage "ruff" .venv/bin/ruff check .
+stage "eslint (console)" bash -c "cd admin && npm run --silent lint"
 stage "schema-check" .venv/bin/python -m backend schema-check
 stage "pytest (unit, integration on PostgreSQL + Redis, contract, SQLite smoke, Chromium e2e)" \
   .venv/bin/pytest -q -p no:cacheprovider --junitxml="$REPORTS/pytest.xml"

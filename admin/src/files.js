@@ -1,10 +1,10 @@
 // Uploads and downloads beside /graphql: plain HTTP with the console's bearer token.
-import { authorizedFetch } from './graphql/client'
+import { authorizedFetch, transportFailure } from './graphql/client'
 
-/** The server's `{errors: [{message}]}` answer as an Error, or the HTTP status when there is none. */
+/** The server's `{errors: [{message}]}` answer as an Error, or what the HTTP status means when there is none. */
 async function failure(response, what) {
   const body = await response.json().catch(() => null)
-  return new Error(body?.errors?.[0]?.message ?? `${what}失败 (HTTP ${response.status})`)
+  return new Error(body?.errors?.[0]?.message ?? `${what}失败：${transportFailure(response.status)}`)
 }
 
 /** Uploads a file as multipart field `file`; resolves to `{id, kind, size}`. */

@@ -1,37 +1,36 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
+import { ElMessage } from 'element-plus'
 import { accessToken, onSessionExpired } from './graphql/client'
+import { PAGES } from './pages'
 
-// The pages that work in the staff member's community (see viewer.js).
-const staff = { staff: true }
+const SITE = '邻里 · 社区工作台'
 
 // Hash history: the backend serves dist/ as static files and needs no SPA fallback.
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
-    { path: '/login', component: () => import('./views/LoginView.vue') },
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录' } },
     {
       path: '/',
       component: () => import('./views/ConsoleLayout.vue'),
       meta: { requiresAuth: true },
       children: [
-        { path: '', component: () => import('./views/HomeView.vue') },
-        { path: 'registry', component: () => import('./views/RegistryView.vue'), meta: staff },
-        { path: 'verification', component: () => import('./views/VerificationView.vue'), meta: staff },
-        { path: 'import', component: () => import('./views/ImportView.vue'), meta: staff },
-        { path: 'audit', component: () => import('./views/AuditLogView.vue'), meta: staff },
-        // Not `staff`: the server decides (AUDIT_READ in any community) and its refusal is shown.
-        { path: 'dead-letters', component: () => import('./views/DeadLettersView.vue') },
-        { path: 'notices', component: () => import('./views/NoticesView.vue'), meta: staff },
-        { path: 'notices/new', component: () => import('./views/NoticeEditorView.vue'), meta: staff },
-        { path: 'notices/:id', component: () => import('./views/NoticeEditorView.vue'), meta: staff },
-        { path: 'notices/:id/reach', component: () => import('./views/NoticeReachView.vue'), meta: staff },
-        { path: 'access-log', component: () => import('./views/AccessLogView.vue'), meta: staff },
+        ...PAGES.map(({ path, name, component, title, permission }) => ({ path, name, component, meta: { title, permission } })),
+        // An unknown address inside the console: 404 in the layout, with the menu still there.
+        { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
       ],
     },
-    { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })
 
 router.beforeEach((to) => (to.meta.requiresAuth && !accessToken() ? '/login' : true))
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - ${SITE}` : SITE
+})
 
-onSessionExpired(() => router.push('/login'))
+onSessionExpired(() => {
+  // Say why rather than drop to the login page silently (once, however many requests failed together).
+  if (router.currentRoute.value.name === 'login') return
+  ElMessage({ type: 'warning', message: '登录已过期，请重新登录', grouping: true })
+  router.push('/login')
+})

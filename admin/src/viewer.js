@@ -1,25 +1,24 @@
-// The signed-in staff member, loaded once by the console layout and shared with its pages.
+// The signed-in staff member and the community they work in now, loaded by the console layout and
+// shared with its pages. Switching community re-creates the page, so a page reads them once.
 import { inject, provide } from 'vue'
 
 const VIEWER = Symbol('viewer')
+const WORKPLACE = Symbol('workplace')
 
-/** The roles that work in a community's registry. */
-const STAFF_ROLES = new Set(['COMMITTEE_STAFF', 'PROPERTY_STAFF', 'GRID_WORKER'])
-
-/** The first community where the viewer has a staff role, or null. */
-export const staffCommunity = (viewer) => viewer.memberships.find((m) => STAFF_ROLES.has(m.role))?.community ?? null
-
-/** Roles that draft and publish notices; a grid worker only follows up those reaching their grids. */
-const PUBLISHER_ROLES = new Set(['COMMITTEE_STAFF', 'PROPERTY_STAFF'])
-
-/** Whether the viewer publishes notices in their staff community (or only follows up on them). */
-export const publishesNotices = (viewer) => {
-  const community = staffCommunity(viewer)
-  return viewer.memberships.some((m) => PUBLISHER_ROLES.has(m.role) && m.community.id === community?.id)
+export const provideViewer = (viewer, workplace) => {
+  provide(VIEWER, viewer)
+  provide(WORKPLACE, workplace)
 }
-
-export const provideViewer = (viewer) => provide(VIEWER, viewer)
 export const useViewer = () => inject(VIEWER)
 
-/** The community every staff page queries; the layout shows those pages only when there is one. */
-export const useCommunityId = () => staffCommunity(useViewer().value).id
+/** {community, permissions: Set} of the community chosen in the header (a ref). */
+export const useWorkplace = () => inject(WORKPLACE)
+
+/** The community every staff page queries; the layout opens those pages only when there is one. */
+export const useCommunityId = () => useWorkplace().value.community.id
+
+/** Whether the viewer holds `permission` where they work now. */
+export const useCan = () => {
+  const workplace = useWorkplace()
+  return (permission) => workplace.value.permissions.has(permission)
+}

@@ -97,3 +97,17 @@ describe('graphql client', () => {
     expect(expired).toHaveBeenCalledOnce()
   })
 })
+
+describe('transport failures', () => {
+  it('says in Chinese that a body was too large, and what else went wrong on the way', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>413 Request Entity Too Large</html>', { status: 413 })))
+    await expect(request('Viewer')).rejects.toThrow(/^内容太大：/)
+
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('Bad Gateway', { status: 502 })))
+    await expect(request('Viewer')).rejects.toThrow(/^服务暂时不可用：/)
+
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
+    await expect(request('Viewer')).rejects.toThrow('网络连接失败：无法连接服务器，请检查网络后重试')
+    await expect(authorizedFetch('/exports/registry.xlsx')).rejects.toThrow(/^网络连接失败/)
+  })
+})

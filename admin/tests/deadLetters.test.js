@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connection } from './fakeServer'
-import { all, find, openApp, signedInStaff, textOf } from './ui'
+import { find, openApp, signedInStaff, textOf } from './ui'
 
 const deadLetter = (id, overrides) => ({
   id,
@@ -23,7 +23,7 @@ afterEach(() => {
 const rows = () => [...document.querySelectorAll('[data-testid=dead-letters] .el-table__body tr')]
 
 describe('失败任务', () => {
-  it('lists the jobs that used up their retries, newest first, and loads more', async () => {
+  it('lists the jobs that used up their retries, newest first, a page at a time', async () => {
     const received = signedInStaff({
       DeadLetters: ({ after }) => ({
         data: {
@@ -40,14 +40,19 @@ describe('失败任务', () => {
     expect(rows()[0].textContent).toMatch(/阳光社区[\s\S]*notice\.fanout[\s\S]*notice:d1[\s\S]*5[\s\S]*ConnectionError: 推送服务无响应/)
     expect(rows()[1].textContent).toContain('TimeoutError')
 
-    await (await find('load-more')).trigger('click')
+    await (await find('page-next')).trigger('click')
 
-    await vi.waitFor(() => expect(rows()).toHaveLength(3))
-    expect(rows()[2].textContent).toMatch(/平台[\s\S]*notice\.remind[\s\S]*—[\s\S]*3/)  // the platform's own job
-    expect(all('load-more')).toHaveLength(0)
+    await vi.waitFor(() => expect(rows()).toHaveLength(1))
+    expect(rows()[0].textContent).toMatch(/平台[\s\S]*notice\.remind[\s\S]*—[\s\S]*3/)  // the platform's own job
+    expect((await find('page-next')).attributes('disabled')).toBeDefined()
+
+    await (await find('page-previous')).trigger('click')
+
+    await vi.waitFor(() => expect(rows()).toHaveLength(2))
     expect(received.filter((r) => r.operation === 'DeadLetters').map((r) => r.variables)).toEqual([
       { first: 20, after: null },
       { first: 20, after: 'cursor-2' },
+      { first: 20, after: null },
     ])
   })
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { connection, jsonResponse, payload, refusal } from './fakeServer'
-import { all, choose, chooseFiles, find, openApp, signedInStaff, staffViewer, textOf } from './ui'
+import { all, answerConfirmations, choose, chooseFiles, find, openApp, signedInStaff, textOf, toasts, viewerWith } from './ui'
 
 // ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
 const drawn = vi.hoisted(() => [])
@@ -104,7 +104,7 @@ describe('notice list', () => {
   })
 
   it('shows a grid worker the published notices reaching their grids, to open their reach reports', async () => {
-    const gridWorker = { ...staffViewer, memberships: [{ role: 'GRID_WORKER', community: { id: 'c1', name: '阳光社区' } }] }
+    const gridWorker = viewerWith('GRID_WORKER')
     const received = signedInStaff({
       Viewer: () => ({ data: { viewer: gridWorker } }),
       NoticesInReach: () => ({
@@ -123,7 +123,7 @@ describe('notice list', () => {
     expect(received.some((r) => r.operation === 'Notices')).toBe(false)
   })
 
-  it('publishes a draft from the list', async () => {
+  it('publishes a draft from the list once confirmed, and says so', async () => {
     const received = signedInStaff({
       Notices: () => ({ data: { notices: connection([notice()]) } }),
       NoticePublish: ({ id }) => payload('noticePublish', { notice: notice({ id, state: 'PUBLISHED', audienceSize: 7 }) }),
@@ -131,10 +131,16 @@ describe('notice list', () => {
     wrapper = await openApp('/notices')
     await vi.waitFor(() => expect(all('notice-row')).toHaveLength(1))
 
+    const asked = answerConfirmations(false)
+    await all('notice-row')[0].find('[data-testid=notice-publish]').trigger('click')
+    await vi.waitFor(() => expect(asked).toHaveBeenCalledOnce())
+    expect(received.some((r) => r.operation === 'NoticePublish')).toBe(false)
+    answerConfirmations(true)
     await all('notice-row')[0].find('[data-testid=notice-publish]').trigger('click')
 
     await vi.waitFor(async () => expect(await textOf('notice-state')).toBe('已发布'))
     expect(received.find((r) => r.operation === 'NoticePublish').variables).toEqual({ id: 'n1', at: null })
+    expect(toasts()).toContain('已发布「停水通知」')
   })
 })
 
@@ -322,13 +328,15 @@ describe('reach report', () => {
   ]
 
   it('shows the numbers and the chart, and a household reached offline leaves the 未触达名单', async () => {
-    let offline = 0
+    const visited = new Set()
     const received = signedInStaff({
       Notice: () => ({ data: { notice: notice({ state: 'PUBLISHED' }) } }),
-      NoticeReach: () => ({ data: { noticeReach: { ...reach, householdsReachedOffline: offline } } }),
-      NoticeNotReached: () => ({ data: { noticeNotReached: connection(households) } }),
-      NoticeReachedOffline: () => {
-        offline += 1
+      NoticeReach: () => ({ data: { noticeReach: { ...reach, householdsReachedOffline: visited.size } } }),
+      NoticeNotReached: () => ({
+        data: { noticeNotReached: connection(households.filter((h) => !visited.has(h.householdId))) },
+      }),
+      NoticeReachedOffline: ({ householdId }) => {
+        visited.add(householdId)
         return payload('noticeReachedOffline', { ok: true })
       },
     })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { all, choose, find, openApp, signedInStaff, textOf } from './ui'
+import { connection } from './fakeServer'
+import { all, choose, find, openApp, signedInStaff, textOf, toasts } from './ui'
 
 const room = {
   unitName: '1单元',
@@ -14,9 +15,35 @@ const room = {
   ],
 }
 
-/** One estate, one building, one room; unmasking answers `unmask`. */
+const living = (name, phone, n) => ({
+  residenceId: `pr${n}`,
+  role: 'OWNER',
+  since: '2026-01-02T03:04:05Z',
+  address: `阳光花园 1栋 1单元 ${100 + n}`,
+  room: { id: `r${n}`, number: `${100 + n}` },
+  resident: { id: `p${n}`, displayName: name, phone, idNumber: null },
+})
+// 45 residents; the search finds them as the server does: by name, room number, or a phone's last four digits.
+const everyone = [living('张阿姨', '138****0006', 1), ...Array.from({ length: 44 }, (_, i) => living(`住户${i}`, `139****${1000 + i}`, i + 2))]
+const finds = (search) => (r) =>
+  !search || r.resident.displayName.includes(search) || r.room.number === search ||
+  (/^\d{4}$/.test(search) && r.resident.phone?.endsWith(search))
+
+/** One estate, one building, one room, the 45 residents to search; unmasking answers `unmask`. */
 const registryServer = (unmask = { value: '13800000006', errors: [] }) =>
   signedInStaff({
+    RegistryResidents: ({ search, first, after }) => {
+      const matching = everyone.filter(finds(search))
+      const start = after ? Number(after) : 0
+      return {
+        data: {
+          registryResidents: {
+            ...connection(matching.slice(start, start + first), start + first < matching.length ? String(start + first) : null),
+            totalCount: matching.length,
+          },
+        },
+      }
+    },
     RegistryEstates: () => ({ data: { registryEstates: [{ id: 'e1', name: '阳光花园' }] } }),
     RegistryBuildings: () => ({
       data: { registryBuildings: [{ id: 'b1', name: '1栋', estateName: '阳光花园', gridName: '第1网格' }] },
@@ -46,7 +73,36 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+const foundNames = () => all('found-name').map((n) => n.text())
+
 describe('registry', () => {
+  it('lists everyone living there a page at a time with the total, and finds them by name or phone tail', async () => {
+    const received = registryServer()
+    wrapper = await openApp('/registry')
+
+    await vi.waitFor(async () => expect(await textOf('list-total')).toBe('共 45 条'))
+    expect(foundNames()).toHaveLength(20)
+    await (await find('page-next')).trigger('click')
+    await vi.waitFor(() => expect(foundNames()[0]).toBe('住户19'))
+    expect(await textOf('pager')).toContain('第 2 页')
+
+    await (await find('registry-search')).setValue('张阿')
+    await (await find('registry-search-submit')).trigger('click')
+    await vi.waitFor(() => expect(foundNames()).toEqual(['张阿姨']))
+    expect(await textOf('registry-residents')).toMatch(/阳光花园 1栋 1单元 101\s*张阿姨\s*业主\s*138\*\*\*\*0006/)
+    expect(await textOf('list-total')).toBe('共 1 条')
+
+    await (await find('registry-search')).setValue('1043')
+    await (await find('registry-search-submit')).trigger('click')
+    await vi.waitFor(() => expect(foundNames()).toEqual(['住户43']))
+    expect(received.filter((r) => r.operation === 'RegistryResidents').map((r) => r.variables)).toEqual([
+      { communityId: 'c1', search: null, first: 20, after: null },
+      { communityId: 'c1', search: null, first: 20, after: '20' },
+      { communityId: 'c1', search: '张阿', first: 20, after: null },
+      { communityId: 'c1', search: '1043', first: 20, after: null },
+    ])
+  })
+
   it("lists a building's rooms with their residents, masked", async () => {
     const received = registryServer()
     wrapper = await openApp('/registry')
@@ -71,6 +127,7 @@ describe('registry', () => {
     await giveReason('核实住户身份')
 
     await vi.waitFor(async () => expect(await textOf('unmask-value')).toBe('13800000006'))
+    expect(toasts()).toContain('本次查看及原因已记入查阅记录')
     expect(received.find((r) => r.operation === 'PersonalDataUnmask').variables).toEqual({
       personId: 'p1',
       field: 'PHONE',

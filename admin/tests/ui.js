@@ -1,6 +1,7 @@
 // Opening the console in happy-dom and acting on it as a user would.
 import { vi } from 'vitest'
 import { DOMWrapper, mount } from '@vue/test-utils'
+import { ElMessageBox } from 'element-plus'
 import App from '../src/App.vue'
 import { router } from '../src/router'
 import { storeTokens } from '../src/graphql/client'
@@ -13,15 +14,38 @@ export async function openApp(path) {
   return wrapper
 }
 
-export const staffViewer = {
+/** What the server grants each staff role (backend/core/permissions.py ROLE_PERMISSIONS). */
+export const ROLE_PERMISSIONS = {
+  COMMITTEE_STAFF: [
+    'AUDIT_READ',
+    'NOTICE_PUBLISH',
+    'NOTICE_REACH',
+    'PERSONAL_DATA_UNMASK',
+    'PROXY_RECORD',
+    'REGISTRY_IMPORT',
+    'REGISTRY_READ',
+    'REGISTRY_READ_ALL_GRIDS',
+    'RESIDENCE_VERIFY',
+    'SESSION_REVOKE',
+  ],
+  PROPERTY_STAFF: ['NOTICE_PUBLISH', 'NOTICE_REACH', 'REGISTRY_READ', 'REGISTRY_READ_ALL_GRIDS', 'RESIDENCE_VERIFY'],
+  GRID_WORKER: ['NOTICE_REACH', 'REGISTRY_READ'],
+}
+
+/** A viewer holding `role` in 阳光社区 (c1), and a resident elsewhere. */
+export const viewerWith = (role, displayName = '居委会 周主任') => ({
   id: 'u1',
-  displayName: '居委会 周主任',
+  displayName,
   phone: '138****0001',
   memberships: [
     { role: 'RESIDENT', community: { id: 'c0', name: '别的社区' } },
-    { role: 'COMMITTEE_STAFF', community: { id: 'c1', name: '阳光社区' } },
+    { role, community: { id: 'c1', name: '阳光社区' } },
   ],
-}
+  platformPermissions: [],
+  permissions: [{ community: { id: 'c1', name: '阳光社区' }, permissions: ROLE_PERMISSIONS[role] }],
+})
+
+export const staffViewer = viewerWith('COMMITTEE_STAFF')
 
 /** A signed-in committee member on a server answering `handlers` (and Viewer). */
 export function signedInStaff(handlers) {
@@ -55,3 +79,13 @@ export async function chooseFiles(testid, ...files) {
   Object.defineProperty(input, 'files', { value, configurable: true })
   input.dispatchEvent(new Event('change'))
 }
+
+/** Answers every confirmation (ElMessageBox.confirm) with `confirm` or 取消, without the dialog: in
+ * happy-dom its leave transition never ends, so it would never answer. Returns the spy, to read what was
+ * asked and to change the answer (the Chromium tests use the real dialog). */
+export const answerConfirmations = (confirm) =>
+  vi.spyOn(ElMessageBox, 'confirm').mockImplementation(() => (confirm ? Promise.resolve('confirm') : Promise.reject('cancel')))
+
+/** The texts of the toasts (ElMessage) on screen, of type `type`. */
+export const toasts = (type = 'success') =>
+  [...document.querySelectorAll(`.el-message--${type}`)].map((toast) => toast.textContent.trim())

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { all, find, openApp, signedInStaff, textOf } from './ui'
+import { all, answerConfirmations, find, openApp, signedInStaff, textOf, toasts } from './ui'
 
 const application = (id, name) => ({
   id,
@@ -44,6 +44,7 @@ beforeEach(() => localStorage.clear())
 afterEach(() => {
   wrapper?.unmount()
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 describe('verification queue', () => {
@@ -59,16 +60,23 @@ describe('verification queue', () => {
     expect(query.first).toBeLessThanOrEqual(50)
   })
 
-  it('approves an application, which then leaves the list', async () => {
+  it('approves an application once confirmed, says so, and it leaves the list', async () => {
     const received = queueServer()
     wrapper = await openApp('/verification')
     await vi.waitFor(() => expect(all('queue-row')).toHaveLength(2))
 
+    const asked = answerConfirmations(false)
+    await rowOf('志愿者 小林').find('[data-testid=approve]').trigger('click')
+    await vi.waitFor(() => expect(asked).toHaveBeenCalledOnce())
+    expect(asked.mock.calls[0][0]).toContain('确认 志愿者 小林 住在 305（CZ-2-1-305）')
+    expect(received.some((r) => r.operation === 'ResidenceApprove')).toBe(false)
+    answerConfirmations(true)
     await rowOf('志愿者 小林').find('[data-testid=approve]').trigger('click')
 
     await vi.waitFor(() => expect(all('queue-row')).toHaveLength(1))
     expect(all('queue-row')[0].text()).toContain('李四')
-    expect(received.find((r) => r.operation === 'ResidenceApprove').variables).toEqual({ id: 'a1' })
+    expect(received.filter((r) => r.operation === 'ResidenceApprove').map((r) => r.variables)).toEqual([{ id: 'a1' }])
+    expect(toasts()).toContain('已通过 志愿者 小林 的认证')
   })
 
   it('rejects only with a reason', async () => {
@@ -86,6 +94,7 @@ describe('verification queue', () => {
 
     await vi.waitFor(() => expect(all('queue-row').map((row) => row.text()).join()).not.toContain('李四'))
     expect(received.find((r) => r.operation === 'ResidenceReject').variables).toEqual({ id: 'a2', reason: '照片看不清' })
+    expect(toasts()).toContain('已驳回 李四 的申请')
   })
 
   it("shows the server's refusal and keeps the application", async () => {
@@ -93,6 +102,7 @@ describe('verification queue', () => {
     wrapper = await openApp('/verification')
     await vi.waitFor(() => expect(all('queue-row')).toHaveLength(2))
 
+    answerConfirmations(true)
     await rowOf('志愿者 小林').find('[data-testid=approve]').trigger('click')
 
     await vi.waitFor(async () => expect(await textOf('queue-error')).toContain('该申请已处理过'))

@@ -60,14 +60,13 @@ async def bind_phone_from_wechat(actor: Actor, *, code: str, user_agent: str = "
     if not await has_consented(me):
         raise DomainError(ErrorCode.INVALID_INPUT, "请先阅读并同意隐私政策", field="consent")
     phone = await wechat.phone_number(code)
-    lookup = crypto.lookup_hash(phone)
     async with transaction() as tx:
         owner = await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).select_for_update() \
             .using_db(tx).first()
         if owner is None or owner.id == me:
             person = await Person.filter(id=me).using_db(tx).get()
-            person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), lookup
-            await person.save(using_db=tx, update_fields=["phone_encrypted", "phone_lookup"])
+            person.set_phone(phone)
+            await person.save(using_db=tx, update_fields=["phone_encrypted", "phone_lookup", "phone_last4"])
             return PhoneBinding(person, None)
         if await WechatAccount.filter(person_id=owner.id).using_db(tx).exists() or \
                 await Membership.filter(person_id=me).using_db(tx).exists():

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
-from backend.api.pagination import PageInfo
+from backend.api.pagination import Counted, PageInfo
 from backend.api.people import OkPayload
 from backend.core.errors import DomainError, ErrorCode
 from backend.notices import service
@@ -110,7 +110,7 @@ def _of_item(item: service.FeedItem) -> Notice:
 
 
 @strawberry.type
-class NoticeConnection:
+class NoticeConnection(Counted):
     nodes: list[Notice]
     page_info: PageInfo
 
@@ -151,7 +151,7 @@ class NotReachedHousehold:
 
 
 @strawberry.type
-class NotReachedConnection:
+class NotReachedConnection(Counted):
     nodes: list[NotReachedHousehold]
     page_info: PageInfo
 
@@ -174,7 +174,7 @@ class NoticeQueries:
         result = await service.feed(info.context.actor, first=first, after=after)
         return Feed(pinned=[_of_item(i) for i in result.pinned], unread_count=result.unread,
                     latest=NoticeConnection(nodes=[_of_item(i) for i in result.latest.items],
-                                            page_info=PageInfo.of(result.latest)))
+                                            page_info=PageInfo.of(result.latest), page=result.latest))
 
     @strawberry.field(description="A notice I received, or (NOTICE_REACH) one of my community's.")
     async def notice(self, info: Info, id: strawberry.ID) -> Notice | None:
@@ -186,12 +186,13 @@ class NoticeQueries:
             return None
         return Notice.of(notice, receipt.read_at if receipt else None, receipt.acknowledged_at if receipt else None)
 
-    @strawberry.field(description="A community's notices, newest first. Needs NOTICE_PUBLISH.")
+    @strawberry.field(description="A community's notices, newest first, by state and a part of the title. Needs "
+                      "NOTICE_PUBLISH.")
     async def notices(self, info: Info, community_id: strawberry.ID, state: NoticeState | None = None,
-                      first: int = 20, after: str | None = None) -> NoticeConnection:
+                      title: str | None = None, first: int = 20, after: str | None = None) -> NoticeConnection:
         page = await service.list_notices(info.context.actor, community_id=parse_uuid(community_id), state=state,
-                                          first=first, after=after)
-        return NoticeConnection(nodes=[Notice.of(n) for n in page.items], page_info=PageInfo.of(page))
+                                          title=title, first=first, after=after)
+        return NoticeConnection(nodes=[Notice.of(n) for n in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="Published and archived notices whose audience lives in my reach (a grid worker: "
                       "their grids), newest first, for their reach reports. Needs NOTICE_REACH.")
@@ -199,7 +200,7 @@ class NoticeQueries:
                                after: str | None = None) -> NoticeConnection:
         page = await service.list_notices_in_reach(info.context.actor, community_id=parse_uuid(community_id),
                                                    first=first, after=after)
-        return NoticeConnection(nodes=[Notice.of(n) for n in page.items], page_info=PageInfo.of(page))
+        return NoticeConnection(nodes=[Notice.of(n) for n in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="Who was reached, by building (a grid worker: their grids'). Needs NOTICE_REACH.")
     async def notice_reach(self, info: Info, id: strawberry.ID) -> NoticeReach:
@@ -215,7 +216,8 @@ class NoticeQueries:
                                        acknowledged=r.acknowledged) for r in reach.by_building],
         )
 
-    @strawberry.field(description="未触达名单: households nobody in which has read it. Needs NOTICE_REACH.")
+    @strawberry.field(description="未触达名单: households nobody in which has read it, by estate, building, unit and "
+                      "room. Needs NOTICE_REACH.")
     async def notice_not_reached(self, info: Info, id: strawberry.ID, first: int = 20,
                                  after: str | None = None) -> NotReachedConnection:
         page = await service.not_reached(info.context.actor, notice_id=parse_uuid(id), first=first, after=after)
@@ -224,7 +226,7 @@ class NoticeQueries:
             NotReachedHousehold(household_id=strawberry.ID(str(h.id)), residents=residents[h.id],
                                 address=address_of(h.room))
             for h in page.items
-        ], page_info=PageInfo.of(page))
+        ], page_info=PageInfo.of(page), page=page)
 
 
 @strawberry.type

@@ -7,15 +7,17 @@ import strawberry
 from strawberry.types import Info
 
 from backend.accounts import service as accounts
-from backend.api.audit import AuditConnection, AuditEntry
+from backend.api.audit import AuditConnection
 from backend.api.ids import parse_uuid
 from backend.api.notify import InboxConnection, InboxMessage, NotificationSettings, viewer_notification_settings
-from backend.api.pagination import PageInfo
+from backend.api.pagination import Counted, PageInfo
 from backend.api.people import PersonBrief
 from backend.api.proxies import Proxy
 from backend.api.residence import Residence, ResidentRole, RoomAddress
 from backend.audit import service as audit
+from backend.core import platform
 from backend.core.errors import DomainError
+from backend.core.permissions import Permission as PermissionEnum
 from backend.notify import service as notify_service
 from backend.people import consent, masking
 from backend.people.models import Person
@@ -24,10 +26,12 @@ from backend.proxies import service as proxies
 from backend.registry import service
 from backend.registry.models import Building as BuildingModel
 from backend.registry.models import Community as CommunityModel
+from backend.registry.models import PersonRoom
 from backend.registry.models import Role as RoleEnum
 
 Role = strawberry.enum(RoleEnum, name="Role")
 PersonalField = strawberry.enum(privacy.PersonalField, name="PersonalField")
+Permission = strawberry.enum(PermissionEnum, name="Permission")
 
 
 @strawberry.type
@@ -76,6 +80,12 @@ class Membership:
     community: Community
 
 
+@strawberry.type(description="What I may do in one community as staff (every operation still checks).")
+class CommunityPermissions:
+    community: Community
+    permissions: list[Permission]
+
+
 @strawberry.type
 class Session:
     id: strawberry.ID
@@ -108,6 +118,27 @@ class RoomResident:
     channel: str
 
 
+@strawberry.type(description="Someone living in a room now, as the registry search finds them.")
+class RegistryResident:
+    residence_id: strawberry.ID
+    resident: Resident
+    role: ResidentRole
+    since: datetime
+    room: RoomAddress
+    address: str = strawberry.field(description="e.g. 阳光花园 1栋 1单元 101")
+
+    @classmethod
+    def of(cls, link: PersonRoom) -> "RegistryResident":
+        return cls(residence_id=strawberry.ID(str(link.id)), resident=Resident.of(link.person), role=link.role,
+                   since=link.since, room=RoomAddress.of(link.room), address=service.address_of(link.room))
+
+
+@strawberry.type
+class RegistryResidentConnection(Counted):
+    nodes: list[RegistryResident]
+    page_info: PageInfo
+
+
 @strawberry.type
 class DirectoryRoom:
     room: RoomAddress
@@ -136,6 +167,15 @@ class Viewer:
     async def memberships(self, info: Info) -> list[Membership]:
         rows = await service.list_memberships(info.context.actor, UUID(self.id))
         return [Membership(role=m.role, community=Community.of(m.community)) for m in rows]
+
+    @strawberry.field(description="What I may do as staff, per community where I hold a staff role, for menus.")
+    async def permissions(self, info: Info) -> list[CommunityPermissions]:
+        return [CommunityPermissions(community=Community.of(c), permissions=sorted(granted))
+                for c, granted in await service.staff_permissions(info.context.actor)]
+
+    @strawberry.field(description="What I may do over the whole platform (运营方), beside any community.")
+    async def platform_permissions(self, info: Info) -> list[Permission]:
+        return sorted(await platform.platform_permissions(info.context.actor))
 
     @strawberry.field(description="My notifications (or my principal's when acting), newest first. `first` ≤ 50.")
     async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:
@@ -169,7 +209,7 @@ class Viewer:
     @strawberry.field(description="What I did, and what proxies did for me, newest first.")
     async def history(self, info: Info, first: int = 20, after: str | None = None) -> AuditConnection:
         page = await audit.history(info.context.actor, first=first, after=after)
-        return AuditConnection(nodes=[AuditEntry.of(e) for e in page.items], page_info=PageInfo.of(page))
+        return await AuditConnection.of(page)
 
     @strawberry.field(description="Whether I accepted the current privacy notice.")
     async def privacy_consent_given(self) -> bool:
@@ -214,6 +254,15 @@ class RegistryQueries:
             ])
             for room in rooms
         ]
+
+    @strawberry.field(description="Residents living in a community now (a grid worker: in their grids), found by "
+                      "name, room number or code, or a phone's last four digits; oldest first. Needs REGISTRY_READ.")
+    async def registry_residents(self, info: Info, community_id: strawberry.ID, search: str | None = None,
+                                 first: int = 20, after: str | None = None) -> RegistryResidentConnection:
+        page = await service.search_residents(info.context.actor, parse_uuid(community_id), search, first=first,
+                                              after=after)
+        return RegistryResidentConnection(nodes=[RegistryResident.of(link) for link in page.items],
+                                          page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="A resident of a community I may read, or myself.")
     async def resident(self, info: Info, id: strawberry.ID) -> Resident | None:

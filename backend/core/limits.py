@@ -1,6 +1,7 @@
 """Every request limit in one place."""
 
 MAX_PAGE_SIZE = 50  # `first` on every connection
+TOTAL_COUNT_CAP = 10_000  # a connection's totalCount counts no further
 MAX_QUERY_DEPTH = 10
 MAX_QUERY_TOKENS = 2_000
 MAX_ALIASES = 15

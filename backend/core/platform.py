@@ -32,8 +32,12 @@ PLATFORM_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 
-async def has_platform(actor: Actor, permission: Permission) -> bool:
+async def platform_permissions(actor: Actor) -> frozenset[Permission]:
     if actor.person_id is None:
-        return False
+        return frozenset()
     roles = await PlatformMember.filter(person_id=actor.person_id).values_list("role", flat=True)
-    return any(permission in PLATFORM_ROLE_PERMISSIONS.get(role, frozenset()) for role in roles)
+    return frozenset().union(*(PLATFORM_ROLE_PERMISSIONS.get(role, frozenset()) for role in roles))
+
+
+async def has_platform(actor: Actor, permission: Permission) -> bool:
+    return permission in await platform_permissions(actor)

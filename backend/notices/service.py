@@ -19,7 +19,7 @@ from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
 from backend.core.db import after_commit, transaction
 from backend.core.errors import DomainError, ErrorCode
-from backend.core.pagination import Page, paginate
+from backend.core.pagination import Page, paginate, paginate_by
 from backend.core.permissions import Permission, require
 from backend.core.pubsub import merged
 from backend.core.runtime import runtime
@@ -424,6 +424,11 @@ async def reach_report(actor: Actor, *, notice_id: UUID) -> Reach:
     )
 
 
+# The 未触达名单 as a grid worker walks it: estate, building, unit, then room by floor.
+NOT_REACHED_ORDER = ("room__unit__building__estate__name", "room__unit__building__name", "room__unit__name",
+                     "room__floor", "room__number")
+
+
 async def not_reached(actor: Actor, *, notice_id: UUID, first: int, after: str | None) -> Page[Household]:
     """未触达名单: households in the audience where nobody has read it and nobody visited yet. A grid
     worker sees the households of their own grids."""
@@ -433,7 +438,7 @@ async def not_reached(actor: Actor, *, notice_id: UUID, first: int, after: str |
     visited = Subquery(NoticeOfflineReach.filter(notice_id=notice.id).values("household_id"))
     query = Household.filter(id__in=Subquery(rows.values("household_id"))) \
         .exclude(id__in=reached).exclude(id__in=visited).select_related("room__unit__building__estate")
-    return await paginate(query, first=first, after=after)
+    return await paginate_by(query, NOT_REACHED_ORDER, first=first, after=after)
 
 
 async def mark_reached_offline(actor: Actor, *, notice_id: UUID, household_id: UUID, note: str = "") -> None:
@@ -494,16 +499,18 @@ async def feed(actor: Actor, *, first: int, after: str | None) -> Feed:
     page = await paginate(mine.filter(notice__pinned=False).select_related("notice"), first=first, after=after,
                           newest_first=True)
     unread = await unread_count(me)
-    return Feed([item(r) for r in pinned], Page([item(r) for r in page.items], page.has_next_page, page.end_cursor),
-                unread)
+    latest = Page([item(r) for r in page.items], page.has_next_page, page.end_cursor, page.count)
+    return Feed([item(r) for r in pinned], latest, unread)
 
 
 async def list_notices(actor: Actor, *, community_id: UUID, state: S | None, first: int,
-                       after: str | None) -> Page[Notice]:
+                       after: str | None, title: str | None = None) -> Page[Notice]:
     require(actor, Permission.NOTICE_PUBLISH, community_id)
     query = Notice.filter(community_id=community_id)
     if state is not None:
         query = query.filter(state=state)
+    if title and title.strip():
+        query = query.filter(title__icontains=title.strip()[:64])
     return await paginate(query, first=first, after=after, newest_first=True)
 
 

@@ -3,6 +3,7 @@ it imports only core."""
 
 from tortoise import fields
 
+from backend.core import crypto
 from backend.core.models import Entity
 
 
@@ -11,6 +12,9 @@ class Person(Entity):
     # Personal data: encrypted at rest (core.crypto), masked in responses.
     phone_encrypted = fields.CharField(max_length=255, null=True)
     phone_lookup = fields.CharField(max_length=64, null=True, unique=True)
+    # The last four digits in clear, for staff to search the registry by phone tail. Every staff
+    # response already shows them in the masked phone (138****1234), so this reveals nothing more.
+    phone_last4 = fields.CharField(max_length=4, null=True, db_index=True)
     id_number_encrypted = fields.CharField(max_length=255, null=True)
     id_number_lookup = fields.CharField(max_length=64, null=True, unique=True)
     # Demo people are addressed by a handle in the dev-only demo login.
@@ -20,6 +24,12 @@ class Person(Entity):
 
     class Meta:
         table = "person"
+
+    def set_phone(self, phone: str | None) -> None:
+        """Every stored form of the phone at once (encrypted, lookup hash, searchable tail); None wipes them."""
+        self.phone_encrypted = crypto.encrypt(phone) if phone else None
+        self.phone_lookup = crypto.lookup_hash(phone) if phone else None
+        self.phone_last4 = phone[-4:] if phone else None
 
 
 class Consent(Entity):

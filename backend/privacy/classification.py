@@ -11,7 +11,7 @@ a model gains a field that is not classified here.
 CLASSIFICATION: dict[str, dict[str, str]] = {
     "Person": {
         "id": "public", "created_at": "self", "display_name": "community",
-        "phone_encrypted": "committee", "phone_lookup": "secret",
+        "phone_encrypted": "committee", "phone_lookup": "secret", "phone_last4": "grid",
         "id_number_encrypted": "committee", "id_number_lookup": "secret",
         "handle": "secret", "anonymized_at": "self",
     },

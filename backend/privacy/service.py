@@ -171,7 +171,7 @@ async def erase_me(actor: Actor, *, code: str) -> None:
     async with transaction() as tx:
         person = await Person.filter(id=me).select_for_update().using_db(tx).get()
         person.display_name, person.handle, person.anonymized_at = "已注销用户", None, now
-        person.phone_encrypted = person.phone_lookup = None
+        person.set_phone(None)
         person.id_number_encrypted = person.id_number_lookup = None
         await person.save(using_db=tx)
         for model in (WechatAccount, FirebaseAccount, StaffCredential, Consent):

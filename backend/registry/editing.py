@@ -38,11 +38,10 @@ async def update_resident(actor: Actor, *, person_id: UUID, display_name: str | 
         if display_name is not None:
             person.display_name = display_name.strip()
         if phone is not None:
-            lookup = crypto.lookup_hash(phone)
             if await Person.filter(phone_lookup__in=crypto.lookup_hashes(phone)).exclude(id=person_id) \
                     .using_db(tx).exists():
                 raise DomainError(ErrorCode.INVALID_INPUT, "该手机号已属于另一位居民", field="phone")
-            person.phone_encrypted, person.phone_lookup = crypto.encrypt(phone), lookup
+            person.set_phone(phone)
         if id_number is not None:
             person.id_number_encrypted = crypto.encrypt(id_number.upper())
             person.id_number_lookup = crypto.lookup_hash(id_number.upper())

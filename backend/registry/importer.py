@@ -286,12 +286,13 @@ async def write_rows(tx, community_id: UUID, rows: list[ResidentRow]) -> None:
     people = {by_lookup[p.phone_lookup]: p for chunk in _chunks(list(by_lookup))
               for p in await Person.filter(phone_lookup__in=chunk).using_db(tx)}
     new_people = {
-        r.phone: Person(display_name=r.name, phone_encrypted=crypto.encrypt(r.phone),
-                        phone_lookup=crypto.lookup_hash(r.phone),
+        r.phone: Person(display_name=r.name,
                         id_number_encrypted=crypto.encrypt(r.id_number) if r.id_number else None,
                         id_number_lookup=crypto.lookup_hash(r.id_number) if r.id_number else None)
         for r in rows if r.phone not in people
     }
+    for phone, person in new_people.items():
+        person.set_phone(phone)
     await Person.bulk_create(list(new_people.values()), batch_size=1000, using_db=tx)
     people.update(new_people)
 

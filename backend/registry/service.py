@@ -3,13 +3,17 @@ their community, and a grid worker only the buildings of their grids (可见/不
 
 from uuid import UUID
 
+from tortoise.expressions import Q
+
 from backend.core.actor import Actor, ProxyScope
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
-from backend.core.permissions import Permission, has, require
+from backend.core.permissions import Permission, has, permissions, require
 from backend.people.models import Person
 from backend.registry.models import Building, Community, Estate, Membership, PersonRoom, Room
 from backend.registry.scope import grid_scope, person_community, require_building
+
+SEARCH_MAX_CHARS = 32
 
 
 def address_of(room: Room) -> str:
@@ -58,6 +62,29 @@ async def list_registry_buildings(actor: Actor, community_id: UUID, estate_id: U
     if estate_id is not None:
         query = query.filter(estate_id=estate_id)
     return await query.select_related("estate", "grid").order_by("estate_id", "name").limit(200)
+
+
+async def search_residents(actor: Actor, community_id: UUID, search: str | None, *, first: int,
+                           after: str | None) -> Page[PersonRoom]:
+    """Who lives in the community now, within the actor's reach (a grid worker: their grids), found
+    by a part of the name, a room number or code, or the last four digits of a phone."""
+    require(actor, Permission.REGISTRY_READ, community_id)
+    scope = await grid_scope(actor, community_id)
+    query = PersonRoom.filter(scope.buildings("room__unit__building"), community_id=community_id, until=None)
+    text = (search or "").strip()[:SEARCH_MAX_CHARS]
+    if text:
+        match = Q(person__display_name__icontains=text) | Q(room__number=text) | Q(room__code=text)
+        if len(text) == 4 and text.isdigit():
+            match |= Q(person__phone_last4=text)
+        query = query.filter(match)
+    return await paginate(query.select_related("person", "room__unit__building__estate"), first=first, after=after)
+
+
+async def staff_permissions(actor: Actor) -> list[tuple[Community, frozenset[Permission]]]:
+    """What the actor may do as staff in each community, by name: the console builds its menus from
+    this, from the rules every operation enforces (and still enforces when called)."""
+    granted = {c: p for c in actor.roles if (p := permissions(actor, c))}
+    return [(c, granted[c.id]) for c in await Community.filter(id__in=list(granted)).order_by("name")]
 
 
 async def list_rooms(actor: Actor, building_id: UUID) -> list[Room]:

@@ -2,6 +2,7 @@
 a resident's application, imports a workbook of residents (and exports it), and finds them in 住户档案."""
 
 import random
+import re
 import uuid
 
 import httpx
@@ -63,8 +64,10 @@ async def test_committee_member_approves_a_residence_application(browser, embedd
         await expect(application).to_contain_text("租户")
 
         await application.locator("[data-testid=approve]").click()
+        await page.locator(".el-message-box__btns .el-button--primary", has_text="通过").click()
 
         await expect(application).to_have_count(0)
+        await expect(page.locator(".el-message--success", has_text="已通过 志愿者 小林 的认证")).to_be_visible()
         await screenshot(page, "console-verification.png")
         await page.close()
         residences = await graphql(http, volunteer, "{ viewer { residences { room { code } } } }")
@@ -121,6 +124,22 @@ async def test_committee_member_imports_residents_and_finds_them_in_the_registry
     assert [names[0], f"{phones[0][:3]}****{phones[0][-4:]}"] in [[row[6], row[7]] for row in exported.values]
 
     await page.click("[data-testid=nav-registry]")
+    await expect(page.locator("[data-testid=list-total]")).to_have_text(re.compile(r"^共 \d+ 条$"))
+    total = int(re.search(r"\d+", await page.locator("[data-testid=list-total]").inner_text())[0])
+    assert total >= 3  # the 3 imported among the community's residents
+    found = page.locator("[data-testid=found-name]")
+    await page.fill("[data-testid=registry-search]", names[0][-4:])  # a part of the name
+    await page.click("[data-testid=registry-search-submit]")
+    await expect(found).to_have_text([names[0]])
+    await expect(page.locator("[data-testid=list-total]")).to_have_text("共 1 条")
+    await page.fill("[data-testid=registry-search]", phones[2][-4:])  # the phone's last four digits
+    await page.click("[data-testid=registry-search-submit]")
+    await expect(found.filter(has_text=names[2])).to_have_count(1)
+    await expect(page.locator("[data-testid=registry-residents]")).to_contain_text(
+        f"{phones[2][:3]}****{phones[2][-4:]}")
+    await screenshot(page, "console-registry-search.png")
+
+    await page.click("#tab-browse")
     await page.click("[data-testid=estate-select]")
     await page.get_by_role("option", name=estate, exact=True).click()
     await page.click("[data-testid=building-select]")

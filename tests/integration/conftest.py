@@ -157,17 +157,14 @@ async def make_person(app):
 async def build_person(community_id, roles, *, room=None, phone=None, resident_role="OWNER"):
     import uuid
 
-    from backend.core import crypto
     from backend.core.clock import clock
     from backend.people.models import Person
     from backend.registry.models import Channel, Household, Membership, PersonRoom
 
     handle = f"t{uuid.uuid4().hex[:12]}"
-    person = await Person.create(
-        display_name=f"测试{handle[-4:]}", handle=handle,
-        phone_encrypted=crypto.encrypt(phone) if phone else None,
-        phone_lookup=crypto.lookup_hash(phone) if phone else None,
-    )
+    person = Person(display_name=f"测试{handle[-4:]}", handle=handle)
+    person.set_phone(phone)
+    await person.save()
     household = None
     if room is not None:
         household = await Household.filter(room_id=room.id).first() or await Household.create(

@@ -59,6 +59,9 @@ CASES = {
                           lambda t: {"x": t["community"], "e": t["estate"]}),
     "registryRooms": ("query($x: ID!) { registryRooms(buildingId: $x) { room { code } "
                       "residents { resident { displayName phone idNumber } } } }", lambda t: {"x": t["building"]}),
+    # Not idNumber: every resident of the neighbourhood has the same one, so the other grid's shows its tail.
+    "registryResidents": ("query($x: ID!) { registryResidents(communityId: $x) { totalCount nodes { address "
+                          "resident { displayName phone } } } }", lambda t: {"x": t["community"]}),
     "resident": ("query($x: ID!) { resident(id: $x) { displayName phone idNumber } }", lambda t: {"x": t["person"]}),
     "directoryBuildings": ("query($x: ID!) { directoryBuildings(communityId: $x) { id name } }",
                            lambda t: {"x": t["community"]}),
@@ -163,6 +166,7 @@ ANSWERS = {
     "registryEstates": {"other_grid_worker"},
     "registryGrids": {"other_grid_worker"},
     "registryBuildings": {"other_grid_worker"},
+    "registryResidents": {"other_grid_worker"},  # their own grid's residents; the target's are not leaked (checked)
     "noticesInReach": {"other_grid_worker"},
     "workbench": {"other_grid_worker"},  # their own grid's figures
     "directoryBuildings": SIGNED_IN,

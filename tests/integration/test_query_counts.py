@@ -5,7 +5,7 @@ A list operation is a client query whose answer holds a connection or a list of 
 read from graphql_schema/operations, so a new one without a pin here fails. Operations that take
 `first` run at `first: 1` and `first: 50` on the same data; the others run on one row and on
 several (a small and a large community, building, search, household or notice of this module's
-own making).
+own making). A connection's totalCount is one statement more (the capped count).
 """
 
 import uuid
@@ -136,7 +136,7 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 2),
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
                                     lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
@@ -144,16 +144,16 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "NoticeReach"): Pin("staff", lambda w: ({"id": w.small_notice_id}, {"id": w.notice_ids[0]}),
                                   lambda d: d["noticeReach"]["byBuilding"], 9),
     ("admin", "AccessLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                                lambda d: d["accessLog"]["nodes"], 1),
+                                lambda d: d["accessLog"]["nodes"], 2),
     ("admin", "AuditLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                               lambda d: d["auditLog"]["nodes"], 1),
+                               lambda d: d["auditLog"]["nodes"], 2),
     ("admin", "DeadLetters"): Pin("staff", pages(), lambda d: d["deadLetters"]["nodes"], 2),
     ("admin", "NoticeNotReached"): Pin("staff", pages(id=lambda w: w.notice_ids[0]),
-                                       lambda d: d["noticeNotReached"]["nodes"], 3),
+                                       lambda d: d["noticeNotReached"]["nodes"], 4),
     ("admin", "NoticesInReach"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                      lambda d: d["noticesInReach"]["nodes"], 1),
     ("admin", "Notices"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
-                              lambda d: d["notices"]["nodes"], 1),
+                              lambda d: d["notices"]["nodes"], 2),
     ("admin", "RegistryBuildings"): Pin(
         "staff", small_and_large("communityId", community_id), lambda d: d["registryBuildings"], 1),
     ("admin", "RegistryEstates"): Pin(
@@ -164,6 +164,8 @@ PINS: dict[tuple[str, str], Pin] = {
         "staff", small_and_large("buildingId", first_building), lambda d: d["registryRooms"], 3),
     ("admin", "WorkbenchNotices"): Pin("staff", small_and_large("communityId", community_id),
                                        lambda d: d["workbench"]["notices"]["thisWeek"], 5),
+    ("admin", "RegistryResidents"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                        lambda d: d["registryResidents"]["nodes"], 2),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }

@@ -32,8 +32,31 @@ export class GraphQLError extends Error {
 
 const bearer = (token) => (token ? { Authorization: `Bearer ${token}` } : {})
 
+// What staff read when the answer is not GraphQL at all: the request never got through, or a proxy
+// or the server refused it before GraphQL did.
+const TRANSPORT_FAILURES = {
+  413: '内容太大：提交的内容超过了服务器允许的大小，请删减内容或改用附件上传后重试',
+  429: '操作太频繁：请稍等片刻再试',
+  502: '服务暂时不可用：服务器正在重启或维护，请稍后再试',
+  503: '服务暂时不可用：服务器正在重启或维护，请稍后再试',
+  504: '服务器响应超时：请稍后再试',
+}
+
+/** The Chinese message for an HTTP failure that carries no readable answer. */
+export const transportFailure = (status) =>
+  TRANSPORT_FAILURES[status] ?? (status >= 500 ? `服务器出错（${status}），请稍后再试或联系管理员` : `请求未被接受（${status}），请刷新页面后重试`)
+
+/** fetch(), rejecting in Chinese when the network fails (offline, server unreachable). */
+async function send(url, init) {
+  try {
+    return await fetch(url, init)
+  } catch {
+    throw new Error('网络连接失败：无法连接服务器，请检查网络后重试')
+  }
+}
+
 async function post(operationName, variables, token) {
-  const response = await fetch('/graphql', {
+  const response = await send('/graphql', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...bearer(token) },
     body: JSON.stringify({ documentId: documentIds[operationName], operationName, variables }),
@@ -41,7 +64,7 @@ async function post(operationName, variables, token) {
   try {
     return await response.json()
   } catch {
-    throw new Error(`服务器错误 (HTTP ${response.status})`)
+    throw new Error(transportFailure(response.status))
   }
 }
 
@@ -109,6 +132,6 @@ export async function mutate(operationName, variables) {
 
 /** fetch() for the endpoints beside /graphql (uploads, exports), signed in like request(). */
 export function authorizedFetch(url, init = {}) {
-  const send = (token) => fetch(url, { ...init, headers: { ...init.headers, ...bearer(token) } })
-  return withFreshToken(send, (response) => response.status === 401)
+  const signed = (token) => send(url, { ...init, headers: { ...init.headers, ...bearer(token) } })
+  return withFreshToken(signed, (response) => response.status === 401)
 }

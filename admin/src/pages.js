@@ -1,0 +1,123 @@
+// Every console page in one place: its path, title, icon, the menu entry it sits under, and the
+// permission it needs (any one of a list). The menu, the breadcrumbs, document.title and the 403
+// page all read this; the server still checks every operation itself.
+import {
+  Bell,
+  Document,
+  House,
+  Finished,
+  Upload,
+  User,
+  View,
+  WarningFilled,
+} from '@element-plus/icons-vue'
+
+export const PAGES = [
+  { path: '', name: 'home', title: '工作台', icon: House, menu: true, component: () => import('./views/HomeView.vue') },
+  {
+    path: 'registry',
+    name: 'registry',
+    title: '住户档案',
+    icon: User,
+    menu: true,
+    permission: 'REGISTRY_READ',
+    component: () => import('./views/RegistryView.vue'),
+  },
+  {
+    path: 'verification',
+    name: 'verification',
+    title: '认证审核',
+    icon: Finished,
+    menu: true,
+    permission: 'RESIDENCE_VERIFY',
+    component: () => import('./views/VerificationView.vue'),
+  },
+  {
+    path: 'notices',
+    name: 'notices',
+    title: '通知公告',
+    icon: Bell,
+    menu: true,
+    permission: ['NOTICE_PUBLISH', 'NOTICE_REACH'],
+    component: () => import('./views/NoticesView.vue'),
+  },
+  {
+    path: 'notices/new',
+    name: 'notice-new',
+    title: '新建通知',
+    parent: 'notices',
+    permission: 'NOTICE_PUBLISH',
+    component: () => import('./views/NoticeEditorView.vue'),
+  },
+  {
+    path: 'notices/:id',
+    name: 'notice-edit',
+    title: '编辑通知',
+    parent: 'notices',
+    permission: 'NOTICE_PUBLISH',
+    component: () => import('./views/NoticeEditorView.vue'),
+  },
+  {
+    path: 'notices/:id/reach',
+    name: 'notice-reach',
+    title: '触达报告',
+    parent: 'notices',
+    permission: 'NOTICE_REACH',
+    component: () => import('./views/NoticeReachView.vue'),
+  },
+  {
+    path: 'import',
+    name: 'import',
+    title: '导入导出',
+    icon: Upload,
+    menu: true,
+    permission: 'REGISTRY_IMPORT',
+    component: () => import('./views/ImportView.vue'),
+  },
+  {
+    path: 'audit',
+    name: 'audit',
+    title: '操作日志',
+    icon: Document,
+    menu: true,
+    permission: 'AUDIT_READ',
+    component: () => import('./views/AuditLogView.vue'),
+  },
+  {
+    path: 'access-log',
+    name: 'access-log',
+    title: '查阅记录',
+    icon: View,
+    menu: true,
+    permission: 'AUDIT_READ',
+    component: () => import('./views/AccessLogView.vue'),
+  },
+  {
+    // Staff read their communities' failed jobs; the operator (PLATFORM_OPERATE) every one.
+    path: 'dead-letters',
+    name: 'dead-letters',
+    title: '失败任务',
+    icon: WarningFilled,
+    menu: true,
+    permission: ['AUDIT_READ', 'PLATFORM_OPERATE'],
+    component: () => import('./views/DeadLettersView.vue'),
+  },
+]
+
+const byName = Object.fromEntries(PAGES.map((page) => [page.name, page]))
+
+/** Whether a page needing `permission` (a name, a list of which any will do, or none) opens for `granted`. */
+export function mayOpen(permission, granted) {
+  if (!permission) return true
+  return (Array.isArray(permission) ? permission : [permission]).some((p) => granted.has(p))
+}
+
+/** The menu entries `granted` (a Set of permission names) may open, in menu order. */
+export const menuFor = (granted) => PAGES.filter((page) => page.menu && mayOpen(page.permission, granted))
+
+/** The pages from a page's menu entry down to it: [{name, title, path}]. */
+export function trailOf(name) {
+  const trail = []
+  for (let page = byName[name]; page; page = byName[page.parent]) trail.unshift(page)
+  return trail
+}
