@@ -15,7 +15,8 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_console_notices import wait_for_notice_in_feed
 from tests.e2e.test_console_registry import demo_resident_token, graphql
 
-ROUTER = Path(__file__).resolve().parents[2] / "admin" / "src" / "router.js"
+ADMIN_SRC = Path(__file__).resolve().parents[2] / "admin" / "src"
+NOT_FOUND = ":pathMatch(.*)*"  # the console's 404, shown inside the layout for an unknown address
 SCREENSHOTS = ARTIFACTS / "screenshots"
 # route -> (the heading it shows, the screenshot's name). `:id` is a notice of the test's own.
 PAGES = {
@@ -31,20 +32,24 @@ PAGES = {
     "notices/:id": ("编辑通知", "notice-edit"),
     "notices/:id/reach": ("触达报告", "notice-reach"),
     "access-log": ("查阅记录", "access-log"),
+    NOT_FOUND: ("404", "not-found"),
 }
 
 
 def routes() -> set[str]:
-    """The pages the router declares (not the layout around them, nor the catch-all redirect)."""
-    paths = set(re.findall(r"path: '([^']*)'", ROUTER.read_text(encoding="utf-8")))
-    return paths - {"/", "/:pathMatch(.*)*"}
+    """The pages the router declares: its own (sign-in, the 404) and the console's page table
+    (admin/src/pages.js), not the layout around them."""
+    paths = set()
+    for source in ("router.js", "pages.js"):
+        paths |= set(re.findall(r"path: '([^']*)'", (ADMIN_SRC / source).read_text(encoding="utf-8")))
+    return paths - {"/"}
 
 
 def test_every_route_of_the_console_has_a_page_here():
     assert routes() == PAGES.keys(), "add the new routes to PAGES (and drop the gone ones)"
 
 
-async def signed_in_page(browser, base: str, http: httpx.AsyncClient, handle: str):
+async def signed_in_page(browser, base: str, http: httpx.AsyncClient, handle: str, name: str = "居委会 周主任"):
     """The console signed in through the dev demo sign-in: password sign-ins are throttled per username
     and address (5, then one a minute), and the other console tests spend those of the committee."""
     login = document_id(client_operations("mini_program")["DemoLogin"])
@@ -55,7 +60,7 @@ async def signed_in_page(browser, base: str, http: httpx.AsyncClient, handle: st
         "cookies": [], "origins": [{"origin": base, "localStorage": stored}]})
     page = await context.new_page()
     await page.goto(f"{base}/admin/#/")
-    await expect(page.locator("[data-testid=viewer-name]")).to_have_text("居委会 周主任")
+    await expect(page.locator("[data-testid=viewer-name]")).to_have_text(name)
     return page
 
 
@@ -108,9 +113,13 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
             if route == "/login":
                 continue
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
-            await page.goto(f"{embedded_server}/admin/#/{route.replace(':id', notice_id)}")
+            address = "no-such-page" if route == NOT_FOUND else route.replace(":id", notice_id)
+            await page.goto(f"{embedded_server}/admin/#/{address}")
             await page.reload()
-            await expect(page.locator("main h2, .el-main h2").first).to_have_text(heading)
+            if route == NOT_FOUND:
+                await expect(page.locator("[data-testid=not-found]")).to_contain_text("页面不存在")
+            else:
+                await expect(page.locator("main h2, .el-main h2").first).to_have_text(heading)
             if route == "":
                 await expect(page.locator("[data-testid=residents-verified]")).to_contain_text(str(residents))
                 week = page.locator("[data-testid=week-notices] tbody tr", has_text=title)
@@ -121,4 +130,12 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
             await page.wait_for_load_state("networkidle")
             await expect(page.locator(".el-alert--error")).to_have_count(0)
             await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        await page.context.close()
+
+        # 403: a page the signed-in person's roles do not allow (a grid worker writing a notice).
+        page = await signed_in_page(browser, embedded_server, http, "grid", "网格员 小陈")
+        await page.goto(f"{embedded_server}/admin/#/notices/new")
+        await page.reload()
+        await expect(page.locator("[data-testid=forbidden]")).to_contain_text("没有此页面的权限")
+        await page.screenshot(path=SCREENSHOTS / "forbidden.png", full_page=True)
         await page.context.close()

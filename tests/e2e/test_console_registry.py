@@ -112,7 +112,7 @@ async def test_committee_member_imports_residents_and_finds_them_in_the_registry
 
     # Imported by a job on the server: its progress shows until the report comes back, with a toast.
     await expect(page.locator("[data-testid=imported-rows]")).to_contain_text("已导入 3 行")
-    await expect(page.locator(".el-message--success")).to_contain_text("已导入 3 行")
+    await expect(page.locator(".el-message--success", has_text="已导入 3 行")).to_have_count(1)
     await expect(page.locator("[data-testid=import-progress]")).to_have_count(0)
     await screenshot(page, "console-import.png")
     async with page.expect_download() as download_info:
