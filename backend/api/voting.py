@@ -186,15 +186,15 @@ class Poll:
     state: PollState
     electorate_size: int
     electorate_area_dm2: int
+    model: strawberry.Private[PollModel]  # as loaded for this caller, through the service's checks
 
     @strawberry.field(description="The entries I may cast for (mine, or as a proxy), each with its ballot state.")
     async def my_entries(self, info: Info) -> list[MyBallotEntry]:
-        poll = await service.get_poll_for(info.context.actor, parse_uuid(self.id))
         return [MyBallotEntry(entry_id=strawberry.ID(str(m.entry.id)), label=m.entry.label, proxied=m.proxied,
                               voted=m.participation is not None,
                               channel=m.participation.channel if m.participation else None,
                               changes=m.participation.changes if m.participation else 0)
-                for m in await ballots.my_entries(info.context.actor, poll)]
+                for m in await ballots.my_entries(info.context.actor, self.model)]
 
     @classmethod
     def of(cls, p: PollModel) -> "Poll":
@@ -209,7 +209,7 @@ class Poll:
                                   pass_headcount=t["passHeadcount"]),
             secrecy=p.secrecy, results=p.results, allow_change=p.allow_change, proxy_cap=p.proxy_cap,
             opens_at=p.opens_at, closes_at=p.closes_at, remind_hours=p.remind_hours, state=p.state,
-            electorate_size=p.electorate_size, electorate_area_dm2=p.electorate_area_dm2)
+            electorate_size=p.electorate_size, electorate_area_dm2=p.electorate_area_dm2, model=p)
 
 
 @strawberry.type
