@@ -11,6 +11,7 @@ the participation). In SECRET polls nothing else ties the two rows together, so 
 vote needs the receipt code.
 """
 
+import asyncio
 import hashlib
 import secrets
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import after_commit, transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.media.models import Upload
 from backend.people.models import Person
@@ -360,7 +362,8 @@ async def receipt(actor: Actor, *, poll_id: UUID, receipt_code: str) -> Receipt:
 async def watch_turnout(actor: Actor, *, poll_id: UUID) -> AsyncIterator[Turnout]:
     """Turnout now, then after each committed ballot (and at close), for whoever may see the poll."""
     await turnout(actor, poll_id=poll_id)  # refuses before subscribing
-    events = runtime().pubsub.subscribe(turnout_channel(poll_id))
+    events = merged(runtime().pubsub.subscribe(turnout_channel(poll_id)))
+    await asyncio.sleep(0)  # let the subscription start before the first count
     try:
         yield await turnout(actor, poll_id=poll_id)
         async for _ in events:

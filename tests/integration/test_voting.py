@@ -4,8 +4,12 @@ lifecycle and bad input."""
 import asyncio
 from datetime import timedelta
 
+import httpx
 import pytest
+from httpx_ws import aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
 
+from backend.api.contract import client_operations
 from backend.audit.models import AuditEntry
 from backend.core.clock import clock
 from backend.core.errors import DomainError
@@ -13,7 +17,8 @@ from backend.notify.models import InboxMessage
 from backend.registry.models import PersonRoom, Room
 from backend.voting import ballots, service
 from backend.voting.models import BallotContent, BallotParticipation, ElectorateEntry, Poll, PollEvent
-from tests.integration.conftest import build_person
+from tests.integration.conftest import build_person, eventually
+from tests.integration.test_subscriptions import _subscribers
 from tests.integration.voting_helpers import build_place, cast, evidence, open_poll, poll_input, resident
 
 
@@ -274,3 +279,37 @@ async def test_a_changed_vote_where_changes_are_off_and_a_looser_mode_are_refuse
     stricter = await console.op("PollTighten", id=poll["id"], secrecy="SECRET")
     assert stricter["data"]["pollTighten"]["poll"]["secrecy"] == "SECRET"
     assert await BallotParticipation.filter(poll_id=poll["id"], content_id__isnull=False).count() == 0
+
+
+async def test_live_turnout_hears_each_ballot_once_it_is_committed(app, console, api, place):
+    poll = await open_poll(console, place)
+    token = (await console.sign_in(place.committee.handle))["accessToken"]
+    async with (
+        httpx.AsyncClient(transport=ASGIWebSocketTransport(app), base_url="http://test") as client,
+        aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        await ws.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        assert (await ws.receive_json())["type"] == "connection_ack"
+        await ws.send_json({"id": "1", "type": "subscribe", "payload": {
+            "query": client_operations("admin")["LivePollTurnout"], "variables": {"id": poll["id"]}}})
+        first = await asyncio.wait_for(ws.receive_json(), timeout=20)
+        assert first["payload"]["data"]["livePollTurnout"]["participated"] == 0
+        await eventually(lambda: _subscribers(f"poll-turnout:{poll['id']}"))
+        assert (await cast(api, place.owners[0], poll["id"]))["errors"] == []
+        message = await asyncio.wait_for(ws.receive_json(), timeout=20)
+        assert message["payload"]["data"]["livePollTurnout"]["participated"] == 1
+        assert message["payload"]["data"]["livePollTurnout"]["byChannel"] == [{"channel": "ONLINE", "count": 1}]
+
+
+async def test_a_proxy_without_the_vote_scope_cannot_cast(api, console, place):
+    from backend.proxies.models import Proxy
+
+    agent = await build_person(place.community.id, ["RESIDENT"])
+    await Proxy.create(community=place.community, principal=place.owners[0], agent=agent, scopes=["ORDER"],
+                       evidence="委托书", valid_until=clock.now() + timedelta(days=30), granted_by=place.owners[0])
+    poll = await open_poll(console, place)
+    await api.sign_in(agent.handle)
+    api.http.headers["x-acting-for"] = str(place.owners[0].id)
+    response = await api.op("BallotCast", pollId=poll["id"], ballot={"choices": ["i1"]})
+    assert response["data"]["ballotCast"]["errors"][0]["message"] == "代办授权不包含此事项"
+    assert not await BallotParticipation.filter(poll_id=poll["id"]).exists()
