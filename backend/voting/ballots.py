@@ -176,7 +176,9 @@ def _refusal(poll: Poll, existing: BallotParticipation, channel: BallotChannel, 
             return None
         if existing.cast_by_id != caster:
             return "本户已投票（以第一次投票为准）"
-    return None if poll.allow_change else "您已投票，本次投票不允许改票"
+    if poll.allow_change:
+        return None
+    return "您已投票，本次投票不允许改票" if existing.cast_by_id == caster else "该选票已由他人投出，本次投票不允许改票"
 
 
 async def _record(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
