@@ -313,3 +313,30 @@ async def test_a_proxy_without_the_vote_scope_cannot_cast(api, console, place):
     response = await api.op("BallotCast", pollId=poll["id"], ballot={"choices": ["i1"]})
     assert response["data"]["ballotCast"]["errors"][0]["message"] == "代办授权不包含此事项"
     assert not await BallotParticipation.filter(poll_id=poll["id"]).exists()
+
+
+async def test_motions_and_questionnaires_store_what_was_answered_and_an_open_poll_is_not_edited(console, api,
+                                                                                              place):
+    motions = await open_poll(console, place, kind="MOTIONS", items=[{"label": "续聘物业"}, {"label": "动用维修资金"}],
+                              matter="MAJOR")
+    assert motions["thresholds"]["passArea"] == {"numerator": 3, "denominator": 4, "strict": False}
+    await api.sign_in(place.owners[0].handle)
+    voted = await api.op("BallotCast", pollId=motions["id"], ballot={"motions": [
+        {"key": "i2", "answer": "ABSTAIN"}, {"key": "i1", "answer": "YES"}]})
+    code = voted["data"]["ballotCast"]["receiptCode"]
+    receipt = await api.op("BallotReceipt", pollId=motions["id"], receiptCode=code)
+    assert receipt["data"]["ballotReceipt"]["answer"] == {"motions": {"i1": "YES", "i2": "ABSTAIN"}}
+
+    survey = await open_poll(console, place, kind="QUESTIONNAIRE", electorate="PERSON",
+                             items=[{"label": "家中几口人", "type": "NUMBER"}, {"label": "建议", "type": "TEXT"}])
+    await api.sign_in(place.owners[0].handle)
+    answered = await api.op("BallotCast", pollId=survey["id"], ballot={"answers": [
+        {"key": "i1", "number": 3}, {"key": "i2", "text": " 多装路灯 "}]})
+    assert answered["data"]["ballotCast"]["errors"] == []
+    assert await BallotContent.filter(poll_id=survey["id"]).values_list("answer", flat=True) == [
+        {"answers": {"i1": 3, "i2": "多装路灯"}}]
+
+    await console.sign_in(place.committee.handle)
+    edited = await console.op("PollUpdate", id=survey["id"], input=poll_input(place, title="改过的问卷"))
+    assert edited["data"]["pollUpdate"]["errors"][0]["message"] == "进行中的投票不能修改"
+    assert (await Poll.get(id=survey["id"])).title == "是否更换电梯"
