@@ -296,10 +296,12 @@ async def publish_poll(actor: Actor, *, poll_id: UUID) -> Poll:
 async def open_due() -> int:
     """The sweep: open every scheduled poll whose time has come. Idempotent."""
     async def due() -> list[UUID]:
-        return await Poll.filter(state=S.SCHEDULED, opens_at__lte=clock.now()).values_list("id", flat=True)
+        # One whose deadline passed while scheduled stays so, for staff to move its dates.
+        return await Poll.filter(state=S.SCHEDULED, opens_at__lte=clock.now(), closes_at__gt=clock.now()) \
+            .values_list("id", flat=True)
 
     async def open_one(tx, poll_id: UUID) -> bool:
-        poll = await Poll.filter(id=poll_id, state=S.SCHEDULED, opens_at__lte=clock.now()) \
+        poll = await Poll.filter(id=poll_id, state=S.SCHEDULED, opens_at__lte=clock.now(), closes_at__gt=clock.now()) \
             .select_for_update().using_db(tx).first()
         if poll is None:
             return False
