@@ -59,8 +59,9 @@ def over_budget(handler):
 
 @over_budget
 async def upload(request: Request) -> Response:
-    """POST /uploads?kind=proof_photo|registry_import|notice_image|notice_attachment, multipart field
-    `file` (at most 10 MB). Notice images and attachments: staff with NOTICE_PUBLISH only."""
+    """POST /uploads?kind=proof_photo|registry_import|notice_image|notice_attachment|vote_evidence, multipart
+    field `file` (at most 10 MB). Notice images and attachments: staff with NOTICE_PUBLISH only; photos
+    of paper ballots and authorisations (vote_evidence): staff with VOTE_MANAGE only."""
     try:
         actor = await _spending(request, limits.UPLOAD_COST)
         async with request.form(max_files=1, max_fields=2, max_part_size=media.MAX_BYTES + 1) as form:

@@ -15,17 +15,18 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
+from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
 from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
-                              NotifyQueries, WorkbenchQueries, StaffJobQueries))
+                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
-     NoticeMutations, NotifyMutations),
+     NoticeMutations, NotifyMutations, VotingMutations),
 )
-Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions))
+Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 
 
 class LinliSchema(strawberry.Schema):

@@ -43,6 +43,7 @@ MODEL_MODULES = [
     "backend.audit.models",
     "backend.proxies.models",
     "backend.notices.models",
+    "backend.voting.models",
 ]
 
 

@@ -18,6 +18,7 @@ class Permission(StrEnum):
     PROXY_RECORD = "PROXY_RECORD"
     NOTICE_PUBLISH = "NOTICE_PUBLISH"
     NOTICE_REACH = "NOTICE_REACH"  # read reach reports, visit households not reached
+    VOTE_MANAGE = "VOTE_MANAGE"  # build, open, close and publish polls; enter proxies and paper ballots
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"

@@ -17,7 +17,7 @@ from backend.media.models import Upload
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment")
+KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment", "vote_evidence")
 NOTICE_KINDS = ("notice_image", "notice_attachment")  # uploaded by those who publish notices only
 VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
 
@@ -66,6 +66,8 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         raise DomainError(ErrorCode.INVALID_INPUT, "文件须小于 10 MB", field="file")
     if kind in NOTICE_KINDS and not staff_communities(actor, Permission.NOTICE_PUBLISH):
         raise DomainError(ErrorCode.FORBIDDEN, "只有可发布通知的工作人员才能上传通知的图片和附件", field="kind")
+    if kind == "vote_evidence" and not staff_communities(actor, Permission.VOTE_MANAGE):
+        raise DomainError(ErrorCode.FORBIDDEN, "只有投票工作人员才能上传纸质选票和委托书的照片", field="kind")
     variants: dict[str, str] = {}
     # Decoding, re-encoding and unpacking are CPU work: in a thread, so the event loop keeps serving.
     if kind == "notice_image":
@@ -74,7 +76,7 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         for name, size in VARIANTS.items():
             variants[name] = await storage.put(await asyncio.to_thread(_encode, image, "WEBP", size), public=True)
         data, content_type = await asyncio.to_thread(_encode, image, "WEBP", VARIANTS["display"]), "image/webp"
-    elif kind == "proof_photo":
+    elif kind in ("proof_photo", "vote_evidence"):  # 纸质选票 and 委托书 photos, like proofs
         data, content_type = await asyncio.to_thread(lambda: _encode(_upright(data), "JPEG")), "image/jpeg"
     elif kind == "notice_attachment":
         data, content_type = await asyncio.to_thread(clean_attachment, data)

@@ -29,4 +29,20 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
                   "viewer_id": "committee", "subject_id": "committee", "field": "committee", "reason": "committee"},
     "Consent": {"id": "self", "created_at": "self", "person_id": "self", "document": "self", "version": "self",
                 "channel": "self"},
+    # Voting: who may vote and who took part are the poll's staff's (VOTE_MANAGE); what a ballot
+    # says is its voter's, shown to whoever holds its receipt code.
+    "ElectorateEntry": {"id": "committee", "created_at": "committee", "poll_id": "committee",
+                        "household_id": "committee", "label": "committee", "room_ids": "committee",
+                        "area_dm2": "committee", "headcount": "committee"},
+    "ElectorateVoter": {"id": "committee", "created_at": "committee", "poll_id": "committee",
+                        "entry_id": "committee", "person_id": "committee"},
+    "VoteAuthorisation": {"id": "committee", "created_at": "committee", "poll_id": "committee",
+                          "entry_id": "committee", "principal_id": "committee", "agent_id": "committee",
+                          "evidence_id": "committee", "recorded_by_id": "committee"},
+    "BallotParticipation": {"id": "committee", "created_at": "committee", "poll_id": "committee",
+                            "entry_id": "committee", "channel": "committee", "cast_by_id": "committee",
+                            "evidence_id": "committee", "reason": "committee", "changes": "committee",
+                            "change_hash": "secret", "content_id": "secret"},
+    "BallotContent": {"id": "secret", "poll_id": "self", "answer": "self", "tracker_hash": "secret",
+                      "area_dm2": "self", "headcount": "self", "batch": "self"},
 }

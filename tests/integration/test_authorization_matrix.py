@@ -23,6 +23,7 @@ from backend.accounts.models import AuthSession
 from backend.api.schema import build_schema
 from backend.audit.models import AuditEntry
 from backend.core import crypto
+from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.progress import StaffJob
 from backend.core.settings import get_settings
@@ -40,10 +41,15 @@ from backend.registry.models import (
     PersonRoom,
     ResidenceApplication,
 )
+from backend.voting import ballots
+from backend.voting import service as voting
+from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
 OUTSIDERS = ["neighbour", "foreign_staff", "other_grid_worker", "proxy_without_scope", "anonymous"]
+POLL_INPUT = ("{title: \"改写投票\", kind: SINGLE, items: [{label: \"甲\"}, {label: \"乙\"}], electorate: HOUSEHOLD, "
+              "scope: {kind: BUILDING, ids: [$b]}, closesAt: \"2099-01-01T00:00:00+00:00\"}")
 NOTICE_INPUT = ("{title: \"改写通知\", bodyHtml: \"<p>改</p>\", category: \"安全\", "
                 "audience: [{kind: BUILDING, ids: [$b]}], attachments: [$u]}")
 
@@ -140,6 +146,46 @@ CASES = {
                              "{ ok errors { code } } }", lambda t: {"x": t["notice"], "h": t["household"]}),
     "inboxMessageRead": ("mutation($x: ID!) { inboxMessageRead(id: $x) { ok errors { code } } }",
                          lambda t: {"x": t["inbox_message"]}),
+    # Voting
+    "poll": ("query($x: ID!) { poll(id: $x) { title myEntries { entryId label } } }", lambda t: {"x": t["poll"]}),
+    "polls": ("query($x: ID!) { polls(communityId: $x) { nodes { title } } }", lambda t: {"x": t["community"]}),
+    "pollElectorate": ("query($x: ID!) { pollElectorate(id: $x) { nodes { id label } } }",
+                       lambda t: {"x": t["poll"]}),
+    "pollElectoratePreview": ("query($x: ID!, $b: ID!) { pollElectoratePreview(communityId: $x, electorate: HOUSEHOLD, "
+                              "scope: {kind: BUILDING, ids: [$b]}) { entries areaDm2 } }",
+                              lambda t: {"x": t["community"], "b": t["building"]}),
+    "pollTurnout": ("query($x: ID!) { pollTurnout(id: $x) { entries participated } }", lambda t: {"x": t["poll"]}),
+    "ballotReceipt": ("query($x: ID!, $r: String!) { ballotReceipt(pollId: $x, receiptCode: $r) { answer } }",
+                      lambda t: {"x": t["poll"], "r": t["receipt"]}),
+    "livePollTurnout": ("subscription($x: ID!) { livePollTurnout(id: $x) { entries participated } }",
+                        lambda t: {"x": t["poll"]}),
+    "pollCreate": (f"mutation($x: ID!, $b: ID!) {{ pollCreate(communityId: $x, input: {POLL_INPUT}) "
+                   "{ poll { id } errors { code } } }", lambda t: {"x": t["community"], "b": t["building"]}),
+    "pollUpdate": (f"mutation($x: ID!, $b: ID!) {{ pollUpdate(id: $x, input: {POLL_INPUT}) "
+                   "{ poll { title } errors { code } } }", lambda t: {"x": t["draft_poll"], "b": t["building"]}),
+    "pollTighten": ("mutation($x: ID!) { pollTighten(id: $x, secrecy: SECRET) { poll { title } errors { code } } }",
+                    lambda t: {"x": t["poll"]}),
+    "pollSchedule": ("mutation($x: ID!) { pollSchedule(id: $x) { poll { title } errors { code } } }",
+                     lambda t: {"x": t["draft_poll"]}),
+    "pollUnschedule": ("mutation($x: ID!) { pollUnschedule(id: $x) { poll { title } errors { code } } }",
+                       lambda t: {"x": t["draft_poll"]}),
+    "pollOpen": ("mutation($x: ID!) { pollOpen(id: $x) { poll { title } errors { code } } }",
+                 lambda t: {"x": t["draft_poll"]}),
+    "pollClose": ("mutation($x: ID!) { pollClose(id: $x) { poll { title } errors { code } } }",
+                  lambda t: {"x": t["poll"]}),
+    "pollPublish": ("mutation($x: ID!) { pollPublish(id: $x) { poll { title } errors { code } } }",
+                    lambda t: {"x": t["poll"]}),
+    "ballotCast": ("mutation($x: ID!, $e: ID!) { ballotCast(pollId: $x, entryId: $e, ballot: {choices: [\"i2\"]}) "
+                   "{ receiptCode errors { code } } }", lambda t: {"x": t["poll"], "e": t["entry"]}),
+    "ballotPaperEnter": ("mutation($x: ID!, $e: ID!, $u: ID!) { ballotPaperEnter(pollId: $x, entryId: $e, "
+                         "channel: PAPER, ballot: {choices: [\"i2\"]}, evidenceUploadId: $u, reason: \"纸质选票\") "
+                         "{ receiptCode errors { code } } }",
+                         lambda t: {"x": t["poll"], "e": t["entry"], "u": t["vote_evidence"]}),
+    "voteAuthorisationRecord": ("mutation($x: ID!, $e: ID!, $p: ID!, $a: ID!, $u: ID!) { voteAuthorisationRecord("
+                                "pollId: $x, entryId: $e, principalId: $p, agentId: $a, evidenceUploadId: $u) "
+                                "{ authorisationId errors { code } } }",
+                                lambda t: {"x": t["poll"], "e": t["entry"], "p": t["person"], "a": t["family"],
+                                           "u": t["vote_evidence"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -152,6 +198,7 @@ ACTING_FOR_CASES = {
     "viewer.residences": ("{ viewer { residences { address } } }", lambda t: {}),
     "myDataExport": ("{ myDataExport }", lambda t: {}),
     "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
+    "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -218,6 +265,19 @@ async def target(app, api, make_person):
     draft = await api.query("""mutation($c: ID!, $t: String!) { noticeCreate(communityId: $c, input: {
       title: $t, bodyHtml: "<p>草稿</p>", category: "物业", audience: [{kind: COMMUNITY}]}) { notice { id } } }""",
                             c=str(community.id), t=f"草稿通知 {secret}")
+    polls = []
+    for title in (f"乙区电梯投票 {secret}", f"乙区草稿投票 {secret}"):
+        created = await api.query("""mutation($c: ID!, $b: ID!, $t: String!, $o: DateTime!, $at: DateTime!) {
+          pollCreate(communityId: $c, input: {title: $t, kind: SINGLE, items: [{label: "同意"}, {label: "反对"}],
+          electorate: HOUSEHOLD, scope: {kind: BUILDING, ids: [$b]}, opensAt: $o, closesAt: $at}) { poll { id } } }""",
+                                  c=str(community.id), b=str(b.building.id), t=title,
+                                  o=(clock.now() + timedelta(days=1)).isoformat(),
+                                  at=(clock.now() + timedelta(days=7)).isoformat())
+        polls.append(created["data"]["pollCreate"]["poll"]["id"])
+    await voting.open_poll(Actor(person_id=place.committee.id, roles={community.id: frozenset({"COMMITTEE_STAFF"})}),
+                           poll_id=uuid.UUID(polls[0]))
+    ballot = await ballots.cast(Actor(person_id=b.resident.id), poll_id=uuid.UUID(polls[0]), entry_id=None,
+                                ballot=ballots.BallotInput(choices=["i1"]))
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -239,10 +299,14 @@ async def target(app, api, make_person):
         "attachment": str((await upload(place.committee, "notice_attachment")).id),
         "staff_job": str((await StaffJob.create(community=community, owner=place.committee, kind="registry_import",
                                                 result={"report": f"导入报告 {secret}"})).id),
+        "vote_evidence": str((await upload(place.committee, "vote_evidence")).id),
+        "poll": polls[0], "draft_poll": polls[1], "receipt": ballot.receipt_code,
+        "entry": str(ballot.participation.entry_id),
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
-                    f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}"],
-        "places": [str(b.building.id), str(b.household.id), str(b.residence.id)],
+                    f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
+                    f"乙区草稿投票 {secret}"],
+        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id)],
     }
 
 
@@ -254,7 +318,7 @@ class Caller:
 
     async def run(self, document: str, variables: dict) -> dict:
         if document.lstrip().startswith("subscription"):
-            return await self._first_event(document)
+            return await self._first_event(document, variables)
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         if self.acting_for:
             headers["x-acting-for"] = self.acting_for
@@ -262,7 +326,7 @@ class Caller:
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def _first_event(self, document: str) -> dict:
+    async def _first_event(self, document: str, variables: dict) -> dict:
         params = {"authorization": f"Bearer {self.token}"} if self.token else {}
         if self.acting_for:
             params["actingFor"] = self.acting_for
@@ -273,7 +337,8 @@ class Caller:
         ):
             await ws.send_json({"type": "connection_init", "payload": params})
             assert (await ws.receive_json())["type"] == "connection_ack"
-            await ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": document}})
+            await ws.send_json({"id": "1", "type": "subscribe",
+                                "payload": {"query": document, "variables": variables}})
             message = await ws.receive_json()
             if message["type"] == "next":
                 await ws.send_json({"id": "1", "type": "complete"})  # done listening, as a client says
@@ -325,6 +390,10 @@ async def snapshot(target: dict) -> list:
         await rows(AccessLog, community_id=community),
         await rows(AuditEntry, community_id=community),
         await rows(StaffJob, "state", community_id=community),
+        await rows(Poll, "state", "title", "secrecy", community_id=community),
+        await rows(BallotParticipation, "channel", "cast_by_id", "changes", poll__community_id=community),
+        await rows(BallotContent, "answer", poll__community_id=community),
+        await rows(VoteAuthorisation, poll__community_id=community),
     ]
 
 

@@ -34,8 +34,10 @@ from graphql import (
 from backend.accounts.models import AuthSession
 from backend.api.contract import SCHEMA_FILE, client_operations
 from backend.audit.models import AuditEntry
+from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
+from backend.media.models import Upload
 from backend.notices import service as notices
 from backend.notices.models import Notice
 from backend.privacy.models import AccessLog
@@ -50,6 +52,9 @@ from backend.registry.models import (
     ResidentRole,
     Role,
 )
+from backend.voting import ballots
+from backend.voting import service as voting
+from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
 from tests.integration.conftest import Api, build_community, build_person
 
 
@@ -166,6 +171,19 @@ PINS: dict[tuple[str, str], Pin] = {
                                        lambda d: d["workbench"]["notices"]["thisWeek"], 5),
     ("admin", "RegistryResidents"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                         lambda d: d["registryResidents"]["nodes"], 2),
+    ("admin", "Polls"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                            lambda d: d["polls"]["nodes"], 1),
+    ("admin", "PollElectorate"): Pin("staff", pages(id=lambda w: w.poll_ids[1]),
+                                     lambda d: d["pollElectorate"]["nodes"], 3),
+    ("admin", "Poll"): Pin("staff", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
+                           lambda d: d["poll"]["items"], 1),
+    ("admin", "PollTurnout"): Pin("staff", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
+                                  lambda d: d["pollTurnout"]["byChannel"], 2),
+    ("mini_program", "PollsForMe"): Pin("resident", pages(), lambda d: d["pollsForMe"]["nodes"], 1),
+    ("mini_program", "Poll"): Pin("resident", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
+                                  lambda d: d["poll"]["items"], 6),
+    ("mini_program", "PollTurnout"): Pin("resident", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
+                                         lambda d: d["pollTurnout"]["byChannel"], 3),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }
@@ -238,11 +256,35 @@ async def world(app):
         for _ in range(entries):
             await AuditEntry.create(community=large.community, actor=resident, acting_for=principal,
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
+    await _polls(world, staff)
     world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle}
     return world
+
+
+async def _polls(world, staff) -> None:
+    """Two open polls in the large community: one motion with online ballots only, three motions with
+    online and paper ballots."""
+    committee = Actor(person_id=staff.id, roles={world.large.community.id: frozenset({Role.COMMITTEE_STAFF})})
+    photo = await Upload.create(owner=staff, kind="vote_evidence", content_type="image/jpeg", size=1,
+                                sha256=uuid.uuid4().hex * 2)
+    world.poll_ids = []
+    for motions in (1, 3):
+        poll = await voting.create_poll(committee, community_id=world.large.community.id, draft=voting.PollDraft(
+            title=f"表决{motions}", kind=PollKind.MOTIONS, items=[{"label": f"议题{i}"} for i in range(motions)],
+            electorate=ElectorateKind.HOUSEHOLD, scope={"kind": "COMMUNITY"},
+            closes_at=clock.now() + timedelta(days=7)))
+        await voting.open_poll(committee, poll_id=poll.id)
+        ballot = ballots.BallotInput(motions={f"i{i + 1}": "YES" for i in range(motions)})
+        await ballots.cast(Actor(person_id=world.large.residents[0].id), poll_id=poll.id, entry_id=None,
+                           ballot=ballot)
+        if motions > 1:
+            entry = await ElectorateEntry.get(poll_id=poll.id, voters__person_id=world.large.residents[1].id)
+            await ballots.enter_paper_ballot(committee, poll_id=poll.id, entry_id=entry.id, channel=BallotChannel.PAPER,
+                                             ballot=ballot, evidence_upload_id=photo.id, reason="纸质选票")
+        world.poll_ids.append(str(poll.id))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():

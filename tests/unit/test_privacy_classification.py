@@ -3,12 +3,20 @@ from backend.people.models import Consent, Person
 from backend.privacy.classification import CLASSIFICATION
 from backend.privacy.models import AccessLog
 from backend.registry.models import PersonRoom
+from backend.voting.models import (
+    BallotContent,
+    BallotParticipation,
+    ElectorateEntry,
+    ElectorateVoter,
+    VoteAuthorisation,
+)
 
 LEVELS = {"public", "community", "grid", "committee", "self", "secret"}
 
 
 def test_every_personal_field_is_classified():
-    for model in (Person, PersonRoom, WechatAccount, FirebaseAccount, AuthSession, AccessLog, Consent):
+    for model in (Person, PersonRoom, WechatAccount, FirebaseAccount, AuthSession, AccessLog, Consent,
+                  ElectorateEntry, ElectorateVoter, VoteAuthorisation, BallotParticipation, BallotContent):
         declared = CLASSIFICATION[model.__name__]
         meta = model._meta
         columns = set(meta.db_fields) | {f"{name}_id" for name in meta.fk_fields | meta.o2o_fields}

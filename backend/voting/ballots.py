@@ -1,0 +1,374 @@
+"""Casting ballots: online, by a proxy, and on paper or at a home visit, one per electorate entry.
+
+The one-ballot rule is the database's: a participation row is unique per entry, and of two casts
+racing for one household exactly one insert succeeds. The loser then finds the row (locked) and
+either is refused (first cast stands, changes off, or paper against online) or replaces the vote in
+that same row. A direct vote replaces a proxy's until the poll closes.
+
+Each ballot gets a receipt code shown once, to whoever cast it: its first half is the tracker
+(hashed into the ballot content, found again by it), its second half the change key (hashed into
+the participation). In SECRET polls nothing else ties the two rows together, so changing a secret
+vote needs the receipt code.
+"""
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from uuid import UUID
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
+
+from backend.audit import service as audit
+from backend.core.actor import Actor, ProxyScope
+from backend.core.clock import clock
+from backend.core.db import after_commit, transaction
+from backend.core.errors import DomainError, ErrorCode
+from backend.core.pubsub import merged
+from backend.core.runtime import runtime
+from backend.media.models import Upload
+from backend.people.models import Person
+from backend.voting.models import (
+    BallotChannel,
+    BallotContent,
+    BallotParticipation,
+    ElectorateEntry,
+    ElectorateKind,
+    ElectorateVoter,
+    HouseholdRule,
+    Poll,
+    PollKind,
+    PollState,
+    Secrecy,
+    VoteAuthorisation,
+)
+from backend.voting.service import get_poll_for, get_poll_for_staff, publish_turnout, turnout_channel
+
+MOTION_ANSWERS = ("YES", "NO", "ABSTAIN")
+PAPER = (BallotChannel.PAPER, BallotChannel.HOME_VISIT)
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+HALF = 16
+
+
+@dataclass
+class BallotInput:
+    choices: list[str] | None = None  # SINGLE / MULTIPLE: item keys
+    motions: dict[str, str] | None = None  # MOTIONS: key -> YES | NO | ABSTAIN
+    answers: dict[str, object] | None = None  # QUESTIONNAIRE: key -> text or number
+
+
+@dataclass
+class Cast:
+    participation: BallotParticipation
+    receipt_code: str  # shown to the caster only; never stored
+
+
+def _bad(message: str, field: str = "ballot") -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, field=field)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _new_code() -> tuple[str, str, str]:
+    """(receipt code, tracker hash, change-key hash)."""
+    tracker, key = ("".join(secrets.choice(_ALPHABET) for _ in range(HALF)) for _ in range(2))
+    code = "-".join((tracker + key)[i:i + 4] for i in range(0, 2 * HALF, 4))
+    return code, _digest(tracker), _digest(key)
+
+
+def _halves(code: str) -> tuple[str, str]:
+    plain = code.replace("-", "").replace(" ", "").upper()
+    if len(plain) != 2 * HALF:
+        raise _bad("回执码格式不对", "receiptCode")
+    return _digest(plain[:HALF]), _digest(plain[HALF:])
+
+
+def check_answer(poll: Poll, ballot: BallotInput) -> dict:
+    """The ballot as it will be stored, or the first thing wrong with it."""
+    keys = {i["key"]: i for i in poll.items}
+    if poll.kind in (PollKind.SINGLE, PollKind.MULTIPLE):
+        chosen = list(dict.fromkeys(ballot.choices or []))
+        if any(c not in keys for c in chosen):
+            raise _bad("所选选项不在本次投票中", "choices")
+        if len(chosen) < poll.min_choices:
+            raise _bad(f"请至少选择 {poll.min_choices} 项", "choices")
+        if len(chosen) > poll.max_choices:
+            raise _bad(f"最多只能选择 {poll.max_choices} 项", "choices")
+        return {"choices": sorted(chosen)}
+    if poll.kind is PollKind.MOTIONS:
+        motions = ballot.motions or {}
+        if any(k not in keys for k in motions):
+            raise _bad("表决的议题不在本次投票中", "motions")
+        if set(motions) != set(keys):
+            raise _bad("请对每项议题表决（可弃权）", "motions")
+        if any(v not in MOTION_ANSWERS for v in motions.values()):
+            raise _bad("表决意见须为同意、反对或弃权", "motions")
+        return {"motions": dict(sorted(motions.items()))}
+    answers = ballot.answers or {}
+    if any(k not in keys for k in answers):
+        raise _bad("回答的问题不在本问卷中", "answers")
+    if set(answers) != set(keys):
+        raise _bad("请回答每个问题", "answers")
+    for key, value in answers.items():
+        if keys[key]["type"] == "NUMBER":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise _bad(f"「{keys[key]['label']}」须填写数字", "answers")
+        elif not isinstance(value, str) or not 1 <= len(value.strip()) <= 500:
+            raise _bad(f"「{keys[key]['label']}」须填写 1–500 字", "answers")
+    return {"answers": {k: v.strip() if isinstance(v, str) else v for k, v in sorted(answers.items())}}
+
+
+def _check_open(poll: Poll) -> None:
+    if poll.state is not PollState.OPEN:
+        raise _bad("投票尚未开始" if poll.state in (PollState.DRAFT, PollState.SCHEDULED) else "投票已截止", "pollId")
+    if poll.closes_at <= clock.now():
+        raise _bad("投票已截止", "pollId")
+
+
+async def _entry_to_cast(actor: Actor, poll: Poll, entry_id: UUID | None) -> tuple[ElectorateEntry, bool]:
+    """The entry the caller casts for, and whether as someone else's proxy: one of the subject's own
+    (the principal's, when acting through a VOTE proxy) or one a written authorisation gives them."""
+    me = actor.subject(ProxyScope.VOTE)
+    own = Q(voters__person_id=me)
+    if not actor.is_proxy:
+        own |= Q(authorisations__agent_id=me)
+    query = ElectorateEntry.filter(own, poll_id=poll.id).distinct()
+    if entry_id is not None:
+        query = query.filter(id=entry_id)
+    entries = await query.limit(2)
+    if not entries:
+        raise DomainError(ErrorCode.NOT_FOUND, "您不在本次投票的选民名单中", field="entryId")
+    if len(entries) > 1:
+        raise _bad("您可在多处投票，请选择以哪一户（或哪处房屋）的名义投票", "entryId")
+    entry = entries[0]
+    proxied = actor.is_proxy or not await ElectorateVoter.filter(entry_id=entry.id, person_id=me).exists()
+    return entry, proxied
+
+
+async def _check_proxy_cap(tx, poll: Poll, caster: UUID, entry: ElectorateEntry) -> None:
+    """Ballots one person casts for others, against the poll's cap; their person row is locked so
+    two of their casts cannot both pass the count."""
+    await Person.filter(id=caster).select_for_update().using_db(tx).first()
+    cast = await BallotParticipation.filter(poll_id=poll.id, cast_by_id=caster, channel=BallotChannel.PROXY) \
+        .exclude(entry_id=entry.id).using_db(tx).count()
+    if cast >= poll.proxy_cap:
+        raise DomainError(ErrorCode.FORBIDDEN, f"每人最多为他人代投 {poll.proxy_cap} 票", field="entryId")
+
+
+def _refusal(poll: Poll, existing: BallotParticipation, channel: BallotChannel, caster: UUID,
+             proxied: bool) -> str | None:
+    """Why a new ballot may not replace the entry's existing one (None: it may)."""
+    if existing.channel in PAPER and channel not in PAPER:
+        return "已登记纸质（或上门）选票，不能再在线投票"
+    if channel in PAPER:
+        return "已在线投票，不能再登记纸质选票" if existing.channel not in PAPER else "该选票已登记"
+    if existing.channel is BallotChannel.PROXY and not proxied and existing.cast_by_id != caster:
+        return None  # a direct vote overrides a proxy's
+    if existing.channel is BallotChannel.ONLINE and proxied:
+        return "本人已投票，不能再代投"
+    if poll.electorate is ElectorateKind.HOUSEHOLD:
+        if poll.household_rule is HouseholdRule.LAST_COUNTS:
+            return None
+        if existing.cast_by_id != caster:
+            return "本户已投票（以第一次投票为准）"
+    if poll.allow_change:
+        return None
+    return "您已投票，本次投票不允许改票" if existing.cast_by_id == caster else "该选票已由他人投出，本次投票不允许改票"
+
+
+async def _record(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
+                  proxied: bool, receipt_code: str | None, evidence_id: UUID | None = None, reason: str = "") -> Cast:
+    caster = actor.require_person()
+    if channel is BallotChannel.PROXY:
+        await _check_proxy_cap(tx, poll, caster, entry)
+    code, tracker_hash, key_hash = _new_code()
+    weight = {"area_dm2": entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0,
+              "headcount": entry.headcount}
+    linked = poll.secrecy is not Secrecy.SECRET
+    try:
+        async with transaction() as sp:  # a savepoint: a lost race leaves nothing behind
+            content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash,
+                                                 **weight, using_db=sp)
+            participation = await BallotParticipation.create(
+                poll_id=poll.id, entry_id=entry.id, channel=channel, cast_by_id=caster, evidence_id=evidence_id,
+                reason=reason, change_hash=key_hash, content_id=content.id if linked else None, using_db=sp)
+    except IntegrityError:
+        participation = await BallotParticipation.filter(poll_id=poll.id, entry_id=entry.id) \
+            .select_for_update().using_db(tx).get()
+        refused = _refusal(poll, participation, channel, caster, proxied)
+        if refused:
+            raise DomainError(ErrorCode.INVALID_INPUT, refused, field="entryId") from None
+        await _replace_content(tx, poll, participation, receipt_code)
+        content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash, **weight,
+                                             using_db=tx)
+        participation.update_from_dict(dict(channel=channel, cast_by_id=caster, evidence_id=evidence_id,
+                                            reason=reason, change_hash=key_hash, changes=participation.changes + 1,
+                                            content_id=content.id if linked else None))
+        await participation.save(using_db=tx)
+    if channel is not BallotChannel.ONLINE:  # every ballot cast by someone else is audited
+        await audit.record(tx, actor, f"ballot.{channel.lower()}", "poll", poll.id, community_id=poll.community_id,
+                           after={"entry": str(entry.id), "changes": participation.changes})
+    after_commit(tx, lambda: publish_turnout(poll.id))
+    return Cast(participation, code)
+
+
+async def _replace_content(tx, poll: Poll, participation: BallotParticipation, receipt_code: str | None) -> None:
+    """Remove the vote being replaced: through the link, or in a SECRET poll through the receipt code
+    (whose change key must match this participation)."""
+    if participation.content_id is not None:
+        await BallotContent.filter(id=participation.content_id).using_db(tx).delete()
+        return
+    if not receipt_code:
+        raise _bad("秘密投票改票须提供原选票的回执码", "receiptCode")
+    tracker_hash, key_hash = _halves(receipt_code)
+    if key_hash != participation.change_hash or not await BallotContent.filter(
+            poll_id=poll.id, tracker_hash=tracker_hash).using_db(tx).delete():
+        raise _bad("回执码不对，请使用本选票的回执码", "receiptCode")
+
+
+async def cast(actor: Actor, *, poll_id: UUID, entry_id: UUID | None, ballot: BallotInput,
+               receipt_code: str | None = None) -> Cast:
+    """A resident's own ballot, or one cast as a proxy (代办 with VOTE, or a written authorisation)."""
+    poll = await get_poll_for(actor, poll_id)
+    _check_open(poll)
+    entry, proxied = await _entry_to_cast(actor, poll, entry_id)
+    answer = check_answer(poll, ballot)
+    async with transaction() as tx:
+        return await _record(tx, actor, poll, entry, answer=answer, receipt_code=receipt_code, proxied=proxied,
+                             channel=BallotChannel.PROXY if proxied else BallotChannel.ONLINE)
+
+
+async def _evidence(actor: Actor, upload_id: UUID) -> Upload:
+    upload = await Upload.filter(id=upload_id, owner_id=actor.person_id, kind="vote_evidence").first()
+    if upload is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到上传的凭证照片", field="evidenceUploadId")
+    return upload
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not 2 <= len(reason) <= 200:
+        raise _bad("请写明原因（2–200 字）", "reason")
+    return reason
+
+
+async def _staff_entry(actor: Actor, poll_id: UUID, entry_id: UUID) -> tuple[Poll, ElectorateEntry]:
+    poll = await get_poll_for_staff(actor, poll_id)
+    entry = await ElectorateEntry.filter(id=entry_id, poll_id=poll.id).first()
+    if entry is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "该户（人）不在本次投票的选民名单中", field="entryId")
+    return poll, entry
+
+
+async def enter_paper_ballot(actor: Actor, *, poll_id: UUID, entry_id: UUID, channel: BallotChannel,
+                             ballot: BallotInput, evidence_upload_id: UUID, reason: str) -> Cast:
+    """A paper or home-visit ballot entered by staff, with its photo and why it was not cast online."""
+    poll, entry = await _staff_entry(actor, poll_id, entry_id)
+    if channel not in PAPER:
+        raise _bad("请选择纸质投票或上门投票", "channel")
+    _check_open(poll)
+    answer = check_answer(poll, ballot)
+    evidence = await _evidence(actor, evidence_upload_id)
+    reason = _reason(reason)
+    async with transaction() as tx:
+        return await _record(tx, actor, poll, entry, answer=answer, channel=channel, proxied=True, receipt_code=None,
+                             evidence_id=evidence.id, reason=reason)
+
+
+async def record_authorisation(actor: Actor, *, poll_id: UUID, entry_id: UUID, principal_id: UUID, agent_id: UUID,
+                               evidence_upload_id: UUID) -> VoteAuthorisation:
+    """A written authorisation (委托书) for one poll: the agent may cast the principal's entry's ballot."""
+    poll, entry = await _staff_entry(actor, poll_id, entry_id)
+    if poll.state not in (PollState.OPEN,):
+        raise _bad("只能为进行中的投票登记委托", "pollId")
+    if not await ElectorateVoter.filter(entry_id=entry.id, person_id=principal_id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "委托人不是该户（人）的选民", field="principalId")
+    if principal_id == agent_id or not await Person.filter(id=agent_id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到受托人", field="agentId")
+    evidence = await _evidence(actor, evidence_upload_id)
+    async with transaction() as tx:
+        authorisation, created = await VoteAuthorisation.get_or_create(
+            entry_id=entry.id, agent_id=agent_id,
+            defaults={"poll_id": poll.id, "principal_id": principal_id, "evidence_id": evidence.id,
+                      "recorded_by_id": actor.person_id}, using_db=tx)
+        if created:
+            await audit.record(tx, actor, "poll.authorisation", "poll", poll.id, community_id=poll.community_id,
+                               after={"entry": str(entry.id), "principal": str(principal_id), "agent": str(agent_id)})
+    return authorisation
+
+
+@dataclass
+class MyEntry:
+    entry: ElectorateEntry
+    proxied: bool  # mine through a proxy or an authorisation, not my own
+    participation: BallotParticipation | None
+
+
+async def my_entries(actor: Actor, poll: Poll) -> list[MyEntry]:
+    """The entries I may cast for in this poll, with whether and how each has voted (not what)."""
+    me = actor.subject(ProxyScope.VOTE)
+    own = set(await ElectorateVoter.filter(poll_id=poll.id, person_id=me).values_list("entry_id", flat=True))
+    authorised = set() if actor.is_proxy else set(
+        await VoteAuthorisation.filter(poll_id=poll.id, agent_id=me).values_list("entry_id", flat=True))
+    entries = await ElectorateEntry.filter(id__in=own | authorised).order_by("id")
+    cast = {p.entry_id: p for p in await BallotParticipation.filter(entry_id__in=[e.id for e in entries])}
+    return [MyEntry(e, actor.is_proxy or e.id not in own, cast.get(e.id)) for e in entries]
+
+
+async def channels_of(entry_ids: list[UUID]) -> dict[UUID, BallotChannel]:
+    """How each of these entries took part (absent: not yet), in one query."""
+    return dict(await BallotParticipation.filter(entry_id__in=entry_ids).values_list("entry_id", "channel"))
+
+
+@dataclass
+class Turnout:
+    entries: int
+    area_dm2: int
+    participated: int
+    participated_area_dm2: int
+    by_channel: dict[str, int]
+
+
+async def turnout(actor: Actor, *, poll_id: UUID) -> Turnout:
+    """Who took part so far, never what they voted: the only numbers shown before a poll closes."""
+    poll = await get_poll_for(actor, poll_id)
+    rows = await BallotParticipation.filter(poll_id=poll.id).annotate(n=Count("id"), area=Sum("entry__area_dm2")) \
+        .group_by("channel").values_list("channel", "n", "area")
+    return Turnout(poll.electorate_size, poll.electorate_area_dm2, sum(n for _, n, _ in rows),
+                   sum(a or 0 for *_, a in rows), {c: n for c, n, _ in rows})
+
+
+@dataclass
+class Receipt:
+    poll: Poll
+    answer: dict
+    batch: int | None
+
+
+async def receipt(actor: Actor, *, poll_id: UUID, receipt_code: str) -> Receipt:
+    """My ballot by its receipt code: what it says and its sealing batch. Only who holds the code
+    finds it; the caller must also be able to see the poll."""
+    poll = await get_poll_for(actor, poll_id)
+    tracker_hash, _ = _halves(receipt_code)
+    content = await BallotContent.filter(poll_id=poll.id, tracker_hash=tracker_hash).first()
+    if content is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该回执码的选票（改票后旧回执码作废）", field="receiptCode")
+    return Receipt(poll, content.answer, content.batch)
+
+
+async def watch_turnout(actor: Actor, *, poll_id: UUID) -> AsyncIterator[Turnout]:
+    """Turnout now, then after each committed ballot (and at close), for whoever may see the poll."""
+    await turnout(actor, poll_id=poll_id)  # refuses before subscribing
+    events = merged(runtime().pubsub.subscribe(turnout_channel(poll_id)))
+    await asyncio.sleep(0)  # let the subscription start before the first count
+    try:
+        yield await turnout(actor, poll_id=poll_id)
+        async for _ in events:
+            yield await turnout(actor, poll_id=poll_id)
+    finally:
+        await events.aclose()
