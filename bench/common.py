@@ -70,6 +70,19 @@ def start_worker(env: dict | None = None) -> list[subprocess.Popen]:
             for entry_point in ("workers.worker:broker", "workers.push_worker:broker")]
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time used so far by a worker: its supervisor and the worker children in its process group."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == process.pid:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_worker(worker: list[subprocess.Popen]) -> None:
     for process in worker:
         os.killpg(process.pid, 9)
