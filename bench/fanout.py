@@ -116,15 +116,18 @@ figures too; real FCM's would not be. PostgreSQL's and Redis's CPU is not in the
 
 ### Where the time goes
 
-Each push costs CPU on both ends of the HTTP/2 connection, both pure Python: in the push worker
-(httpx over h2: framing, HPACK, the client's own layers; plus planning the deliveries and the
-batch's share of its claim, device lookup and mark) about {cpu['push'] / pushes * 1000:.1f} ms per push accepted in this run, and in the
-stand-in (hypercorn's h2, Starlette) about {cpu['bench'] / pushes * 1000:.1f} ms. {FANOUT_RESIDENTS:,}
-pushes therefore need about {(cpu['push'] + cpu['bench']) / pushes * FANOUT_RESIDENTS:.0f} CPU seconds between
-the two, against the {30 * (os.cpu_count() or 1)} core-seconds 30 s gives on this machine, while
-other work also takes its share. The database work is batched: one claim, one device lookup and
-one mark per 500 deliveries (PostgreSQL's own CPU is not counted above). When the wall-clock figures are far above
-the CPU rows, the processes were waiting for a core (see the load average).
+The fan-out job itself is cheap in CPU (the job worker's figure above: one `INSERT … SELECT * FROM
+unnest(…)` each for the recipient and inbox rows of a batch, one outbox row, one Redis round trip for
+the batch's announcements); when the inbox figure is well above it, the job worker was waiting for
+a core or for PostgreSQL (see the load average).
+
+Each push costs CPU on both ends of the HTTP/2 connection, both pure Python. The push worker spent
+{cpu['push']:.1f} s planning all {FANOUT_RESIDENTS:,} deliveries and sending {fanout['pushes']:,} (httpx over
+h2: framing, HPACK, the client's own layers; the database work is batched, one claim, one device
+lookup and one mark per 500 deliveries). The benchmark process, almost all of it the stand-in
+(hypercorn's h2 and Starlette), spent {cpu['bench'] / pushes * 1000:.2f} ms per push accepted: at that rate
+the stand-in alone needs about {cpu['bench'] / pushes * FANOUT_RESIDENTS:.0f} CPU seconds for {FANOUT_RESIDENTS:,} pushes,
+against the {30 * (os.cpu_count() or 1)} core-seconds that 30 s gives on this machine for everything.
 """
 
 
