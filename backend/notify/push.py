@@ -1,12 +1,13 @@
 """The push engine behind the inbox: plan one Delivery per (notification, channel), then send due ones.
 
 Planning is idempotent (the delivery key is unique, rows are bulk-inserted ignoring conflicts).
-Sending works in batches: one statement claims up to CLAIM_BATCH due PENDING rows (available_at
-pushed past a lease, rows another sender is claiming skipped), so two workers (a retried job and the
-sweeper) never both call the provider for one; one query finds the batch's device tokens; the
-providers are called; one statement marks the whole batch (SENT, SKIPPED, FAILED, or due again to be
-retried). A crash between a provider's answer and the mark sends that batch once more when the lease
-runs out (see channels.py for the deduplication handles we give providers).
+Sending works in batches: one short transaction claims up to CLAIM_BATCH due PENDING rows (SELECT …
+FOR UPDATE SKIP LOCKED, then one UPDATE pushing their available_at past a lease; portable to the
+embedded SQLite, as the outbox relay's), so two workers (a retried job and the sweeper) never both
+call the provider for one; one query finds the batch's device tokens; the providers are called; one
+statement marks the whole batch (SENT, SKIPPED, FAILED, or due again to be retried). A crash between
+a provider's answer and the mark sends that batch once more when the lease runs out (see channels.py
+for the deduplication handles we give providers).
 
 Quiet hours (Asia/Shanghai) defer WECHAT/FCM/SMS to their end, never drop them. URGENT ignores them
 and also goes by SMS to people with a phone number.
