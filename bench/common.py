@@ -15,7 +15,7 @@ from redis.exceptions import ResponseError
 
 from backend.core import db
 from backend.core.outbox import OutboxMessage
-from backend.core.relay import heartbeat
+from backend.core.relay import HEARTBEATS
 from backend.core.runtime import start_runtime
 from backend.core.settings import get_settings
 from backend.registry.importer import ResidentRow
@@ -70,40 +70,61 @@ def start_worker(env: dict | None = None) -> list[subprocess.Popen]:
             for entry_point in ("workers.worker:broker", "workers.push_worker:broker")]
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time used so far by a worker: its supervisor and the worker children in its process group."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == process.pid:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_worker(worker: list[subprocess.Popen]) -> None:
     for process in worker:
         os.killpg(process.pid, 9)
         process.wait()
 
 
+STREAMS = {"jobs": "workers", "push": "push-workers"}  # each queue's stream and consumer group (core.jobs)
+
+
 async def queue_state() -> dict:
-    """What is still to do: outbox rows not yet relayed; stream entries no worker has read (lag)
-    or read but not acknowledged (pending)."""
+    """What is still to do: outbox rows not yet relayed; on each job stream (the jobs' and the
+    pushes'), entries its workers have not read (lag) or read but not acknowledged (pending)."""
     settings = get_settings()
-    stream, unread, pending = f"{settings.redis_prefix}jobs", 0, 0
+    state = {"outbox": await OutboxMessage.filter(relayed_at=None).count()}
     redis = Redis.from_url(settings.redis_url)
     try:
-        last_queued = (await redis.xinfo_stream(stream))["last-generated-id"]
-        groups = await redis.xinfo_groups(stream)
-        group = next((g for g in groups if g["name"].decode() == f"{settings.redis_prefix}workers"), {})
-        pending = group.get("pending", 0)
-        # lag counts unread entries; it is unknown (None) after trimming, when the ids still tell.
-        unread = group.get("lag") or int(group.get("last-delivered-id") != last_queued)
-    except ResponseError:  # no stream yet: nothing was ever queued
-        pass
+        for queue, group_name in STREAMS.items():
+            stream, unread, pending = f"{settings.redis_prefix}{queue}", 0, 0
+            try:
+                last_queued = (await redis.xinfo_stream(stream))["last-generated-id"]
+                groups = await redis.xinfo_groups(stream)
+                group = next((g for g in groups if g["name"].decode() == f"{settings.redis_prefix}{group_name}"), {})
+                pending = group.get("pending", 0)
+                # lag counts unread entries; it is unknown (None) after trimming, when the ids still tell.
+                unread = group.get("lag") or int(group.get("last-delivered-id") != last_queued)
+            except ResponseError:  # no stream yet: nothing was ever queued
+                pass
+            state |= {f"{queue}_unread": unread, f"{queue}_pending": pending}
     finally:
         await redis.aclose()
-    return {"outbox": await OutboxMessage.filter(relayed_at=None).count(), "unread": unread, "pending": pending}
+    return state
 
 
 async def wait_until_idle() -> None:
-    """Until a running worker has done everything queued: a heartbeat job is queued last, so the
-    worker has been seen taking work, then every count must be zero."""
-    await heartbeat.kiq()
+    """Until running workers have done everything queued: a heartbeat job is queued last on each
+    stream, so both workers have been seen taking work, then every count must be zero."""
+    for beat in HEARTBEATS:
+        await beat.kiq()
     deadline = time.perf_counter() + IDLE_WAIT_S
-    while (state := await queue_state()) != {"outbox": 0, "unread": 0, "pending": 0}:
+    while any((state := await queue_state()).values()):
         if time.perf_counter() > deadline:
-            raise RuntimeError(f"the job queue did not become idle: {state}")
+            raise RuntimeError(f"the job queues did not become idle: {state}")
         await asyncio.sleep(0.5)
 
 

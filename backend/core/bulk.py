@@ -1,8 +1,9 @@
-"""Bulk inserts that skip rows already there (a unique key says so), for fan-outs of many thousands.
+"""Bulk writes for fan-outs of many thousands: inserts that skip rows already there (a unique key
+says so), and updates giving each row its own values.
 
 On PostgreSQL one statement per batch: `INSERT … SELECT * FROM unnest($1::uuid[], …) ON CONFLICT DO
-NOTHING`, an order of magnitude faster than the ORM's row-by-row bulk insert. Elsewhere (SQLite, the
-embedded default) the ORM's bulk insert does the same job.
+NOTHING`, and `UPDATE … FROM unnest(…)`, an order of magnitude faster than the ORM's row-by-row bulk
+statements. Elsewhere (SQLite, the embedded default) the ORM's bulk insert and update do the same job.
 """
 
 import json
@@ -40,15 +41,48 @@ async def insert_ignoring_conflicts(tx, model: type[Model], rows: list[dict]) ->
     if tx.capabilities.dialect != "postgres":
         await model.bulk_create([model(**row) for row in rows], ignore_conflicts=True, using_db=tx)
         return
-    columns = list(rows[0])
-    known = set(model._meta.fields_db_projection.values())
-    if not set(columns) <= known:
-        raise ValueError(f"not columns of {model._meta.db_table}: {set(columns) - known}")
-    types = [_pg_type(model, c) for c in columns]
-    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
+    columns = _columns(model, rows)
+    arrays, values = _unnest(model, columns, rows)
     names = ", ".join(f'"{c}"' for c in columns)
     # Names come from the model (checked above); every value is a parameter.
     await tx.execute_query(
         f'INSERT INTO "{model._meta.db_table}" ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING',  # noqa: S608
-        [[_pg_value(t, row[c]) for row in rows] for c, t in zip(columns, types, strict=True)],
+        values,
     )
+
+
+async def update_rows(tx, model: type[Model], rows: list[dict]) -> None:
+    """Set each row's columns (column -> value, with its "id") to its own values, in one statement.
+    Rows must all have the same columns."""
+    if not rows:
+        return
+    if tx.capabilities.dialect != "postgres":
+        columns = [c for c in rows[0] if c != "id"]
+        await model.bulk_update([model(**row) for row in rows], fields=columns, using_db=tx)
+        return
+    columns = _columns(model, rows)
+    if "id" not in columns:
+        raise ValueError("update_rows needs each row's id")
+    arrays, values = _unnest(model, columns, rows)
+    names = ", ".join(f'"{c}"' for c in columns)
+    # As above: names from the model, values as parameters.
+    assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns if c != "id")
+    await tx.execute_query(
+        f'UPDATE "{model._meta.db_table}" AS t SET {assignments} FROM unnest({arrays}) AS v({names}) '  # noqa: S608
+        'WHERE t."id" = v."id"', values)
+
+
+def _columns(model: type[Model], rows: list[dict]) -> list[str]:
+    """The rows' column names, checked against the model's: they go into the SQL text."""
+    columns = list(rows[0])
+    unknown = set(columns) - set(model._meta.fields_db_projection.values())
+    if unknown:
+        raise ValueError(f"not columns of {model._meta.db_table}: {unknown}")
+    return columns
+
+
+def _unnest(model: type[Model], columns: list[str], rows: list[dict]) -> tuple[str, list[list]]:
+    """The typed array parameters of `unnest(…)` for `rows`, one array per column, and their values."""
+    types = [_pg_type(model, c) for c in columns]
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
+    return arrays, [[_pg_value(t, row[c]) for row in rows] for c, t in zip(columns, types, strict=True)]

@@ -240,8 +240,15 @@ async def fan_out(notice_id: UUID) -> int:
             # batch is committed (a recount before would find nothing new).
             after_commit(tx, partial(pubsub.publish, community_channel(notice.community_id), str(notice.id)))
             await _notify(tx, notice, [r.person_id for r in chunk], key_prefix=inbox_key(notice.id),
-                          title=notice.title)
-    await Notice.filter(id=notice.id).update(audience_size=len(recipients))
+                          title=notice.title, push=False)
+    # The pushes once every inbox row is in, so that planning them (on the push worker) never competes
+    # with these writes for the database. A crash before this commit retries the whole job (all of it
+    # idempotent), so no push is lost.
+    async with transaction() as tx:
+        for start in range(0, len(recipients), batch):
+            await _queue_push(tx, notice, [r.person_id for r in recipients[start:start + batch]],
+                              key_prefix=inbox_key(notice.id), title=notice.title)
+        await Notice.filter(id=notice.id).using_db(tx).update(audience_size=len(recipients))
     return len(recipients)
 
 
@@ -250,12 +257,18 @@ def inbox_key(notice_id: UUID) -> str:
     return f"notice:{notice_id}"
 
 
-async def _notify(tx, notice: Notice, person_ids: list[UUID], *, key_prefix: str, title: str) -> None:
-    await notify.deliver_many(
-        tx, person_ids=person_ids, kind="notice", title=title, body=f"notice:{notice.id}", key_prefix=key_prefix,
-        push_body=notice.category, page=f"pages/notice/index?id={notice.id}",
-        urgent=notice.importance == Importance.URGENT,
-    )
+async def _notify(tx, notice: Notice, person_ids: list[UUID], *, key_prefix: str, title: str,
+                  push: bool = True) -> None:
+    await notify.deliver_many(tx, person_ids=person_ids, kind="notice", title=title, body=f"notice:{notice.id}",
+                              key_prefix=key_prefix)
+    if push:
+        await _queue_push(tx, notice, person_ids, key_prefix=key_prefix, title=title)
+
+
+async def _queue_push(tx, notice: Notice, person_ids: list[UUID], *, key_prefix: str, title: str) -> None:
+    await notify.queue_push(tx, person_ids=person_ids, kind="notice", title=title, body=notice.category,
+                            key_prefix=key_prefix, page=f"pages/notice/index?id={notice.id}",
+                            urgent=notice.importance == Importance.URGENT)
 
 
 async def send_reminders() -> int:

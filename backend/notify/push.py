@@ -1,10 +1,13 @@
 """The push engine behind the inbox: plan one Delivery per (notification, channel), then send due ones.
 
 Planning is idempotent (the delivery key is unique, rows are bulk-inserted ignoring conflicts).
-Sending claims a PENDING row by pushing its available_at past a lease in one conditional UPDATE, so two
-workers (a retried job and the sweeper) never both call the provider for it. The provider is called
-after the claim and the row marked SENT after the answer: a crash in between sends it once more when
-the lease runs out (see channels.py for the deduplication handles we give providers).
+Sending works in batches: one short transaction claims up to CLAIM_BATCH due PENDING rows (SELECT …
+FOR UPDATE SKIP LOCKED, then one UPDATE pushing their available_at past a lease; portable to the
+embedded SQLite, as the outbox relay's), so two workers (a retried job and the sweeper) never both
+call the provider for one; one query finds the batch's device tokens; the providers are called; one
+statement marks the whole batch (SENT, SKIPPED, FAILED, or due again to be retried). A crash between
+a provider's answer and the mark sends that batch once more when the lease runs out (see channels.py
+for the deduplication handles we give providers).
 
 Quiet hours (Asia/Shanghai) defer WECHAT/FCM/SMS to their end, never drop them. URGENT ignores them
 and also goes by SMS to people with a phone number.
@@ -21,7 +24,7 @@ from tortoise.expressions import F
 
 from backend.accounts.models import WechatAccount
 from backend.core import crypto
-from backend.core.bulk import insert_ignoring_conflicts
+from backend.core.bulk import insert_ignoring_conflicts, update_rows
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.settings import get_settings
@@ -42,7 +45,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8  # a delivery's own limit: the job's retries, then the sweeper's, then FAILED
 SWEEP_BATCH = 500
-PARALLEL = 20
+CLAIM_BATCH = 500  # deliveries claimed, looked up and marked together
+PARALLEL = 100  # provider calls at a time per batch: FCM's are streams on one HTTP/2 connection
 log = structlog.get_logger(__name__)
 
 
@@ -122,87 +126,111 @@ async def plan(prefix: str, person_ids: list[UUID], content: Content) -> list[st
 
 async def send_keys(keys: list[str]) -> int:
     """Send the due pending deliveries among `keys`; raises DeliveryFailed if any should be retried."""
-    ids = await Delivery.filter(key__in=keys, status=DeliveryStatus.PENDING, available_at__lte=clock.now()) \
-        .values_list("id", flat=True)
-    return await _send_all(ids, raise_on_retry=True)
+    sent, failures = 0, []
+    for start in range(0, len(keys), CLAIM_BATCH):  # each key once: a failure waits for the job's retry
+        claimed = await _claim(Delivery.filter(key__in=keys[start:start + CLAIM_BATCH]), CLAIM_BATCH)
+        batch_sent, batch_failures = await _send_batch(claimed)
+        sent, failures = sent + batch_sent, failures + batch_failures
+    if failures:
+        raise DeliveryFailed(f"{len(failures)} deliveries to retry: {failures[0]!r}")
+    return sent
 
 
 async def send_due(limit: int = SWEEP_BATCH) -> int:
     """The sweeper: send pending deliveries whose time has come (after quiet hours, a dead worker's
     lease, or a failure). Failures wait for the next sweep."""
-    ids = await Delivery.filter(status=DeliveryStatus.PENDING, available_at__lte=clock.now()) \
-        .order_by("available_at").limit(limit).values_list("id", flat=True)
-    return await _send_all(ids, raise_on_retry=False)
+    sent, _ = await _send_batch(await _claim(Delivery.all(), limit))
+    return sent
 
 
-async def _send_all(ids: list[UUID], *, raise_on_retry: bool) -> int:
+async def _claim(query, limit: int) -> list[Delivery]:
+    """Lease up to `limit` due PENDING deliveries of `query` for this sender: rows another sender is
+    claiming at this moment are skipped (locked), and once claimed a row is not due until its lease
+    runs out, so no other sender (a retried job, the sweeper) takes it meanwhile."""
+    now = clock.now()
+    async with transaction() as tx:
+        claimed = await query.filter(status=DeliveryStatus.PENDING, available_at__lte=now) \
+            .order_by("available_at").limit(limit).select_for_update(skip_locked=True).using_db(tx)
+        if claimed:
+            await Delivery.filter(id__in=[d.id for d in claimed]).using_db(tx) \
+                .update(available_at=now + LEASE, attempts=F("attempts") + 1)
+    for delivery in claimed:  # as the UPDATE left them
+        delivery.available_at, delivery.attempts = now + LEASE, delivery.attempts + 1
+    return claimed
+
+
+async def _send_batch(claimed: list[Delivery]) -> tuple[int, list[Exception]]:
+    """Call the providers for claimed deliveries (at most PARALLEL at a time), then mark them all in
+    one statement. Returns how many were sent, and the errors of those to retry."""
+    if not claimed:
+        return 0, []
+    devices: dict[UUID, list[str]] = {}
+    fcm_people = {d.person_id for d in claimed if d.channel is Channel.FCM}
+    for person_id, token in await DeviceToken.filter(person_id__in=fcm_people).values_list("person_id", "token"):
+        devices.setdefault(person_id, []).append(token)
+    gone: list[str] = []  # tokens FCM no longer knows
     gate = asyncio.Semaphore(PARALLEL)
 
-    async def one(delivery_id: UUID) -> bool | Exception:
+    async def one(delivery: Delivery) -> bool | Exception:
         async with gate:
             try:
-                return await send_one(delivery_id)
+                if delivery.channel is Channel.FCM:
+                    provider_id = await _send_fcm(delivery, devices.get(delivery.person_id, []), gone)
+                else:
+                    provider_id = await SENDERS[delivery.channel](delivery)
+            except Skip as skip:
+                _finish(delivery, DeliveryStatus.SKIPPED, reason=skip.reason)
+            except Rejected as exc:
+                _finish(delivery, DeliveryStatus.FAILED, reason="rejected", error=str(exc))
             except Exception as exc:  # noqa: BLE001 - collected, raised once for the whole batch
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    _finish(delivery, DeliveryStatus.FAILED, reason="gave_up", error=repr(exc))
+                else:  # due again at once: the job's backoff (or the next sweep) decides when
+                    delivery.available_at, delivery.last_error = clock.now(), repr(exc)[:2000]
                 return exc
+            else:
+                _finish(delivery, DeliveryStatus.SENT, provider_id=provider_id or None)
+                return True
+            return False
 
-    results = await asyncio.gather(*(one(i) for i in ids))
-    failures = [r for r in results if isinstance(r, Exception)]
-    if failures and raise_on_retry:
-        raise DeliveryFailed(f"{len(failures)} of {len(ids)} deliveries to retry: {failures[0]!r}")
-    return sum(1 for r in results if r is True)
-
-
-async def send_one(delivery_id: UUID) -> bool:
-    """Claim, send, mark. Returns True when sent; raises when it should be retried."""
-    now = clock.now()
-    claimed = await Delivery.filter(id=delivery_id, status=DeliveryStatus.PENDING, available_at__lte=now) \
-        .update(available_at=now + LEASE, attempts=F("attempts") + 1)
-    if not claimed:
-        return False  # somebody else has it, or it is done
-    delivery = await Delivery.get(id=delivery_id)
-    try:
-        provider_id = await SENDERS[delivery.channel](delivery)
-    except Skip as skip:
-        await _finish(delivery, DeliveryStatus.SKIPPED, reason=skip.reason)
-        return False
-    except Rejected as exc:
-        await _finish(delivery, DeliveryStatus.FAILED, reason="rejected", error=str(exc))
-        return False
-    except Exception as exc:
-        if delivery.attempts >= MAX_ATTEMPTS:
-            await _finish(delivery, DeliveryStatus.FAILED, reason="gave_up", error=repr(exc))
-            raise
-        await Delivery.filter(id=delivery.id).update(available_at=clock.now(), last_error=repr(exc)[:2000])
-        raise
-    await _finish(delivery, DeliveryStatus.SENT, provider_id=provider_id or None)
-    return True
+    results = await asyncio.gather(*(one(d) for d in claimed))
+    async with transaction() as tx:
+        if gone:
+            await DeviceToken.filter(token__in=gone).using_db(tx).delete()
+        await update_rows(tx, Delivery, [
+            {"id": d.id, "status": d.status, "reason": d.reason, "last_error": d.last_error,
+             "provider_id": d.provider_id, "sent_at": d.sent_at, "available_at": d.available_at, "payload": d.payload}
+            for d in claimed])
+    return sum(1 for r in results if r is True), [r for r in results if isinstance(r, Exception)]
 
 
-async def _finish(delivery: Delivery, status: DeliveryStatus, *, reason: str | None = None,
-                  error: str | None = None, provider_id: str | None = None) -> None:
-    await Delivery.filter(id=delivery.id).update(
-        status=status, reason=reason if status is not DeliveryStatus.SENT else None,
-        last_error=error[:2000] if error else delivery.last_error, provider_id=provider_id,
-        sent_at=clock.now() if status is DeliveryStatus.SENT else None,
-    )
+def _finish(delivery: Delivery, status: DeliveryStatus, *, reason: str | None = None, error: str | None = None,
+            provider_id: str | None = None) -> None:
+    delivery.status, delivery.reason, delivery.provider_id = status, reason, provider_id
+    delivery.last_error = error[:2000] if error else delivery.last_error
+    delivery.sent_at = clock.now() if status is DeliveryStatus.SENT else None
 
 
-async def _send_fcm(delivery: Delivery) -> str:
-    tokens = list(await DeviceToken.filter(person_id=delivery.person_id).values_list("token", flat=True))
-    sent: list[str] = list(delivery.payload.get("sent_to", []))  # tokens done by an earlier attempt
-    name = ""
+async def _send_fcm(delivery: Delivery, tokens: list[str], gone: list[str]) -> str:
+    """To each of the person's devices not reached by an earlier attempt (payload `sent_to`, written
+    with the batch's marks, so a retry after a partial failure skips them)."""
     p = delivery.payload
-    for token in tokens:
-        if token in sent:
-            continue
-        try:
-            name = await channels.fcm_send(token, key=delivery.key, title=p["title"], body=p["body"],
-                                           data={"kind": p["kind"], "page": p.get("page", "")})
-        except Unregistered:
-            await DeviceToken.filter(token=token).delete()
-            continue
-        sent.append(token)
-        await Delivery.filter(id=delivery.id).update(payload={**p, "sent_to": sent})
+    sent: list[str] = list(p.get("sent_to", []))
+    name = ""
+    try:
+        for token in tokens:
+            if token in sent:
+                continue
+            try:
+                name = await channels.fcm_send(token, key=delivery.key, title=p["title"], body=p["body"],
+                                               data={"kind": p["kind"], "page": p.get("page", "")})
+            except Unregistered:
+                gone.append(token)
+                continue
+            sent.append(token)
+    finally:
+        if len(sent) > len(p.get("sent_to", [])):
+            delivery.payload = {**p, "sent_to": sent}
     if not sent:
         raise Skip("no_device")
     return name or (delivery.provider_id or "")
@@ -239,7 +267,7 @@ async def _send_sms(delivery: Delivery) -> str:
     return await channels.sms_send(crypto.decrypt(person.phone_encrypted), delivery.payload["title"], delivery.key)
 
 
-SENDERS = {Channel.FCM: _send_fcm, Channel.WECHAT: _send_wechat, Channel.SMS: _send_sms}
+SENDERS = {Channel.WECHAT: _send_wechat, Channel.SMS: _send_sms}  # FCM's takes the batch's devices
 
 
 async def push(prefix: str, person_ids: list[UUID], content: Content) -> int:

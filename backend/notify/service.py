@@ -38,20 +38,24 @@ def delivery_key(key_prefix: str, person_id: UUID) -> str:
     return f"{key_prefix}:{person_id}"
 
 
-async def deliver_many(tx, *, person_ids: list[UUID], kind: str, title: str, body: str, key_prefix: str,
-                       push_body: str | None = None, page: str = "", urgent: bool = False) -> None:
+async def deliver_many(tx, *, person_ids: list[UUID], kind: str, title: str, body: str, key_prefix: str) -> None:
     """One notification to many people, in the caller's transaction: an inbox message each (keyed by
-    `delivery_key`, so a rerun adds nothing), and with `push_body` the push to their devices too,
-    as one `notify.push` job for the batch. Live inbox subscribers hear of it after the commit."""
+    `delivery_key`, so a rerun adds nothing). Live inbox subscribers hear of it after the commit.
+    The push to their devices is `queue_push`."""
     await _deliver(tx, {delivery_key(key_prefix, p): p for p in person_ids}, kind=kind, title=title, body=body)
-    if push_body is None:
-        return
+
+
+async def queue_push(tx, *, person_ids: list[UUID], kind: str, title: str, body: str, key_prefix: str,
+                     page: str = "", urgent: bool = False) -> None:
+    """The push of one notification to a batch of people, as one `notify.push` job, in the caller's
+    transaction. A fan-out of many inbox batches queues its pushes after the last one, so that their
+    planning never competes with its inbox writes."""
     people = sorted(str(p) for p in person_ids)
     # One job per batch, keyed by who is in it: a rerun that batches differently adds jobs whose
     # deliveries already exist (no-ops).
     digest = hashlib.sha256(",".join(people).encode()).hexdigest()[:24]
     await outbox.add(tx, "notify.push", key=f"{key_prefix}:push:{digest}", prefix=key_prefix, person_ids=people,
-                     kind=kind, title=title, body=push_body, page=page, urgent=urgent)
+                     kind=kind, title=title, body=body, page=page, urgent=urgent)
 
 
 async def deliver_to_inbox(*, person_id: UUID, kind: str, title: str, body: str, delivery_key: str) -> None:

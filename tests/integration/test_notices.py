@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from backend.core.clock import clock
-from backend.core.settings import get_settings
+from backend.core.outbox import OutboxMessage
+from backend.core.settings import get_settings, use_settings
 from backend.notices import service
 from backend.notices.models import Notice, NoticeRecipient
 from backend.notify.models import InboxMessage
@@ -371,3 +372,28 @@ async def test_a_publication_time_in_the_past_is_refused_and_changes_nothing(con
     assert skewed["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"
     now = await console.op("NoticePublish", id=await draft(), at=None)
     assert now["data"]["noticePublish"]["notice"]["state"] == "PUBLISHED"
+
+
+async def test_a_fan_out_queues_its_pushes_only_once_every_inbox_message_is_in(console, place, make_person):
+    building, _ = place.buildings
+    residents = [(await make_person(place.community.id, ["RESIDENT"], room=room)).id
+                 for room in place.rooms_of[building.id]]
+    await console.sign_in(place.committee.handle)
+    created = await console.query(CREATE, c=str(place.community.id), input=notice_input(str(building.id)))
+    notice_id = created["data"]["noticeCreate"]["notice"]["id"]
+    await console.query(PUBLISH, id=notice_id)
+    dev = get_settings()
+    use_settings(dev.model_copy(update={"fanout_batch": 2}))  # several inbox batches
+    try:
+        await service.fan_out(notice_id)
+    finally:
+        use_settings(dev)
+
+    inbox = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice_id}:").values_list("created_at",
+                                                                                                   flat=True)
+    pushes = await OutboxMessage.filter(topic="notify.push", key__startswith=f"notice:{notice_id}:push:") \
+        .values_list("created_at", "payload")
+    assert len(inbox) == len(residents) >= 3
+    # Planning a push competes with inbox writes for the database: none is queued before the last.
+    assert all(queued > max(inbox) for queued, _ in pushes)
+    assert sorted(p for _, payload in pushes for p in payload["person_ids"]) == sorted(map(str, residents))

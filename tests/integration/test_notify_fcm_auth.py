@@ -50,7 +50,7 @@ async def test_pushes_carry_the_service_accounts_oauth_token(app, service_accoun
     path, grants = service_account
     fcm = FcmStub()
     fcm.bearer = "oauth-token-1"
-    base, server = serve_in_thread(fcm.app)
+    base, server = fcm.serve()
     dev = get_settings()
     use_settings(dev.model_copy(update={"fcm_api_base": base, "fcm_access_token": "",
                                         "fcm_credentials_file": str(path)}))

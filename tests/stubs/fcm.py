@@ -8,18 +8,22 @@
     503 {"error": {"code": 503, "status": "UNAVAILABLE", ...}}
 
 Accepted messages are recorded; `unregistered` tokens answer 404 UNREGISTERED, and `unavailable[token]`
-answers 503 that many times before accepting.
+answers 503 that many times before accepting. The HTTP version of every request, and the
+connection it came on, are recorded too.
+
+It speaks HTTP/2 as FCM does, served by hypercorn. FCM speaks it over TLS (ALPN picks h2); the stand-in
+speaks it in the clear with prior knowledge (h2c), so that no certificate has to be made and trusted
+for a loopback test: the client's HTTP/2 — one connection, many multiplexed streams — is the same either way.
 """
 
 import itertools
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.stubs.server import serve_in_thread
+from tests.stubs.server import Http2Server, serve_http2_in_thread
 
 BEARER = "fcm-test-access-token"
 
@@ -27,6 +31,8 @@ BEARER = "fcm-test-access-token"
 class FcmStub:
     def __init__(self) -> None:
         self.accepted: list[dict] = []
+        self.http_versions: list[str] = []  # of every request, in order ("2", "1.1")
+        self.connections: set[tuple[str, int]] = set()  # the client ends of the connections they came on
         self.bearer = BEARER  # the access token the stand-in accepts
         self.unregistered: set[str] = set()
         self.unavailable: dict[str, int] = {}
@@ -43,6 +49,8 @@ class FcmStub:
             status_code=code)
 
     async def send(self, request: Request) -> JSONResponse:
+        self.http_versions.append(request.scope["http_version"])
+        self.connections.add(tuple(request.scope["client"]))
         if request.headers.get("authorization") != f"Bearer {self.bearer}":
             return JSONResponse({"error": {"code": 401, "status": "UNAUTHENTICATED",
                                            "message": "Request had invalid authentication credentials."}},
@@ -60,5 +68,5 @@ class FcmStub:
         project = request.path_params["project"]
         return JSONResponse({"name": f"projects/{project}/messages/{next(self._ids)}"})
 
-    def serve(self) -> tuple[str, "uvicorn.Server"]:
-        return serve_in_thread(self.app)
+    def serve(self) -> tuple[str, Http2Server]:
+        return serve_http2_in_thread(self.app)
