@@ -1,7 +1,7 @@
 """`make bench`: the benchmarks in bench/, each against a baseline measured in the same run,
 written to bench/RESULTS.md: the per-person reads (bench/feed.py) and the fan-out (bench/fanout.py).
 
-Each timed part starts from an idle queue (every outbox row relayed, the job stream read to its end
+Each timed part starts from an idle queue (every outbox row relayed, the job and push streams read to their ends
 and acknowledged, nothing left over from seeding or an earlier run) and from reset counters.
 Smaller runs, to try the benchmark itself: BENCH_FEED_RESIDENTS, BENCH_FANOUT_RESIDENTS,
 BENCH_DURATION (their figures are not for RESULTS.md); BENCH_ONLY=feed or BENCH_ONLY=fanout runs one.

@@ -33,9 +33,6 @@ WHERE pr.person_id = $1 AND pr.until IS NULL ORDER BY pr.since"""
 MEMBERS = """SELECT m.id, m.household_id, m.role, p.id AS person_id, p.display_name
 FROM person_room m JOIN person p ON p.id = m.person_id
 WHERE m.household_id = ANY($1::uuid[]) AND m.until IS NULL ORDER BY m.since"""
-PROXIES = """SELECT x.id, x.revoked_at IS NULL AND x.valid_until > now() AS active, x.valid_until, x.principal_id,
-  a.display_name FROM proxy x JOIN person a ON a.id = x.agent_id
-WHERE x.principal_id = $1 OR x.agent_id = $1 ORDER BY x.id DESC LIMIT 50"""
 
 
 def _item(row) -> dict:
@@ -76,14 +73,10 @@ async def household(db, person, variables: dict) -> dict:
     for m in await db.fetch(MEMBERS, list(members)):
         members[m["household_id"]].append({"residenceId": str(m["id"]), "role": m["role"], "person": {
             "id": str(m["person_id"]), "displayName": m["display_name"]}})
-    proxies = await db.fetch(PROXIES, person)
     return {"viewer": {
         "id": str(person),
         "residences": [{"id": str(r["id"]), "role": r["role"], "since": r["since"].isoformat(), "address": r["address"],
-                        "members": members[r["household_id"]]} for r in residences],
-        "proxies": [{"id": str(p["id"]), "active": p["active"], "validUntil": p["valid_until"].isoformat(),
-                     "principal": {"id": str(p["principal_id"])}, "agent": {"displayName": p["display_name"]}}
-                    for p in proxies]}}
+                        "members": members[r["household_id"]]} for r in residences]}}
 
 
 OPERATIONS = {"Feed": feed, "Inbox": inbox, "Household": household}

@@ -98,12 +98,11 @@ OPERATIONS = (
         lambda d: (_ids(d["inbox"]["nodes"]), d["inbox"]["pageInfo"]["hasNextPage"]), 20),
     Operation(
         "Household", "general", {},
-        "query Household { me residences { nodes { id role since address members } } "
-        "proxies { nodes { id active validUntil principalId agentDisplayName } } }",
+        "query Household { me residences { nodes { id role since address members } } }",
         lambda d: ([(r["id"], [m["residenceId"] for m in r["members"]]) for r in d["viewer"]["residences"]],
-                   d["viewer"]["id"], _ids(d["viewer"]["proxies"])),
+                   d["viewer"]["id"]),
         lambda d: ([(r["id"], [m["residenceId"] for m in r["members"]]) for r in d["residences"]["nodes"]],
-                   d["me"], _ids(d["proxies"]["nodes"])), 1),
+                   d["me"]), 1),
 )
 
 

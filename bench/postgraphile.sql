@@ -40,7 +40,7 @@ CREATE FUNCTION bench_graphile.inbox() RETURNS SETOF bench_graphile.inbox_item L
   WHERE person_id = bench_graphile.me() ORDER BY id DESC $$;
 
 -- Household: where I live now (with the address and who lives there, as JSON: PostGraphile v4
--- has no computed columns on a function's composite type) and the proxies I granted or hold.
+-- has no computed columns on a function's composite type).
 CREATE TYPE bench_graphile.residence AS (id uuid, role text, since timestamptz, address text, members jsonb);
 
 CREATE FUNCTION bench_graphile.residences() RETURNS SETOF bench_graphile.residence LANGUAGE sql STABLE AS $$
@@ -54,12 +54,3 @@ CREATE FUNCTION bench_graphile.residences() RETURNS SETOF bench_graphile.residen
     JOIN building b ON b.id = u.building_id JOIN estate e ON e.id = b.estate_id
   WHERE pr.person_id = bench_graphile.me() AND pr.until IS NULL
   ORDER BY pr.since $$;
-
-CREATE TYPE bench_graphile.proxy AS (id uuid, active boolean, valid_until timestamptz, principal_id uuid,
-                                     agent_display_name text);
-
-CREATE FUNCTION bench_graphile.proxies() RETURNS SETOF bench_graphile.proxy LANGUAGE sql STABLE AS $$
-  SELECT x.id, x.revoked_at IS NULL AND x.valid_until > now(), x.valid_until, x.principal_id, a.display_name
-  FROM proxy x JOIN person a ON a.id = x.agent_id
-  WHERE x.principal_id = bench_graphile.me() OR x.agent_id = bench_graphile.me()
-  ORDER BY x.id DESC LIMIT 50 $$;
