@@ -314,7 +314,7 @@ def report(results: dict) -> str:
 What it measures: three servers on the same database, one process each (uvicorn `--workers 1` for
 Linli and the baseline, one Node process for PostGraphile v4), answering the mini-program's Feed
 (20 notices a page, the pinned ones and the unread count), Inbox (20 messages a page) and Household
-(where I live, who lives there, my proxies). Linli answers Feed and Inbox with their compiled plans
+(where I live and who lives there). Linli answers Feed and Inbox with their compiled plans
 (one SQL statement building the JSON) and Household through the general strawberry path. The
 baseline (bench/baseline.py) is hand-written Starlette + asyncpg returning exactly Linli's JSON,
 without Linli's session checks; PostGraphile serves SQL functions returning the same rows
