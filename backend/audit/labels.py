@@ -2,6 +2,9 @@
 fails when code records an action that has no name here."""
 
 ACTION_LABELS = {
+    "ballot.home_visit": "录入入户投票",
+    "ballot.paper": "录入纸质选票",
+    "ballot.proxy": "代为投票",
     "grid.assign_building": "楼栋划入网格",
     "grid.assign_worker": "指派网格员",
     "household.invite": "邀请家庭成员",
@@ -17,6 +20,15 @@ ACTION_LABELS = {
     "notice.update": "修改通知",
     "notify.settings_update": "修改消息设置",
     "person.erase": "注销个人信息",
+    "poll.authorisation": "登记投票委托",
+    "poll.close": "结束投票",
+    "poll.create": "新建投票",
+    "poll.open": "开始投票",
+    "poll.publish": "公示投票结果",
+    "poll.schedule": "定时开始投票",
+    "poll.tighten": "收紧投票保密或公布方式",
+    "poll.unschedule": "取消定时投票",
+    "poll.update": "修改投票",
     "proxy.grant": "授权代办",
     "proxy.record": "登记代办",
     "proxy.revoke": "撤销代办",
@@ -39,6 +51,7 @@ TARGET_LABELS = {
     "notice": "通知",
     "person": "居民",
     "person_room": "住址",
+    "poll": "投票",
     "proxy": "代办授权",
     "residence_application": "认证申请",
     "room": "房屋",

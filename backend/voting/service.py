@@ -345,9 +345,12 @@ async def remind_due() -> int:
         people = await ElectorateVoter.filter(Q(poll_id=poll.id) & ~Q(entry_id__in=voted)).using_db(tx) \
             .distinct().values_list("person_id", flat=True)
         if people:
-            await notify.deliver_many(tx, person_ids=list(people), kind="poll", title=f"即将截止：{poll.title}",
-                                      body=f"poll:{poll.id}", key_prefix=f"poll:{poll.id}:closing",
-                                      push_body="投票即将截止，请尽快投票", page=f"pages/poll/index?id={poll.id}")
+            title, key_prefix = f"即将截止：{poll.title}", f"poll:{poll.id}:closing"
+            await notify.deliver_many(tx, person_ids=list(people), kind="poll", title=title, body=f"poll:{poll.id}",
+                                      key_prefix=key_prefix)
+            await notify.queue_push(tx, person_ids=list(people), kind="poll", title=title,
+                                    body="投票即将截止，请尽快投票", key_prefix=key_prefix,
+                                    page=f"pages/poll/index?id={poll.id}")
         poll.reminded_at = clock.now()
         await poll.save(using_db=tx, update_fields=["reminded_at"])
         return True

@@ -17,6 +17,7 @@ from backend.core.platform import PlatformMember, PlatformRole
 from backend.notices import service as notices
 from backend.people.models import Person
 from backend.registry.models import Building, Role, Room, Unit
+from backend.voting.models import BallotChannel
 from tests.integration.neighbourhood import build_neighbourhood
 
 PERMISSIONS = "{ viewer { platformPermissions permissions { community { id } permissions } } }"
@@ -154,7 +155,8 @@ async def test_the_audit_log_names_the_people_its_records_hold_by_id(console, pl
 def test_every_recorded_action_has_a_chinese_name():
     source = "\n".join(p.read_text() for p in (Path(__file__).parents[2] / "backend").rglob("*.py"))
     recorded = set(re.findall(r'(?:audit\.record\(tx, actor|_record_for_principal\(tx, actor), "([a-z_.]+)"', source))
-    recorded |= {f"residence.{verb}" for verb in ("approve", "reject")}  # recorded as an f-string
+    recorded |= {f"residence.{verb}" for verb in ("approve", "reject")}  # recorded as f-strings
+    recorded |= {f"ballot.{channel.lower()}" for channel in BallotChannel if channel is not BallotChannel.ONLINE}
     assert len(recorded) > 15
     assert recorded - ACTION_LABELS.keys() == set()
 
