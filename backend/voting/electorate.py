@@ -3,9 +3,12 @@ electorate entries (the unit that casts one ballot, with who may cast it).
 
 The registry records no birth dates, so adulthood is read from the residence: owners and tenants
 (who hold a deed or a lease) and heads of household count as adults; co-residents (family members,
-children among them) do not, unless they are the head. An owner unit of an owners' assembly is a
-set of owners linked by the rooms they own together: co-owners of one room share one vote, and one
-owner of several rooms counts once by headcount, with all the area.
+children among them) do not, unless they are the head. An owner unit of an owners' assembly is
+the set of owners on a room's title (最高人民法院《关于审理建筑物区分所有权纠纷案件适用法律若干问题的解释》
+第九条: one 专有部分 counts as one owner, and one buyer of several counts once): co-owners of a room
+share one vote, rooms with exactly the same owners are one unit with all their area, and someone
+who owns one room alone and another with someone else is in two units — two different buyers (the
+rule backend/voting/tally.py counts by).
 """
 
 from dataclasses import dataclass, field
@@ -72,22 +75,12 @@ async def resolve(community_id: UUID, scope: dict, kind: ElectorateKind) -> list
 
 
 def _owner_units(owns: list[tuple[UUID, UUID]], address: dict, area: dict) -> list[Entry]:
-    """Owners and rooms joined into connected groups (union-find over both)."""
-    parent: dict = {}
-
-    def root(node):
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    """One unit per set of owners on a title, with every room that set owns."""
+    owners_of: dict[UUID, set[UUID]] = {}
     for person, room in owns:
-        parent[root(("p", person))] = root(("r", room))
-    groups: dict = {}
-    for person, room in owns:
-        group = groups.setdefault(root(("r", room)), (set(), []))
-        group[0].add(person)
-        if room not in group[1]:
-            group[1].append(room)
-    return [Entry("、".join(address[r] for r in rooms)[:200], None, rooms, sum(area[r] for r in rooms), owners)
-            for owners, rooms in groups.values()]
+        owners_of.setdefault(room, set()).add(person)
+    units: dict[frozenset, list[UUID]] = {}
+    for room, owners in owners_of.items():
+        units.setdefault(frozenset(owners), []).append(room)
+    return [Entry("、".join(address[r] for r in rooms)[:200], None, rooms, sum(area[r] for r in rooms), set(owners))
+            for owners, rooms in units.items()]

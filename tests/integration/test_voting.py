@@ -46,17 +46,21 @@ async def test_a_household_poll_freezes_its_electorate_at_opening(console, api, 
 
 
 async def test_an_owners_assembly_counts_co_owners_once_and_an_owner_of_several_rooms_once(console, place):
-    a, b = place.owners[0], place.owners[1]
+    a, b, c, d = place.owners[:4]
+    # a also owns b's room with b: {a, b} is another buyer than a alone, so rooms 0 and 1 stay two units.
     await PersonRoom.create(community=place.community, person=a, room=place.rooms[1],
                             household=place.households[1], role="OWNER", since=clock.now(), channel="SEED")
     await Room.filter(id=place.rooms[1].id).update(area_dm2=12_000)
+    # c alone owns room 3 too (d sold it to c): one unit, one head, with both rooms' area.
+    await PersonRoom.filter(person=d, room=place.rooms[3]).update(until=clock.now())
+    await PersonRoom.create(community=place.community, person=c, room=place.rooms[3],
+                            household=place.households[3], role="OWNER", since=clock.now(), channel="SEED")
     tenant = await build_person(place.community.id, ["RESIDENT"], room=place.rooms[2], resident_role="TENANT")
     await console.sign_in(place.committee.handle)
     preview = (await console.op("PollElectoratePreview", communityId=str(place.community.id),
                                 electorate="OWNERS_ASSEMBLY", scope={"kind": "COMMUNITY"}))["data"]
-    # a and b share room 1 (b's home, a's second room): one owner unit with rooms 0 and 1.
     rooms = len(place.rooms)
-    assert preview["pollElectoratePreview"] == {"entries": rooms - 1, "voters": rooms,
+    assert preview["pollElectoratePreview"] == {"entries": rooms - 1, "voters": rooms - 1,
                                                 "areaDm2": 8000 * (rooms - 1) + 12_000}
     assert tenant.id and b.id
     building = {"kind": "BUILDING", "ids": [str(place.buildings[1].id)]}
