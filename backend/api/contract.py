@@ -1,12 +1,15 @@
 """The clients' contract: the operations in graphql_schema/operations and their persisted ids.
 
-A document's id is the sha256 of its exact file text. `make schema` writes
+A document is its file's exact text followed by the shared fragments it spreads (those of
+`operations/<client>/fragments/`, each file one `fragment Name on Type`, included in name order,
+the fragments they spread in turn too), and its id is the sha256 of that text. `make schema` writes
 graphql_schema/persisted.json (id -> document, read by the server) and one manifest per client
 (operation name -> id), so the clients send ids and never the documents.
 """
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +29,20 @@ def document_id(text: str) -> str:
 
 def client_operations(client: str) -> dict[str, str]:
     """Operation name (the file's stem) -> document text, for one client."""
-    return {p.stem: p.read_text() for p in sorted((OPERATIONS_DIR / client).glob("*.graphql"))}
+    fragments = {p.stem: p.read_text() for p in sorted((OPERATIONS_DIR / client / "fragments").glob("*.graphql"))}
+    return {p.stem: _with_fragments(p.read_text(), fragments)
+            for p in sorted((OPERATIONS_DIR / client).glob("*.graphql"))}
+
+
+def _with_fragments(text: str, fragments: dict[str, str]) -> str:
+    used: set[str] = set()
+    pending = re.findall(r"\.\.\.\s*([A-Z]\w*)", text)
+    while pending:
+        name = pending.pop()
+        if name in fragments and name not in used:
+            used.add(name)
+            pending += re.findall(r"\.\.\.\s*([A-Z]\w*)", fragments[name])
+    return "".join([text, *("\n" + fragments[name] for name in sorted(used))])
 
 
 def persisted_documents() -> dict[str, str]:
