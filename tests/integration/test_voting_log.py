@@ -13,10 +13,10 @@ import pytest
 from tortoise import connections
 
 from backend.core.db import transaction
-from backend.voting import sealing
+from backend.voting import poll_log, sealing
 from backend.voting.ballots import tracker_code
 from backend.voting.merkle import leaf_hash, verify_inclusion, verify_tree_head
-from backend.voting.models import BallotContent, PollTreeHead
+from backend.voting.models import BallotContent, Poll, PollTreeHead
 from backend.voting.verify_log import tracker_hash
 from tests.integration.conftest import ROOT, eventually
 from tests.integration.voting_helpers import build_place, cast, open_poll
@@ -59,6 +59,8 @@ async def test_a_sealed_poll_verifies_and_recounts_through_the_command(app, api,
     assert "选票 6 张，树头 2 个" in checked.stdout
     assert "选项「i1」：2 票" in checked.stdout and "选项「i2」：4 票" in checked.stdout
     assert "包含证明在 6 张选票的树头下成立" in checked.stdout
+    stranger = verify(poll["id"], "--receipt", "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789")
+    assert stranger.returncode == 1 and "追踪码 ABCDEFGHJKLMNPQR 的选票不在已公布的日志中" in stranger.stdout
 
     # The published log, downloaded by a voter, checks the same without the database.
     await api.sign_in(place.owners[0].handle)
@@ -146,6 +148,19 @@ async def test_a_ballot_inserted_after_close_and_sealed_is_caught_by_the_partici
     checked = verify(poll["id"])
     assert checked.returncode == 1
     assert "参与记录 6 条，选票却有 7 张：选票被插入或删除" in checked.stdout
+
+
+async def test_the_sealer_signs_nothing_on_top_of_an_altered_log(app, api, console):
+    place = await build_place(rooms=2, buildings=1)
+    poll = await open_poll(console, place, **SEALED_WHILE_OPEN)
+    await cast(api, place.owners[0], poll["id"], ["i1"])
+    await sealing.seal_poll(UUID(poll["id"]))
+    await BallotContent.filter(poll_id=poll["id"]).update(answer={"choices": ["i2"]})
+    await cast(api, place.owners[1], poll["id"], ["i1"])
+    with pytest.raises(sealing.LogMismatch):
+        await sealing.seal_poll(UUID(poll["id"]))
+    assert await PollTreeHead.filter(poll_id=poll["id"]).count() == 1
+    assert await BallotContent.filter(poll_id=poll["id"], batch__isnull=True).count() == 1
 
 
 async def test_a_receipt_proves_its_ballot_is_in_the_signed_log(app, api, console):
@@ -242,3 +257,22 @@ async def test_a_poll_whose_ballots_may_change_is_sealed_once_at_close_by_the_wo
     head = await eventually(closing_head)
     assert (head.batch, head.tree_size) == (1, 1)
     assert not await BallotContent.filter(poll_id=poll["id"], batch__isnull=True).exists()
+
+
+async def test_the_minute_sweep_seals_open_polls_and_publishes_a_head_at_close(app, api, console):
+    place = await build_place(rooms=2, buildings=1)
+    open_one = await open_poll(console, place, **SEALED_WHILE_OPEN)
+    changing = await open_poll(console, place)  # proxies may vote: sealed at close only
+    ended = await open_poll(console, place)  # closed with no ballot at all
+    for poll in (open_one, changing):
+        await cast(api, place.owners[0], poll["id"], ["i1"])
+    await close(console, place, ended["id"])
+    await sealing.seal_due()
+    assert [(h.batch, h.tree_size, h.at_close) for h in await PollTreeHead.filter(poll_id=open_one["id"])] == \
+        [(1, 1, False)]
+    assert not await PollTreeHead.filter(poll_id=changing["id"]).exists()
+    assert [(h.tree_size, h.at_close) for h in await PollTreeHead.filter(poll_id=ended["id"])] == [(0, True)]
+    empty = await poll_log.check(await Poll.get(id=ended["id"]))
+    assert empty.ok and "选票 0 张，树头 1 个" in "\n".join(empty.lines)
+    await sealing.seal_due()  # nothing new: no new head
+    assert await PollTreeHead.filter(poll_id__in=[open_one["id"], ended["id"]]).count() == 2
