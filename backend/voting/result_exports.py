@@ -18,21 +18,25 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _met(met: bool | None) -> str:
-    return "" if met is None else ("✓ 达到" if met else "✗ 未达到")
+    return "" if met is None else ("达到" if met else "未达到")
+
+
+def _steps(steps) -> list[list[str]]:
+    return [["步骤", "结论"], *([s.text, _met(s.met)] for s in steps)]
 
 
 def _tables(result: PollResult) -> list[tuple[str, list[list[str | int]]]]:
     """The sections both formats show: (heading, rows with a header row first); counts as integers."""
     area = any(o.area_dm2 is not None for o in result.options)
-    sections = [("计票步骤", [["步骤", "结论"], *([s.text, _met(s.met)] for s in result.steps)])]
+    sections = [("计票步骤", _steps(result.steps))]
     if result.options:
         sections.append(("选项", [["选项", "票数", *(["专有部分面积"] if area else [])],
                                  *([o.label, o.votes, *([format_area(o.area_dm2)] if area else [])]
                                    for o in result.options)]))
     for m in result.motions:
-        sections.append((f"议题：{m.label}（{'通过' if m.passed else '未通过'}）",
-                         [["同意", "反对", "弃权"], [m.yes, m.no, m.abstain],
-                          *([s.text, _met(s.met), ""] for s in m.steps)]))
+        sections += [(f"议题：{m.label}（{'通过' if m.passed else '未通过'}）", [["同意", "反对", "弃权"],
+                                                                         [m.yes, m.no, m.abstain]]),
+                     ("", _steps(m.steps))]
     if result.questions:
         sections.append(("问题", [["问题", "作答", "平均"],
                                  *([q.label, q.answers, "" if q.average is None else format_decimal(q.average, 2)]
@@ -56,8 +60,9 @@ async def result_workbook(actor: Actor, *, poll_id: UUID) -> bytes:
         sheet.append(safe_row([line]))
     sheet.append(safe_row(["结论", result.outcome]))
     for heading, rows in _tables(result):
-        sheet.append([])
-        sheet.append(safe_row([heading]))
+        if heading:
+            sheet.append([])
+            sheet.append(safe_row([heading]))
         for row in rows:
             sheet.append(safe_row(row))
     texts = [(q.label, t) for q in result.questions for t in q.texts]
@@ -89,10 +94,13 @@ async def result_pdf(actor: Actor, *, poll_id: UUID) -> bytes:
              Paragraph(escape(f"结论：{result.outcome}"), heading)]
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])
-    for name, rows in _tables(result):
-        story += [Paragraph(escape(name), heading),
-                  Table([[Paragraph(escape(str(cell)), body) for cell in row] for row in rows], style=grid,
-                        repeatRows=1)]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=f"投票结果：{poll.title}", author="邻里").build(story)
+    doc = SimpleDocTemplate(out, pagesize=A4, title=f"投票结果：{poll.title}", author="邻里")
+    for name, rows in _tables(result):
+        columns = len(rows[0])
+        widths = [doc.width * 0.8, doc.width * 0.2] if rows[0][0] == "步骤" else [doc.width / columns] * columns
+        story += [*([Paragraph(escape(name), heading)] if name else []),
+                  Table([[Paragraph(escape(str(cell)), body) for cell in row] for row in rows], colWidths=widths,
+                        style=grid, repeatRows=1, hAlign="LEFT")]
+    doc.build(story)
     return out.getvalue()
