@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from backend.notices.models import Notice, NoticeRecipient, NoticeState
 from backend.registry.models import Room
+from backend.voting.models import BallotContent
 from tests.integration.voting_helpers import build_place, cast, open_poll, poll_input
 
 
@@ -252,3 +253,11 @@ async def test_a_list_of_polls_loads_the_ballots_of_all_their_results_in_one_sta
         assert [p["result"]["outcome"] != "" for p in listed["data"]["polls"]["nodes"]] == [True] * first
         counts.append(len(statements))
     assert counts[0] == counts[1] == 2, counts  # the polls, then every listed poll's ballots
+
+
+async def test_a_decimal_number_answer_is_refused_so_every_ballot_stays_countable(console, api, place):
+    poll = await open_poll(console, place, kind="QUESTIONNAIRE", items=[{"label": "每月电费（元）", "type": "NUMBER"}])
+    await api.sign_in(place.owners[0].handle)
+    refused = await api.op("BallotCast", pollId=poll["id"], ballot={"answers": [{"key": "i1", "number": 2.5}]})
+    assert refused["data"]["ballotCast"]["errors"][0]["message"] == "「每月电费（元）」须填写整数"
+    assert not await BallotContent.filter(poll_id=poll["id"]).exists()
