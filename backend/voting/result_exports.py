@@ -56,6 +56,7 @@ async def result_workbook(actor: Actor, *, poll_id: UUID) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "结果"
+    sheet.column_dimensions["A"].width = 90  # the steps are sentences
     for line in _heading(poll):
         sheet.append(safe_row([line]))
     sheet.append(safe_row(["结论", result.outcome]))

@@ -223,7 +223,7 @@ async def test_the_result_notice_is_drafted_to_the_polls_scope_holding_the_resul
     building = place.buildings[0]
     poll = await open_poll(console, place, scope={"kind": "BUILDING", "ids": [str(building.id)]})
     too_early = await console.op("PollResultNoticeDraft", id=poll["id"])
-    assert too_early["data"]["pollResultNoticeDraft"]["errors"][0]["message"].startswith("该投票的结果尚未公开")
+    assert too_early["data"]["pollResultNoticeDraft"]["errors"][0]["message"] == "投票截止后才能起草结果公告"
     assert not await Notice.filter(community_id=place.community.id).exists()
 
     for owner in place.owners[:3]:  # building 1's three homes
