@@ -4,12 +4,16 @@ questionnaires, who sees a result when, the Excel and PDF exports, and the resul
 import io
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from backend.notices.models import Notice, NoticeRecipient, NoticeState
 from backend.registry.models import Room
-from backend.voting.models import BallotContent
+from backend.voting import spec
+from backend.voting.merkle import MerkleTree, sign_tree_head
+from backend.voting.models import BallotContent, Poll
+from backend.voting.verify_log import ballot_leaf, describe_poll, export_log, poll_digest, verify_log
 from tests.integration.voting_helpers import build_place, cast, open_poll, poll_input
 
 
@@ -79,6 +83,24 @@ async def test_an_ordinary_matter_passes_with_more_than_half_of_the_participatin
     ]
     assert result["options"] == [{"key": "i1", "label": "同意", "votes": 3, "areaDm2": 36_000},
                                  {"key": "i2", "label": "反对", "votes": 2, "areaDm2": 16_000}]
+
+
+async def test_the_result_is_the_recount_of_a_log_built_from_the_same_ballot_rows(console, api, place):
+    """What anyone re-counting the published log finds (verify_log over leaves of the poll_ballot rows)."""
+    poll_id, result = await assembly(console, api, place, FIVE_VOTE)
+    poll = await Poll.get(id=poll_id)
+    rows = await BallotContent.filter(poll_id=poll_id).order_by("tracker_hash")
+    leaves = [ballot_leaf(r.tracker_hash, spec.ballot_of(poll, r.answer, r.area_dm2).choices, r.area_dm2)
+              for r in rows]
+    description = describe_poll(spec.poll_spec(poll), spec.electorate_summary(poll))
+    key, tree = Ed25519PrivateKey.generate(), MerkleTree(leaves)
+    head = sign_tree_head(tree.head(poll_id, poll_digest(description), 1_790_000_000_000), key)
+    recount = verify_log(export_log(poll_id, spec.poll_spec(poll), spec.electorate_summary(poll), leaves, [head],
+                                    key.public_key())).result
+    assert [(o["votes"], o["areaDm2"]) for o in result["options"]] == [
+        (c.ballots, c.area_dm2) for c in recount.options.values()]
+    assert [d.passed for d in recount.decisions] == [True, False]
+    assert [s["text"] for s in result["steps"][1:3]] == [s.text for s in recount.decisions[0].steps[:2]]
 
 
 async def test_a_major_matter_with_the_same_votes_fails_at_three_quarters(console, api, place):
