@@ -2,11 +2,16 @@
 household poll for 阳光花园 1栋 (the electorate preview counts its households) and opens it; 张阿姨
 votes herself in the mini-program, 王爷爷's daughter votes for him as his proxy, and the poll's page
 shows both as they happen (the live turnout); the committee member enters an elderly neighbour's
-paper ballot with its photo, sees the turnout on the 工作台, closes the poll and publishes it."""
+paper ballot with its photo, sees the turnout on the 工作台 and closes the poll; its page shows the
+result (2 同意, 1 反对, the steps of the count), exports it to Excel and PDF, checks the sealed log and
+publishes it, then drafts the result notice in the notice editor."""
 
+import asyncio
 import re
+import time
 
 import httpx
+from openpyxl import load_workbook
 from playwright.async_api import expect
 
 from backend.api.contract import client_operations, document_id
@@ -42,6 +47,18 @@ async def households_in_building(http: httpx.AsyncClient, token: str, estate: st
     return sum(1 for room in rooms["registryRooms"] if {"OWNER", "TENANT"} & {r["role"] for r in room["residents"]})
 
 
+async def wait_for_sealed_log(http: httpx.AsyncClient, token: str, poll_id: str, ballots: int) -> None:
+    """Closing queues the sealing of the log: waits until the server's check passes with every ballot."""
+    deadline = time.monotonic() + 30
+    while True:
+        check = (await graphql(http, token, "query($id: ID!) { pollLogCheck(id: $id) { ok treeSize } }",
+                               {"id": poll_id}))["pollLogCheck"]
+        if check == {"ok": True, "treeSize": ballots}:
+            return
+        assert time.monotonic() < deadline, f"the log was never sealed: {check}"
+        await asyncio.sleep(0.3)
+
+
 async def toast(page, text: str) -> None:
     """A success toast saying `text` (earlier ones may still be fading out)."""
     await expect(page.locator(".el-message--success", has_text=text)).to_be_visible()
@@ -51,7 +68,7 @@ async def confirm(page, button: str) -> None:
     await page.locator(".el-message-box").get_by_role("button", name=button).click()
 
 
-async def test_committee_runs_a_household_poll_from_building_to_publication(browser, embedded_server):
+async def test_committee_runs_a_household_poll_from_building_to_publication(browser, embedded_server, tmp_path):
     title = "1栋是否加装电梯"
     async with httpx.AsyncClient(base_url=embedded_server) as http:
         page = await sign_in_to_console(browser, embedded_server)
@@ -131,12 +148,48 @@ async def test_committee_runs_a_household_poll_from_building_to_publication(brow
         assert (await cast(http, her, poll_id, "i2"))["errors"] != []
         await expect(page.locator("[data-testid=entry-paper]")).to_have_count(0)
 
+        # The result, as the tally counts it: each option's votes and every step with met or not.
+        options = page.locator("[data-testid=result-options] .el-table__row")
+        await expect(options.filter(has_text="同意")).to_contain_text("2")
+        await expect(options.filter(has_text="反对")).to_contain_text("1")
+        steps = page.locator("[data-testid=result-steps]")
+        await expect(steps).to_contain_text(f"已投 3 / 名册 {households}")
+        # 3 of the building's households took part: short of the 2/3 quorum, so not passed.
+        await expect(steps.locator("li.unmet").first).to_contain_text("未达到")
+        await expect(page.locator("[data-testid=result-outcome]")).to_contain_text("未通过")
+
+        async with page.expect_download() as download_info:
+            await page.click("[data-testid=result-xlsx]")
+        download = await download_info.value
+        assert download.suggested_filename == f"{title}-投票结果.xlsx"
+        await download.save_as(tmp_path / "result.xlsx")
+        cells = [c for row in load_workbook(tmp_path / "result.xlsx").active.values for c in row if c is not None]
+        assert title in " ".join(map(str, cells))
+        async with page.expect_download() as download_info:
+            await page.click("[data-testid=result-pdf]")
+        await (await download_info.value).save_as(tmp_path / "result.pdf")
+        assert (tmp_path / "result.pdf").read_bytes().startswith(b"%PDF")
+
+        await wait_for_sealed_log(http, staff, poll_id, ballots=3)
+        await page.click("[data-testid=result-log-check]")
+        await expect(page.locator("[data-testid=log-check-verdict]")).to_contain_text("日志校验通过：共 3 张选票")
+        await expect(page.locator("[data-testid=log-check-lines]")).not_to_be_empty()
+        await page.locator(".el-dialog", has_text="校验日志").get_by_role("button", name="关闭", exact=True).click()
+
         await page.click("[data-testid=poll-publish]")
         await confirm(page, "公示")
         await toast(page, "结果已公示")
         await expect(page.locator("[data-testid=poll-state]")).to_have_text("已公示")
+        await expect(page.locator("[data-testid=result-options]")).to_contain_text("同意")
+        await screenshot(page, "console-poll-published.png")
+
+        # The result notice, drafted to the poll's scope, opens in the notice editor for review.
+        await page.click("[data-testid=result-notice]")
+        await toast(page, "已生成结果公告草稿")
+        await expect(page.locator("[data-testid=notice-title] input")).to_have_value(f"投票结果公告：{title}")
+        await expect(page.locator("[data-testid=notice-state]")).to_have_text("草稿")
+
         await page.click("[data-testid=nav-polls]")
         await page.locator("[data-testid=poll-state-filter]").get_by_text("已公示").click()
         await expect(page.locator("[data-testid=poll-row]", has_text=title)).to_contain_text("已公示")
-        await screenshot(page, "console-poll-published.png")
         await page.close()
