@@ -16,7 +16,8 @@ from playwright.async_api import expect
 
 from backend.api.contract import client_operations, document_id
 from tests.e2e.test_console_notices import choose, png
-from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot, sign_in_to_console
+from tests.e2e.test_console_pages import signed_in_page
+from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot
 
 HER_HOUSEHOLD = "阳光花园 1栋 1单元 101"  # 张阿姨's
 HIS_HOUSEHOLD = "阳光花园 1栋 1单元 102"  # 王爷爷's, where his daughter lives too
@@ -71,7 +72,7 @@ async def confirm(page, button: str) -> None:
 async def test_committee_runs_a_household_poll_from_building_to_publication(browser, embedded_server, tmp_path):
     title = "1栋是否加装电梯"
     async with httpx.AsyncClient(base_url=embedded_server) as http:
-        page = await sign_in_to_console(browser, embedded_server)
+        page = await signed_in_page(browser, embedded_server, http, "committee")
         await page.click("[data-testid=nav-polls]")
         await page.click("[data-testid=poll-new]")
         await page.fill("[data-testid=poll-title] input", title)
@@ -192,4 +193,4 @@ async def test_committee_runs_a_household_poll_from_building_to_publication(brow
         await page.click("[data-testid=nav-polls]")
         await page.locator("[data-testid=poll-state-filter]").get_by_text("已公示").click()
         await expect(page.locator("[data-testid=poll-row]", has_text=title)).to_contain_text("已公示")
-        await page.close()
+        await page.context.close()
