@@ -57,11 +57,24 @@ const poll = (overrides) => ({
 })
 const turnout = { entries: 2, areaDm2: 0, participated: 0, participatedAreaDm2: 0, byChannel: [] }
 
-/** Clicks 登记纸质选票 in the electorate row of `label` (Element Plus also renders the column's
- * template once outside the rows, to measure it). */
-async function enterPaperFor(label) {
+/** Clicks the button `testid` in the electorate row of `label` (Element Plus also renders the
+ * column's template once outside the rows, to measure it). */
+async function clickInRow(label, testid) {
   await vi.waitFor(() => expect(document.querySelector('.el-table__row')?.textContent).toContain(label))
-  await new DOMWrapper(document.querySelector('.el-table__row [data-testid=entry-paper]')).trigger('click')
+  await new DOMWrapper(document.querySelector(`.el-table__row [data-testid=${testid}]`)).trigger('click')
+}
+const enterPaperFor = (label) => clickInRow(label, 'entry-paper')
+
+/** Types `words` into the remote search select `testid` and picks the option `label`. */
+async function searchAndPick(testid, words, label) {
+  const select = await find(testid)
+  await select.find('.el-select__wrapper').trigger('click')
+  await select.find('input').setValue(words)
+  await vi.waitFor(() => {
+    const option = [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent.trim() === label)
+    if (!option) throw new Error(`no option ${label} yet`)
+    option.click()
+  })
 }
 
 let wrapper
@@ -158,5 +171,41 @@ describe('poll page', () => {
     await enterPaperFor('1单元 101')
     await (await find('paper-submit')).trigger('click')
     await vi.waitFor(async () => expect(await textOf('paper-error')).toContain('请上传选票照片'))
+  })
+
+  it('records a written authorisation for the people found in the registry', async () => {
+    answerConfirmations(true)
+    const people = {
+      张: { resident: { id: 'pz', displayName: '张阿姨' }, address: '阳光花园 1栋 1单元 101' },
+      李: { resident: { id: 'pl', displayName: '李叔' }, address: '阳光花园 1栋 1单元 102' },
+    }
+    const received = signedInStaff({
+      Poll: () => ({ data: { poll: poll() } }),
+      PollTurnout: () => ({ data: { pollTurnout: turnout } }),
+      PollElectorate: () => ({
+        data: { pollElectorate: connection([{ id: 'e1', label: '1单元 101', areaDm2: 0, headcount: 1, voted: false, channel: null }]) },
+      }),
+      RegistryResidents: ({ search }) => ({ data: { registryResidents: { totalCount: 1, ...connection([people[search]]) } } }),
+      'POST /uploads': () => new Response(JSON.stringify({ id: 'u8', kind: 'vote_evidence', size: 1 })),
+      VoteAuthorisationRecord: () => payload('voteAuthorisationRecord', { authorisationId: 'a1' }),
+    })
+    wrapper = await openApp('/polls/p1')
+    await clickInRow('1单元 101', 'entry-authorise')
+    await searchAndPick('authorisation-principal', '张', '张阿姨（阳光花园 1栋 1单元 101）')
+    await searchAndPick('authorisation-agent', '李', '李叔（阳光花园 1栋 1单元 102）')
+    const input = (await find('authorisation-photo')).element
+    Object.defineProperty(input, 'files', { value: [new File(['x'], '委托书.jpg')], configurable: true })
+    input.dispatchEvent(new Event('change'))
+    await find('authorisation-photo-done')
+    await (await find('authorisation-submit')).trigger('click')
+
+    await vi.waitFor(() => expect(toasts()).toContain('已登记「1单元 101」的委托书'))
+    expect(received.find((r) => r.operation === 'VoteAuthorisationRecord').variables).toEqual({
+      pollId: 'p1',
+      entryId: 'e1',
+      principalId: 'pz',
+      agentId: 'pl',
+      evidenceUploadId: 'u8',
+    })
   })
 })
