@@ -32,6 +32,7 @@ from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.media.models import Upload
 from backend.people.models import Person
+from backend.voting import verify_log
 from backend.voting.models import (
     BallotChannel,
     BallotContent,
@@ -47,7 +48,6 @@ from backend.voting.models import (
     VoteAuthorisation,
 )
 from backend.voting.service import get_poll_for, get_poll_for_staff, publish_turnout, turnout_channel
-from backend.voting.verify_log import tracker_hash
 
 MOTION_ANSWERS = ("YES", "NO", "ABSTAIN")
 PAPER = (BallotChannel.PAPER, BallotChannel.HOME_VISIT)
@@ -80,7 +80,7 @@ def _new_code(poll_id: UUID) -> tuple[str, str, str]:
     """(receipt code, tracker hash, change-key hash)."""
     tracker, key = ("".join(secrets.choice(_ALPHABET) for _ in range(HALF)) for _ in range(2))
     code = "-".join((tracker + key)[i:i + 4] for i in range(0, 2 * HALF, 4))
-    return code, tracker_hash(str(poll_id), tracker), _digest(key)
+    return code, verify_log.tracker_hash(str(poll_id), tracker), _digest(key)
 
 
 def _plain(code: str) -> str:
@@ -97,7 +97,7 @@ def tracker_code(receipt_code: str) -> str:
 
 def _halves(poll_id: UUID | str, code: str) -> tuple[str, str]:
     plain = _plain(code)
-    return tracker_hash(str(poll_id), plain[:HALF]), _digest(plain[HALF:])
+    return verify_log.tracker_hash(str(poll_id), plain[:HALF]), _digest(plain[HALF:])
 
 
 def check_answer(poll: Poll, ballot: BallotInput) -> dict:
@@ -200,14 +200,14 @@ async def _record(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, *, answe
     caster = actor.require_person()
     if channel is BallotChannel.PROXY:
         await _check_proxy_cap(tx, poll, caster, entry)
-    code, tracker, key_hash = _new_code(poll.id)
+    code, tracker_hash, key_hash = _new_code(poll.id)
     weight = {"area_dm2": entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0,
               "headcount": entry.headcount}
     linked = poll.secrecy is not Secrecy.SECRET
     try:
         async with transaction() as sp:  # a savepoint: a lost race leaves nothing behind
-            content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker, **weight,
-                                                 using_db=sp)
+            content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash,
+                                                 **weight, using_db=sp)
             participation = await BallotParticipation.create(
                 poll_id=poll.id, entry_id=entry.id, channel=channel, cast_by_id=caster, evidence_id=evidence_id,
                 reason=reason, change_hash=key_hash, content_id=content.id if linked else None, using_db=sp)
@@ -218,7 +218,7 @@ async def _record(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, *, answe
         if refused:
             raise DomainError(ErrorCode.INVALID_INPUT, refused, field="entryId") from None
         await _replace_content(tx, poll, participation, receipt_code)
-        content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker, **weight,
+        content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash, **weight,
                                              using_db=tx)
         participation.update_from_dict(dict(channel=channel, cast_by_id=caster, evidence_id=evidence_id,
                                             reason=reason, change_hash=key_hash, changes=participation.changes + 1,
@@ -239,9 +239,9 @@ async def _replace_content(tx, poll: Poll, participation: BallotParticipation, r
         return
     if not receipt_code:
         raise _bad("秘密投票改票须提供原选票的回执码", "receiptCode")
-    tracker, key_hash = _halves(poll.id, receipt_code)
+    tracker_hash, key_hash = _halves(poll.id, receipt_code)
     if key_hash != participation.change_hash or not await BallotContent.filter(
-            poll_id=poll.id, tracker_hash=tracker).using_db(tx).delete():
+            poll_id=poll.id, tracker_hash=tracker_hash).using_db(tx).delete():
         raise _bad("回执码不对，请使用本选票的回执码", "receiptCode")
 
 
@@ -369,8 +369,8 @@ async def receipt(actor: Actor, *, poll_id: UUID, receipt_code: str) -> Receipt:
     """My ballot by its receipt code: what it says and its sealing batch. Only who holds the code
     finds it; the caller must also be able to see the poll."""
     poll = await get_poll_for(actor, poll_id)
-    tracker, _ = _halves(poll.id, receipt_code)
-    content = await BallotContent.filter(poll_id=poll.id, tracker_hash=tracker).first()
+    tracker_hash, _ = _halves(poll.id, receipt_code)
+    content = await BallotContent.filter(poll_id=poll.id, tracker_hash=tracker_hash).first()
     if content is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该回执码的选票（改票后旧回执码作废）", field="receiptCode")
     return Receipt(poll, content.answer, content.batch, content.tracker_hash)

@@ -62,10 +62,11 @@ def leaf_of(poll: Poll, tracker_hash: str, answer: dict, area_dm2: int) -> bytes
 
 
 async def sealed_ballots(poll: Poll, tx=None) -> list[tuple[str, bytes]]:
-    """(tracker hash, leaf) of every sealed ballot, in log order: by batch, then by tracker hash."""
-    query = BallotContent.filter(poll_id=poll.id, batch__isnull=False).order_by("batch", "tracker_hash")
-    rows = await (query.using_db(tx) if tx else query).values_list("tracker_hash", "answer", "area_dm2")
-    return [(tracker, leaf_of(poll, tracker, answer, area)) for tracker, answer, area in rows]
+    """(tracker hash, leaf) of every sealed ballot, in log order: by batch, then by tracker hash (sorted
+    here, as at the seal, so the database's collation has no say)."""
+    query = BallotContent.filter(poll_id=poll.id, batch__isnull=False)
+    rows = await (query.using_db(tx) if tx else query).values_list("batch", "tracker_hash", "answer", "area_dm2")
+    return [(tracker, leaf_of(poll, tracker, answer, area)) for _, tracker, answer, area in sorted(rows)]
 
 
 def signed(head: PollTreeHead) -> SignedTreeHead:
