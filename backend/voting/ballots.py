@@ -128,9 +128,9 @@ def check_answer(poll: Poll, ballot: BallotInput) -> dict:
         raise _bad("请回答每个问题", "answers")
     for key, value in answers.items():
         if keys[key]["type"] == "NUMBER":
-            # Whole numbers only, as the tally counts and the log encodes them (a decimal quantity is
-            # asked in a smaller unit).
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise _bad(f"「{keys[key]['label']}」须填写数字", "answers")
+            if not isinstance(value, int):  # as the tally counts and the log encodes: ask decimals in a smaller unit
                 raise _bad(f"「{keys[key]['label']}」须填写整数", "answers")
         elif not isinstance(value, str) or not 1 <= len(value.strip()) <= 500:
             raise _bad(f"「{keys[key]['label']}」须填写 1–500 字", "answers")

@@ -86,7 +86,6 @@ class PollResult:
     options: tuple[OptionResult, ...]
     motions: tuple[MotionResult, ...]
     questions: tuple[QuestionResult, ...]
-    counted: tally.Result
 
 
 async def results_of(actor: Actor, polls: Sequence[Poll]) -> list[PollResult | None]:
@@ -145,7 +144,6 @@ def explain(poll: Poll, ballots: Sequence[tuple[dict, int]]) -> PollResult:
         motions=motions,
         questions=tuple(QuestionResult(key, labels[key], q.answered, q.mean, tuple(sorted(texts[key])))
                         for key, q in counted.questions.items()),
-        counted=counted,
     )
 
 
