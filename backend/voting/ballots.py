@@ -130,6 +130,8 @@ def check_answer(poll: Poll, ballot: BallotInput) -> dict:
         if keys[key]["type"] == "NUMBER":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise _bad(f"「{keys[key]['label']}」须填写数字", "answers")
+            if not isinstance(value, int):  # as the tally counts and the log encodes: ask decimals in a smaller unit
+                raise _bad(f"「{keys[key]['label']}」须填写整数", "answers")
         elif not isinstance(value, str) or not 1 <= len(value.strip()) <= 500:
             raise _bad(f"「{keys[key]['label']}」须填写 1–500 字", "answers")
     return {"answers": {k: v.strip() if isinstance(v, str) else v for k, v in sorted(answers.items())}}
