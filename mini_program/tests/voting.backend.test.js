@@ -1,0 +1,57 @@
+// 投票表决 against the real backend: the committee opens a poll (as the console would), and a
+// resident finds it on the list, casts a ballot on the ballot page and reads the receipt.
+const { until } = require('./helpers/wx')
+const { openPage, openUrl, textOf } = require('./helpers/pages')
+const { useRealBackend, signIn } = require('./helpers/realBackend')
+
+const { graphql } = useRealBackend()
+
+const DAY_MS = 24 * 3600 * 1000
+
+// A secret single-choice poll of every adult of the committee's community, open now.
+async function openPoll(title) {
+  const { authPasswordLogin } = await graphql('StaffLogin', { username: 'committee', password: 'Linli@2026' }, null, 'admin')
+  const token = authPasswordLogin.tokens.accessToken
+  const { viewer } = await graphql('Viewer', {}, token, 'admin')
+  const { pollCreate } = await graphql('PollCreate', {
+    communityId: viewer.memberships[0].community.id,
+    input: {
+      title, kind: 'SINGLE', items: [{ label: '阳光家园' }, { label: '幸福里' }], electorate: 'PERSON',
+      scope: { kind: 'COMMUNITY' }, secrecy: 'SECRET', closesAt: new Date(Date.now() + DAY_MS).toISOString(),
+    },
+  }, token, 'admin')
+  expect(pollCreate.errors).toEqual([])
+  const { pollOpen } = await graphql('PollOpen', { id: pollCreate.poll.id }, token, 'admin')
+  expect(pollOpen.errors).toEqual([])
+  return pollCreate.poll.id
+}
+
+test('a resident finds the open poll, casts a ballot and reads its receipt', async () => {
+  const pollId = await openPoll('小区新名称')
+  await signIn('居民')
+
+  const list = await openPage('polls')
+  expect(list.querySelector('.error')).toBeUndefined()
+  expect(list.querySelectorAll('.open-title').map(textOf)).toEqual(['小区新名称'])
+  expect(textOf(list.querySelector('.ballot-state'))).toBe('未投票')
+
+  const poll = await openPage('poll', { id: pollId })
+  expect(poll.querySelectorAll('.rule').map(textOf)).toContain('无记名投票：任何人（包括工作人员）都无法知道您投了什么')
+
+  const ballot = await openPage('ballot', { id: pollId })
+  const option = ballot.querySelectorAll('.choice').find((b) => textOf(b) === '幸福里')
+  option.dispatchEvent('tap')
+  await until(() => expect(ballot.querySelector('.chosen')).toBeDefined())
+  ballot.querySelector('.cast').dispatchEvent('tap')
+  await until(() => expect(wx.redirectTo).toHaveBeenCalled(), 10000)
+  expect(ballot.querySelector('.error')).toBeUndefined()
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '投票成功' }))
+
+  const receipt = await openUrl(wx.redirectTo.mock.calls[0][0].url)
+  expect(receipt.querySelector('.error')).toBeUndefined()
+  expect(textOf(receipt.querySelector('.receipt-code'))).toMatch(/^([A-Z2-9]{4}-){7}[A-Z2-9]{4}$/)
+  expect(textOf(receipt.querySelector('.line-value'))).toBe('幸福里')
+
+  const after = await openPage('polls')
+  expect(textOf(after.querySelector('.ballot-state'))).toBe('已投票')
+})
