@@ -281,3 +281,55 @@ test('a receipt found again by its code; a wrong code is told so', async () => {
   expect(textOf(receipt.querySelector('.line-value'))).toBe('阳光家园')
   expect(receipt.querySelector('.cast-done')).toBeUndefined()
 })
+
+test('the results once the poll shows them: the verdict, each step with its numbers, the counts', async () => {
+  addPoll({
+    title: '年度议题', kind: 'MOTIONS', state: 'PUBLISHED', items: options('更换物业', '增设充电桩'),
+    result: {
+      outcome: '2 项议题中 1 项通过',
+      passed: false,
+      quorumMet: true,
+      steps: [{ text: '参与表决 210 / 300 户（70%），达到 2/3', met: true }, { text: '共收到 210 张选票', met: null }],
+      options: [],
+      motions: [
+        { key: 'o1', label: '更换物业', yes: 150, no: 50, abstain: 10, passed: true, steps: [{ text: '同意 150 / 210 户，过半数', met: true }] },
+        { key: 'o2', label: '增设充电桩', yes: 90, no: 100, abstain: 20, passed: false, steps: [{ text: '同意 90 / 210 户，未过半数', met: false }] },
+      ],
+      questions: [],
+    },
+  })
+  const poll = await openPage('poll', { id: 'poll-年度议题' })
+  poll.querySelector('.open-results').dispatchEvent('tap')
+  await until(() => expect(wx.navigateTo).toHaveBeenCalled())
+
+  const results = await openUrl(wx.navigateTo.mock.calls[0][0].url)
+
+  expect(textOf(results.querySelector('.verdict'))).toBe('未通过')
+  expect(textOf(results.querySelector('.outcome-text'))).toBe('2 项议题中 1 项通过')
+  expect(texts(results, '.step')).toEqual(['✓参与表决 210 / 300 户（70%），达到 2/3', '共收到 210 张选票'])
+  expect(texts(results, '.motion-result')).toEqual([
+    '更换物业通过同意 150 · 反对 50 · 弃权 10✓ 同意 150 / 210 户，过半数',
+    '增设充电桩未通过同意 90 · 反对 100 · 弃权 20✗ 同意 90 / 210 户，未过半数',
+  ])
+})
+
+test('a single choice\'s counts (with the area in an owners\' assembly), and no results before they may be seen', async () => {
+  addPoll({
+    title: '选聘物业', state: 'CLOSED', electorate: 'OWNERS_ASSEMBLY', items: options('甲物业', '乙物业'),
+    result: {
+      outcome: '甲物业当选', passed: true, quorumMet: true, steps: [], motions: [], questions: [],
+      options: [{ key: 'o1', label: '甲物业', votes: 80, areaDm2: 812345 }, { key: 'o2', label: '乙物业', votes: 20, areaDm2: 200000 }],
+    },
+  })
+  addPoll({ title: '年度议题', kind: 'MOTIONS', items: options('更换物业'), result: null })
+
+  const results = await openPage('results', { id: 'poll-选聘物业' })
+  expect(textOf(results.querySelector('.verdict'))).toBe('通过')
+  expect(texts(results, '.option-result')).toEqual(['甲物业80 票，8123.45㎡', '乙物业20 票，2000.00㎡'])
+
+  const hidden = await openPage('results', { id: 'poll-年度议题' })
+  expect(textOf(hidden.querySelector('.hidden-result'))).toBe('结果尚未公布：截止（或公示）后可以查看')
+  expect(hidden.querySelector('.outcome')).toBeUndefined()
+  const poll = await openPage('poll', { id: 'poll-年度议题' })
+  expect(poll.querySelector('.open-results')).toBeUndefined()
+})

@@ -3,8 +3,8 @@
 // server's rules and with its Chinese refusals (backend/voting/ballots.py: choices within
 // min/max, every motion, every question, numbers where asked, one ballot per entry unless changes
 // are allowed, open polls only), receipts by receipt code, and turnout. `addPoll(poll, {voters})`
-// adds one (`voters`: person id → their entries); `seal(pollId, inclusionOf)` seals every ballot
-// cast so far, `inclusionOf(leafIndex, ballot)` giving each receipt's `inclusion`.
+// adds one (`voters`: person id → their entries); `addBallot(pollId, ballot)` puts in a ballot
+// ({code, answer, inclusion}: one sealed into the log when it has an inclusion proof).
 const MOTION_ANSWERS = ['YES', 'NO', 'ABSTAIN']
 
 const POLL_DEFAULTS = {
@@ -149,9 +149,8 @@ function fakeVoting({ paginate }) {
     },
     ballots: (pollId) => find(pollId).ballots,
     entries: (pollId, person) => entriesOf(find(pollId), person),
-    seal(pollId, inclusionOf) {
-      const { ballots } = find(pollId)
-      ballots.forEach((ballot, index) => Object.assign(ballot, { batch: 1, inclusion: inclusionOf(index, ballot) }))
+    addBallot(pollId, { code, answer, inclusion = null }) {
+      find(pollId).ballots.push({ code, answer, batch: inclusion ? 1 : null, inclusion })
     },
   }
 }

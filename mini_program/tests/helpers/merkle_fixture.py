@@ -1,5 +1,5 @@
 """Inclusion proofs built by the backend's own log code, for the mini-program's check of them
-(tests/merkle.test.js runs this in its beforeAll): `python mini_program/tests/helpers/merkle_fixture.py`
+(tests/receipt.test.js runs this in its beforeAll): `python mini_program/tests/helpers/merkle_fixture.py`
 from the repository's root prints JSON {"pollId", "cases": [{"receiptCode", "answer", "inclusion"}]},
 one case per leaf of trees of several sizes, each inclusion as the API's BallotInclusion holds it."""
 

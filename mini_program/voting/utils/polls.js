@@ -6,6 +6,7 @@ const POLLS_PAGE = '/voting/pages/polls/index'
 const POLL_PAGE = '/voting/pages/poll/index'
 const BALLOT_PAGE = '/voting/pages/ballot/index'
 const RECEIPT_PAGE = '/voting/pages/receipt/index'
+const RESULTS_PAGE = '/voting/pages/results/index'
 
 const KIND_LABELS = { SINGLE: '单选', MULTIPLE: '多选', MOTIONS: '议题表决', QUESTIONNAIRE: '问卷' }
 const STATE_LABELS = { DRAFT: '草稿', SCHEDULED: '待开始', OPEN: '进行中', CLOSED: '已截止', PUBLISHED: '已公示' }
@@ -92,7 +93,7 @@ function answerLines(poll, answer) {
 }
 
 module.exports = {
-  POLLS_PAGE, POLL_PAGE, BALLOT_PAGE, RECEIPT_PAGE,
+  POLLS_PAGE, POLL_PAGE, BALLOT_PAGE, RECEIPT_PAGE, RESULTS_PAGE,
   KIND_LABELS, STATE_LABELS, MOTION_CHOICES, CHANNEL_LABELS,
   isOpen, pollRules, choiceRange, pollSummary, answerLines,
 }

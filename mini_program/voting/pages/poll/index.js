@@ -1,12 +1,12 @@
 // One poll: what is asked, its rules in plain words (who votes, secret or not, when the results
-// show), the turnout so far, my ballots (cast or not, never what) and the way to the ballot and to
-// a receipt.
+// show), the turnout so far, my ballots (cast or not, never what) and the way to the ballot, to a
+// receipt and, once the poll shows them, to the results.
 const { execute } = require('../../../utils/graphql')
 const { whileBusy } = require('../../../utils/busy')
 const { formatDateTime } = require('../../../utils/format')
 const { ballotState } = require('../../../utils/ballotState')
 const { elderModeBehavior } = require('../../../utils/elderMode')
-const { BALLOT_PAGE, RECEIPT_PAGE, KIND_LABELS, STATE_LABELS, CHANNEL_LABELS, isOpen, pollRules } = require('../../utils/polls')
+const { BALLOT_PAGE, RECEIPT_PAGE, RESULTS_PAGE, KIND_LABELS, STATE_LABELS, CHANNEL_LABELS, isOpen, pollRules } = require('../../utils/polls')
 
 const UNITS = { PERSON: '人', HOUSEHOLD: '户', OWNERS_ASSEMBLY: '户业主' }
 
@@ -78,6 +78,7 @@ Component({
             entries: poll.myEntries.map(entryView),
             mayCast: mayCast(poll),
             allVoted: !!ballot && ballot.state === 'voted',
+            hasResult: !!poll.result,
           },
         })
       })
@@ -85,6 +86,10 @@ Component({
 
     vote() {
       wx.navigateTo({ url: `${BALLOT_PAGE}?id=${encodeURIComponent(this.pollId)}` })
+    },
+
+    openResults() {
+      wx.navigateTo({ url: `${RESULTS_PAGE}?id=${encodeURIComponent(this.pollId)}` })
     },
 
     openReceipt() {

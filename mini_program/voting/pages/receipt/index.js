@@ -1,11 +1,14 @@
 // My ballot's receipt: the receipt code (shown right after casting, or typed in later), to copy and
 // keep — it is the only way back to a ballot, since in a secret poll nothing else ties it to me —
-// what the ballot says, and whether it has been sealed into the poll's public log.
+// what the ballot says, and, once it is sealed into the poll's public log, the check on this phone
+// that it is there (voting/utils/merkle.js: the inclusion proof against the signed tree head).
 const { execute } = require('../../../utils/graphql')
 const { whileBusy } = require('../../../utils/busy')
 const { wxCall, toast } = require('../../../utils/wxp')
 const { elderModeBehavior } = require('../../../utils/elderMode')
+const { formatDateTime } = require('../../../utils/format')
 const { answerLines } = require('../../utils/polls')
+const { checkInclusion } = require('../../utils/merkle')
 
 Component({
   behaviors: [elderModeBehavior],
@@ -14,7 +17,7 @@ Component({
     code: '', // the receipt code shown
     codeInput: '',
     fresh: false, // just cast: the code is shown here for the first time
-    receipt: null, // {title, lines, sealed}
+    receipt: null, // {title, lines, log: null until sealed, else {ok, message, detail}}
     busy: false,
     error: '',
   },
@@ -43,9 +46,17 @@ Component({
         ])
         this.setData({
           code,
-          receipt: { title: poll.title, lines: answerLines(poll, ballotReceipt.answer), sealed: ballotReceipt.batch !== null },
+          receipt: { title: poll.title, lines: answerLines(poll, ballotReceipt.answer), log: this.logCheck(code, ballotReceipt) },
         })
       })
+    },
+
+    logCheck(receiptCode, { answer, inclusion }) {
+      if (!inclusion) return null
+      const { ok, message } = checkInclusion({ pollId: this.pollId, receiptCode, answer, inclusion })
+      const { leafIndex, treeSize, treeHead } = inclusion
+      const detail = `日志共 ${treeSize} 张选票，本票为第 ${leafIndex + 1} 张；树根 ${treeHead.rootHash.slice(0, 16)}…（${formatDateTime(new Date(treeHead.timestamp).toISOString())} 签署）`
+      return { ok, message, detail }
     },
 
     async copy() {

@@ -1,9 +1,14 @@
 // The receipt's inclusion check (voting/utils/merkle.js) against proofs the backend's own log code
 // builds (backend/voting/merkle.py, through tests/helpers/merkle_fixture.py): every one passes, and
-// any tampering — with the path, the position, the root, the leaf or whose leaf it is — fails.
+// any tampering — with the path, the position, the root, the leaf or whose leaf it is — fails; and
+// what the receipt page says of it.
 const { execFileSync } = require('child_process')
 const path = require('path')
 const { checkInclusion, verifyInclusion, leafHash } = require('../voting/utils/merkle')
+const { installWx, until } = require('./helpers/wx')
+const { fakeBackend, VIEWER } = require('./helpers/fakeBackend')
+const { openPage, textOf } = require('./helpers/pages')
+const tokenStore = require('../utils/tokenStore')
 
 const REPO = path.resolve(__dirname, '../..')
 
@@ -63,4 +68,51 @@ test('RFC 9162 §2.1.3.2 by itself: a leaf hash at its index, not at another', (
   expect(verifyInclusion(leafHash(leaf), leafIndex, 8, proof, root)).toBe(false) // a path too long for the size
   expect(verifyInclusion(leafHash(leaf), treeSize, treeSize, proof, root)).toBe(false)
   expect(verifyInclusion(leafHash(`${leaf} `), leafIndex, treeSize, proof, root)).toBe(false)
+})
+
+describe('the receipt page', () => {
+  let backend
+  let sealed
+
+  beforeEach(() => {
+    backend = fakeBackend()
+    installWx(backend.serve)
+    tokenStore.setTokens(backend.issueTokens())
+    backend.voting.addPoll({
+      id: fixture.pollId, title: '小区名称', state: 'CLOSED',
+      items: [{ key: 'o1', label: '阳光家园' }, { key: 'o2', label: '幸福里' }, { key: 'o3', label: '和谐苑' }],
+    }, { voters: { [VIEWER.id]: [{ entryId: 'e-1', label: '1栋 101', voted: true }] } })
+    sealed = fixture.cases.find((c) => c.inclusion.treeSize === 13 && c.answer.choices)
+  })
+
+  async function openReceipt({ receiptCode, answer, inclusion }) {
+    backend.voting.addBallot(fixture.pollId, { code: receiptCode, answer, inclusion })
+    const page = await openPage('receipt', { pollId: fixture.pollId, code: receiptCode })
+    await until(() => expect(page.querySelector('.log-check')).toBeDefined())
+    return page
+  }
+
+  test('says my ballot is in the published log when the proof checks out', async () => {
+    const page = await openReceipt(sealed)
+
+    expect(textOf(page.querySelector('.log-message'))).toBe('✓ 我的选票已在公示日志中')
+    expect(textOf(page.querySelector('.log-detail'))).toContain(`日志共 13 张选票，本票为第 ${sealed.inclusion.leafIndex + 1} 张`)
+    expect(page.querySelector('.log-ok')).toBeDefined()
+  })
+
+  test('says so clearly when the proof does not lead to the signed root', async () => {
+    const { treeHead } = sealed.inclusion
+    const page = await openReceipt({ ...sealed, inclusion: { ...sealed.inclusion, treeHead: { ...treeHead, rootHash: flip(treeHead.rootHash) } } })
+
+    expect(textOf(page.querySelector('.log-message'))).toBe('✗ 核验失败：包含证明与公示日志的根哈希不符')
+    expect(page.querySelector('.log-ok')).toBeUndefined()
+  })
+
+  test('before sealing it asks to come back later', async () => {
+    backend.voting.addBallot(fixture.pollId, { code: sealed.receiptCode, answer: sealed.answer })
+    const page = await openPage('receipt', { pollId: fixture.pollId, code: sealed.receiptCode })
+
+    expect(textOf(page.querySelector('.log-pending'))).toBe('选票尚未封存进公示日志，请稍后再来核验')
+    expect(page.querySelector('.log-check')).toBeUndefined()
+  })
 })
