@@ -2,7 +2,6 @@
 // votes, whether it is secret, when the results show), and a ballot's answer as lines to read back.
 const { formatDateTime } = require('../../utils/format')
 
-const POLLS_PAGE = '/voting/pages/polls/index'
 const POLL_PAGE = '/voting/pages/poll/index'
 const BALLOT_PAGE = '/voting/pages/ballot/index'
 const RECEIPT_PAGE = '/voting/pages/receipt/index'
@@ -93,7 +92,7 @@ function answerLines(poll, answer) {
 }
 
 module.exports = {
-  POLLS_PAGE, POLL_PAGE, BALLOT_PAGE, RECEIPT_PAGE, RESULTS_PAGE,
+  POLL_PAGE, BALLOT_PAGE, RECEIPT_PAGE, RESULTS_PAGE,
   KIND_LABELS, STATE_LABELS, MOTION_CHOICES, CHANNEL_LABELS,
   isOpen, pollRules, choiceRange, pollSummary, answerLines,
 }

@@ -51,8 +51,7 @@ Component({
 
     // Back from the ballot, my ballots and the turnout have changed.
     onShow() {
-      if (this.data.poll && !this.data.busy) return this.load()
-      return undefined
+      if (this.data.poll && !this.data.busy) this.load()
     },
 
     load() {
