@@ -85,10 +85,13 @@ describe('the receipt page', () => {
     sealed = fixture.cases.find((c) => c.inclusion.treeSize === 13 && c.answer.choices)
   })
 
-  async function openReceipt({ receiptCode, answer, inclusion }) {
+  // The receipt page, with the code typed in as one comes back later to check.
+  async function openReceipt({ receiptCode, answer, inclusion }, shows = '.log-check') {
     backend.voting.addBallot(fixture.pollId, { code: receiptCode, answer, inclusion })
-    const page = await openPage('receipt', { pollId: fixture.pollId, code: receiptCode })
-    await until(() => expect(page.querySelector('.log-check')).toBeDefined())
+    const page = await openPage('receipt', { pollId: fixture.pollId })
+    page.querySelector('.code-input').dispatchEvent('input', { detail: { value: receiptCode } })
+    page.querySelector('.look-up').dispatchEvent('tap')
+    await until(() => expect(page.querySelector(shows)).toBeDefined())
     return page
   }
 
@@ -109,8 +112,7 @@ describe('the receipt page', () => {
   })
 
   test('before sealing it asks to come back later', async () => {
-    backend.voting.addBallot(fixture.pollId, { code: sealed.receiptCode, answer: sealed.answer })
-    const page = await openPage('receipt', { pollId: fixture.pollId, code: sealed.receiptCode })
+    const page = await openReceipt({ ...sealed, inclusion: null }, '.log-pending')
 
     expect(textOf(page.querySelector('.log-pending'))).toBe('选票尚未封存进公示日志，请稍后再来核验')
     expect(page.querySelector('.log-check')).toBeUndefined()

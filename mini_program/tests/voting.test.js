@@ -122,8 +122,10 @@ test('casting a single choice: the confirmation reads it back, a toast, then the
   expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '投票成功' }))
   const [{ code }] = backend.voting.ballots('poll-小区名称')
   const [[{ url }]] = wx.redirectTo.mock.calls
+  expect(url).not.toContain(code.slice(0, 4)) // handed over in memory, never in a URL
 
   const receipt = await openUrl(url)
+  expect(textOf(receipt.querySelector('.cast-done'))).toBe('投票成功')
   expect(textOf(receipt.querySelector('.receipt-code'))).toBe(code)
   expect(textOf(receipt.querySelector('.keep'))).toBe('请保存，改票或核验时需要')
   expect(textOf(receipt.querySelector('.line-value'))).toBe('幸福里')

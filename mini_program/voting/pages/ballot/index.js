@@ -10,6 +10,7 @@ const session = require('../../../utils/session')
 const { elderModeBehavior } = require('../../../utils/elderMode')
 const { RECEIPT_PAGE, isOpen } = require('../../utils/polls')
 const { ballotQuestions, tapOption, ballotInput, summaryLines } = require('../../utils/ballot')
+const { handOverReceipt } = require('../../utils/receiptHandoff')
 
 const entryChoice = (e) => ({ value: e.entryId, label: `${e.label}${e.proxied ? '（受托代投）' : ''}${e.voted ? '（已投）' : ''}` })
 
@@ -99,8 +100,8 @@ Component({
           receiptCode: this.data.needsReceiptCode ? this.data.receiptCode.trim() : null,
         })
         toast('投票成功')
-        const query = `pollId=${encodeURIComponent(this.pollId)}&code=${encodeURIComponent(receiptCode)}&fresh=1`
-        wx.redirectTo({ url: `${RECEIPT_PAGE}?${query}` })
+        handOverReceipt(this.pollId, receiptCode)
+        wx.redirectTo({ url: `${RECEIPT_PAGE}?pollId=${encodeURIComponent(this.pollId)}&fresh=1` })
       })
     },
   },

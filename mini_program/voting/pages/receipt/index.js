@@ -9,6 +9,7 @@ const { elderModeBehavior } = require('../../../utils/elderMode')
 const { formatDateTime } = require('../../../utils/format')
 const { answerLines } = require('../../utils/polls')
 const { checkInclusion } = require('../../utils/merkle')
+const { takeReceipt } = require('../../utils/receiptHandoff')
 
 Component({
   behaviors: [elderModeBehavior],
@@ -23,9 +24,11 @@ Component({
   },
 
   methods: {
-    onLoad({ pollId, code = '', fresh }) {
+    // Right after casting the ballot page hands the code over (never in the URL); later it is typed in.
+    onLoad({ pollId, fresh }) {
       this.pollId = pollId
-      this.setData({ fresh: !!fresh })
+      const code = fresh ? takeReceipt(pollId) : ''
+      this.setData({ fresh: !!code })
       return code ? this.lookUp(code) : undefined
     },
 
