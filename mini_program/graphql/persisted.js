@@ -20,7 +20,7 @@ module.exports = {
   "NoticeRead": "895c27a3a41d96c304a9def8324fcb00ac2ffef35d9ee0688d9ef655695a809a",
   "NotificationSettings": "f6b821ddb6b687f616eb194bf39abafc030fe6f10df844147ed5ed5616531efa",
   "NotificationSettingsUpdate": "29ca2a74e713171325afc2a1e7ec60a23ab894fccd9281614a12001d5e263c39",
-  "Poll": "2c27c59ae1f26e4dbe68ef42f28ec3825ad191c04d439e2c673d0701a326a5e0",
+  "Poll": "f6c943e41d9f4ecfa2cb8dfc0039cdd2d02e266002a77a4bf59f9885542c194b",
   "PollTurnout": "e55f58be47e4850f2b9560ec718f60d78bc776a131dc07a09add6ebc841d865d",
   "PollsForMe": "284d6259a3d3fbc8cbdc1c7cf8958644a663f1c6f9f541311d6b11074e3ef297",
   "PrivacyConsentRecord": "fe384cb4297b4f69ec6a0a295acce9d625a67c4d59430b69a10f06629a934dcb",

@@ -175,6 +175,8 @@ CASES = {
                   lambda t: {"x": t["poll"]}),
     "pollPublish": ("mutation($x: ID!) { pollPublish(id: $x) { poll { title } errors { code } } }",
                     lambda t: {"x": t["poll"]}),
+    "pollResultNoticeDraft": ("mutation($x: ID!) { pollResultNoticeDraft(id: $x) { notice { id bodyHtml } "
+                              "errors { code } } }", lambda t: {"x": t["poll"]}),
     "ballotCast": ("mutation($x: ID!, $e: ID!) { ballotCast(pollId: $x, entryId: $e, ballot: {choices: [\"i2\"]}) "
                    "{ receiptCode errors { code } } }", lambda t: {"x": t["poll"], "e": t["entry"]}),
     "ballotPaperEnter": ("mutation($x: ID!, $e: ID!, $u: ID!) { ballotPaperEnter(pollId: $x, entryId: $e, "
