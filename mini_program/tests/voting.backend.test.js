@@ -1,5 +1,6 @@
-// 投票表决 against the real backend: the committee opens a poll (as the console would), and a
-// resident finds it on the list, casts a ballot on the ballot page and reads the receipt.
+// 投票表决 against the real backend: the committee opens a poll (as the console would), a resident
+// finds it on the list, casts a ballot on the ballot page and reads the receipt; once the committee
+// has closed the poll and published its results (公示), the resident reads them.
 const { until } = require('./helpers/wx')
 const { openPage, openUrl, textOf } = require('./helpers/pages')
 const { useRealBackend, signIn } = require('./helpers/realBackend')
@@ -8,10 +9,14 @@ const { graphql } = useRealBackend()
 
 const DAY_MS = 24 * 3600 * 1000
 
+async function committeeToken() {
+  const { authPasswordLogin } = await graphql('StaffLogin', { username: 'committee', password: 'Linli@2026' }, null, 'admin')
+  return authPasswordLogin.tokens.accessToken
+}
+
 // A secret single-choice poll of every adult of the committee's community, open now.
 async function openPoll(title) {
-  const { authPasswordLogin } = await graphql('StaffLogin', { username: 'committee', password: 'Linli@2026' }, null, 'admin')
-  const token = authPasswordLogin.tokens.accessToken
+  const token = await committeeToken()
   const { viewer } = await graphql('Viewer', {}, token, 'admin')
   const { pollCreate } = await graphql('PollCreate', {
     communityId: viewer.memberships[0].community.id,
@@ -26,7 +31,15 @@ async function openPoll(title) {
   return pollCreate.poll.id
 }
 
-test('a resident finds the open poll, casts a ballot and reads its receipt', async () => {
+async function closeAndPublish(pollId) {
+  const token = await committeeToken()
+  for (const step of ['PollClose', 'PollPublish']) {
+    const data = await graphql(step, { id: pollId }, token, 'admin')
+    expect(Object.values(data)[0].errors).toEqual([])
+  }
+}
+
+test('a resident finds the open poll, casts a ballot, reads its receipt, and then the published results', async () => {
   const pollId = await openPoll('小区新名称')
   await signIn('居民')
 
@@ -54,4 +67,12 @@ test('a resident finds the open poll, casts a ballot and reads its receipt', asy
 
   const after = await openPage('polls')
   expect(textOf(after.querySelector('.ballot-state'))).toBe('已投票')
+  const hidden = await openPage('results', { id: pollId })
+  expect(hidden.querySelector('.hidden-result')).toBeDefined()
+
+  await closeAndPublish(pollId)
+  const results = await openPage('results', { id: pollId })
+  expect(results.querySelector('.error')).toBeUndefined()
+  expect(textOf(results.querySelector('.outcome-text'))).not.toBe('')
+  expect(results.querySelectorAll('.option-result').map(textOf)).toEqual(['阳光家园0 票', '幸福里1 票'])
 })
