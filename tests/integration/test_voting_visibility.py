@@ -68,7 +68,8 @@ def documents() -> dict[str, str]:
 
 def test_the_walk_covers_every_poll_query_and_subscription():
     walked = documents()
-    assert {"poll", "polls", "pollsForMe", "pollElectorate", "pollTurnout", "livePollTurnout"} <= walked.keys()
+    assert {"poll", "polls", "pollsForMe", "pollElectorate", "pollTurnout", "livePollTurnout", "pollLog",
+            "pollLogCheck"} <= walked.keys()
     assert "result { outcome passed quorumMet steps { text met }" in walked["poll"]  # and every field below
 
 
