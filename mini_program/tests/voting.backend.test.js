@@ -1,6 +1,7 @@
 // 投票表决 against the real backend: the committee opens a poll (as the console would), a resident
 // finds it on the list, casts a ballot on the ballot page and reads the receipt; once the committee
-// has closed the poll and published its results (公示), the resident reads them.
+// has closed the poll (which seals the ballots into the log) and published its results (公示), the
+// resident checks on the receipt page that the ballot is in the log, and reads the results.
 const { until } = require('./helpers/wx')
 const { openPage, openUrl, textOf } = require('./helpers/pages')
 const { useRealBackend, signIn } = require('./helpers/realBackend')
@@ -39,7 +40,21 @@ async function closeAndPublish(pollId) {
   }
 }
 
-test('a resident finds the open poll, casts a ballot, reads its receipt, and then the published results', async () => {
+// The receipt of `code` looked up again, until its ballot is sealed (a job the close queues runs
+// the seal) or the wait is over.
+async function receiptOnceSealed(pollId, code) {
+  const deadline = Date.now() + 20000
+  for (;;) {
+    const page = await openPage('receipt', { pollId })
+    page.querySelector('.code-input').dispatchEvent('input', { detail: { value: code } })
+    page.querySelector('.look-up').dispatchEvent('tap')
+    await until(() => expect(page.instance.data.receipt).not.toBeNull(), 5000)
+    if (page.instance.data.receipt.log || Date.now() > deadline) return page
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+test('a resident finds the open poll, casts a ballot, reads its receipt, checks it is in the log, reads the results', async () => {
   const pollId = await openPoll('小区新名称')
   await signIn('居民')
 
@@ -62,7 +77,8 @@ test('a resident finds the open poll, casts a ballot, reads its receipt, and the
 
   const receipt = await openUrl(wx.redirectTo.mock.calls[0][0].url)
   expect(receipt.querySelector('.error')).toBeUndefined()
-  expect(textOf(receipt.querySelector('.receipt-code'))).toMatch(/^([A-Z2-9]{4}-){7}[A-Z2-9]{4}$/)
+  const code = textOf(receipt.querySelector('.receipt-code'))
+  expect(code).toMatch(/^([A-Z2-9]{4}-){7}[A-Z2-9]{4}$/)
   expect(textOf(receipt.querySelector('.line-value'))).toBe('幸福里')
 
   const after = await openPage('polls')
@@ -71,6 +87,9 @@ test('a resident finds the open poll, casts a ballot, reads its receipt, and the
   expect(hidden.querySelector('.hidden-result')).toBeDefined()
 
   await closeAndPublish(pollId)
+  const sealed = await receiptOnceSealed(pollId, code)
+  expect(textOf(sealed.querySelector('.log-message'))).toBe('✓ 我的选票已在公示日志中')
+  expect(textOf(sealed.querySelector('.log-detail'))).toContain('日志共 1 张选票，本票为第 1 张')
   const results = await openPage('results', { id: pollId })
   expect(results.querySelector('.error')).toBeUndefined()
   expect(textOf(results.querySelector('.outcome-text'))).not.toBe('')
