@@ -282,6 +282,11 @@ test('a receipt found again by its code; a wrong code is told so', async () => {
   expect(textOf(receipt.querySelector('.receipt-code'))).toBe(receiptCode)
   expect(textOf(receipt.querySelector('.line-value'))).toBe('阳光家园')
   expect(receipt.querySelector('.cast-done')).toBeUndefined()
+
+  wx.setClipboardData.mockImplementation((options) => options.fail({ errMsg: 'setClipboardData:fail privacy permission is not authorized' }))
+  receipt.querySelector('.copy').dispatchEvent('tap')
+  await until(() => expect(receipt.querySelector('.error')).toBeDefined())
+  expect(textOf(receipt.querySelector('.error'))).toBe('未能复制，请长按回执码手动复制')
 })
 
 test('the results once the poll shows them: the verdict, each step with its numbers, the counts', async () => {

@@ -58,13 +58,18 @@ Component({
       if (!inclusion) return null
       const { ok, message } = checkInclusion({ pollId: this.pollId, receiptCode, answer, inclusion })
       const { leafIndex, treeSize, treeHead } = inclusion
-      const detail = `日志共 ${treeSize} 张选票，本票为第 ${leafIndex + 1} 张；树根 ${treeHead.rootHash.slice(0, 16)}…（${formatDateTime(new Date(treeHead.timestamp).toISOString())} 签署）`
+      const detail = `日志共 ${treeSize} 张选票，本票为第 ${leafIndex + 1} 张；树根 ${treeHead.rootHash.slice(0, 16)}…（${formatDateTime(treeHead.timestamp)} 签署）`
       return { ok, message, detail }
     },
 
+    // The clipboard needs WeChat's privacy consent: the privacy card on this page asks for it when missing.
     async copy() {
-      await wxCall('setClipboardData', { data: this.data.code })
-      toast('已复制')
+      try {
+        await wxCall('setClipboardData', { data: this.data.code })
+        toast('已复制')
+      } catch {
+        this.setData({ error: '未能复制，请长按回执码手动复制' })
+      }
     },
   },
 })
