@@ -263,6 +263,26 @@ test('whoever may cast two ballots chooses which, and a written authorisation sa
   expect(textOf(ballot.querySelector('.error'))).toBe('您已投票，本次投票不允许改票')
 })
 
+test('changing a secret ballot asks for the old receipt code, which the change makes void', async () => {
+  addPoll({ title: '小区名称', items: options('阳光家园', '幸福里'), secrecy: 'SECRET', allowChange: true })
+  const { receiptCode } = backend.voting.operations.BallotCast(
+    { pollId: 'poll-小区名称', ballot: { choices: ['o1'] } }, { person: VIEWER.id }).ballotCast
+  const poll = await openPage('poll', { id: 'poll-小区名称' })
+  expect(textOf(poll.querySelector('.vote'))).toBe('改票')
+
+  const ballot = await openPage('ballot', { id: 'poll-小区名称' })
+  tapOption(ballot, '幸福里')
+  await castBallot(ballot)
+  expect(confirmation().content).toBe('请选择一项：幸福里\n截止前可以改票')
+  expect(textOf(ballot.querySelector('.error'))).toBe('秘密投票改票须提供原选票的回执码')
+
+  ballot.querySelector('.receipt-code-input').dispatchEvent('input', { detail: { value: receiptCode } })
+  await castBallot(ballot)
+  expect(castCalls().at(-1).variables.receiptCode).toBe(receiptCode)
+  expect(backend.voting.ballots('poll-小区名称').map((b) => b.answer)).toEqual([{ choices: ['o2'] }])
+  expect(wx.redirectTo).toHaveBeenCalled()
+})
+
 test('a receipt found again by its code; a wrong code is told so', async () => {
   addPoll({ title: '小区名称', items: options('阳光家园', '幸福里') })
   const { receiptCode } = backend.voting.operations.BallotCast(

@@ -2,7 +2,7 @@
 // may cast in it (Poll.myEntries: acting for a relative, the relative's), casting under the
 // server's rules and with its Chinese refusals (backend/voting/ballots.py: choices within
 // min/max, every motion, every question, numbers where asked, one ballot per entry unless changes
-// are allowed, open polls only), receipts by receipt code, and turnout. `addPoll(poll, {voters})`
+// are allowed — a secret one changed only with its receipt code —, open polls only), receipts by receipt code, and turnout. `addPoll(poll, {voters})`
 // adds one (`voters`: person id → their entries); `addBallot(pollId, ballot)` puts in a ballot
 // ({code, answer, inclusion}: one sealed into the log when it has an inclusion proof).
 const MOTION_ANSWERS = ['YES', 'NO', 'ABSTAIN']
@@ -82,7 +82,16 @@ function fakeVoting({ paginate }) {
     return plain.match(/.{4}/g).join('-')
   }
 
-  function cast({ pollId, ballot, entryId }, person, acting) {
+  // A secret ballot is replaced only by whoever holds its receipt code (nothing else finds it).
+  function replace(held, receiptCode) {
+    if (held.poll.secrecy !== 'SECRET') return
+    if (!receiptCode) throw new Refusal('秘密投票改票须提供原选票的回执码', 'receiptCode')
+    const old = held.ballots.findIndex((b) => b.code === receiptCode)
+    if (old < 0) throw new Refusal('回执码不对，请使用本选票的回执码', 'receiptCode')
+    held.ballots.splice(old, 1)
+  }
+
+  function cast({ pollId, ballot, entryId, receiptCode }, person, acting) {
     const held = find(pollId)
     if (!held || !held.voters[person]) throw notFound()
     const { poll } = held
@@ -93,6 +102,7 @@ function fakeVoting({ paginate }) {
     const answer = checkAnswer(poll, ballot)
     const [target] = mine
     if (target.voted && !poll.allowChange) throw new Refusal('您已投票，本次投票不允许改票', 'entryId')
+    if (target.voted) replace(held, receiptCode)
     const code = newCode()
     held.ballots.push({ code, answer, batch: null, inclusion: null })
     Object.assign(target, { voted: true, channel: acting || target.proxied ? 'PROXY' : 'ONLINE', changes: target.voted ? target.changes + 1 : 0 })
