@@ -1,8 +1,8 @@
 """A poll's published log: the `verify_log` document exported from the stored rows, the server's own check
 of it, a receipt's inclusion proof, and who may read them.
 
-The log holds every sealed ballot's choices, so it is shown only where results may be seen: once the poll
-has closed, or at any time in a LIVE poll that is not secret.
+The log holds every sealed ballot's choices, so whoever reads it can re-count: it is shown exactly where
+the result may be seen (`results.visible`), never earlier.
 """
 
 from dataclasses import dataclass
@@ -12,21 +12,18 @@ from tortoise.expressions import Q
 
 from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
+from backend.voting import results
 from backend.voting.merkle import MerkleTree
-from backend.voting.models import BallotContent, BallotParticipation, Poll, PollTreeHead, ResultsMode, Secrecy
+from backend.voting.models import BallotContent, BallotParticipation, Poll, PollTreeHead
 from backend.voting.sealing import ENDED, sealed_ballots, signing_key
 from backend.voting.service import get_poll_for, get_poll_for_staff
 from backend.voting.spec import electorate_summary, poll_spec
 from backend.voting.verify_log import LogInvalid, export_log, report, verify_log
 
 
-def log_visible(poll: Poll) -> bool:
-    return poll.state in ENDED or (poll.results is ResultsMode.LIVE and poll.secrecy is not Secrecy.SECRET)
-
-
-def _check_visible(poll: Poll) -> None:
-    if not log_visible(poll):
-        raise DomainError(ErrorCode.FORBIDDEN, "投票截止后才公布选票日志（实时公布结果的非秘密投票除外）")
+def _check_visible(actor: Actor, poll: Poll) -> None:
+    if not results.visible(actor, poll):
+        raise DomainError(ErrorCode.FORBIDDEN, "结果可以查看时才公布选票日志（居民在结果公示后可见）")
 
 
 def public_key_hex() -> str:
@@ -91,7 +88,7 @@ async def check(poll: Poll, tracker_code: str | None = None) -> LogCheck:
 async def poll_log(actor: Actor, *, poll_id: UUID) -> dict:
     """The log, for whoever may see the poll, where its results may be seen."""
     poll = await get_poll_for(actor, poll_id)
-    _check_visible(poll)
+    _check_visible(actor, poll)
     return await export(poll)
 
 
@@ -99,7 +96,7 @@ async def poll_log_check(actor: Actor, *, poll_id: UUID) -> LogCheck:
     """The server's check of the log, for the poll's staff (VOTE_MANAGE); it re-counts, so it follows the
     log's visibility."""
     poll = await get_poll_for_staff(actor, poll_id)
-    _check_visible(poll)
+    _check_visible(actor, poll)
     return await check(poll)
 
 

@@ -62,7 +62,9 @@ async def test_a_sealed_poll_verifies_and_recounts_through_the_command(app, api,
     stranger = verify(poll["id"], "--receipt", "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789")
     assert stranger.returncode == 1 and "追踪码 ABCDEFGHJKLMNPQR 的选票不在已公布的日志中" in stranger.stdout
 
-    # The published log, downloaded by a voter, checks the same without the database.
+    # Once the result is published (公示), a voter downloads the log and checks it without the database.
+    await console.sign_in(place.committee.handle)
+    assert (await console.op("PollPublish", id=poll["id"]))["data"]["pollPublish"]["poll"]["state"] == "PUBLISHED"
     await api.sign_in(place.owners[0].handle)
     downloaded = await api.query("query($id: ID!) { pollLog(id: $id) }", id=poll["id"])
     document = downloaded["data"]["pollLog"]
@@ -86,10 +88,10 @@ async def test_the_log_is_shown_only_where_results_may_be(app, api, console):
     await sealing.seal_poll(UUID(poll["id"]))
     hidden = await api.query("query($id: ID!) { pollLog(id: $id) }", id=poll["id"])
     assert hidden["data"]["pollLog"] is None
-    assert "投票截止后才公布选票日志" in hidden["errors"][0]["message"]
+    assert "结果可以查看时才公布选票日志" in hidden["errors"][0]["message"]
     await console.sign_in(place.committee.handle)
     check = await console.op("PollLogCheck", id=poll["id"])
-    assert "投票截止后才公布选票日志" in check["errors"][0]["message"]
+    assert "结果可以查看时才公布选票日志" in check["errors"][0]["message"]
 
     live = await open_poll(console, place, results="LIVE", **SEALED_WHILE_OPEN)
     await cast(api, place.owners[0], live["id"], ["i2"])
