@@ -209,3 +209,27 @@ describe('poll page', () => {
     })
   })
 })
+
+describe('poll list', () => {
+  it('asks the server for the polls whose title holds the words typed, on Enter', async () => {
+    const received = signedInStaff({
+      Polls: ({ search }) => ({
+        data: {
+          polls: connection([poll(), poll({ id: 'p2', title: '停车位租金调整' })]
+            .filter((p) => !search || p.title.includes(search))),
+        },
+      }),
+    })
+    wrapper = await openApp('/polls')
+    await vi.waitFor(() => expect(document.body.textContent).toContain('停车位租金调整'))
+
+    const search = await find('poll-search') // Element Plus puts the attribute on the <input> itself
+    await search.setValue(' 电梯 ')
+    search.element.closest('form').dispatchEvent(new Event('submit'))
+    await vi.waitFor(() => expect(document.body.textContent).not.toContain('停车位租金调整'))
+    expect(document.body.textContent).toContain('加装电梯')
+    expect(received.filter((r) => r.operation === 'Polls').at(-1).variables).toMatchObject({
+      communityId: 'c1', search: '电梯', state: null,
+    })
+  })
+})
