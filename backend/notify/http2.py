@@ -59,6 +59,11 @@ class _Connection(asyncio.Protocol):
     # -- asyncio.Protocol
     def connection_made(self, transport: asyncio.Transport) -> None:
         self.transport = transport
+        tls = transport.get_extra_info("ssl_object")
+        if tls is not None and tls.selected_alpn_protocol() != "h2":
+            self.closed = Http2Error(f"the server did not agree to HTTP/2 (ALPN: {tls.selected_alpn_protocol()})")
+            transport.close()
+            return
         self.h2.initiate_connection()
         self._flush()
 
@@ -114,6 +119,8 @@ class _Connection(asyncio.Protocol):
                 stream.answer.set_result(Response(stream.status, b"".join(stream.received)))
             else:
                 stream.answer.set_exception(error)
+        if self.closed is not None and not self.streams and self.transport is not None:
+            self.transport.close()  # after a GOAWAY: the last answer is in, nothing more will start here
         self._wake()
 
     def _wake(self) -> None:
