@@ -54,6 +54,10 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.closed: Exception | None = None
         self.waiting: deque[asyncio.Future] = deque()  # requests held back by the server's stream limit
+        # The server's first SETTINGS: until they arrive its stream limit is unknown, and a burst of
+        # streams above it would be refused.
+        self.ready = asyncio.get_running_loop().create_future()
+        self.heard_from = asyncio.get_running_loop().time()  # when the server last sent anything
         self._flush_scheduled = False
 
     # -- asyncio.Protocol
@@ -61,13 +65,14 @@ class _Connection(asyncio.Protocol):
         self.transport = transport
         tls = transport.get_extra_info("ssl_object")
         if tls is not None and tls.selected_alpn_protocol() != "h2":
-            self.closed = Http2Error(f"the server did not agree to HTTP/2 (ALPN: {tls.selected_alpn_protocol()})")
+            self._fail(Http2Error(f"the server did not agree to HTTP/2 (ALPN: {tls.selected_alpn_protocol()})"))
             transport.close()
             return
         self.h2.initiate_connection()
         self._flush()
 
     def data_received(self, data: bytes) -> None:
+        self.heard_from = asyncio.get_running_loop().time()
         try:
             events = self.h2.receive_data(data)
         except h2.exceptions.ProtocolError as exc:
@@ -107,7 +112,9 @@ class _Connection(asyncio.Protocol):
             self.closed = Http2Error(f"the server closed the connection: error code {event.error_code}")
             for stream_id in [s for s in self.streams if s > (event.last_stream_id or 0)]:
                 self._finish(stream_id, self.closed)
-        elif isinstance(event, h2.events.RemoteSettingsChanged):  # perhaps a higher stream limit
+        elif isinstance(event, h2.events.RemoteSettingsChanged):  # perhaps a new stream limit
+            if not self.ready.done():
+                self.ready.set_result(None)
             self._wake()
 
     def _finish(self, stream_id: int, error: Exception | None) -> None:
@@ -134,6 +141,8 @@ class _Connection(asyncio.Protocol):
 
     def _fail(self, error: Exception) -> None:
         self.closed = self.closed or error
+        if not self.ready.done():
+            self.ready.set_result(None)  # requests waiting for it find the connection closed
         for stream_id in list(self.streams):
             self._finish(stream_id, error)
 
@@ -165,6 +174,8 @@ class _Connection(asyncio.Protocol):
         return self.h2.remote_settings.max_concurrent_streams - len(self.streams)
 
     async def request(self, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Response:
+        if not self.ready.done():
+            await self.ready
         while self._room() <= 0:
             waiter = asyncio.get_running_loop().create_future()
             self.waiting.append(waiter)
@@ -220,11 +231,16 @@ class Http2Client:
 
     async def post(self, path: str, body: bytes, headers: list[tuple[bytes, bytes]]) -> Response:
         """POST `body` to base path + `path`; raises Http2Error when no answer came within the timeout."""
+        connection = None
         try:
             async with asyncio.timeout(self.timeout):
                 connection = await self._connect()
                 return await connection.request(self.base_path + path, headers, body)
         except TimeoutError as exc:
+            if connection is not None and asyncio.get_running_loop().time() - connection.heard_from >= self.timeout:
+                # Silent for as long as we waited: likely half-open (a NAT forgot it), and every
+                # stream on it would wait the same. The next request opens a new one.
+                connection.transport.abort()
             raise Http2Error(f"no answer within {self.timeout} s") from exc
         except OSError as exc:
             raise Http2Error(f"cannot connect: {exc!r}") from exc

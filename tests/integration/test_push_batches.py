@@ -167,17 +167,23 @@ async def test_pushes_cut_off_with_their_connection_are_retried_on_a_new_one(fcm
     assert [len(fcm.to(token)) for token in devices.values()] == [1] * 3
 
 
-async def test_a_server_that_never_answers_leaves_the_pushes_due_again(app, monkeypatch):
+async def test_a_server_that_never_answers_leaves_the_pushes_due_again_and_is_not_waited_on_twice(app, monkeypatch):
     monkeypatch.setattr(channels, "TIMEOUT", httpx.Timeout(0.5))
+    connections = 0
 
-    async def read_and_never_answer(reader, writer):
+    async def read_and_never_answer(reader, writer):  # as a half-open connection looks from here
+        nonlocal connections
+        connections += 1
         while await reader.read(65536):
             pass
 
     devices = await people_with_devices(2)
     async with loopback_server(read_and_never_answer) as base, fcm_at(base):
         prefix = f"test:{uuid.uuid4().hex}"
-        with pytest.raises(push.DeliveryFailed, match="no answer within"):
-            await push.push(prefix, list(devices), CONTENT)
-    rows = await Delivery.filter(key__startswith=f"{prefix}:", channel="FCM").values_list("status", "attempts")
-    assert rows == [("PENDING", 1)] * 2
+        keys = await push.plan(prefix, list(devices), CONTENT)
+        for attempt in (1, 2):
+            with pytest.raises(push.DeliveryFailed, match="no answer within"):
+                await push.send_keys(keys)
+            rows = await Delivery.filter(key__startswith=f"{prefix}:", channel="FCM").values_list("status", "attempts")
+            assert rows == [("PENDING", attempt)] * 2
+            assert connections == attempt  # the silent connection was dropped: the retry tries a new one
