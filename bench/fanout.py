@@ -61,9 +61,10 @@ async def fanout_benchmark() -> dict:
         await notices.publish_notice(actor, notice_id=notice.id)
         deadline, inbox_seconds = started + PUSH_WAIT_S, None
         while time.perf_counter() < deadline:
-            delivered = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice.id}:").count()
-            if delivered >= FANOUT_RESIDENTS and inbox_seconds is None:
-                inbox_seconds = time.perf_counter() - started
+            if inbox_seconds is None:  # counted until all are there: the count is work for PostgreSQL
+                delivered = await InboxMessage.filter(delivery_key__startswith=f"notice:{notice.id}:").count()
+                if delivered >= FANOUT_RESIDENTS:
+                    inbox_seconds = time.perf_counter() - started
             counts = {k: v - before[k] for k, v in (await fcm.stats()).items()}
             if inbox_seconds is not None and counts["tokens"] >= FANOUT_RESIDENTS:
                 break
@@ -117,8 +118,10 @@ CPU per push, which alone took half of the machine's 30-second budget): it is be
 the same documented contract (POST /v1/projects/{{project}}/messages:send over HTTP/2, the bearer
 token checked, the JSON body parsed and checked for a token and a notification, FCM's answer) served
 by Node's built-in http2 module (nghttp2, in C) in a process of its own. Its CPU is in its own column:
-it runs on the same cores as everything else here, where real FCM's would not. PostgreSQL's and
-Redis's CPU is not in the CPU row.
+it runs on the same cores as everything else here, where real FCM's would not, so at the push
+worker's lower CPU priority (nice 10), taking none from the job worker or PostgreSQL while they
+have work. PostgreSQL's and Redis's CPU is not in the CPU row; the benchmark's poll counts the inbox
+rows only until they are all there.
 
 ### Where the time goes
 
