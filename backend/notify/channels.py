@@ -119,11 +119,13 @@ _TOKEN, _KEY, _COLLAPSE = (json.dumps(f"\0{mark}") for mark in "TKC")  # placeho
 @functools.lru_cache(maxsize=64)
 def _fcm_template(title: str, body: str, data: tuple[tuple[str, str], ...]) -> str:
     """The JSON of a notification's FCM message, built once for all its pushes (one per device), with
-    placeholders for what differs between them: the device token and the delivery key."""
+    placeholders for what differs between them: the device token and the delivery key. A placeholder
+    holds a NUL, which no text of ours may: dropped from them, so none can be taken for one."""
+    title, body, data = title.replace("\0", ""), body.replace("\0", ""), {k: v.replace("\0", "") for k, v in data}
     return json.dumps({"message": {
         "token": "\0T",
         "notification": {"title": title, "body": body},
-        "data": {**dict(data), "delivery_key": "\0K"},
+        "data": {**data, "delivery_key": "\0K"},
         "android": {"collapse_key": "\0C"},
         "apns": {"headers": {"apns-collapse-id": "\0C"}},
     }}, ensure_ascii=False)
