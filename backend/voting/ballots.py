@@ -13,11 +13,14 @@ vote needs the receipt code.
 
 import asyncio
 import hashlib
+import json
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from uuid import UUID
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count, Sum
 
@@ -26,6 +29,7 @@ from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import after_commit, transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.ids import uuid7
 from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.media.models import Upload
@@ -129,11 +133,26 @@ def _check_open(poll: Poll) -> None:
         raise _bad("投票已截止", "pollId")
 
 
+# PostgreSQL: the caller's entries in one statement, each once, own (as its voter) before authorised.
+_ENTRIES_SQL = """SELECT e.id, e.area_dm2, e.headcount, bool_or(m.own)
+FROM (SELECT entry_id, true AS own FROM poll_voter WHERE poll_id = $1 AND person_id = $2
+      UNION ALL
+      SELECT entry_id, false FROM poll_authorisation WHERE poll_id = $1 AND agent_id = $2 AND $3) AS m
+  JOIN poll_entry e ON e.id = m.entry_id
+WHERE $4::uuid IS NULL OR e.id = $4::uuid
+GROUP BY e.id LIMIT 2"""
+
+
 async def _entries_to_cast(actor: Actor, poll_id: UUID, entry_id: UUID | None) -> dict[UUID, tuple[int, int, bool]]:
     """The entries the caller may cast for (at most two, or the one asked for), each as (area, headcount,
     whether as its own voter rather than as a proxy): the subject's own (the principal's, when acting
-    through a VOTE proxy) and those a written authorisation gives them. Plain rows, two queries."""
+    through a VOTE proxy) and those a written authorisation gives them. Plain rows: one statement on
+    PostgreSQL, a query per source elsewhere."""
     me = actor.subject(ProxyScope.VOTE)
+    db = connections.get("default")
+    if db.capabilities.dialect == "postgres":
+        _, rows = await db.execute_query(_ENTRIES_SQL, [poll_id, me, not actor.is_proxy, entry_id])
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
     sources = [(ElectorateVoter.filter(poll_id=poll_id, person_id=me), True)]
     if not actor.is_proxy:
         sources.append((VoteAuthorisation.filter(poll_id=poll_id, agent_id=me), False))
@@ -190,41 +209,65 @@ def _refusal(poll: Poll, existing: BallotParticipation, channel: BallotChannel, 
 
 async def _record(actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
                   proxied: bool, receipt_code: str | None, evidence_id: UUID | None = None, reason: str = "") -> Cast:
-    """An entry's first ballot is two inserts in one transaction. When the entry has its ballot already,
-    the unique entry refuses the insert and that transaction rolls back; a second one then locks the
-    existing ballot and refuses the new one or lets it replace the old."""
+    """One transaction: the entry's first ballot, or, when it has one, that one locked and either
+    kept (the new ballot refused) or replaced."""
     caster = actor.require_person()
     code, tracker_hash, key_hash = _new_code()
     content = dict(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash, headcount=entry.headcount,
                    area_dm2=entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0)
     cast = dict(channel=channel, cast_by_id=caster, evidence_id=evidence_id, reason=reason, change_hash=key_hash)
     linked = poll.secrecy is not Secrecy.SECRET
-    try:
-        async with transaction() as tx:
-            if channel is BallotChannel.PROXY:
-                await _check_proxy_cap(tx, poll, caster, entry)
-            content_id = (await BallotContent.create(**content, using_db=tx)).id
-            participation = await BallotParticipation.create(poll_id=poll.id, entry_id=entry.id, **cast,
-                                                             content_id=content_id if linked else None, using_db=tx)
-            await _recorded(tx, actor, poll, entry, participation)
-        return Cast(participation, code)
-    except IntegrityError:
-        pass  # the entry has voted: decided below, outside this handler (no chained traceback)
     async with transaction() as tx:
         if channel is BallotChannel.PROXY:
             await _check_proxy_cap(tx, poll, caster, entry)
-        participation = await BallotParticipation.filter(poll_id=poll.id, entry_id=entry.id) \
-            .select_for_update().using_db(tx).get()
-        refused = _refusal(poll, participation, channel, caster, proxied)
-        if refused:
-            raise DomainError(ErrorCode.INVALID_INPUT, refused, field="entryId")
-        await _replace_content(tx, poll, participation, receipt_code)
-        content_id = (await BallotContent.create(**content, using_db=tx)).id
-        participation.update_from_dict(dict(cast, changes=participation.changes + 1,
-                                            content_id=content_id if linked else None))
-        await participation.save(using_db=tx)
+        participation = await _insert_first(tx, entry, content, cast, linked)
+        if participation is None:
+            participation = await BallotParticipation.filter(poll_id=poll.id, entry_id=entry.id) \
+                .select_for_update().using_db(tx).get()
+            refused = _refusal(poll, participation, channel, caster, proxied)
+            if refused:
+                raise DomainError(ErrorCode.INVALID_INPUT, refused, field="entryId")
+            await _replace_content(tx, poll, participation, receipt_code)
+            content_id = (await BallotContent.create(**content, using_db=tx)).id
+            participation.update_from_dict(dict(cast, changes=participation.changes + 1,
+                                                content_id=content_id if linked else None))
+            await participation.save(using_db=tx)
         await _recorded(tx, actor, poll, entry, participation)
     return Cast(participation, code)
+
+
+# PostgreSQL: an entry's first ballot, both rows in one statement, or neither when the entry has its
+# ballot (its unique key keeps the first; a concurrent first insert is waited for). The participation's
+# key to its content is checked at the statement's end, when the content row is there.
+_FIRST_BALLOT_SQL = """WITH participation AS (
+  INSERT INTO poll_participation (id, created_at, poll_id, entry_id, channel, cast_by_id, evidence_id, reason,
+                                  changes, change_hash, content_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10) ON CONFLICT (entry_id) DO NOTHING RETURNING id)
+INSERT INTO poll_ballot (id, poll_id, answer, tracker_hash, area_dm2, headcount)
+SELECT $11, $3, $12, $13, $14, $15 FROM participation RETURNING id"""
+
+
+async def _insert_first(tx, entry: ElectorateEntry, content: dict, cast: dict,
+                        linked: bool) -> BallotParticipation | None:
+    """The entry's first ballot (content, and the participation linked to it unless SECRET), or None
+    and nothing written when the entry has one already."""
+    if tx.capabilities.dialect != "postgres":
+        try:
+            async with transaction() as sp:  # a savepoint: the unique entry's refusal leaves nothing behind
+                content_id = (await BallotContent.create(**content, using_db=sp)).id
+                return await BallotParticipation.create(entry_id=entry.id, poll_id=content["poll_id"], **cast,
+                                                        content_id=content_id if linked else None, using_db=sp)
+        except IntegrityError:
+            return None
+    content_id = uuid.uuid4()  # random, as BallotContent's own ids are
+    participation = BallotParticipation(id=uuid7(), created_at=clock.now(), poll_id=content["poll_id"],
+                                        entry_id=entry.id, changes=0, content_id=content_id if linked else None, **cast)
+    _, inserted = await tx.execute_query(_FIRST_BALLOT_SQL, [
+        participation.id, participation.created_at, participation.poll_id, entry.id, cast["channel"].value,
+        cast["cast_by_id"], cast["evidence_id"], cast["reason"], cast["change_hash"], participation.content_id,
+        content_id, json.dumps(content["answer"], ensure_ascii=False), content["tracker_hash"], content["area_dm2"],
+        content["headcount"]])
+    return participation if inserted else None
 
 
 async def _recorded(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, participation: BallotParticipation) -> None:
