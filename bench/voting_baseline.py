@@ -25,6 +25,7 @@ from backend.core.db import _reset
 from backend.core.errors import AuthenticationError
 from backend.core.ids import uuid7
 from backend.core.settings import get_settings
+from backend.voting.verify_log import tracker_hash
 
 ENTRY = """SELECT v.entry_id, e.headcount, p.state, p.closes_at, p.items
 FROM poll_voter v JOIN poll p ON p.id = v.poll_id JOIN poll_entry e ON e.id = v.entry_id
@@ -68,7 +69,8 @@ async def ballot_cast(request: Request) -> Response:
         content = uuid.uuid4()
         try:
             async with db.transaction():
-                await db.execute(CONTENT, content, poll, json.dumps({"choices": choices}), _digest(tracker), headcount)
+                await db.execute(CONTENT, content, poll, json.dumps({"choices": choices}),
+                                 tracker_hash(str(poll), tracker), headcount)
                 await db.execute(PARTICIPATION, uuid7(), poll, entry, person, _digest(key), content)
         except asyncpg.UniqueViolationError:
             return _answer(None, None, ("INVALID_INPUT", "entryId", "您已投票，本次投票不允许改票"))

@@ -13,6 +13,7 @@ from backend.api.ids import parse_uuid
 from backend.api.pagination import PageInfo
 from backend.core.errors import DomainError, ErrorCode
 from backend.voting import ballots, service
+from backend.voting import poll_log as ballot_log
 from backend.voting.models import BallotChannel as BallotChannelEnum
 from backend.voting.models import ElectorateKind as ElectorateKindEnum
 from backend.voting.models import HouseholdRule as HouseholdRuleEnum
@@ -263,11 +264,55 @@ class PollTurnout:
                                for c, n in sorted(t.by_channel.items())])
 
 
+@strawberry.type(description="A signed tree head of a poll's ballot log (RFC 9162): Ed25519 over "
+                 "merkle.TreeHead.encode().")
+class PollTreeHead:
+    tree_size: int
+    root_hash: str = strawberry.field(description="Hex.")
+    timestamp: float = strawberry.field(description="The seal's time in ms since the epoch: a whole number "
+                                        "(Float only because GraphQL's Int has 32 bits).")
+    poll_digest: str = strawberry.field(description="Hex SHA-256 of the poll's description in the log.")
+    signature: str = strawberry.field(description="Hex.")
+
+    @classmethod
+    def of(cls, head) -> "PollTreeHead":
+        return cls(tree_size=head.tree_size, root_hash=head.root_hash, timestamp=head.timestamp,
+                   poll_digest=head.poll_digest, signature=head.signature)
+
+
+@strawberry.type(description="My ballot's place in the published log: check it with the RFC 9162 "
+                 "inclusion proof against the signed head.")
+class BallotInclusion:
+    leaf: str = strawberry.field(description="The leaf text as sealed (its UTF-8 bytes are hashed).")
+    leaf_index: int
+    tree_size: int
+    audit_path: list[str] = strawberry.field(description="Hex, in RFC 9162 order.")
+    tree_head: PollTreeHead
+
+
 @strawberry.type
 class BallotReceipt:
     poll_id: strawberry.ID
     answer: JSON = strawberry.field(description="What my ballot says: {choices} | {motions} | {answers}.")
     batch: int | None = strawberry.field(description="The sealing batch of the log (null until sealed).")
+    receipt: strawberry.Private[ballots.Receipt]
+
+    @strawberry.field(description="The inclusion proof; null until the ballot is sealed.")
+    async def inclusion(self) -> BallotInclusion | None:
+        if self.receipt.batch is None:
+            return None
+        found = await ballot_log.inclusion(self.receipt.poll, self.receipt.tracker_hash)
+        return None if found is None else BallotInclusion(
+            leaf=found.leaf, leaf_index=found.leaf_index, tree_size=found.tree_size, audit_path=found.audit_path,
+            tree_head=PollTreeHead.of(found.head))
+
+
+@strawberry.type(description="The server's check of a poll's log: verify_log on its export, and the re-count.")
+class PollLogCheck:
+    ok: bool
+    lines: list[str] = strawberry.field(description="The report, in Chinese.")
+    tree_size: int
+    root_hash: str | None
 
 
 @strawberry.type
@@ -348,7 +393,19 @@ class VotingQueries:
     @strawberry.field(description="My ballot, found by the receipt code the cast gave me.")
     async def ballot_receipt(self, info: Info, poll_id: strawberry.ID, receipt_code: str) -> BallotReceipt:
         r = await ballots.receipt(info.context.actor, poll_id=parse_uuid(poll_id), receipt_code=receipt_code)
-        return BallotReceipt(poll_id=strawberry.ID(str(r.poll.id)), answer=r.answer, batch=r.batch)
+        return BallotReceipt(poll_id=strawberry.ID(str(r.poll.id)), answer=r.answer, batch=r.batch, receipt=r)
+
+    @strawberry.field(description="The poll's ballot log (the verify_log export: ballots, signed tree heads, "
+                      "public key), once its results may be seen: after close, or any time in a LIVE poll that "
+                      "is not secret.")
+    async def poll_log(self, info: Info, id: strawberry.ID) -> JSON | None:
+        return await ballot_log.poll_log(info.context.actor, poll_id=parse_uuid(id))
+
+    @strawberry.field(description="Verify the poll's log on the server and re-count it. Needs VOTE_MANAGE; "
+                      "as pollLog, once its results may be seen.")
+    async def poll_log_check(self, info: Info, id: strawberry.ID) -> PollLogCheck:
+        c = await ballot_log.poll_log_check(info.context.actor, poll_id=parse_uuid(id))
+        return PollLogCheck(ok=c.ok, lines=c.lines, tree_size=c.tree_size, root_hash=c.root_hash)
 
 
 @strawberry.type

@@ -18,7 +18,7 @@ from backend.core.permissions import Permission, has, require
 from backend.core.runtime import runtime
 from backend.core.statemachine import sweep_due
 from backend.notify import service as notify
-from backend.voting import electorate
+from backend.voting import electorate, sealing
 from backend.voting.models import (
     BallotParticipation,
     ElectorateEntry,
@@ -281,6 +281,7 @@ async def close_poll(actor: Actor, *, poll_id: UUID, reason: str | None = None) 
     async with transaction() as tx:
         poll = await get_poll_for_staff(actor, poll_id, tx=tx, lock=True)
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=actor, reason=(reason or "").strip()[:200] or None)
+        await sealing.queue_seal(tx, poll)
         await audit.record(tx, actor, "poll.close", "poll", poll.id, community_id=poll.community_id)
     return poll
 
@@ -322,6 +323,7 @@ async def close_due() -> int:
         if poll is None:
             return False
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=None, reason="到达截止时间")
+        await sealing.queue_seal(tx, poll)
         after_commit(tx, lambda: publish_turnout(poll.id))
         return True
 

@@ -155,6 +155,8 @@ CASES = {
                               "scope: {kind: BUILDING, ids: [$b]}) { entries areaDm2 } }",
                               lambda t: {"x": t["community"], "b": t["building"]}),
     "pollTurnout": ("query($x: ID!) { pollTurnout(id: $x) { entries participated } }", lambda t: {"x": t["poll"]}),
+    "pollLog": ("query($x: ID!) { pollLog(id: $x) }", lambda t: {"x": t["poll"]}),
+    "pollLogCheck": ("query($x: ID!) { pollLogCheck(id: $x) { ok lines } }", lambda t: {"x": t["poll"]}),
     "ballotReceipt": ("query($x: ID!, $r: String!) { ballotReceipt(pollId: $x, receiptCode: $r) { answer } }",
                       lambda t: {"x": t["poll"], "r": t["receipt"]}),
     "livePollTurnout": ("subscription($x: ID!) { livePollTurnout(id: $x) { entries participated } }",

@@ -67,7 +67,8 @@ def documents() -> dict[str, str]:
 
 def test_the_walk_covers_every_poll_query_and_subscription():
     walked = documents()
-    assert {"poll", "polls", "pollsForMe", "pollElectorate", "pollTurnout", "livePollTurnout"} <= walked.keys()
+    assert {"poll", "polls", "pollsForMe", "pollElectorate", "pollTurnout", "livePollTurnout", "pollLog",
+            "pollLogCheck"} <= walked.keys()
 
 
 @pytest.mark.parametrize("mode", [{"results": "AFTER_CLOSE"}, {"secrecy": "SECRET", "results": "LIVE"}])
