@@ -41,7 +41,6 @@ RETRY_EVERY = 20  # one household in 20 re-sends its cast after the answer; as m
 SERVERS = ("baseline", "linli")  # the order of every round
 APPS = {"baseline": ["bench.voting_baseline:app"], "linli": ["--factory", "backend.app:create_app"]}
 PREFIX = "vote"
-SEALING_FROM_DB = "Sealing from the database (the sealing job) is not measured yet: the job is not on this branch.\n"
 
 
 @dataclass
@@ -65,12 +64,12 @@ async def populate_voting() -> Households:
     return Households(staff, community.id, [str(e) for e in estates], list(owners))
 
 
-async def open_poll(households: Households, title: str) -> tuple[UUID, float]:
+async def open_poll(households: Households, title: str, **rules) -> tuple[UUID, float]:
     """A household poll over the benchmark's estates, opened through the service (which freezes the
     electorate); with how long opening took."""
     draft = service.PollDraft(title=title, kind=PollKind.SINGLE, items=[{"label": "同意"}, {"label": "反对"}],
                               electorate=ElectorateKind.HOUSEHOLD, scope={"kind": "ESTATE", "ids": households.estates},
-                              closes_at=clock.now() + timedelta(days=1))
+                              closes_at=clock.now() + timedelta(days=1), **rules)
     poll = await service.create_poll(households.staff, community_id=households.community_id, draft=draft)
     started = time.perf_counter()
     await service.open_poll(households.staff, poll_id=poll.id)
@@ -234,6 +233,9 @@ async def voting_benchmark() -> dict:
             process.wait()
     results["log"] = voting_log.log_benchmark()
     print(f"bench voting log: {json.dumps(results['log'])}", flush=True)
+    seal_poll, _ = await open_poll(households, "封存", proxy_cap=0)  # sealed while open: no proxy to override
+    results["sealing"] = await voting_log.seal_benchmark(seal_poll)
+    print(f"bench voting sealing: {json.dumps(results['sealing'])}", flush=True)
     return results
 
 
@@ -283,4 +285,4 @@ not both there.
   (median of the rounds' ratios; medians {ours:.0f} vs {base:.0f} ballots/s; server CPU {our_cpu:.2f} vs
   {base_cpu:.2f} ms a ballot): {"**met**" if ok else "**missed**"}
 
-{voting_log.report(results["log"], SEALING_FROM_DB)}"""
+{voting_log.report(results["log"], voting_log.sealing_report(results["sealing"]))}"""
