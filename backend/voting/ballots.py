@@ -28,7 +28,7 @@ from tortoise.functions import Count, Sum
 from backend.audit import service as audit
 from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
-from backend.core.db import after_commit, transaction
+from backend.core.db import after_commit, inside_transaction, transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.ids import uuid7
 from backend.core.pubsub import merged
@@ -222,18 +222,24 @@ def _refusal(poll: Poll, existing: BallotParticipation, channel: BallotChannel, 
 async def _record(actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
                   proxied: bool, receipt_code: str | None, evidence_id: UUID | None = None, reason: str = "") -> Cast:
     """One transaction: the entry's first ballot, or, when it has one, that one locked and either
-    kept (the new ballot refused) or replaced."""
+    kept (the new ballot refused) or replaced. An online first ballot on PostgreSQL writes nothing
+    else, so its one statement is its transaction."""
     caster = actor.require_person()
     code, tracker_hash, key_hash = _new_code(poll.id)
     content = dict(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash, headcount=entry.headcount,
                    area_dm2=entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0)
     cast = dict(channel=channel, cast_by_id=caster, evidence_id=evidence_id, reason=reason, change_hash=key_hash)
     linked = poll.secrecy is not Secrecy.SECRET
+    db = connections.get("default")
+    alone = channel is BallotChannel.ONLINE and db.capabilities.dialect == "postgres" and not inside_transaction()
+    if alone and (participation := await _insert_first(db, entry, content, cast, linked)) is not None:
+        await publish_turnout(poll.id)  # committed
+        return Cast(participation, code)
     async with transaction() as tx:
         if channel is BallotChannel.PROXY:
             await _check_proxy_cap(tx, poll, caster, entry)
-        participation = await _insert_first(tx, entry, content, cast, linked)
-        if participation is None:
+        participation = None if alone else await _insert_first(tx, entry, content, cast, linked)
+        if participation is None:  # the entry has its ballot
             participation = await BallotParticipation.filter(poll_id=poll.id, entry_id=entry.id) \
                 .select_for_update().using_db(tx).get()
             refused = _refusal(poll, participation, channel, caster, proxied)
