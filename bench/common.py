@@ -40,7 +40,7 @@ def residents(prefix: str, count: int) -> list[ResidentRow]:
 
 
 def prefix_digit(prefix: str) -> str:
-    return {"feed": "7", "fan": "8"}[prefix]
+    return {"feed": "7", "fan": "8", "vote": "6"}[prefix]
 
 
 async def prepare() -> None:
