@@ -221,6 +221,18 @@ def _refusal(poll: Poll, existing: BallotParticipation, channel: BallotChannel, 
     return "您已投票，本次投票不允许改票" if existing.cast_by_id == caster else "该选票已由他人投出，本次投票不允许改票"
 
 
+async def _lock_open(tx, poll: Poll) -> None:
+    """Holds the poll open until this ballot commits: closing takes the poll row FOR UPDATE, which waits
+    for this KEY SHARE lock, so the closing seal sees every ballot accepted before it (and casting is
+    refused once the close has committed). Sealing's NO KEY UPDATE lock does not wait for it."""
+    if tx.capabilities.dialect == "postgres":
+        rows = await tx.execute_query_dict("SELECT state FROM poll WHERE id = $1 FOR KEY SHARE", [poll.id])
+    else:  # SQLite: one writer at a time already
+        rows = await Poll.filter(id=poll.id).using_db(tx).values("state")
+    if not rows or rows[0]["state"] != PollState.OPEN:
+        raise _bad("投票已截止", "pollId")
+
+
 async def _record(actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
                   proxied: bool, receipt_code: str | None, evidence_id: UUID | None = None, reason: str = "") -> Cast:
     """One transaction: the entry's first ballot, or, when it has one, that one locked and either
@@ -238,6 +250,7 @@ async def _record(actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: d
         await publish_turnout(poll.id)  # committed
         return Cast(participation, code)
     async with transaction() as tx:
+        await _lock_open(tx, poll)
         if channel is BallotChannel.PROXY:
             await _check_proxy_cap(tx, poll, caster, entry)
         participation = None if alone else await _insert_first(tx, entry, content, cast, linked)
@@ -257,12 +270,17 @@ async def _record(actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: d
 
 
 # PostgreSQL: an entry's first ballot, both rows in one statement, or neither when the entry has its
-# ballot (its unique key keeps the first; a concurrent first insert is waited for). The participation's
+# ballot (its unique key keeps the first; a concurrent first insert is waited for) or the poll is no
+# longer open. The poll row's KEY SHARE lock (see _lock_open) keeps a close from passing the ballot. The participation's
 # key to its content is checked at the statement's end, when the content row is there.
-_FIRST_BALLOT_SQL = """WITH participation AS (
+_FIRST_BALLOT_SQL = """WITH open_poll AS (
+  SELECT id FROM poll WHERE id = $3 AND state = 'OPEN' FOR KEY SHARE),
+participation AS (
   INSERT INTO poll_participation (id, created_at, poll_id, entry_id, channel, cast_by_id, evidence_id, reason,
                                   changes, change_hash, content_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10) ON CONFLICT (entry_id) DO NOTHING RETURNING id)
+  SELECT $1::uuid, $2::timestamptz, $3::uuid, $4::uuid, $5::varchar, $6::uuid, $7::uuid, $8::varchar, 0,
+         $9::varchar, $10::uuid FROM open_poll
+  ON CONFLICT (entry_id) DO NOTHING RETURNING id)
 INSERT INTO poll_ballot (id, poll_id, answer, tracker_hash, area_dm2, headcount)
 SELECT $11, $3, $12, $13, $14, $15 FROM participation RETURNING id"""
 

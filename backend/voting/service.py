@@ -344,7 +344,9 @@ async def remind_due() -> int:
         return [p for p, closes_at, hours in polls if closes_at - timedelta(hours=hours) <= now < closes_at]
 
     async def remind(tx, poll_id: UUID) -> bool:
-        poll = await Poll.filter(id=poll_id, state=S.OPEN, reminded_at=None).select_for_update().using_db(tx).first()
+        # NO KEY UPDATE: marks the poll reminded without holding up ballots (their KEY SHARE lock).
+        poll = await Poll.filter(id=poll_id, state=S.OPEN, reminded_at=None).select_for_update(no_key=True) \
+            .using_db(tx).first()
         if poll is None:
             return False
         voted = Subquery(BallotParticipation.filter(poll_id=poll.id).values("entry_id"))

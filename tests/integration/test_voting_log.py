@@ -7,18 +7,21 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
 from tortoise import connections
 
+from backend.core.clock import clock
 from backend.core.db import transaction
+from backend.proxies.models import Proxy
 from backend.voting import poll_log, sealing
 from backend.voting.ballots import tracker_code
 from backend.voting.merkle import leaf_hash, verify_inclusion, verify_tree_head
-from backend.voting.models import BallotContent, Poll, PollTreeHead
+from backend.voting.models import BallotContent, BallotParticipation, Poll, PollTreeHead
 from backend.voting.verify_log import tracker_hash
-from tests.integration.conftest import ROOT, eventually
+from tests.integration.conftest import ROOT, build_person, eventually
 from tests.integration.voting_helpers import build_place, cast, open_poll
 
 SEALED_WHILE_OPEN = {"proxyCap": 0}  # no ballot can be replaced before close (sealing.seals_while_open)
@@ -278,3 +281,46 @@ async def test_the_minute_sweep_seals_open_polls_and_publishes_a_head_at_close(a
     assert empty.ok and "选票 0 张，树头 1 个" in "\n".join(empty.lines)
     await sealing.seal_due()  # nothing new: no new head
     assert await PollTreeHead.filter(poll_id__in=[open_one["id"], ended["id"]]).count() == 2
+
+
+@pytest.mark.parametrize("proxied", [False, True], ids=["online", "proxy"])
+async def test_a_ballot_racing_the_close_is_either_in_the_closing_head_or_refused(app, api, console, proxied):
+    """A close that has locked the poll and not yet committed: a ballot cast meanwhile waits for it and
+    is then refused, so the closing seal never misses a ballot the voter was told was accepted."""
+    place = await build_place(rooms=2, buildings=1)
+    poll = await open_poll(console, place, proxyCap=1 if proxied else 0)
+    voter = place.owners[0]
+    if proxied:
+        agent = await build_person(place.community.id, ["RESIDENT"])
+        await Proxy.create(community=place.community, principal=voter, agent=agent, scopes=["VOTE"], evidence="委托书",
+                           valid_until=clock.now() + timedelta(days=30), granted_by=voter)
+        await api.sign_in(agent.handle)
+        api.http.headers["x-acting-for"] = str(voter.id)
+    else:
+        await api.sign_in(voter.handle)
+    db = connections.get("default")
+
+    async def cast_is_waiting() -> bool:
+        return bool(await db.execute_query_dict(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND query LIKE '%FOR KEY SHARE%'"))
+
+    go = asyncio.Event()
+
+    async def racing_cast() -> dict:
+        await go.wait()
+        return (await api.op("BallotCast", pollId=poll["id"], ballot={"choices": ["i1"]}))["data"]["ballotCast"]
+
+    racing = asyncio.create_task(racing_cast())  # outside the close's transaction context: its own connection
+    try:
+        async with transaction() as tx:  # the close, as close_poll holds it: the poll row FOR UPDATE
+            await Poll.filter(id=poll["id"]).select_for_update().using_db(tx).first()
+            await Poll.filter(id=poll["id"]).using_db(tx).update(state="CLOSED")
+            go.set()
+            await eventually(cast_is_waiting)
+        answer = await racing
+    finally:
+        api.http.headers.pop("x-acting-for", None)
+    assert answer["errors"][0]["message"] == "投票已截止"
+    assert not await BallotParticipation.filter(poll_id=poll["id"]).exists()
+    assert not await BallotContent.filter(poll_id=poll["id"]).exists()
