@@ -1,6 +1,7 @@
 """Smoke run of the embedded default: what `make run` serves to a newcomer."""
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -65,3 +66,36 @@ def test_the_in_process_queue_relays_the_outbox(embedded_server):
             time.sleep(0.2)
         # Other tests on this server may notify 王爷爷 too (a notice to his building): look for ours.
         assert [n["title"] for n in inbox["nodes"] if n["kind"] == "security"] == ["账号安全提醒"]
+
+
+def test_a_household_votes_once_on_the_embedded_default(embedded_server):
+    """SQLite takes the ORM path of casting (PostgreSQL's is one statement): the first ballot is kept,
+    the second cast for the same household is refused, the receipt finds the ballot."""
+    def op(http: httpx.Client, client: str, name: str, token: str | None = None, **variables) -> dict:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        body = {"documentId": persisted(client, name), "variables": variables}
+        return http.post("/graphql", json=body, headers=headers).json()["data"]
+
+    with httpx.Client(base_url=embedded_server) as http:
+        staff = op(http, "admin", "StaffLogin", username="committee", password="Linli@2026")
+        staff_token = staff["authPasswordLogin"]["tokens"]["accessToken"]
+        resident = op(http, "mini_program", "DemoLogin", handle="resident")["authDemoLogin"]["tokens"]["accessToken"]
+        community = op(http, "mini_program", "Viewer", resident)["viewer"]["memberships"][0]["community"]["id"]
+        closes = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+        created = op(http, "admin", "PollCreate", staff_token, communityId=community, input={
+            "title": "是否在小区门口增设快递柜", "kind": "SINGLE", "items": [{"label": "同意"}, {"label": "反对"}],
+            "electorate": "HOUSEHOLD", "scope": {"kind": "COMMUNITY"}, "closesAt": closes})["pollCreate"]
+        assert created["errors"] == []
+        opened = op(http, "admin", "PollOpen", staff_token, id=created["poll"]["id"])["pollOpen"]
+        assert opened["errors"] == [] and opened["poll"]["state"] == "OPEN"
+        poll_id = opened["poll"]["id"]
+
+        first = op(http, "mini_program", "BallotCast", resident, pollId=poll_id, ballot={"choices": ["i1"]})
+        assert first["ballotCast"]["errors"] == []
+        again = op(http, "mini_program", "BallotCast", resident, pollId=poll_id, ballot={"choices": ["i2"]})
+        assert again["ballotCast"]["receiptCode"] is None and again["ballotCast"]["errors"][0]["message"]
+        receipt = op(http, "mini_program", "BallotReceipt", resident, pollId=poll_id,
+                     receiptCode=first["ballotCast"]["receiptCode"])["ballotReceipt"]
+        assert receipt["answer"] == {"choices": ["i1"]}
+        turnout = op(http, "admin", "PollTurnout", staff_token, id=poll_id)["pollTurnout"]
+        assert turnout["participated"] == 1
