@@ -145,6 +145,7 @@ def _code_result(result: object) -> None:
 
 
 UNAVAILABLE_MESSAGE = "服务暂时不可用，请稍后再试"
+INTERNAL_MESSAGE = "服务器内部错误，请稍后再试"
 
 
 def request_id() -> str | None:
@@ -182,7 +183,7 @@ class MaskUnexpectedErrors(MaskErrors):
     """Hides a bug's text from the client but gives the request id to quote to support."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda e: not expected_error(e), error_message="服务器内部错误，请稍后再试")
+        super().__init__(should_mask_error=lambda e: not expected_error(e), error_message=INTERNAL_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)

@@ -13,7 +13,9 @@ from strawberry.types.unset import UNSET
 
 from backend.api import budget, compiled
 from backend.api.context import Context, bearer_token
+from backend.api.extensions import INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, request_id
 from backend.core import limits
+from backend.core.errors import ServiceUnavailable
 from backend.core.settings import Settings
 
 log = structlog.get_logger("linli.api")
@@ -125,7 +127,17 @@ class LinliGraphQL(GraphQL):
             request_data = await self.parse_http_body(self.request_adapter_class(request))
         except (HTTPException, json.JSONDecodeError):
             return None
-        data = await compiled.answer(self.plans, request_data, context)
+        try:
+            data = await compiled.answer(self.plans, request_data, context)
+        except Exception as failure:  # answered as the general path's error masking would, never a bare 500
+            unavailable = isinstance(failure, ServiceUnavailable)
+            if not unavailable:
+                log.exception("compiled operation failed", operation=request_data.operation_name)
+            message, code = ((UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE") if unavailable
+                             else (INTERNAL_MESSAGE, "INTERNAL"))
+            error = {"message": message, "extensions": {"code": code, "requestId": request_id()}}
+            return Response(json.dumps({"data": None, "errors": [error]}, ensure_ascii=False),
+                            media_type="application/json")
         return None if data is None else Response('{"data":' + data + "}", media_type="application/json")
 
 

@@ -11,12 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.api.contract import client_operations, document_id
 from backend.app import create_app
 from backend.core.clock import clock
 from backend.core.settings import get_settings, use_settings
 from backend.notices.models import Notice, NoticeRecipient
 from backend.notify.models import InboxMessage
 from backend.proxies.models import Proxy
+from backend.voting import ballots
 from backend.voting.models import BallotContent
 from tests.integration.conftest import Api, build_community, build_person
 from tests.integration.voting_helpers import build_place, open_poll
@@ -156,3 +158,22 @@ async def test_a_direct_ballot_cast_answers_as_the_general_path(api, general, co
     await _both(api, general, "BallotCast", pollId=other["id"], ballot={"choices": ["i1"]})
     stored = await BallotContent.filter(poll_id=poll["id"]).values_list("answer", flat=True)
     assert stored == [{"choices": ["i2"]}] * 4
+
+
+async def test_a_bug_in_a_direct_answer_is_masked_with_its_request_id_as_on_the_general_path(api, console,
+                                                                                         monkeypatch):
+    place = await build_place(rooms=1, buildings=1)
+    poll = await open_poll(console, place)
+    await api.sign_in(place.owners[0].handle)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("secret detail of a bug")
+
+    monkeypatch.setattr(ballots, "cast", broken)
+    response = await api.post({"documentId": document_id(client_operations("mini_program")["BallotCast"]),
+                               "variables": {"pollId": poll["id"], "ballot": {"choices": ["i1"]}}})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None and "secret detail" not in response.text
+    assert body["errors"][0]["message"] == "服务器内部错误，请稍后再试"
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL" and body["errors"][0]["extensions"]["requestId"]
