@@ -40,7 +40,7 @@ from backend.core.permissions import ROLE_PERMISSIONS, Permission, require
 from backend.media.models import Upload
 from backend.notify import service as notify
 from backend.registry.models import Building, GridWorker, Membership, PersonRoom, Role, Room, Unit
-from backend.registry.scope import grid_scope
+from backend.registry.scope import grid_scope, person_community
 from backend.registry.service import address_of
 
 MAX_PHOTOS = 9
@@ -193,13 +193,21 @@ async def raise_case(actor: Actor, *, community_id: UUID, draft: CaseDraft,
         require(actor, Permission.CASE_HANDLE, community_id)
         if channel is RaiseChannel.MINI_PROGRAM:
             raise DomainError(ErrorCode.INVALID_INPUT, "请选择登记渠道：电话、走访或来访", field="channel")
-        if not await Membership.filter(person_id=resident_id, community_id=community_id).exists():
+        try:  # a resident in the actor's reach (a grid worker: living in their grids)
+            reached = await person_community(actor, resident_id, Permission.CASE_HANDLE) == community_id
+        except DomainError:
+            reached = False
+        if not reached:
             raise DomainError(ErrorCode.NOT_FOUND, "找不到该居民", field="residentId")
     text = _text(draft.text, "text", "问题描述", low=1, high=1000)
     category = await CaseCategory.filter(id=draft.category_id, community_id=community_id, active=True).first()
     if category is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该分类", field="categoryId")
     located = await _locate(community_id, draft.place)
+    room_id = located.fields["room_id"]
+    # A room is the resident's own home; anywhere else is a unit, a building or a common area.
+    if room_id is not None and not await PersonRoom.filter(person_id=resident_id, room_id=room_id, until=None).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "只能选择自己的房屋，或所在的单元、楼栋、公共区域", field="place")
     photos = await _photos(actor, draft.photo_ids)
     now = clock.now()
     async with transaction() as tx:
