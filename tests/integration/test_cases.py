@@ -286,3 +286,24 @@ async def test_another_communitys_staff_cannot_raise_for_our_resident(console, p
                                                         "place": {"roomId": str(place.b.room.id)}})
     assert response["data"]["caseRaiseFor"]["errors"][0]["code"] == "NOT_FOUND"
     assert await Case.filter(resident_id=place.b.resident.id).count() == 1
+
+
+async def test_photos_go_through_the_media_pipeline_and_show_to_the_resident_and_the_handler(api, console, place):
+    from tests.integration.test_media import photo_with_gps
+
+    await api.sign_in(place.b.resident.handle)
+    uploaded = await api.http.post("/uploads", params={"kind": "case_photo"},
+                                   headers={"authorization": f"Bearer {api.token}"},
+                                   files={"file": ("leak.jpg", photo_with_gps(), "image/jpeg")})
+    assert uploaded.status_code == 200, uploaded.text
+    response = await api.op("CaseRaise", communityId=str(place.community.id), input={
+        "categoryId": str(place.categories["报修"].id), "text": "卫生间漏水", "place": {"roomId": str(place.b.room.id)},
+        "photos": [uploaded.json()["id"]]})
+    case = response["data"]["caseRaise"]["case"]
+    assert len(case["photos"]) == 1
+    await console.sign_in(place.b.worker.handle)
+    staff_view = (await console.op("Case", id=case["id"]))["data"]["case"]["case"]
+    for link in (case["photos"][0], staff_view["photos"][0]):
+        served = await api.http.get(link.removeprefix(str(api.http.base_url).rstrip("/")))
+        assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+        assert b"39,54" not in served.content  # no GPS left the server
