@@ -183,7 +183,8 @@ async def raise_case(actor: Actor, *, community_id: UUID, draft: CaseDraft,
                      channel: RaiseChannel = RaiseChannel.MINI_PROGRAM, resident_id: UUID | None = None) -> Case:
     """In the mini-program: for oneself, or (with the CASE scope) for the principal. By staff with
     CASE_HANDLE: for `resident_id`, a member of the community, by phone, visit or walk-in."""
-    if resident_id is None:
+    raised_by_staff = resident_id is not None
+    if not raised_by_staff:
         if channel is not RaiseChannel.MINI_PROGRAM:
             raise DomainError(ErrorCode.INVALID_INPUT, "代居民登记须选择居民", field="residentId")
         resident_id = actor.subject(ProxyScope.CASE)
@@ -204,6 +205,10 @@ async def raise_case(actor: Actor, *, community_id: UUID, draft: CaseDraft,
     if category is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该分类", field="categoryId")
     located = await _locate(community_id, draft.place)
+    if raised_by_staff:  # a grid worker registers cases at places of their grids only
+        scope = await grid_scope(actor, community_id)
+        if not scope.everywhere and located.grid_id not in scope.grid_ids:
+            raise DomainError(ErrorCode.NOT_FOUND, "找不到该地点", field="place")
     room_id = located.fields["room_id"]
     # A room is the resident's own home; anywhere else is a unit, a building or a common area.
     if room_id is not None and not await PersonRoom.filter(person_id=resident_id, room_id=room_id, until=None).exists():

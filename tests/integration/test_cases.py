@@ -307,3 +307,21 @@ async def test_photos_go_through_the_media_pipeline_and_show_to_the_resident_and
         served = await api.http.get(link.removeprefix(str(api.http.base_url).rstrip("/")))
         assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
         assert b"39,54" not in served.content  # no GPS left the server
+
+
+async def test_a_grid_worker_registers_a_visit_for_their_grids_resident_only(console, place):
+    await console.sign_in(place.b.worker.handle)
+
+    async def register(resident, where) -> dict:
+        response = await console.op("CaseRaiseFor", communityId=str(place.community.id), residentId=str(resident.id),
+                                    channel="VISIT", input={"categoryId": str(place.categories["报修"].id),
+                                                            "text": "走访发现楼道堆物", "place": where})
+        return response["data"]["caseRaiseFor"]
+
+    other_grids = await register(place.a.resident, {"roomId": str(place.a.room.id)})
+    assert other_grids["errors"][0]["field"] == "residentId"
+    other_place = await register(place.b.resident, {"buildingId": str(place.a.building.id)})
+    assert other_place["errors"][0]["field"] == "place"
+    assert not await Case.filter(community_id=place.community.id).exists()
+    ours = await register(place.b.resident, {"buildingId": str(place.b.building.id)})
+    assert (ours["errors"], ours["case"]["channel"]) == ([], "VISIT")
