@@ -290,6 +290,14 @@ class CaseQueries:
         page = await service.my_cases(info.context.actor, first=first, after=after)
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
+    @strawberry.field(description="Open cases of others about common places I could follow (我也遇到): the "
+                      "community's common areas and the units and buildings I live in; first ≤ 50.")
+    async def cases_nearby(self, info: Info, community_id: strawberry.ID, first: int = 20,
+                           after: str | None = None) -> CaseConnection:
+        page = await service.cases_nearby(info.context.actor, community_id=parse_uuid(community_id), first=first,
+                                          after=after)
+        return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
+
     @strawberry.field(description="A case with its timeline: mine or one I follow (public entries only), or one in "
                       "my reach as staff (CASE_HANDLE; internal notes too).")
     async def case(self, info: Info, id: strawberry.ID) -> CaseDetail | None:

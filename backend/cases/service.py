@@ -209,7 +209,7 @@ async def raise_case(actor: Actor, *, community_id: UUID, draft: CaseDraft,
         scope = await grid_scope(actor, community_id)
         if not scope.everywhere and located.grid_id not in scope.grid_ids:
             raise DomainError(ErrorCode.NOT_FOUND, "找不到该地点", field="place")
-    room_id = located.fields["room_id"]
+    room_id = located.fields.get("room_id")
     # A room is the resident's own home; anywhere else is a unit, a building or a common area.
     if room_id is not None and not await PersonRoom.filter(person_id=resident_id, room_id=room_id, until=None).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "只能选择自己的房屋，或所在的单元、楼栋、公共区域", field="place")
@@ -622,6 +622,21 @@ async def my_cases(actor: Actor, *, first: int, after: str | None) -> Page[Case]
     me = actor.subject(ProxyScope.CASE)
     followed = Subquery(CaseFollower.filter(person_id=me).values("case_id"))
     query = Case.filter(Q(resident_id=me) | Q(id__in=followed)).select_related("category", "handler")
+    return await paginate(query, first=first, after=after, newest_first=True)
+
+
+async def cases_nearby(actor: Actor, *, community_id: UUID, first: int, after: str | None) -> Page[Case]:
+    """Open cases of others about the common places I could follow (我也遇到): the community's common
+    areas, and the units and buildings I live in; newest first."""
+    me = actor.subject(ProxyScope.CASE)
+    if not await Membership.filter(person_id=me, community_id=community_id).exists():
+        raise DomainError(ErrorCode.NOT_FOUND, "找不到该社区")
+    homes = await PersonRoom.filter(person_id=me, community_id=community_id, until=None) \
+        .values_list("room__unit_id", "room__unit__building_id")
+    near = Q(area_id__isnull=False) | Q(unit_id__in=[u for u, _ in homes]) | \
+        Q(unit_id=None, building_id__in=[b for _, b in homes])
+    query = Case.filter(near, community_id=community_id, state__in=list(OPEN_STATES), room_id=None) \
+        .exclude(resident_id=me).select_related("category", "handler")
     return await paginate(query, first=first, after=after, newest_first=True)
 
 

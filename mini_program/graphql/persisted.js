@@ -10,6 +10,7 @@ module.exports = {
   "CaseFollow": "dcce1f0f52d4059f374ca528d347abec51ac188e2ba15f31b3eb4480ce3833fd",
   "CaseRaise": "420bf0e47dbcafcaa1a9053aac6f93c92b11795ce5adbbf434bc554798ac5256",
   "CaseUrge": "5856671249ed65d9167fddcd186f9ccf6c589250e09c36c1940bd05fd2c7b70c",
+  "CasesNearby": "1aaf69b5f320aa076368d80894255fe5ed3235dc02b7be310dfe3c54ecbf11e5",
   "DemoLogin": "343ea4b69047c44f9767fba7644fa8133455bc5572cd9ad20ced2a5ad6cc8625",
   "DirectoryBuildings": "a5f29a48c278eb7280dc13cf9c051de64a1071e28e1471a77432e58f5f88af61",
   "DirectoryCommunities": "f616e6a52dc47e53172b9ffe12b4208814e7f0340180bf16f60235e75af94232",

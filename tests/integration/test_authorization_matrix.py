@@ -203,6 +203,8 @@ CASES = {
     # Cases
     "cases": ("query($x: ID!) { cases(communityId: $x) { nodes { text placeName } } }",
               lambda t: {"x": t["community"]}),
+    "casesNearby": ("query($x: ID!) { casesNearby(communityId: $x) { nodes { text placeName } } }",
+                    lambda t: {"x": t["community"]}),
     "case": ("query($x: ID!) { case(id: $x) { case { text } entries { body } } }", lambda t: {"x": t["case"]}),
     "caseCategories": ("query($x: ID!) { caseCategories(communityId: $x) { id name } }",
                        lambda t: {"x": t["community"]}),
@@ -295,6 +297,7 @@ ANSWERS = {
     "noticesInReach": {"other_grid_worker"},
     "workbench": {"other_grid_worker"},  # their own grid's figures
     "cases": {"other_grid_worker"},  # their own grid's cases
+    "casesNearby": MEMBERS,  # cases about their own common places; the target's are not leaked (checked)
     "caseCategories": MEMBERS,  # what residents pick from; no one's data
     "caseCommonAreas": MEMBERS,
     "caseReplyTemplates": {"other_grid_worker"},  # the community's handlers all reply with them

@@ -151,11 +151,15 @@ async def test_me_too_follows_once_and_merging_moves_followers_to_the_survivor(a
     duplicate = (await raise_case(api, place, buildingId=building, text="电梯停了"))["case"]["id"]
     follower = await make_person(place.community.id, ["RESIDENT"], room=place.b.room)
     await api.sign_in(follower.handle)
+    nearby = (await api.op("CasesNearby", communityId=str(place.community.id), first=10))["data"]["casesNearby"]
+    assert {c["id"] for c in nearby["nodes"]} == {survivor, duplicate}
     assert (await api.op("CaseFollow", id=duplicate))["data"]["caseFollow"]["ok"]
     again = (await api.op("CaseFollow", id=duplicate))["data"]["caseFollow"]
     assert again["errors"][0]["message"] == "您已经关注了这条诉求"
     # A resident of another building cannot follow it, nor any case about someone's room.
     await api.sign_in(place.a.resident.handle)
+    nearby = (await api.op("CasesNearby", communityId=str(place.community.id), first=10))["data"]["casesNearby"]
+    assert nearby["nodes"] == []
     assert (await api.op("CaseFollow", id=duplicate))["data"]["caseFollow"]["errors"][0]["code"] == "NOT_FOUND"
 
     await console.sign_in(place.committee.handle)

@@ -191,6 +191,8 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "Cases"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                             lambda d: d["cases"]["nodes"], 2),
     ("mini_program", "MyCases"): Pin("resident", pages(), lambda d: d["myCases"]["nodes"], 1),
+    ("mini_program", "CasesNearby"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                         lambda d: d["casesNearby"]["nodes"], 3),
     ("admin", "Case"): Pin("staff", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
                            lambda d: d["case"]["events"], 8),
     ("mini_program", "Case"): Pin("resident", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
@@ -315,8 +317,9 @@ async def _polls(world, staff) -> None:
 
 async def _cases(world, staff) -> None:
     """In the large community: three categories (one with a reply template, one with three), two
-    common areas and two cases of the resident (one accepted with one reply, one taken through three
-    transitions with three replies); in the small one, one category and one common area."""
+    common areas, two cases of the resident (one accepted with one reply, one taken through three
+    transitions with three replies) and two of a neighbour about a common area; in the small one, one
+    category and one common area."""
     small, large = world.small.community.id, world.large.community.id
     world.category_ids = []
     for community, names in ((small, ["报修"]), (large, ["报修", "物业服务", "其他"])):
@@ -324,7 +327,7 @@ async def _cases(world, staff) -> None:
         made = [await case_setup.create_category(committee, community_id=community, draft=case_setup.CategoryDraft(
             name=name, party=Party.COMMITTEE, accept_hours=4, resolve_hours=24)) for name in names]
         for area in names[:2] if community == large else names[:1]:
-            await case_setup.create_area(committee, community_id=community, name=f"{area}区域", grid_id=None)
+            place = await case_setup.create_area(committee, community_id=community, name=f"{area}区域", grid_id=None)
     for category, templates in ((made[0], 1), (made[1], 3)):
         for i in range(templates):
             await case_setup.create_template(committee, category_id=category.id, title=f"模板{i}",
@@ -341,6 +344,10 @@ async def _cases(world, staff) -> None:
             await case_service.start_case(committee, case_id=case.id)
             await case_service.resolve_case(committee, case_id=case.id, note="已处理完毕")
         world.case_ids.append(str(case.id))
+    for text in ("路灯不亮", "垃圾未清运"):  # a neighbour's, about a common area: nearby for the resident
+        await case_service.raise_case(Actor(person_id=world.large.residents[1].id), community_id=large,
+                                      draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
+                                                                   place=case_service.Place(area_id=place.id)))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
