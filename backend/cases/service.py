@@ -319,12 +319,14 @@ def _resume(case: Case) -> None:
 
 # --- The handlers' workflow ----------------------------------------------------------------------
 
-async def _move(actor: Actor, case_id: UUID, target: S, *, reason: str | None = None, before=None,
-                permission: Permission = Permission.CASE_HANDLE, action: str) -> Case:
+async def _move(actor: Actor, case_id: UUID, target: S, *, reason: str | None = None, prepare=None,
+                action: str) -> Case:
+    """Load and lock the case in reach, `prepare` it (in the transaction: a refused move rolls back
+    what it wrote), move it and set its next SLA check."""
     async with transaction() as tx:
-        case = await get_case_for_staff(actor, case_id, tx=tx, lock=True, permission=permission)
-        if before is not None:
-            await before(tx, case)
+        case = await get_case_for_staff(actor, case_id, tx=tx, lock=True)
+        if prepare is not None:
+            await prepare(tx, case)
         await CASE_STATES.move(tx, case, target, actor=actor, reason=reason)
         await _reschedule(tx, case)
         await audit.record(tx, actor, action, "case", case.id, community_id=case.community_id,
@@ -336,14 +338,14 @@ async def accept_case(actor: Actor, *, case_id: UUID) -> Case:
     async def take(tx, case: Case) -> None:
         case.handler_id = case.handler_id or actor.person_id
         case.accepted_at = clock.now()
-    return await _move(actor, case_id, S.ACCEPTED, before=take, action="case.accept")
+    return await _move(actor, case_id, S.ACCEPTED, prepare=take, action="case.accept")
 
 
 async def start_case(actor: Actor, *, case_id: UUID) -> Case:
     async def take(tx, case: Case) -> None:
         case.handler_id = case.handler_id or actor.person_id
         case.accepted_at = case.accepted_at or clock.now()
-    return await _move(actor, case_id, S.IN_PROGRESS, before=take, action="case.start")
+    return await _move(actor, case_id, S.IN_PROGRESS, prepare=take, action="case.start")
 
 
 async def resolve_case(actor: Actor, *, case_id: UUID, note: str) -> Case:
@@ -355,7 +357,7 @@ async def resolve_case(actor: Actor, *, case_id: UUID, note: str) -> Case:
         case.resolution, case.resolved_at = note, clock.now()
         await _notify_resident(tx, case, title="您的诉求已办结，请确认并评价",
                                key=f"case:{case.id}:resolved:{case.round}")
-    return await _move(actor, case_id, S.RESOLVED, reason=note, before=finish, action="case.resolve")
+    return await _move(actor, case_id, S.RESOLVED, reason=note, prepare=finish, action="case.resolve")
 
 
 CLOSINGS = (S.CLOSED_NOT_FIXED, S.NOT_RESPONSIBLE)
@@ -371,7 +373,7 @@ async def close_case(actor: Actor, *, case_id: UUID, outcome: S, note: str) -> C
         _resume(case)
         case.resolution = note
         await _notify_resident(tx, case, title="您的诉求已关闭", key=f"case:{case.id}:closed")
-    return await _move(actor, case_id, outcome, reason=note, before=finish, action="case.close")
+    return await _move(actor, case_id, outcome, reason=note, prepare=finish, action="case.close")
 
 
 async def refer_case(actor: Actor, *, case_id: UUID, to: str, note: str) -> Case:
@@ -383,7 +385,7 @@ async def refer_case(actor: Actor, *, case_id: UUID, to: str, note: str) -> Case
         _resume(case)
         case.referred_to, case.resolution = to, note
         await _notify_resident(tx, case, title=f"您的诉求已转办至{to}", key=f"case:{case.id}:referred")
-    return await _move(actor, case_id, S.REFERRED, reason=f"转办至{to}：{note}", before=finish, action="case.refer")
+    return await _move(actor, case_id, S.REFERRED, reason=f"转办至{to}：{note}", prepare=finish, action="case.refer")
 
 
 async def merge_case(actor: Actor, *, case_id: UUID, into_id: UUID, reason: str) -> Case:
