@@ -119,7 +119,7 @@ async def test_staff_raise_a_case_for_a_resident_who_phoned(console, place):
     assert (await Case.get(id=case["id"])).resident_id == place.a.resident.id
 
 
-async def test_a_relative_raises_for_an_elder_with_the_case_scope_and_not_without(api, place, make_person):
+async def test_a_relative_raises_for_an_elder_with_the_case_scope_and_not_without(api, console, place, make_person):
     relatives = {}
     for scope in ("VOTE", "CASE"):
         relatives[scope] = await make_person(place.community.id, ["RESIDENT"], room=place.b.room)
@@ -140,6 +140,16 @@ async def test_a_relative_raises_for_an_elder_with_the_case_scope_and_not_withou
     assert (case.resident_id, case.raised_by_id) == (place.b.resident.id, relative.id)
     mine = (await api.op("MyCases", first=10))["data"]["myCases"]["nodes"]
     assert [c["id"] for c in mine] == [raised["case"]["id"]]
+
+    # The relative's confirmation reopens it: the transition shows who did it, and for whom.
+    await console.sign_in(place.committee.handle)
+    await console.op("CaseAccept", id=raised["case"]["id"])
+    await console.op("CaseResolve", id=raised["case"]["id"], note="已修好水管")
+    await api.op("CaseConfirm", id=raised["case"]["id"], input={"outcome": "NOT_RESOLVED", "rating": 1,
+                                                                "reason": "还在滴水"})
+    reopened = (await detail(api, raised["case"]["id"]))["events"][-1]
+    assert (reopened["toState"], reopened["actorName"], reopened["actingForName"]) == (
+        "IN_PROGRESS", relative.display_name, place.b.resident.display_name)
 
 
 async def test_me_too_follows_once_and_merging_moves_followers_to_the_survivor(api, console, place, make_person):
