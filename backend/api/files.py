@@ -16,9 +16,11 @@ from backend.core.errors import AuthenticationError, DomainError, ErrorCode
 from backend.core.settings import get_settings
 from backend.media import service as media
 from backend.media import signing
+from backend.media.documents import PDF
 from backend.media.models import Upload
 from backend.notices import service as notices
 from backend.registry import importer
+from backend.voting import result_exports
 
 STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.FORBIDDEN: 403, ErrorCode.PROXY_INVALID: 403,
           ErrorCode.UNAUTHENTICATED: 401}
@@ -88,6 +90,28 @@ async def notice_not_reached_export(request: Request) -> Response:
         return _error(error)
     return Response(data, media_type=media.XLSX,
                     headers={"content-disposition": 'attachment; filename="not-reached.xlsx"'})
+
+
+async def _poll_result(request: Request, export, media_type: str, filename: str) -> Response:
+    try:
+        actor = await _spending(request, limits.EXPORT_COST)
+        data = await export(actor, poll_id=parse_uuid(request.path_params["poll_id"]))
+    except DomainError as error:
+        return _error(error)
+    return Response(data, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+@over_budget
+async def poll_result_workbook(request: Request) -> Response:
+    """GET /exports/polls/{id}/result.xlsx: a poll's result with every step and answer. VOTE_MANAGE, and only
+    once the result may be seen (403 before: turnout only)."""
+    return await _poll_result(request, result_exports.result_workbook, media.XLSX, "poll-result.xlsx")
+
+
+@over_budget
+async def poll_result_pdf(request: Request) -> Response:
+    """GET /exports/polls/{id}/result.pdf: the same for printing and the notice board."""
+    return await _poll_result(request, result_exports.result_pdf, PDF, "poll-result.pdf")
 
 
 @over_budget

@@ -1,5 +1,5 @@
 """Voting: the committee's poll builder, lifecycle, proxies and paper ballots; the resident's polls,
-ballot and receipt. Until a poll's results are wired (the tally), only turnout is shown."""
+ballot and receipt; results once they may be seen (backend/voting/results.py), turnout before."""
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
@@ -10,9 +10,11 @@ from strawberry.types import Info
 
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
+from backend.api.notices import Notice, NoticePayload
 from backend.api.pagination import PageInfo
 from backend.core.errors import DomainError, ErrorCode
-from backend.voting import ballots, service
+from backend.voting import ballots, result_notice, results, service
+from backend.voting import poll_log as ballot_log
 from backend.voting.models import BallotChannel as BallotChannelEnum
 from backend.voting.models import ElectorateKind as ElectorateKindEnum
 from backend.voting.models import HouseholdRule as HouseholdRuleEnum
@@ -152,6 +154,68 @@ class Thresholds:
     pass_headcount: Threshold
 
 
+@strawberry.type
+class ResultStep:
+    text: str = strawberry.field(description="Chinese, with its numbers.")
+    met: bool | None = strawberry.field(description="Whether the threshold is reached; null: a figure, not a test.")
+
+
+@strawberry.type
+class OptionResult:
+    key: str
+    label: str
+    votes: int
+    area_dm2: int | None = strawberry.field(description="Owners' assemblies: the area of the owners choosing it.")
+
+
+@strawberry.type
+class MotionResult:
+    key: str
+    label: str
+    yes: int
+    no: int
+    abstain: int
+    passed: bool | None
+    steps: list[ResultStep] = strawberry.field(description="The double-majority check of this motion.")
+
+
+@strawberry.type
+class QuestionResult:
+    key: str
+    label: str
+    answers: int
+    average: float | None = strawberry.field(description="Number questions: the mean answer.")
+    texts: list[str] = strawberry.field(description=f"Text questions: the answers, sorted (the first "
+                                        f"{results.MAX_TEXTS}; the Excel export holds all).")
+
+
+@strawberry.type(description="A poll's result: the tally of its ballots, each step of the decision explained.")
+class PollResult:
+    outcome: str = strawberry.field(description="The verdict in one Chinese line.")
+    passed: bool | None = strawberry.field(description="Null: nothing to decide (questionnaires). Choice polls: "
+                                           "an option passed; motions: every motion passed.")
+    quorum_met: bool | None = strawberry.field(description="Participation reached its thresholds.")
+    steps: list[ResultStep] = strawberry.field(description="Turnout, participation, and (choice polls) each "
+                                               "option's passing check.")
+    options: list[OptionResult]
+    motions: list[MotionResult]
+    questions: list[QuestionResult]
+
+    @classmethod
+    def of(cls, r: results.PollResult) -> "PollResult":
+        def steps(items) -> list[ResultStep]:
+            return [ResultStep(text=s.text, met=s.met) for s in items]
+
+        return cls(
+            outcome=r.outcome, passed=r.passed, quorum_met=r.quorum_met, steps=steps(r.steps),
+            options=[OptionResult(key=o.key, label=o.label, votes=o.votes, area_dm2=o.area_dm2) for o in r.options],
+            motions=[MotionResult(key=m.key, label=m.label, yes=m.yes, no=m.no, abstain=m.abstain, passed=m.passed,
+                                  steps=steps(m.steps)) for m in r.motions],
+            questions=[QuestionResult(key=q.key, label=q.label, answers=q.answers,
+                                      average=None if q.average is None else float(q.average),
+                                      texts=list(q.texts[:results.MAX_TEXTS])) for q in r.questions])
+
+
 @strawberry.type(description="An entry I may cast a ballot for, with whether it has voted (never what).")
 class MyBallotEntry:
     entry_id: strawberry.ID
@@ -195,6 +259,15 @@ class Poll:
                               channel=m.participation.channel if m.participation else None,
                               changes=m.participation.changes if m.participation else 0)
                 for m in await ballots.my_entries(info.context.actor, self.model)]
+
+    @strawberry.field(description="The result, when I may see it: for LIVE polls that are not SECRET while open "
+                      "(residents: NAMED ones), for staff once closed, for residents once published. Null before: "
+                      "turnout only.")
+    async def result(self, info: Info) -> PollResult | None:
+        actor = info.context.actor
+        loader = info.context.loader("poll_results", lambda polls: results.results_of(actor, polls))
+        found = await loader.load(self.model)
+        return PollResult.of(found) if found else None
 
     @classmethod
     def of(cls, p: PollModel) -> "Poll":
@@ -263,11 +336,55 @@ class PollTurnout:
                                for c, n in sorted(t.by_channel.items())])
 
 
+@strawberry.type(description="A signed tree head of a poll's ballot log (RFC 9162): Ed25519 over "
+                 "merkle.TreeHead.encode().")
+class PollTreeHead:
+    tree_size: int
+    root_hash: str = strawberry.field(description="Hex.")
+    timestamp: float = strawberry.field(description="The seal's time in ms since the epoch: a whole number "
+                                        "(Float only because GraphQL's Int has 32 bits).")
+    poll_digest: str = strawberry.field(description="Hex SHA-256 of the poll's description in the log.")
+    signature: str = strawberry.field(description="Hex.")
+
+    @classmethod
+    def of(cls, head) -> "PollTreeHead":
+        return cls(tree_size=head.tree_size, root_hash=head.root_hash, timestamp=head.timestamp,
+                   poll_digest=head.poll_digest, signature=head.signature)
+
+
+@strawberry.type(description="My ballot's place in the published log: check it with the RFC 9162 "
+                 "inclusion proof against the signed head.")
+class BallotInclusion:
+    leaf: str = strawberry.field(description="The leaf text as sealed (its UTF-8 bytes are hashed).")
+    leaf_index: int
+    tree_size: int
+    audit_path: list[str] = strawberry.field(description="Hex, in RFC 9162 order.")
+    tree_head: PollTreeHead
+
+
 @strawberry.type
 class BallotReceipt:
     poll_id: strawberry.ID
     answer: JSON = strawberry.field(description="What my ballot says: {choices} | {motions} | {answers}.")
     batch: int | None = strawberry.field(description="The sealing batch of the log (null until sealed).")
+    receipt: strawberry.Private[ballots.Receipt]
+
+    @strawberry.field(description="The inclusion proof; null until the ballot is sealed.")
+    async def inclusion(self) -> BallotInclusion | None:
+        if self.receipt.batch is None:
+            return None
+        found = await ballot_log.inclusion(self.receipt.poll, self.receipt.tracker_hash)
+        return None if found is None else BallotInclusion(
+            leaf=found.leaf, leaf_index=found.leaf_index, tree_size=found.tree_size, audit_path=found.audit_path,
+            tree_head=PollTreeHead.of(found.head))
+
+
+@strawberry.type(description="The server's check of a poll's log: verify_log on its export, and the re-count.")
+class PollLogCheck:
+    ok: bool
+    lines: list[str] = strawberry.field(description="The report, in Chinese.")
+    tree_size: int
+    root_hash: str | None
 
 
 @strawberry.type
@@ -348,7 +465,19 @@ class VotingQueries:
     @strawberry.field(description="My ballot, found by the receipt code the cast gave me.")
     async def ballot_receipt(self, info: Info, poll_id: strawberry.ID, receipt_code: str) -> BallotReceipt:
         r = await ballots.receipt(info.context.actor, poll_id=parse_uuid(poll_id), receipt_code=receipt_code)
-        return BallotReceipt(poll_id=strawberry.ID(str(r.poll.id)), answer=r.answer, batch=r.batch)
+        return BallotReceipt(poll_id=strawberry.ID(str(r.poll.id)), answer=r.answer, batch=r.batch, receipt=r)
+
+    @strawberry.field(description="The poll's ballot log (the verify_log export: ballots, signed tree heads, "
+                      "public key), once its results may be seen: after close, or any time in a LIVE poll that "
+                      "is not secret.")
+    async def poll_log(self, info: Info, id: strawberry.ID) -> JSON | None:
+        return await ballot_log.poll_log(info.context.actor, poll_id=parse_uuid(id))
+
+    @strawberry.field(description="Verify the poll's log on the server and re-count it. Needs VOTE_MANAGE; "
+                      "as pollLog, once its results may be seen.")
+    async def poll_log_check(self, info: Info, id: strawberry.ID) -> PollLogCheck:
+        c = await ballot_log.poll_log_check(info.context.actor, poll_id=parse_uuid(id))
+        return PollLogCheck(ok=c.ok, lines=c.lines, tree_size=c.tree_size, root_hash=c.root_hash)
 
 
 @strawberry.type
@@ -388,6 +517,12 @@ class VotingMutations:
     @strawberry.mutation(description="Publish the results of a closed poll (公示). Needs VOTE_MANAGE.")
     async def poll_publish(self, info: Info, id: strawberry.ID) -> PollPayload:
         return await _payload(service.publish_poll(info.context.actor, poll_id=parse_uuid(id)))
+
+    @strawberry.mutation(description="Draft the result notice of a closed poll, to its scope, for editing and "
+                         "publishing as a notice (nothing is published). Needs VOTE_MANAGE and NOTICE_PUBLISH.")
+    async def poll_result_notice_draft(self, info: Info, id: strawberry.ID) -> NoticePayload:
+        notice, errors = await attempt(result_notice.draft_result_notice(info.context.actor, poll_id=parse_uuid(id)))
+        return NoticePayload(notice=Notice.of(notice) if notice else None, errors=errors)
 
     @strawberry.mutation(description="Cast (or, where allowed, change) a ballot: mine, or as a proxy (X-Acting-For "
                          "with VOTE, or a written authorisation). `entryId` when I may cast for several; "

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_TOKEN_KEY = "dev-only-token-signing-key-change-me-0123456789"
 # 32 zero-ish bytes, base64: good enough for a laptop, never for prod.
 DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0zMiE="
+# The Ed25519 seed (base64 of 32 bytes) that signs the voting logs' tree heads (backend/voting/sealing.py).
+DEV_VOTING_KEY = "ZGV2LW9ubHktdm90aW5nLWtleS1jaGFuZ2UtbWUtMzI="
 
 
 class Settings(BaseSettings):
@@ -24,6 +26,7 @@ class Settings(BaseSettings):
     redis_prefix: str = "linli:"
     token_signing_key: str = DEV_TOKEN_KEY
     field_encryption_key: str = DEV_FIELD_KEY
+    voting_signing_key: str = DEV_VOTING_KEY
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     media_dir: str = "var/media"
@@ -171,7 +174,25 @@ def weak_secrets(settings: Settings) -> list[str]:
     else:
         if base64.b64decode(DEV_FIELD_KEY) in ring.keys.values():
             problems.append("LINLI_FIELD_ENCRYPTION_KEY (or a key in LINLI_FIELD_KEYS) is the development default")
+    if settings.voting_signing_key == DEV_VOTING_KEY:
+        problems.append("LINLI_VOTING_SIGNING_KEY is the development default")
+    else:
+        try:
+            voting_seed(settings)
+        except ValueError as error:
+            problems.append(str(error))
     return problems
+
+
+def voting_seed(settings: Settings) -> bytes:
+    """The Ed25519 seed of LINLI_VOTING_SIGNING_KEY: base64 of exactly 32 bytes."""
+    try:
+        seed = base64.b64decode(settings.voting_signing_key, validate=True)
+    except binascii.Error:
+        seed = b""
+    if len(seed) != 32:
+        raise ValueError("LINLI_VOTING_SIGNING_KEY must be base64 of a 32-byte Ed25519 seed")
+    return seed
 
 
 _current: Settings | None = None

@@ -6,8 +6,9 @@ either is refused (first cast stands, changes off, or paper against online) or r
 that same row. A direct vote replaces a proxy's until the poll closes.
 
 Each ballot gets a receipt code shown once, to whoever cast it: its first half is the tracker
-(hashed into the ballot content, found again by it), its second half the change key (hashed into
-the participation). In SECRET polls nothing else ties the two rows together, so changing a secret
+(hashed with the poll id into the ballot content as `verify_log.tracker_hash`, so the published log
+holds it and the voter finds their ballot there), its second half the change key (hashed into the
+participation). In SECRET polls nothing else ties the two rows together, so changing a secret
 vote needs the receipt code.
 """
 
@@ -31,6 +32,7 @@ from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.media.models import Upload
 from backend.people.models import Person
+from backend.voting import verify_log
 from backend.voting.models import (
     BallotChannel,
     BallotContent,
@@ -74,18 +76,28 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _new_code() -> tuple[str, str, str]:
+def _new_code(poll_id: UUID) -> tuple[str, str, str]:
     """(receipt code, tracker hash, change-key hash)."""
     tracker, key = ("".join(secrets.choice(_ALPHABET) for _ in range(HALF)) for _ in range(2))
     code = "-".join((tracker + key)[i:i + 4] for i in range(0, 2 * HALF, 4))
-    return code, _digest(tracker), _digest(key)
+    return code, verify_log.tracker_hash(str(poll_id), tracker), _digest(key)
 
 
-def _halves(code: str) -> tuple[str, str]:
+def _plain(code: str) -> str:
     plain = code.replace("-", "").replace(" ", "").upper()
     if len(plain) != 2 * HALF:
         raise _bad("回执码格式不对", "receiptCode")
-    return _digest(plain[:HALF]), _digest(plain[HALF:])
+    return plain
+
+
+def tracker_code(receipt_code: str) -> str:
+    """The tracker half of a receipt code: what `verify_log` looks a ballot up by."""
+    return _plain(receipt_code)[:HALF]
+
+
+def _halves(poll_id: UUID | str, code: str) -> tuple[str, str]:
+    plain = _plain(code)
+    return verify_log.tracker_hash(str(poll_id), plain[:HALF]), _digest(plain[HALF:])
 
 
 def check_answer(poll: Poll, ballot: BallotInput) -> dict:
@@ -118,6 +130,8 @@ def check_answer(poll: Poll, ballot: BallotInput) -> dict:
         if keys[key]["type"] == "NUMBER":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise _bad(f"「{keys[key]['label']}」须填写数字", "answers")
+            if not isinstance(value, int):  # as the tally counts and the log encodes: ask decimals in a smaller unit
+                raise _bad(f"「{keys[key]['label']}」须填写整数", "answers")
         elif not isinstance(value, str) or not 1 <= len(value.strip()) <= 500:
             raise _bad(f"「{keys[key]['label']}」须填写 1–500 字", "answers")
     return {"answers": {k: v.strip() if isinstance(v, str) else v for k, v in sorted(answers.items())}}
@@ -186,7 +200,7 @@ async def _record(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, *, answe
     caster = actor.require_person()
     if channel is BallotChannel.PROXY:
         await _check_proxy_cap(tx, poll, caster, entry)
-    code, tracker_hash, key_hash = _new_code()
+    code, tracker_hash, key_hash = _new_code(poll.id)
     weight = {"area_dm2": entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0,
               "headcount": entry.headcount}
     linked = poll.secrecy is not Secrecy.SECRET
@@ -225,7 +239,7 @@ async def _replace_content(tx, poll: Poll, participation: BallotParticipation, r
         return
     if not receipt_code:
         raise _bad("秘密投票改票须提供原选票的回执码", "receiptCode")
-    tracker_hash, key_hash = _halves(receipt_code)
+    tracker_hash, key_hash = _halves(poll.id, receipt_code)
     if key_hash != participation.change_hash or not await BallotContent.filter(
             poll_id=poll.id, tracker_hash=tracker_hash).using_db(tx).delete():
         raise _bad("回执码不对，请使用本选票的回执码", "receiptCode")
@@ -348,17 +362,18 @@ class Receipt:
     poll: Poll
     answer: dict
     batch: int | None
+    tracker_hash: str  # the ballot's key in the log (its inclusion proof)
 
 
 async def receipt(actor: Actor, *, poll_id: UUID, receipt_code: str) -> Receipt:
     """My ballot by its receipt code: what it says and its sealing batch. Only who holds the code
     finds it; the caller must also be able to see the poll."""
     poll = await get_poll_for(actor, poll_id)
-    tracker_hash, _ = _halves(receipt_code)
+    tracker_hash, _ = _halves(poll.id, receipt_code)
     content = await BallotContent.filter(poll_id=poll.id, tracker_hash=tracker_hash).first()
     if content is None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该回执码的选票（改票后旧回执码作废）", field="receiptCode")
-    return Receipt(poll, content.answer, content.batch)
+    return Receipt(poll, content.answer, content.batch, content.tracker_hash)
 
 
 async def watch_turnout(actor: Actor, *, poll_id: UUID) -> AsyncIterator[Turnout]:

@@ -206,3 +206,23 @@ class BallotContent(Model):
 
     class Meta:
         table = "poll_ballot"
+
+
+class PollTreeHead(Entity):
+    """A signed tree head of a poll's ballot log (RFC 9162), one per sealing batch: the head of batch n
+    covers the ballots of batches 1..n in log order (batch, then tracker hash). `timestamp` is the seal's,
+    so no time finer than the batch is kept."""
+
+    poll = fields.ForeignKeyField("linli.Poll", related_name="tree_heads", on_delete=fields.CASCADE)
+    batch = fields.IntField()
+    tree_size = fields.IntField()
+    root_hash = fields.CharField(max_length=64)  # hex
+    timestamp = fields.BigIntField()  # ms since the epoch
+    poll_digest = fields.CharField(max_length=64)  # hex SHA-256 of the poll's description (verify_log)
+    signature = fields.CharField(max_length=128)  # hex Ed25519 over merkle.TreeHead.encode()
+    consistency_proof = fields.JSONField(default=list)  # hex, from the previous head (empty for the first)
+    at_close = fields.BooleanField(default=False)  # the head published when the poll closed
+
+    class Meta:
+        table = "poll_tree_head"
+        unique_together = (("poll", "batch"),)  # two sealers cannot both write batch n

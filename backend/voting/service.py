@@ -18,7 +18,7 @@ from backend.core.permissions import Permission, has, require
 from backend.core.runtime import runtime
 from backend.core.statemachine import sweep_due
 from backend.notify import service as notify
-from backend.voting import electorate
+from backend.voting import electorate, sealing, spec
 from backend.voting.models import (
     BallotParticipation,
     ElectorateEntry,
@@ -143,10 +143,14 @@ async def _check(community_id: UUID, draft: PollDraft) -> dict:
         raise _bad("截止时间须在将来", "closesAt")
     if draft.opens_at is not None and draft.opens_at >= draft.closes_at:
         raise _bad("开始时间须早于截止时间", "opensAt")
+    thresholds = _thresholds(draft)
+    # What the tally will count by must be countable: an owners' assembly's thresholds not below the law's.
+    spec.spec_of(kind=draft.kind, electorate=draft.electorate, items=items, min_choices=low, max_choices=high,
+                 matter=draft.matter, thresholds=thresholds)
     return dict(
         title=title, description=draft.description.strip(), kind=draft.kind, items=items, min_choices=low,
         max_choices=high, electorate=draft.electorate, scope=await electorate.check_scope(community_id, draft.scope),
-        household_rule=draft.household_rule, matter=draft.matter, thresholds=_thresholds(draft),
+        household_rule=draft.household_rule, matter=draft.matter, thresholds=thresholds,
         secrecy=draft.secrecy, results=draft.results, allow_change=draft.allow_change, proxy_cap=draft.proxy_cap,
         opens_at=draft.opens_at, closes_at=draft.closes_at, remind_hours=draft.remind_hours,
     )
@@ -281,6 +285,7 @@ async def close_poll(actor: Actor, *, poll_id: UUID, reason: str | None = None) 
     async with transaction() as tx:
         poll = await get_poll_for_staff(actor, poll_id, tx=tx, lock=True)
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=actor, reason=(reason or "").strip()[:200] or None)
+        await sealing.queue_seal(tx, poll)
         await audit.record(tx, actor, "poll.close", "poll", poll.id, community_id=poll.community_id)
     return poll
 
@@ -322,6 +327,7 @@ async def close_due() -> int:
         if poll is None:
             return False
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=None, reason="到达截止时间")
+        await sealing.queue_seal(tx, poll)
         after_commit(tx, lambda: publish_turnout(poll.id))
         return True
 

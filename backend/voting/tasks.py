@@ -1,9 +1,10 @@
-"""Voting sweeps: open scheduled polls, close them at their deadline, remind who has not voted."""
+"""Voting sweeps: open scheduled polls, close them at their deadline, remind who has not voted, seal the
+ballots into the log; and the seal right after a poll closes."""
 
 from uuid import UUID
 
 from backend.core.jobs import broker, community_of_keys
-from backend.voting import service
+from backend.voting import sealing, service
 from backend.voting.models import Poll
 
 
@@ -25,3 +26,13 @@ async def close_due() -> int:
 @broker.task(task_name="voting.remind_due", schedule=[{"cron": "* * * * *"}])
 async def remind_due() -> int:
     return await service.remind_due()
+
+
+@broker.task(task_name="voting.seal_due", schedule=[{"cron": "* * * * *"}])
+async def seal_due() -> int:
+    return await sealing.seal_due()
+
+
+@broker.task(task_name="voting.seal")
+async def seal(*, key: str, poll_id: str) -> bool:
+    return await sealing.seal_poll(UUID(poll_id)) is not None

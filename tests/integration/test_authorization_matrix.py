@@ -169,6 +169,8 @@ CASES = {
                               "scope: {kind: BUILDING, ids: [$b]}) { entries areaDm2 } }",
                               lambda t: {"x": t["community"], "b": t["building"]}),
     "pollTurnout": ("query($x: ID!) { pollTurnout(id: $x) { entries participated } }", lambda t: {"x": t["poll"]}),
+    "pollLog": ("query($x: ID!) { pollLog(id: $x) }", lambda t: {"x": t["poll"]}),
+    "pollLogCheck": ("query($x: ID!) { pollLogCheck(id: $x) { ok lines } }", lambda t: {"x": t["poll"]}),
     "ballotReceipt": ("query($x: ID!, $r: String!) { ballotReceipt(pollId: $x, receiptCode: $r) { answer } }",
                       lambda t: {"x": t["poll"], "r": t["receipt"]}),
     "livePollTurnout": ("subscription($x: ID!) { livePollTurnout(id: $x) { entries participated } }",
@@ -189,6 +191,8 @@ CASES = {
                   lambda t: {"x": t["poll"]}),
     "pollPublish": ("mutation($x: ID!) { pollPublish(id: $x) { poll { title } errors { code } } }",
                     lambda t: {"x": t["poll"]}),
+    "pollResultNoticeDraft": ("mutation($x: ID!) { pollResultNoticeDraft(id: $x) { notice { id bodyHtml } "
+                              "errors { code } } }", lambda t: {"x": t["poll"]}),
     "ballotCast": ("mutation($x: ID!, $e: ID!) { ballotCast(pollId: $x, entryId: $e, ballot: {choices: [\"i2\"]}) "
                    "{ receiptCode errors { code } } }", lambda t: {"x": t["poll"], "e": t["entry"]}),
     "ballotPaperEnter": ("mutation($x: ID!, $e: ID!, $u: ID!) { ballotPaperEnter(pollId: $x, entryId: $e, "

@@ -152,7 +152,8 @@ async def test_outside_emulator_mode_an_unsigned_token_is_refused(emulator, monk
 async def test_prod_will_not_verify_in_emulator_mode(emulator):
     current = get_settings()
     field_key = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY="  # base64 of 32 bytes, as prod requires
-    use_settings(Settings(env="prod", token_signing_key="k" * 48, field_encryption_key=field_key))
+    use_settings(Settings(env="prod", token_signing_key="k" * 48, field_encryption_key=field_key,
+                          voting_signing_key=field_key))
     try:
         with pytest.raises(RuntimeError, match=EMULATOR_ENV):
             await verify_firebase_token(emulator.sign_up(_email(), "correct horse battery"))

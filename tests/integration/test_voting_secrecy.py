@@ -1,6 +1,6 @@
 """In a SECRET poll nothing in the database links a ballot's content to a person: the test reads
 every table through information_schema and looks for a link (a shared column or value, a
-time-ordered id, a timestamp, an order that follows the casting)."""
+time-ordered id, a timestamp, an order that follows the casting, in the log or on disk once sealed)."""
 
 import uuid
 from datetime import timedelta
@@ -9,6 +9,7 @@ from tortoise import connections
 
 from backend.core.clock import clock
 from backend.proxies.models import Proxy
+from backend.voting import sealing
 from backend.voting.ballots import _halves
 from backend.voting.models import BallotParticipation
 from tests.integration.conftest import build_person
@@ -56,9 +57,21 @@ async def test_nothing_links_a_secret_ballot_to_whoever_cast_it(app, api, consol
     assert len(ballots) == len(place.owners)
     assert {uuid.UUID(str(b["id"])).version for b in ballots} == {4}  # random, not time-ordered
     # Listed by id, the ballots do not come in the order they were cast.
-    cast_order = [_halves(code)[0] for code in receipts]
+    cast_order = [_halves(poll["id"], code)[0] for code in receipts]
     assert [b["tracker_hash"] for b in ballots] != cast_order
     assert sorted(b["tracker_hash"] for b in ballots) == sorted(cast_order)
+
+    # The table's physical order followed the casting (the changed ballot last) until the seal at close
+    # rewrote the rows in a random order (a 1 in 12! chance that it is the casting's again).
+    async def physical_order() -> list[str]:
+        return [r["tracker_hash"] for r in await db.execute_query_dict(
+            "SELECT tracker_hash FROM poll_ballot WHERE poll_id = $1 ORDER BY ctid", [poll["id"]])]
+
+    chronological = [cast_order[0], *cast_order[2:], cast_order[1]]
+    assert await physical_order() == chronological
+    assert (await console.op("PollClose", id=poll["id"]))["data"]["pollClose"]["errors"] == []
+    assert (await sealing.seal_poll(uuid.UUID(poll["id"]))).tree_size == len(place.owners)
+    assert await physical_order() != chronological
 
     # No value of a ballot (its id, its tracker hash) appears anywhere else in the database.
     tables = [r["table_name"] for r in await db.execute_query_dict(

@@ -1,6 +1,7 @@
 """Before a poll closes (results AFTER_CLOSE, or SECRET), no operation shows how it is going: every
-poll-related query and subscription of the schema, asked by staff and by a voter, answers the same
-for two polls that differ only in what was voted. Only turnout may show, and it is the same."""
+poll-related query and subscription of the schema (Poll.result included), asked by staff and by a
+voter, answers the same for two polls that differ only in what was voted. Only turnout may show, and it
+is the same."""
 
 import re
 
@@ -67,7 +68,9 @@ def documents() -> dict[str, str]:
 
 def test_the_walk_covers_every_poll_query_and_subscription():
     walked = documents()
-    assert {"poll", "polls", "pollsForMe", "pollElectorate", "pollTurnout", "livePollTurnout"} <= walked.keys()
+    assert {"poll", "polls", "pollsForMe", "pollElectorate", "pollTurnout", "livePollTurnout", "pollLog",
+            "pollLogCheck"} <= walked.keys()
+    assert "result { outcome passed quorumMet steps { text met }" in walked["poll"]  # and every field below
 
 
 @pytest.mark.parametrize("mode", [{"results": "AFTER_CLOSE"}, {"secrecy": "SECRET", "results": "LIVE"}])
@@ -92,3 +95,4 @@ async def test_no_operation_shows_partial_results_before_close(app, api, console
     # The walk asked real questions: the staff saw the turnout, and the voter their poll.
     assert "participated: 2" in answers[place.committee.handle, "pollTurnout"][0]
     assert "voted: True" in answers[place.owners[0].handle, "poll"][0]
+    assert all("result: None" in answers[who.handle, "poll"][0] for who in (place.committee, place.owners[0]))

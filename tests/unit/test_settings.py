@@ -4,9 +4,10 @@ import os
 import pytest
 from pydantic import ValidationError
 
-from backend.core.settings import DEV_FIELD_KEY, Settings
+from backend.core.settings import DEV_FIELD_KEY, DEV_VOTING_KEY, Settings
 
-STRONG = {"token_signing_key": "t" * 48, "field_encryption_key": base64.b64encode(os.urandom(32)).decode()}
+STRONG = {"token_signing_key": "t" * 48, "field_encryption_key": base64.b64encode(os.urandom(32)).decode(),
+          "voting_signing_key": base64.b64encode(os.urandom(32)).decode()}
 
 
 def test_prod_refuses_the_development_secrets():
@@ -25,6 +26,8 @@ def test_prod_starts_with_strong_secrets():
     ("field_encryption_key", base64.b64encode(b"k" * 33).decode(), "field key 'k1' must be base64 of 32"),
     ("field_encryption_key", "not base64 at all, though long enough!!!", "field key 'k1' must be base64"),
     ("field_encryption_key", "", "field key 'k1' must be base64 of 32"),
+    ("voting_signing_key", DEV_VOTING_KEY, "LINLI_VOTING_SIGNING_KEY is the development default"),
+    ("voting_signing_key", base64.b64encode(b"v" * 31).decode(), "LINLI_VOTING_SIGNING_KEY must be base64 of a 32"),
 ])
 def test_prod_refuses_weak_secrets(setting, value, complaint):
     with pytest.raises(ValidationError, match=complaint):
@@ -37,8 +40,8 @@ def test_dev_accepts_what_prod_refuses():
 
 def test_prod_takes_a_key_ring_without_the_single_key_and_refuses_the_dev_key_in_it():
     ring = "k2:" + base64.b64encode(b"r" * 32).decode()
-    signing = STRONG["token_signing_key"]
-    assert Settings(env="prod", token_signing_key=signing, field_keys=ring).is_prod
+    signing, voting = STRONG["token_signing_key"], STRONG["voting_signing_key"]
+    assert Settings(env="prod", token_signing_key=signing, field_keys=ring, voting_signing_key=voting).is_prod
     with pytest.raises(ValidationError, match="LINLI_FIELD_ENCRYPTION_KEY"):
         Settings(env="prod", token_signing_key=signing, field_keys=ring, field_encryption_key=DEV_FIELD_KEY,
-                 field_key_current="k2")
+                 field_key_current="k2", voting_signing_key=voting)

@@ -6,6 +6,7 @@ const tokenStore = require('../../utils/tokenStore')
 const { roleLabel } = require('../../utils/roles')
 const { askNoticeSubscription } = require('../../utils/subscribe')
 const { watchUnreadNoticeCount } = require('../../utils/live')
+const { countPollsWaiting } = require('../../utils/ballotState')
 const { setElderMode, elderModeBehavior } = require('../../utils/elderMode')
 
 const NOTICES_PAGE = '/notices/pages/notices/index'
@@ -31,6 +32,7 @@ Component({
     principals: [], // the people whose active proxies I hold: I may act for them
     acting: false,
     unreadCount: 0, // unread community notices (社区通知)
+    pollsWaiting: 0, // open polls with a ballot of mine not cast (投票表决)
     entries: ENTRIES,
     error: '',
   },
@@ -46,6 +48,7 @@ Component({
     async onShow() {
       if (!tokenStore.getTokens()) return
       this.watchUnreadCount()
+      this.countPollsWaiting()
       const liveCounts = this.liveCounts
       try {
         const { feed } = await execute('FeedUnreadCount')
@@ -62,6 +65,15 @@ Component({
 
     onUnload() {
       this.stopWatching()
+    },
+
+    // Like the unread count, not having it keeps the user from nothing: a failure leaves the last one.
+    async countPollsWaiting() {
+      try {
+        this.setData({ pollsWaiting: await countPollsWaiting() })
+      } catch {
+        // the count stays as it was
+      }
     },
 
     watchUnreadCount() {

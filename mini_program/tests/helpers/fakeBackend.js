@@ -10,11 +10,13 @@
 // and `deliver(messages)` puts messages in the viewer's own inbox (the server's inbox is always the
 // signed-in person's). The viewer's notification settings (channels, quiet hours) are kept and
 // checked as the server checks them, and the WeChat subscribe-message grants are counted in
-// `subscribeCredits` (both are the signed-in person's own, whomever they act for). A test gives the answers to any other operation (or replaces these) with
+// `subscribeCredits` (both are the signed-in person's own, whomever they act for). Voting is
+// ./fakeVoting.js, as `voting` (for the principal under X-Acting-For too). A test gives the answers to any other operation (or replaces these) with
 // `answer(operationName, (variables) => data)`.
 const crypto = require('crypto')
 const fs = require('fs')
 const path = require('path')
+const { fakeVoting } = require('./fakeVoting')
 
 const OPERATIONS_DIR = path.resolve(__dirname, '../../../graphql_schema/operations/mini_program')
 
@@ -88,6 +90,7 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
   // The viewer's notification settings: every channel on and no quiet hours, until changed.
   const settings = { channels: Object.fromEntries(CHANNELS.map((c) => [c, true])), quietHours: null }
   const subscribeCredits = {} // template id → one-time messages the viewer accepted
+  const voting = fakeVoting({ paginate })
   let serial = 0
   let uploads = 0
 
@@ -167,8 +170,17 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
   function answer({ operationName, variables }, bearer, actingFor) {
     if (answers[operationName]) return ok(answers[operationName](variables))
     const person = actingFor || viewer.id
-    const needsSignIn = NOTICE_OPERATIONS.includes(operationName) || SETTINGS_OPERATIONS.includes(operationName)
+    const votingOperation = voting.operations[operationName]
+    const needsSignIn = NOTICE_OPERATIONS.includes(operationName) || SETTINGS_OPERATIONS.includes(operationName) || votingOperation
     if (needsSignIn && !bearer) return topLevelError('UNAUTHENTICATED', '请先登录')
+    if (votingOperation) {
+      try {
+        return ok(votingOperation(variables, { person, actingFor }))
+      } catch (err) {
+        if (err instanceof voting.Refusal) return topLevelError(err.code, err.message)
+        throw err
+      }
+    }
     switch (operationName) {
       case 'DemoLogin':
         return handles.includes(variables.handle)
@@ -272,6 +284,7 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     answer: (operationName, respond) => { answers[operationName] = respond },
     clock,
     settings,
+    voting,
     subscribeCredits,
     // Delivers notices (newest first, as the feed lists them) to `to`, the viewer by default.
     sendNotices: (list, to = viewer.id) => {

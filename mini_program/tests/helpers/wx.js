@@ -1,5 +1,5 @@
 // Stands in for the parts of the WeChat runtime that miniprogram-simulate leaves as no-ops:
-// storage keeps what is stored, navigation (reLaunch, navigateTo) is recorded, modals are
+// storage keeps what is stored, navigation (reLaunch, navigateTo, redirectTo) is recorded, modals are
 // confirmed, toasts, phone calls and the privacy guide are recorded, files written to the user data
 // folder are kept (installWx answers {files}), the phone's font size is the standard one, wx.login
 // gives a code, the media picker picks one photo, the user declines every subscribe message
@@ -34,6 +34,7 @@ function installWx(serve, apiBase = 'http://linli.test') {
     removeStorageSync: (key) => storage.delete(key),
     reLaunch: jest.fn(),
     navigateTo: jest.fn(),
+    redirectTo: jest.fn(),
     showModal: succeeding({ confirm: true, cancel: false }),
     setClipboardData: succeeding({}),
     login: succeeding({ code: WX_LOGIN_CODE }),

@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0013_voting')]
+    dependencies = [('linli', '0014_poll_tree_head')]
 
     initial = False
 
