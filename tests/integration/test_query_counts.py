@@ -344,8 +344,9 @@ async def _cases(world, staff) -> None:
             await case_service.start_case(committee, case_id=case.id)
             await case_service.resolve_case(committee, case_id=case.id, note="已处理完毕")
         world.case_ids.append(str(case.id))
-    for text in ("路灯不亮", "垃圾未清运"):  # a neighbour's, about a common area: nearby for the resident
-        await case_service.raise_case(Actor(person_id=world.large.residents[1].id), community_id=large,
+    # A neighbour's (one no other pin counts the history or homes of), about a common area: nearby for the resident.
+    for text in ("路灯不亮", "垃圾未清运"):
+        await case_service.raise_case(Actor(person_id=world.large.residents[11].id), community_id=large,
                                       draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
                                                                    place=case_service.Place(area_id=place.id)))
 
