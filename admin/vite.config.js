@@ -12,8 +12,11 @@ export default defineConfig({
     Components({ resolvers: [ElementPlusResolver()], dts: false }),
   ],
   server: {
+    // src/live.js sends subscription documents as their files' text, from graphql_schema/.
+    fs: { allow: ['.', '../graphql_schema/operations'] },
+    // /graphql also carries the subscriptions' websocket (src/live.js).
     proxy: Object.fromEntries(
-      ['/graphql', '/uploads', '/exports', '/media'].map((path) => [path, 'http://127.0.0.1:8000']),
+      ['/graphql', '/uploads', '/exports', '/media'].map((path) => [path, { target: 'http://127.0.0.1:8000', ws: path === '/graphql' }]),
     ),
   },
   test: {

@@ -40,7 +40,7 @@ def residents(prefix: str, count: int) -> list[ResidentRow]:
 
 
 def prefix_digit(prefix: str) -> str:
-    return {"feed": "7", "fan": "8"}[prefix]
+    return {"feed": "7", "fan": "8", "vote": "6"}[prefix]
 
 
 async def prepare() -> None:
@@ -63,8 +63,9 @@ async def prepare() -> None:
 
 
 def start_worker(env: dict | None = None) -> list[subprocess.Popen]:
-    """The job worker and the push worker, as deployed."""
-    return [subprocess.Popen([sys.executable, "-m", "taskiq", "worker", entry_point, "--workers", "1"],
+    """The job worker and the push worker, as deployed: the commands of `make worker` and `make
+    push-worker` (infra/compose.yaml's too), so each runs taskiq's default of two worker processes."""
+    return [subprocess.Popen([sys.executable, "-m", "taskiq", "worker", entry_point],
                              cwd=ROOT, env=env or os.environ.copy(), stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
             for entry_point in ("workers.worker:broker", "workers.push_worker:broker")]
@@ -126,6 +127,19 @@ async def wait_until_idle() -> None:
         if time.perf_counter() > deadline:
             raise RuntimeError(f"the job queues did not become idle: {state}")
         await asyncio.sleep(0.5)
+
+
+async def wait_until_quiet(worker: list[subprocess.Popen]) -> None:
+    """Until the workers' processes have finished starting (imports, connections): no CPU used for a
+    second, so none of their start-up is in a timed part's CPU figures."""
+    deadline = time.perf_counter() + IDLE_WAIT_S
+    used = sum(cpu_seconds(p) for p in worker)
+    while time.perf_counter() < deadline:
+        await asyncio.sleep(1)
+        used, before = sum(cpu_seconds(p) for p in worker), used
+        if used - before < 0.05:
+            return
+    raise RuntimeError("the workers did not become idle")
 
 
 async def drain_seeding() -> None:

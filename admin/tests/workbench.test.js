@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { openApp, signedInStaff, textOf } from './ui'
+import { connection } from './fakeServer'
+import { openApp, signedInStaff, textOf, viewerWith } from './ui'
 
 // ECharts needs a canvas, which happy-dom lacks: record what would be drawn instead.
 const drawn = vi.hoisted(() => [])
@@ -25,10 +26,15 @@ const week = (overrides) => ({
   ...overrides,
 })
 
-function workbenchServer(notices) {
+const openPoll = { id: 'p1', title: '加装电梯', state: 'OPEN', closesAt: '2026-12-08T02:00:00Z' }
+
+function workbenchServer(notices, { polls = [], handlers = {} } = {}) {
   return signedInStaff({
     WorkbenchIdentity: () => ({ data: { workbench: { identity } } }),
     WorkbenchNotices: () => ({ data: { workbench: { notices } } }),
+    Polls: () => ({ data: { polls: connection(polls) } }),
+    PollTurnout: () => ({ data: { pollTurnout: { entries: 50, participated: 20, areaDm2: 0, participatedAreaDm2: 0, byChannel: [] } } }),
+    ...handlers,
   })
 }
 
@@ -84,5 +90,27 @@ describe('工作台', () => {
     await vi.waitFor(async () => expect(await textOf('week-notices')).toContain('无需确认'))
     expect(await textOf('panel-notices')).toContain('本周通知都已触达')
     expect(drawn.filter((d) => d.kind === 'bar')).toEqual([])
+  })
+
+  it('shows the polls open now with their turnout, to those who run polls', async () => {
+    const received = workbenchServer({ thisWeek: [], unreachedByGrid: [] }, { polls: [openPoll] })
+    wrapper = await openApp('/')
+
+    await vi.waitFor(async () => expect(await textOf('open-polls')).toContain('加装电梯'))
+    expect(await textOf('open-polls')).toContain('20 / 50')
+    expect(await textOf('poll-turnout-rate')).toContain('40%')
+    expect(received.find((r) => r.operation === 'Polls').variables).toMatchObject({ communityId: 'c1', state: 'OPEN' })
+  })
+
+  it('shows no voting panel to staff who do not run polls', async () => {
+    const received = workbenchServer(
+      { thisWeek: [], unreachedByGrid: [] },
+      { polls: [openPoll], handlers: { Viewer: () => ({ data: { viewer: viewerWith('PROPERTY_STAFF', '物业 刘经理') } }) } },
+    )
+    wrapper = await openApp('/')
+
+    await vi.waitFor(async () => expect(await textOf('panel-notices')).toContain('本周通知都已触达'))
+    expect(document.querySelector('[data-testid=panel-voting]')).toBeNull()
+    expect(received.filter((r) => r.operation === 'Polls')).toEqual([])
   })
 })

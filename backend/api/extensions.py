@@ -74,7 +74,7 @@ class StorableText(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if _has_unstorable(context.variables) or _literal_unstorable(context.query or "", context.graphql_document):
+        if has_unstorable(context.variables) or _literal_unstorable(context.query or "", context.graphql_document):
             raise GraphQLError(
                 "输入中含有无法保存的字符（空字符或不成对的代理字符），请删除后重试",
                 extensions={"code": "INVALID_INPUT"},
@@ -82,13 +82,13 @@ class StorableText(SchemaExtension):
         yield
 
 
-def _has_unstorable(value: object) -> bool:
+def has_unstorable(value: object) -> bool:
     if isinstance(value, str):
         return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_unstorable(k) or _has_unstorable(v) for k, v in value.items())
+        return any(has_unstorable(k) or has_unstorable(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_unstorable(item) for item in value)
+        return any(has_unstorable(item) for item in value)
     return False
 
 

@@ -431,9 +431,9 @@ class VotingQueries:
 
     @strawberry.field(description="A community's polls, newest first. Needs VOTE_MANAGE.")
     async def polls(self, info: Info, community_id: strawberry.ID, state: PollState | None = None,
-                    first: int = 20, after: str | None = None) -> PollConnection:
+                    search: str | None = None, first: int = 20, after: str | None = None) -> PollConnection:
         page = await service.list_polls(info.context.actor, community_id=parse_uuid(community_id), state=state,
-                                        first=first, after=after)
+                                        search=search, first=first, after=after)
         return PollConnection(nodes=[Poll.of(p) for p in page.items], page_info=PageInfo.of(page))
 
     @strawberry.field(description="Polls I may vote in (or cast for someone in), newest first.")
@@ -442,9 +442,10 @@ class VotingQueries:
         return PollConnection(nodes=[Poll.of(p) for p in page.items], page_info=PageInfo.of(page))
 
     @strawberry.field(description="The electorate frozen at opening, with who took part. Needs VOTE_MANAGE.")
-    async def poll_electorate(self, info: Info, id: strawberry.ID, first: int = 20,
+    async def poll_electorate(self, info: Info, id: strawberry.ID, search: str | None = None, first: int = 20,
                               after: str | None = None) -> ElectorateEntryConnection:
-        page = await service.list_electorate(info.context.actor, poll_id=parse_uuid(id), first=first, after=after)
+        page = await service.list_electorate(info.context.actor, poll_id=parse_uuid(id), search=search, first=first,
+                                             after=after)
         cast = await ballots.channels_of([e.id for e in page.items])
         return ElectorateEntryConnection(nodes=[
             ElectorateEntry(id=strawberry.ID(str(e.id)), label=e.label, area_dm2=e.area_dm2, headcount=e.headcount,

@@ -132,6 +132,11 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
             log.exception("after_commit_failed", callback=repr(callback))
 
 
+def inside_transaction() -> bool:
+    """Whether this context is inside a transaction(): a statement sent outside it commits at once."""
+    return _after_commit.get() is not None
+
+
 def after_commit(tx: BaseDBAsyncClient, callback: AfterCommit) -> None:
     """Run `callback` after the transaction `tx` belongs to commits (see the module docstring)."""
     pending = _after_commit.get()

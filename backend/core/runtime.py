@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from backend.core.cache import Cache, MemoryCache, RedisCache
 from backend.core.pubsub import MemoryPubSub, PubSub, RedisPubSub
@@ -25,8 +25,10 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     if settings.redis_url:
-        # A Redis that is down or unreachable fails fast, so requests that need it answer at once.
-        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2)
+        # A Redis that is down or unreachable fails fast, so requests that need it answer at once. More
+        # requests at once than connections wait for one (the default pool refuses them, as if Redis were down).
+        redis = Redis.from_pool(BlockingConnectionPool.from_url(settings.redis_url, max_connections=100, timeout=2,
+                                                                socket_connect_timeout=2))
         prefix = settings.redis_prefix
         return Runtime(RedisCache(redis, prefix), RedisPubSub(redis, prefix), RedisRateLimiter(redis, prefix), redis)
     cache = MemoryCache()

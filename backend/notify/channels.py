@@ -13,6 +13,7 @@ the delivery key as Tencent's SessionContext, for tracing, not deduplication).
 """
 
 import asyncio
+import functools
 import hashlib
 import json
 import weakref
@@ -22,6 +23,7 @@ import httpx
 from backend.accounts import wechat
 from backend.core.settings import get_settings
 from backend.core.sms import SmsError, SmsNotConfigured, SmsTemplate, sms
+from backend.notify.http2 import Http2Client, Http2Error
 
 TIMEOUT = httpx.Timeout(10.0)
 
@@ -94,11 +96,12 @@ def _http() -> httpx.AsyncClient:
     return _loop_local("http/1.1", lambda: httpx.AsyncClient(timeout=TIMEOUT, limits=httpx.Limits(max_connections=20)))
 
 
-def _fcm_http() -> httpx.AsyncClient:
+def _fcm_http() -> Http2Client:
     """FCM speaks HTTP/2, and so do we to it, only: every push of the process is a stream multiplexed
-    on one connection. Over TLS (FCM itself) ALPN offers h2 alone; in the clear (a stand-in on
-    loopback) the client starts with the HTTP/2 preface (prior knowledge)."""
-    return _loop_local("fcm", lambda: httpx.AsyncClient(timeout=TIMEOUT, http1=False, http2=True))
+    on one connection (notify.http2). Over TLS (FCM itself) ALPN offers h2 alone; in the clear (a
+    stand-in on loopback) the client starts with the HTTP/2 preface (prior knowledge)."""
+    base = get_settings().fcm_api_base
+    return _loop_local(f"fcm {base}", lambda: Http2Client(base, timeout=TIMEOUT.read))
 
 
 FCM_STREAMS = 100  # pushes in flight per process: the streams one HTTP/2 connection to FCM takes at once
@@ -110,36 +113,56 @@ def _fcm_gate() -> asyncio.Semaphore:
     return _loop_local("fcm-gate", lambda: asyncio.Semaphore(FCM_STREAMS))
 
 
+_TOKEN, _KEY, _COLLAPSE = (json.dumps(f"\0{mark}") for mark in "TKC")  # placeholders in a message template
+
+
+@functools.lru_cache(maxsize=64)
+def _fcm_template(title: str, body: str, data: tuple[tuple[str, str], ...]) -> str:
+    """The JSON of a notification's FCM message, built once for all its pushes (one per device), with
+    placeholders for what differs between them: the device token and the delivery key. A placeholder
+    holds a NUL, which no text of ours may: dropped from them, so none can be taken for one."""
+    title, body, data = title.replace("\0", ""), body.replace("\0", ""), {k: v.replace("\0", "") for k, v in data}
+    return json.dumps({"message": {
+        "token": "\0T",
+        "notification": {"title": title, "body": body},
+        "data": {**data, "delivery_key": "\0K"},
+        "android": {"collapse_key": "\0C"},
+        "apns": {"headers": {"apns-collapse-id": "\0C"}},
+    }}, ensure_ascii=False)
+
+
+def _fcm_body(token: str, key: str, title: str, body: str, data: dict[str, str]) -> bytes:
+    collapse = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return (_fcm_template(title, body, tuple(sorted(data.items())))
+            .replace(_TOKEN, json.dumps(token), 1).replace(_KEY, json.dumps(key), 1)
+            .replace(_COLLAPSE, f'"{collapse}"').encode())
+
+
 async def fcm_send(token: str, *, key: str, title: str, body: str, data: dict[str, str]) -> str:
     """FCM HTTP v1: POST {base}/v1/projects/{project}/messages:send. Returns the message name."""
     settings = get_settings()
-    url = f"{settings.fcm_api_base.rstrip('/')}/v1/projects/{settings.firebase_project_id}/messages:send"
-    collapse = hashlib.sha256(key.encode()).hexdigest()[:32]
-    message = {
-        "token": token,
-        "notification": {"title": title, "body": body},
-        "data": {**data, "delivery_key": key},
-        "android": {"collapse_key": collapse},
-        "apns": {"headers": {"apns-collapse-id": collapse}},
-    }
-    headers = {"authorization": f"Bearer {await _fcm_bearer()}"}
+    headers = [(b"authorization", f"Bearer {await _fcm_bearer()}".encode()),
+               (b"content-type", b"application/json; charset=UTF-8")]
     try:
         async with _fcm_gate():
-            response = await _fcm_http().post(url, json={"message": message}, headers=headers)
-    except httpx.HTTPError as exc:
-        raise Retryable(f"fcm unreachable: {exc!r}") from exc
-    if response.status_code == 200:
-        return response.json()["name"]
+            response = await _fcm_http().post(f"/v1/projects/{settings.firebase_project_id}/messages:send",
+                                              _fcm_body(token, key, title, body, data), headers)
+    except Http2Error as exc:
+        raise Retryable(f"fcm unreachable: {exc}") from exc
     try:
-        error = response.json().get("error", {})
-    except json.JSONDecodeError:
-        error = {}
+        answer = json.loads(response.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        answer = {}
+    if response.status == 200 and isinstance(answer, dict) and "name" in answer:
+        return answer["name"]
+    error = answer.get("error", {}) if isinstance(answer, dict) else {}
+    message = error.get("message") or response.body[:200].decode(errors="replace")
     codes = {d.get("errorCode") for d in error.get("details", []) if isinstance(d, dict)}
-    if "UNREGISTERED" in codes or response.status_code == 404:
+    if "UNREGISTERED" in codes or response.status == 404:
         raise Unregistered(token)
-    if response.status_code in (429, 500, 503) or codes & {"QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL"}:
-        raise Retryable(f"fcm {response.status_code}: {error.get('message', response.text[:200])}")
-    raise Rejected(f"fcm {response.status_code}: {error.get('message', response.text[:200])}")
+    if response.status in (429, 500, 503) or codes & {"QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL"}:
+        raise Retryable(f"fcm {response.status}: {message}")
+    raise Rejected(f"fcm {response.status}: {message}")
 
 
 # ------------------------------------------------------------------------- WeChat subscribe messages

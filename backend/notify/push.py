@@ -80,7 +80,8 @@ def quiet_hours_end(now: datetime, end: int) -> datetime:
 
 async def plan(prefix: str, person_ids: list[UUID], content: Content) -> list[str]:
     """Create the push deliveries of a notification to each person (key `<prefix>:<person>:<channel>`);
-    returns every key of the batch. Running it again creates nothing new."""
+    returns the keys of those planned as pending (the others, skipped, need no claim). Running it
+    again creates nothing new."""
     if not person_ids:
         return []
     now = clock.now()
@@ -118,7 +119,8 @@ async def plan(prefix: str, person_ids: list[UUID], content: Content) -> list[st
             rows.append({"key": key, "notification_key": notification_key, "person_id": person_id,
                          "channel": channel.value, "status": status.value, "reason": reason,
                          "available_at": available_at, "payload": payload, "attempts": 0})
-            keys.append(key)
+            if status is DeliveryStatus.PENDING:
+                keys.append(key)
     async with transaction() as tx:
         await insert_ignoring_conflicts(tx, Delivery, rows)
     return keys

@@ -14,20 +14,23 @@ vote needs the receipt code.
 
 import asyncio
 import hashlib
+import json
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from uuid import UUID
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from backend.audit import service as audit
 from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
-from backend.core.db import after_commit, transaction
+from backend.core.db import after_commit, inside_transaction, transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.ids import uuid7
 from backend.core.pubsub import merged
 from backend.core.runtime import runtime
 from backend.media.models import Upload
@@ -144,24 +147,47 @@ def _check_open(poll: Poll) -> None:
         raise _bad("投票已截止", "pollId")
 
 
-async def _entry_to_cast(actor: Actor, poll: Poll, entry_id: UUID | None) -> tuple[ElectorateEntry, bool]:
-    """The entry the caller casts for, and whether as someone else's proxy: one of the subject's own
-    (the principal's, when acting through a VOTE proxy) or one a written authorisation gives them."""
+# PostgreSQL: the caller's entries in one statement, each once, own (as its voter) before authorised.
+_ENTRIES_SQL = """SELECT e.id, e.area_dm2, e.headcount, bool_or(m.own)
+FROM (SELECT entry_id, true AS own FROM poll_voter WHERE poll_id = $1 AND person_id = $2
+      UNION ALL
+      SELECT entry_id, false FROM poll_authorisation WHERE poll_id = $1 AND agent_id = $2 AND $3) AS m
+  JOIN poll_entry e ON e.id = m.entry_id
+WHERE $4::uuid IS NULL OR e.id = $4::uuid
+GROUP BY e.id LIMIT 2"""
+
+
+async def _entries_to_cast(actor: Actor, poll_id: UUID, entry_id: UUID | None) -> dict[UUID, tuple[int, int, bool]]:
+    """The entries the caller may cast for (at most two, or the one asked for), each as (area, headcount,
+    whether as its own voter rather than as a proxy): the subject's own (the principal's, when acting
+    through a VOTE proxy) and those a written authorisation gives them. Plain rows: one statement on
+    PostgreSQL, a query per source elsewhere."""
     me = actor.subject(ProxyScope.VOTE)
-    own = Q(voters__person_id=me)
+    db = connections.get("default")
+    if db.capabilities.dialect == "postgres":
+        _, rows = await db.execute_query(_ENTRIES_SQL, [poll_id, me, not actor.is_proxy, entry_id])
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    sources = [(ElectorateVoter.filter(poll_id=poll_id, person_id=me), True)]
     if not actor.is_proxy:
-        own |= Q(authorisations__agent_id=me)
-    query = ElectorateEntry.filter(own, poll_id=poll.id).distinct()
-    if entry_id is not None:
-        query = query.filter(id=entry_id)
-    entries = await query.limit(2)
+        sources.append((VoteAuthorisation.filter(poll_id=poll_id, agent_id=me), False))
+    entries: dict[UUID, tuple[int, int, bool]] = {}
+    for query, own in sources:
+        if entry_id is not None:
+            query = query.filter(entry_id=entry_id)
+        for entry, area, headcount in await query.limit(2).values_list("entry_id", "entry__area_dm2",
+                                                                         "entry__headcount"):
+            entries[entry] = (area, headcount, own or entries.get(entry, (0, 0, False))[2])
+    return entries
+
+
+def _entry_to_cast(actor: Actor, entries: dict[UUID, tuple[int, int, bool]]) -> tuple[ElectorateEntry, bool]:
+    """The one entry the caller casts for, and whether as someone else's proxy."""
     if not entries:
         raise DomainError(ErrorCode.NOT_FOUND, "您不在本次投票的选民名单中", field="entryId")
     if len(entries) > 1:
         raise _bad("您可在多处投票，请选择以哪一户（或哪处房屋）的名义投票", "entryId")
-    entry = entries[0]
-    proxied = actor.is_proxy or not await ElectorateVoter.filter(entry_id=entry.id, person_id=me).exists()
-    return entry, proxied
+    (entry_id, (area, headcount, own)), = entries.items()
+    return ElectorateEntry(id=entry_id, area_dm2=area, headcount=headcount), actor.is_proxy or not own
 
 
 async def _check_proxy_cap(tx, poll: Poll, caster: UUID, entry: ElectorateEntry) -> None:
@@ -195,40 +221,82 @@ def _refusal(poll: Poll, existing: BallotParticipation, channel: BallotChannel, 
     return "您已投票，本次投票不允许改票" if existing.cast_by_id == caster else "该选票已由他人投出，本次投票不允许改票"
 
 
-async def _record(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
+async def _record(actor: Actor, poll: Poll, entry: ElectorateEntry, *, answer: dict, channel: BallotChannel,
                   proxied: bool, receipt_code: str | None, evidence_id: UUID | None = None, reason: str = "") -> Cast:
+    """One transaction: the entry's first ballot, or, when it has one, that one locked and either
+    kept (the new ballot refused) or replaced. An online first ballot on PostgreSQL writes nothing
+    else, so its one statement is its transaction."""
     caster = actor.require_person()
-    if channel is BallotChannel.PROXY:
-        await _check_proxy_cap(tx, poll, caster, entry)
     code, tracker_hash, key_hash = _new_code(poll.id)
-    weight = {"area_dm2": entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0,
-              "headcount": entry.headcount}
+    content = dict(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash, headcount=entry.headcount,
+                   area_dm2=entry.area_dm2 if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY else 0)
+    cast = dict(channel=channel, cast_by_id=caster, evidence_id=evidence_id, reason=reason, change_hash=key_hash)
     linked = poll.secrecy is not Secrecy.SECRET
-    try:
-        async with transaction() as sp:  # a savepoint: a lost race leaves nothing behind
-            content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash,
-                                                 **weight, using_db=sp)
-            participation = await BallotParticipation.create(
-                poll_id=poll.id, entry_id=entry.id, channel=channel, cast_by_id=caster, evidence_id=evidence_id,
-                reason=reason, change_hash=key_hash, content_id=content.id if linked else None, using_db=sp)
-    except IntegrityError:
-        participation = await BallotParticipation.filter(poll_id=poll.id, entry_id=entry.id) \
-            .select_for_update().using_db(tx).get()
-        refused = _refusal(poll, participation, channel, caster, proxied)
-        if refused:
-            raise DomainError(ErrorCode.INVALID_INPUT, refused, field="entryId") from None
-        await _replace_content(tx, poll, participation, receipt_code)
-        content = await BallotContent.create(poll_id=poll.id, answer=answer, tracker_hash=tracker_hash, **weight,
-                                             using_db=tx)
-        participation.update_from_dict(dict(channel=channel, cast_by_id=caster, evidence_id=evidence_id,
-                                            reason=reason, change_hash=key_hash, changes=participation.changes + 1,
-                                            content_id=content.id if linked else None))
-        await participation.save(using_db=tx)
-    if channel is not BallotChannel.ONLINE:  # every ballot cast by someone else is audited
-        await audit.record(tx, actor, f"ballot.{channel.lower()}", "poll", poll.id, community_id=poll.community_id,
+    db = connections.get("default")
+    alone = channel is BallotChannel.ONLINE and db.capabilities.dialect == "postgres" and not inside_transaction()
+    if alone and (participation := await _insert_first(db, entry, content, cast, linked)) is not None:
+        await publish_turnout(poll.id)  # committed
+        return Cast(participation, code)
+    async with transaction() as tx:
+        if channel is BallotChannel.PROXY:
+            await _check_proxy_cap(tx, poll, caster, entry)
+        participation = None if alone else await _insert_first(tx, entry, content, cast, linked)
+        if participation is None:  # the entry has its ballot
+            participation = await BallotParticipation.filter(poll_id=poll.id, entry_id=entry.id) \
+                .select_for_update().using_db(tx).get()
+            refused = _refusal(poll, participation, channel, caster, proxied)
+            if refused:
+                raise DomainError(ErrorCode.INVALID_INPUT, refused, field="entryId")
+            await _replace_content(tx, poll, participation, receipt_code)
+            content_id = (await BallotContent.create(**content, using_db=tx)).id
+            participation.update_from_dict(dict(cast, changes=participation.changes + 1,
+                                                content_id=content_id if linked else None))
+            await participation.save(using_db=tx)
+        await _recorded(tx, actor, poll, entry, participation)
+    return Cast(participation, code)
+
+
+# PostgreSQL: an entry's first ballot, both rows in one statement, or neither when the entry has its
+# ballot (its unique key keeps the first; a concurrent first insert is waited for). The participation's
+# key to its content is checked at the statement's end, when the content row is there.
+_FIRST_BALLOT_SQL = """WITH participation AS (
+  INSERT INTO poll_participation (id, created_at, poll_id, entry_id, channel, cast_by_id, evidence_id, reason,
+                                  changes, change_hash, content_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10) ON CONFLICT (entry_id) DO NOTHING RETURNING id)
+INSERT INTO poll_ballot (id, poll_id, answer, tracker_hash, area_dm2, headcount)
+SELECT $11, $3, $12, $13, $14, $15 FROM participation RETURNING id"""
+
+
+async def _insert_first(tx, entry: ElectorateEntry, content: dict, cast: dict,
+                        linked: bool) -> BallotParticipation | None:
+    """The entry's first ballot (content, and the participation linked to it unless SECRET), or None
+    and nothing written when the entry has one already."""
+    if tx.capabilities.dialect != "postgres":
+        try:
+            async with transaction() as sp:  # a savepoint: the unique entry's refusal leaves nothing behind
+                content_id = (await BallotContent.create(**content, using_db=sp)).id
+                return await BallotParticipation.create(entry_id=entry.id, poll_id=content["poll_id"], **cast,
+                                                        content_id=content_id if linked else None, using_db=sp)
+        except IntegrityError:
+            return None
+    content_id = uuid.uuid4()  # random, as BallotContent's own ids are
+    participation = BallotParticipation(id=uuid7(), created_at=clock.now(), poll_id=content["poll_id"],
+                                        entry_id=entry.id, changes=0, content_id=content_id if linked else None, **cast)
+    _, inserted = await tx.execute_query(_FIRST_BALLOT_SQL, [
+        participation.id, participation.created_at, participation.poll_id, entry.id, cast["channel"].value,
+        cast["cast_by_id"], cast["evidence_id"], cast["reason"], cast["change_hash"], participation.content_id,
+        content_id, json.dumps(content["answer"], ensure_ascii=False), content["tracker_hash"], content["area_dm2"],
+        content["headcount"]])
+    return participation if inserted else None
+
+
+async def _recorded(tx, actor: Actor, poll: Poll, entry: ElectorateEntry, participation: BallotParticipation) -> None:
+    """What follows every ballot recorded: the audit of one cast by someone else, the live turnout."""
+    if participation.channel is not BallotChannel.ONLINE:
+        await audit.record(tx, actor, f"ballot.{participation.channel.lower()}", "poll", poll.id,
+                           community_id=poll.community_id,
                            after={"entry": str(entry.id), "changes": participation.changes})
     after_commit(tx, lambda: publish_turnout(poll.id))
-    return Cast(participation, code)
 
 
 async def _replace_content(tx, poll: Poll, participation: BallotParticipation, receipt_code: str | None) -> None:
@@ -248,13 +316,15 @@ async def _replace_content(tx, poll: Poll, participation: BallotParticipation, r
 async def cast(actor: Actor, *, poll_id: UUID, entry_id: UUID | None, ballot: BallotInput,
                receipt_code: str | None = None) -> Cast:
     """A resident's own ballot, or one cast as a proxy (代办 with VOTE, or a written authorisation)."""
-    poll = await get_poll_for(actor, poll_id)
+    poll = await Poll.filter(id=poll_id).first()
+    entries = await _entries_to_cast(actor, poll_id, entry_id) if poll else {}
+    if not entries:  # an entry of the poll makes it visible; without one, get_poll_for says whether it is
+        poll = await get_poll_for(actor, poll_id)
     _check_open(poll)
-    entry, proxied = await _entry_to_cast(actor, poll, entry_id)
+    entry, proxied = _entry_to_cast(actor, entries)
     answer = check_answer(poll, ballot)
-    async with transaction() as tx:
-        return await _record(tx, actor, poll, entry, answer=answer, receipt_code=receipt_code, proxied=proxied,
-                             channel=BallotChannel.PROXY if proxied else BallotChannel.ONLINE)
+    return await _record(actor, poll, entry, answer=answer, receipt_code=receipt_code, proxied=proxied,
+                         channel=BallotChannel.PROXY if proxied else BallotChannel.ONLINE)
 
 
 async def _evidence(actor: Actor, upload_id: UUID) -> Upload:
@@ -289,9 +359,8 @@ async def enter_paper_ballot(actor: Actor, *, poll_id: UUID, entry_id: UUID, cha
     answer = check_answer(poll, ballot)
     evidence = await _evidence(actor, evidence_upload_id)
     reason = _reason(reason)
-    async with transaction() as tx:
-        return await _record(tx, actor, poll, entry, answer=answer, channel=channel, proxied=True, receipt_code=None,
-                             evidence_id=evidence.id, reason=reason)
+    return await _record(actor, poll, entry, answer=answer, channel=channel, proxied=True, receipt_code=None,
+                         evidence_id=evidence.id, reason=reason)
 
 
 async def record_authorisation(actor: Actor, *, poll_id: UUID, entry_id: UUID, principal_id: UUID, agent_id: UUID,

@@ -386,12 +386,22 @@ async def preview(actor: Actor, *, community_id: UUID, kind: ElectorateKind, sco
     return Preview(len(entries), len({p for e in entries for p in e.voters}), sum(e.area_dm2 for e in entries))
 
 
-async def list_polls(actor: Actor, *, community_id: UUID, state: S | None, first: int,
+SEARCH_MAX_CHARS = 32
+
+
+def _words(search: str | None) -> str:
+    return (search or "").strip()[:SEARCH_MAX_CHARS]
+
+
+async def list_polls(actor: Actor, *, community_id: UUID, state: S | None, search: str | None, first: int,
                      after: str | None) -> Page[Poll]:
+    """The community's polls, newest first, by state and by a part of the title."""
     require(actor, Permission.VOTE_MANAGE, community_id)
     query = Poll.filter(community_id=community_id)
     if state is not None:
         query = query.filter(state=state)
+    if words := _words(search):
+        query = query.filter(title__icontains=words)
     return await paginate(query, first=first, after=after, newest_first=True)
 
 
@@ -404,7 +414,12 @@ async def polls_for_me(actor: Actor, *, first: int, after: str | None) -> Page[P
     return await paginate(Poll.filter(mine), first=first, after=after, newest_first=True)
 
 
-async def list_electorate(actor: Actor, *, poll_id: UUID, first: int, after: str | None) -> Page[ElectorateEntry]:
-    """The frozen snapshot, in the order it was taken."""
+async def list_electorate(actor: Actor, *, poll_id: UUID, search: str | None, first: int,
+                          after: str | None) -> Page[ElectorateEntry]:
+    """The frozen snapshot, in the order it was taken, or its entries whose label (the address as it was,
+    and per person the name) holds the search words."""
     poll = await get_poll_for_staff(actor, poll_id)
-    return await paginate(ElectorateEntry.filter(poll_id=poll.id), first=first, after=after)
+    query = ElectorateEntry.filter(poll_id=poll.id)
+    if words := _words(search):
+        query = query.filter(label__icontains=words)
+    return await paginate(query, first=first, after=after)

@@ -299,7 +299,8 @@ def _read_leaf(spec: PollSpec, leaf: dict, index: int) -> tuple[str, Ballot]:
 
 
 def _stance(value: object) -> object:
-    try:
-        return Stance(value)
-    except ValueError:
-        return value
+    # A dict look-up: calling the enum is most of a 100,000-ballot verification's time otherwise.
+    return _STANCE_VALUES.get(value, value) if isinstance(value, str) else value
+
+
+_STANCE_VALUES = {s.value: s for s in Stance}

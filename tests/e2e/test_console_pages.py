@@ -18,7 +18,8 @@ from tests.e2e.test_console_registry import demo_resident_token, graphql
 ADMIN_SRC = Path(__file__).resolve().parents[2] / "admin" / "src"
 NOT_FOUND = ":pathMatch(.*)*"  # the console's 404, shown inside the layout for an unknown address
 SCREENSHOTS = ARTIFACTS / "screenshots"
-# route -> (the heading it shows, the screenshot's name). `:id` is a notice of the test's own.
+POLL_TITLE = "是否更换小区门禁"  # the poll page's heading is its poll's title
+# route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll) of the test's own.
 PAGES = {
     "/login": ("邻里 · 社区工作台", "login"),
     "": ("一屏观社区", "workbench"),
@@ -32,6 +33,10 @@ PAGES = {
     "notices/:id": ("编辑通知", "notice-edit"),
     "notices/:id/reach": ("触达报告", "notice-reach"),
     "access-log": ("查阅记录", "access-log"),
+    "polls": ("投票表决", "polls"),
+    "polls/new": ("新建投票", "poll-new"),
+    "polls/:id": (POLL_TITLE, "poll"),
+    "polls/:id/edit": ("编辑投票", "poll-edit"),
     NOT_FOUND: ("404", "not-found"),
 }
 
@@ -88,6 +93,15 @@ async def publish_notice(http: httpx.AsyncClient, token: str, community_id: str)
     return notice_id, title
 
 
+async def draft_poll(http: httpx.AsyncClient, token: str, community_id: str) -> str:
+    created = await graphql(http, token, """
+        mutation($c: ID!, $t: String!, $closes: DateTime!) { pollCreate(communityId: $c, input: {title: $t,
+          kind: SINGLE, items: [{label: "同意"}, {label: "反对"}], electorate: HOUSEHOLD, scope: {kind: COMMUNITY},
+          closesAt: $closes}) { poll { id } errors { message } } }""",
+                            {"c": community_id, "t": POLL_TITLE, "closes": "2099-01-01T00:00:00+08:00"})
+    return created["pollCreate"]["poll"]["id"]
+
+
 async def test_every_console_page_renders_and_is_screenshotted(browser, embedded_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     async with httpx.AsyncClient(base_url=embedded_server) as http:
@@ -103,6 +117,7 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
         community_id = next(m["community"]["id"] for m in viewer["viewer"]["memberships"]
                             if m["role"] == "COMMITTEE_STAFF")
         notice_id, title = await publish_notice(http, token, community_id)
+        poll_id = await draft_poll(http, token, community_id)
         # Read by 张阿姨 once it reached her: her household counts as reached.
         resident = await demo_resident_token(http, "resident")
         await wait_for_notice_in_feed(http, resident, title)
@@ -113,7 +128,8 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
             if route == "/login":
                 continue
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
-            address = "no-such-page" if route == NOT_FOUND else route.replace(":id", notice_id)
+            address = "no-such-page" if route == NOT_FOUND else route.replace(
+                ":id", poll_id if route.startswith("polls") else notice_id)
             await page.goto(f"{embedded_server}/admin/#/{address}")
             await page.reload()
             if route == NOT_FOUND:

@@ -1,6 +1,7 @@
 """Compiled operations answer exactly what the general (strawberry) path answers: the Feed, the
 unread count and the Inbox, for random notices, read states, expiry, paging, acting-for and bad
-input (first 0 or 51, forged cursors, acting for someone who never granted it)."""
+input (first 0 or 51, forged cursors, acting for someone who never granted it); and the direct
+BallotCast, for ballots accepted and refused."""
 
 import uuid
 from datetime import timedelta
@@ -16,7 +17,9 @@ from backend.core.settings import get_settings, use_settings
 from backend.notices.models import Notice, NoticeRecipient
 from backend.notify.models import InboxMessage
 from backend.proxies.models import Proxy
+from backend.voting.models import BallotContent
 from tests.integration.conftest import Api, build_community, build_person
+from tests.integration.voting_helpers import build_place, open_poll
 
 NOTICE = st.fixed_dictionaries({
     "state": st.sampled_from(["PUBLISHED", "PUBLISHED", "ARCHIVED", "DRAFT"]),
@@ -113,3 +116,43 @@ async def test_a_compiled_feed_is_one_sql_statement(api, sql_statements):
     assert len(answer["data"]["feed"]["pinned"]) == 1 and len(answer["data"]["feed"]["latest"]["nodes"]) == 2
     data_statements = [s for s in statements if "notice_recipient" in s]
     assert len(data_statements) == 1, statements
+
+
+def _cast_shape(answer: dict) -> dict:
+    """A BallotCast answer with its random receipt code and per-voter entry reduced to their presence."""
+    payload = (answer.get("data") or {}).get("ballotCast")
+    if not payload:
+        return answer
+    return {**answer, "data": {"ballotCast": {**payload, "receiptCode": bool(payload["receiptCode"]),
+                                              "entryId": bool(payload["entryId"])}}}
+
+
+async def test_a_direct_ballot_cast_answers_as_the_general_path(api, general, console):
+    """Two owners in the same situation, one through each path: a first ballot, its retry, a wrong
+    option, a motions ballot on a choice poll, a malformed poll id, someone outside the electorate,
+    and a closed poll — every answer alike, and each accepted ballot stored as it was cast."""
+    place = await build_place(rooms=4, buildings=2)
+    poll = await open_poll(console, place)
+    other = await open_poll(console, place)
+    stranger = await build_person(place.community.id, ["RESIDENT"])
+    for mine, theirs in ((place.owners[0], place.owners[1]), (place.owners[2], place.owners[3])):
+        for client, person in ((api, mine), (general, theirs)):
+            await client.sign_in(person.handle)
+        cases = [dict(pollId=poll["id"], ballot={"choices": ["i2"]}),  # a first ballot, then its retry
+                 dict(pollId=poll["id"], ballot={"choices": ["i2"]}),
+                 dict(pollId=other["id"], ballot={"choices": ["i9"]}),
+                 dict(pollId=other["id"], ballot={"motions": [{"key": "i1", "answer": "YES"}]}),
+                 dict(pollId="not-an-id", ballot={"choices": ["i1"]})]
+        for variables in cases:
+            compiled_answer, general_answer = (await api.op("BallotCast", **variables),
+                                               await general.op("BallotCast", **variables))
+            assert _cast_shape(compiled_answer) == _cast_shape(general_answer), variables
+    for client in (api, general):
+        await client.sign_in(stranger.handle)
+    await _both(api, general, "BallotCast", pollId=poll["id"], ballot={"choices": ["i1"]})
+    await console.op("PollClose", id=other["id"])
+    for client, person in ((api, place.owners[4]), (general, place.owners[5])):
+        await client.sign_in(person.handle)
+    await _both(api, general, "BallotCast", pollId=other["id"], ballot={"choices": ["i1"]})
+    stored = await BallotContent.filter(poll_id=poll["id"]).values_list("answer", flat=True)
+    assert stored == [{"choices": ["i2"]}] * 4

@@ -344,3 +344,17 @@ async def test_motions_and_questionnaires_store_what_was_answered_and_an_open_po
     edited = await console.op("PollUpdate", id=survey["id"], input=poll_input(place, title="改过的问卷"))
     assert edited["data"]["pollUpdate"]["errors"][0]["message"] == "进行中的投票不能修改"
     assert (await Poll.get(id=survey["id"])).title == "是否更换电梯"
+
+
+async def test_staff_find_a_poll_by_its_title_and_an_entry_by_its_address(console, place):
+    poll = await open_poll(console, place, title="是否加装三号楼电梯")
+    await open_poll(console, place, title="停车位租金调整")
+    community = str(place.community.id)
+    found = await console.op("Polls", communityId=community, search=" 电梯 ", first=20)
+    assert [p["title"] for p in found["data"]["polls"]["nodes"]] == ["是否加装三号楼电梯"]
+    assert (await console.op("Polls", communityId=community, search="游泳池", first=20))["data"]["polls"]["nodes"] == []
+
+    everyone = (await console.op("PollElectorate", id=poll["id"], first=50))["data"]["pollElectorate"]["nodes"]
+    wanted = everyone[-1]["label"]
+    hits = await console.op("PollElectorate", id=poll["id"], search=wanted, first=50)
+    assert [e["label"] for e in hits["data"]["pollElectorate"]["nodes"]] == [wanted]

@@ -16,6 +16,8 @@ from backend.voting.models import BallotContent, Poll
 from backend.voting.verify_log import ballot_leaf, describe_poll, export_log, poll_digest, verify_log
 from tests.integration.voting_helpers import build_place, cast, open_poll, poll_input
 
+POLLS_WITH_RESULTS = "query($c: ID!, $n: Int!) { polls(communityId: $c, first: $n) { nodes { result { outcome } } } }"
+
 
 @pytest.fixture
 async def place(app):
@@ -182,7 +184,7 @@ async def test_an_after_close_or_secret_result_is_null_until_close_for_staff_and
     listed = (await api.op("PollsForMe", first=10))["data"]["pollsForMe"]["nodes"]
     assert [p["id"] for p in listed] == [poll["id"]]
     await console.sign_in(place.committee.handle)
-    console_list = await console.op("Polls", communityId=str(place.community.id), first=10)
+    console_list = await console.query(POLLS_WITH_RESULTS, c=str(place.community.id), n=10)
     assert [p["result"] for p in console_list["data"]["polls"]["nodes"]] == [None]
 
     closed = await close(console, place, poll["id"])
@@ -271,7 +273,7 @@ async def test_a_list_of_polls_loads_the_ballots_of_all_their_results_in_one_sta
     counts = []
     for first in (1, 3):
         with sql_statements() as statements:
-            listed = await console.op("Polls", communityId=str(place.community.id), first=first)
+            listed = await console.query(POLLS_WITH_RESULTS, c=str(place.community.id), n=first)
         assert [p["result"]["outcome"] != "" for p in listed["data"]["polls"]["nodes"]] == [True] * first
         counts.append(len(statements))
     assert counts[0] == counts[1] == 2, counts  # the polls, then every listed poll's ballots

@@ -68,5 +68,5 @@ class FcmStub:
         project = request.path_params["project"]
         return JSONResponse({"name": f"projects/{project}/messages/{next(self._ids)}"})
 
-    def serve(self) -> tuple[str, Http2Server]:
-        return serve_http2_in_thread(self.app)
+    def serve(self, max_streams: int = 100) -> tuple[str, Http2Server]:
+        return serve_http2_in_thread(self.app, max_streams)

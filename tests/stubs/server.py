@@ -31,8 +31,9 @@ class Http2Server:
     """hypercorn on a daemon thread, speaking HTTP/2 to a client that starts with the HTTP/2 preface
     (h2c prior knowledge) and HTTP/1.1 to any other. Stop it like uvicorn's: `should_exit = True`."""
 
-    def __init__(self, app, port: int) -> None:
+    def __init__(self, app, port: int, max_streams: int = 100) -> None:
         self.config = Config()
+        self.config.h2_max_concurrent_streams = max_streams  # streams a client may have open at once
         self.config.bind = [f"127.0.0.1:{port}"]
         self.config.accesslog = self.config.errorlog = None
         # One connection carries every push, as one to FCM does: hypercorn would close it after 1,000.
@@ -54,10 +55,10 @@ class Http2Server:
             self._loop.call_soon_threadsafe(self._stop.set)
 
 
-def serve_http2_in_thread(app) -> tuple[str, Http2Server]:
+def serve_http2_in_thread(app, max_streams: int = 100) -> tuple[str, Http2Server]:
     """Start `app` over HTTP/2 (see Http2Server); returns its base URL and the server."""
     port = free_port()
-    server = Http2Server(app, port)
+    server = Http2Server(app, port, max_streams)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # until it accepts connections
         try:

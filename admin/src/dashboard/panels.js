@@ -1,11 +1,19 @@
 // The panels of the 工作台 (一屏观社区), in the order they are laid out. Each domain adds its own: a
 // component in this folder that loads its figures through its own operation, a field of the
 // `workbench` query (graphql_schema/operations/admin/Workbench<Domain>.graphql, backend/api/workbench.py).
-// `span` is its width in the 24-column grid. Voting turnout, case SLA, volunteer hours, market
-// activity and service revenue come with their domains.
+// `span` is its width in the 24-column grid; `permission`, when set, is what the panel needs to show
+// (the home page is everyone's). Case SLA, volunteer hours, market activity and service revenue come
+// with their domains.
 import { defineAsyncComponent } from 'vue'
 
 export const PANELS = [
   { key: 'identity', title: '居民认证', span: 10, component: defineAsyncComponent(() => import('./IdentityPanel.vue')) },
   { key: 'notices', title: '本周通知', span: 14, component: defineAsyncComponent(() => import('./NoticesPanel.vue')) },
+  {
+    key: 'voting',
+    title: '进行中的投票',
+    span: 12,
+    permission: 'VOTE_MANAGE',
+    component: defineAsyncComponent(() => import('./VotingPanel.vue')),
+  },
 ]

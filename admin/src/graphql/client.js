@@ -106,6 +106,13 @@ async function withFreshToken(send, expired) {
   return expired(result) && (await renewedAfter(token)) ? send(accessToken()) : result
 }
 
+/** The access token a subscription socket signs in with: renewed first when the server refused
+ * `refused`, the one the socket was given (a socket cannot be refused mid-request and retried). */
+export async function socketToken(refused = null) {
+  if (refused && refused === accessToken()) await renewedAfter(refused)
+  return accessToken()
+}
+
 /** Runs a persisted operation and returns its `data`; rejects with GraphQLError on top-level errors. */
 export async function request(operationName, variables = {}) {
   if (!(operationName in documentIds)) throw new Error(`Unknown operation ${operationName}`)

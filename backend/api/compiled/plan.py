@@ -1,6 +1,6 @@
 """What a compiled document is, and the SQL and variable checks the plans share."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -16,6 +16,15 @@ class Plan:
     document: str  # the trusted document's text, exactly as in persisted.json
     sql: str  # one statement returning the response's `data` as JSON text
     params: Callable[[Context, dict], list | None]  # None: not covered, take the general path
+
+
+@dataclass(frozen=True)
+class Direct:
+    """A mutation answered by its service call in Python, without strawberry."""
+
+    name: str
+    document: str
+    answer: Callable[[Context, dict], Awaitable[str | None]]  # the `data` JSON; None: take the general path
 
 
 def subject(context: Context, scope: str) -> UUID | None:
