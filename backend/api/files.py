@@ -61,8 +61,8 @@ def over_budget(handler):
 
 @over_budget
 async def upload(request: Request) -> Response:
-    """POST /uploads?kind=proof_photo|registry_import|notice_image|notice_attachment|vote_evidence, multipart
-    field `file` (at most 10 MB). Notice images and attachments: staff with NOTICE_PUBLISH only; photos
+    """POST /uploads?kind=proof_photo|registry_import|notice_image|notice_attachment|vote_evidence|case_photo,
+    multipart field `file` (at most 10 MB). Notice images and attachments: staff with NOTICE_PUBLISH only; photos
     of paper ballots and authorisations (vote_evidence): staff with VOTE_MANAGE only."""
     try:
         actor = await _spending(request, limits.UPLOAD_COST)

@@ -6,6 +6,7 @@ from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
+from backend.api.cases import CaseMutations, CaseQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
@@ -20,11 +21,11 @@ from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
-                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries))
+                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
-     NoticeMutations, NotifyMutations, VotingMutations),
+     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

@@ -44,6 +44,7 @@ MODEL_MODULES = [
     "backend.proxies.models",
     "backend.notices.models",
     "backend.voting.models",
+    "backend.cases.models",
 ]
 
 

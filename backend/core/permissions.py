@@ -19,6 +19,8 @@ class Permission(StrEnum):
     NOTICE_PUBLISH = "NOTICE_PUBLISH"
     NOTICE_REACH = "NOTICE_REACH"  # read reach reports, visit households not reached
     VOTE_MANAGE = "VOTE_MANAGE"  # build, open, close and publish polls; enter proxies and paper ballots
+    CASE_HANDLE = "CASE_HANDLE"  # handle the cases in reach (a grid worker: their grids'), raise one for a resident
+    CASE_MANAGE = "CASE_MANAGE"  # case categories, SLAs, templates, common areas; reassign and merge cases
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"
@@ -28,10 +30,11 @@ _STAFF_READ = {Permission.REGISTRY_READ, Permission.REGISTRY_READ_ALL_GRIDS}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "COMMITTEE_STAFF": frozenset(Permission) - {Permission.PLATFORM_OPERATE},
     "PROPERTY_STAFF": frozenset(
-        _STAFF_READ | {Permission.RESIDENCE_VERIFY, Permission.NOTICE_PUBLISH, Permission.NOTICE_REACH}
+        _STAFF_READ | {Permission.RESIDENCE_VERIFY, Permission.NOTICE_PUBLISH, Permission.NOTICE_REACH,
+                       Permission.CASE_HANDLE}
     ),
     # A grid worker sees the registry of their own grids only (可见/不可见).
-    "GRID_WORKER": frozenset({Permission.REGISTRY_READ, Permission.NOTICE_REACH}),
+    "GRID_WORKER": frozenset({Permission.REGISTRY_READ, Permission.NOTICE_REACH, Permission.CASE_HANDLE}),
 }
 
 

@@ -17,7 +17,8 @@ from backend.media.models import Upload
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment", "vote_evidence")
+KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment", "vote_evidence",
+         "case_photo")
 NOTICE_KINDS = ("notice_image", "notice_attachment")  # uploaded by those who publish notices only
 VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
 
@@ -76,7 +77,7 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         for name, size in VARIANTS.items():
             variants[name] = await storage.put(await asyncio.to_thread(_encode, image, "WEBP", size), public=True)
         data, content_type = await asyncio.to_thread(_encode, image, "WEBP", VARIANTS["display"]), "image/webp"
-    elif kind in ("proof_photo", "vote_evidence"):  # 纸质选票 and 委托书 photos, like proofs
+    elif kind in ("proof_photo", "vote_evidence", "case_photo"):  # 纸质选票, 委托书 and case photos, like proofs
         data, content_type = await asyncio.to_thread(lambda: _encode(_upright(data), "JPEG")), "image/jpeg"
     elif kind == "notice_attachment":
         data, content_type = await asyncio.to_thread(clean_attachment, data)

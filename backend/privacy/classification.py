@@ -45,4 +45,19 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
                             "change_hash": "secret", "content_id": "secret"},
     "BallotContent": {"id": "secret", "poll_id": "self", "answer": "self", "tracker_hash": "secret",
                       "area_dm2": "self", "headcount": "self", "batch": "self"},
+    # Cases: the resident's, seen by them (and their proxy with CASE, and followers: public parts) and
+    # by the handlers in reach (a grid worker: of the place's grid); the sweeper's bookkeeping is its own.
+    "Case": {"accept_due_at": "grid", "accepted_at": "grid", "area_id": "grid", "building_id": "grid",
+             "category_id": "grid", "channel": "grid", "community_id": "grid", "confirmed_at": "grid",
+             "created_at": "grid", "escalated_at": "grid", "grid_id": "grid", "handler_id": "grid", "id": "grid",
+             "merged_into_id": "grid", "party": "grid", "paused_at": "grid", "photos": "grid", "place_name": "grid",
+             "raised_by_id": "grid", "referred_to": "grid", "resident_id": "grid", "resolution": "grid",
+             "resolve_due_at": "grid", "resolved_at": "grid", "room_id": "grid", "round": "grid", "state": "grid",
+             "text": "grid", "unit_id": "grid", "urged_on": "grid", "next_check_at": "secret",
+             "reminded_for": "secret", "escalated_for": "secret"},
+    "CaseEntry": {"acting_for_id": "grid", "author_id": "grid", "body": "grid", "case_id": "grid",
+                  "created_at": "grid", "id": "grid", "internal": "grid", "kind": "grid"},
+    "CaseConfirmation": {"case_id": "grid", "comment": "grid", "created_at": "grid", "id": "grid", "outcome": "grid",
+                         "person_id": "grid", "rating": "grid", "round": "grid"},
+    "CaseFollower": {"case_id": "grid", "created_at": "grid", "id": "grid", "person_id": "grid"},
 }

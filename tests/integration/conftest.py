@@ -44,7 +44,7 @@ class Api:
         headers = {"authorization": f"Bearer {token or self.token}"} if (token or self.token) else {}
         return await self.http.post("/graphql", json=body, headers=headers)
 
-    async def op(self, name: str, token: str | None = None, client: str | None = None, **variables) -> dict:
+    async def op(self, name: str, /, token: str | None = None, client: str | None = None, **variables) -> dict:
         """Run a client operation by its persisted id; returns the whole GraphQL response."""
         from backend.api.contract import document_id
 

@@ -22,6 +22,18 @@ from httpx_ws.transport import ASGIWebSocketTransport
 from backend.accounts.models import AuthSession
 from backend.api.schema import build_schema
 from backend.audit.models import AuditEntry
+from backend.cases import service as case_service
+from backend.cases import setup as case_setup
+from backend.cases.models import (
+    Case,
+    CaseCategory,
+    CaseConfirmation,
+    CaseEntry,
+    CaseFollower,
+    CaseReplyTemplate,
+    CaseSettings,
+    CommonArea,
+)
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
@@ -44,12 +56,14 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
+from tests.integration import case_helpers
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
 OUTSIDERS = ["neighbour", "foreign_staff", "other_grid_worker", "proxy_without_scope", "anonymous"]
 POLL_INPUT = ("{title: \"改写投票\", kind: SINGLE, items: [{label: \"甲\"}, {label: \"乙\"}], electorate: HOUSEHOLD, "
               "scope: {kind: BUILDING, ids: [$b]}, closesAt: \"2099-01-01T00:00:00+00:00\"}")
+CASE_INPUT = "{categoryId: $c, text: \"改写诉求\", place: {roomId: $r}, photos: [$u]}"
 NOTICE_INPUT = ("{title: \"改写通知\", bodyHtml: \"<p>改</p>\", category: \"安全\", "
                 "audience: [{kind: BUILDING, ids: [$b]}], attachments: [$u]}")
 
@@ -190,6 +204,71 @@ CASES = {
                                 "{ authorisationId errors { code } } }",
                                 lambda t: {"x": t["poll"], "e": t["entry"], "p": t["person"], "a": t["family"],
                                            "u": t["vote_evidence"]}),
+    # Cases
+    "cases": ("query($x: ID!) { cases(communityId: $x) { nodes { text placeName } } }",
+              lambda t: {"x": t["community"]}),
+    "casesNearby": ("query($x: ID!) { casesNearby(communityId: $x) { nodes { text placeName } } }",
+                    lambda t: {"x": t["community"]}),
+    "case": ("query($x: ID!) { case(id: $x) { case { text } entries { body } } }", lambda t: {"x": t["case"]}),
+    "caseCategories": ("query($x: ID!) { caseCategories(communityId: $x) { id name } }",
+                       lambda t: {"x": t["community"]}),
+    "caseCommonAreas": ("query($x: ID!) { caseCommonAreas(communityId: $x) { id name } }",
+                        lambda t: {"x": t["community"]}),
+    "caseReplyTemplates": ("query($x: ID!) { caseReplyTemplates(categoryId: $x) { title body } }",
+                           lambda t: {"x": t["case_category"]}),
+    "caseSettings": ("query($x: ID!) { caseSettings(communityId: $x) { autoConfirmDays } }",
+                     lambda t: {"x": t["community"]}),
+    "caseRaise": (f"mutation($x: ID!, $c: ID!, $r: ID!, $u: ID!) {{ caseRaise(communityId: $x, input: {CASE_INPUT}) "
+                  "{ case { id } errors { code } } }",
+                  lambda t: {"x": t["community"], "c": t["case_category"], "r": t["room"], "u": t["case_photo"]}),
+    "caseRaiseFor": ("mutation($x: ID!, $p: ID!, $c: ID!, $r: ID!, $u: ID!) { caseRaiseFor(communityId: $x, "
+                     f"residentId: $p, channel: PHONE, input: {CASE_INPUT}) {{ case {{ id }} errors {{ code }} }} }}",
+                     lambda t: {"x": t["community"], "p": t["person"], "c": t["case_category"], "r": t["room"],
+                                "u": t["case_photo"]}),
+    "caseFollow": ("mutation($x: ID!) { caseFollow(id: $x) { ok errors { code } } }", lambda t: {"x": t["case"]}),
+    "caseAccept": ("mutation($x: ID!) { caseAccept(id: $x) { case { text } errors { code } } }",
+                   lambda t: {"x": t["case"]}),
+    "caseStart": ("mutation($x: ID!) { caseStart(id: $x) { case { text } errors { code } } }",
+                  lambda t: {"x": t["case"]}),
+    "caseResolve": ("mutation($x: ID!) { caseResolve(id: $x, note: \"已处理\") { case { text } errors { code } } }",
+                    lambda t: {"x": t["case"]}),
+    "caseClose": ("mutation($x: ID!) { caseClose(id: $x, outcome: CLOSED_NOT_FIXED, note: \"关闭\") { case { text } "
+                  "errors { code } } }", lambda t: {"x": t["case"]}),
+    "caseRefer": ("mutation($x: ID!) { caseRefer(id: $x, to: \"供电公司\", note: \"转办\") { case { text } "
+                  "errors { code } } }", lambda t: {"x": t["case"]}),
+    "caseMerge": ("mutation($x: ID!, $y: ID!) { caseMerge(id: $x, intoId: $y, reason: \"重复\") { case { text } "
+                  "errors { code } } }", lambda t: {"x": t["case"], "y": t["other_case"]}),
+    "caseAssign": ("mutation($x: ID!, $h: ID!) { caseAssign(id: $x, handlerId: $h, reason: \"改派\") "
+                   "{ case { text } errors { code } } }", lambda t: {"x": t["case"], "h": t["case_handler"]}),
+    "caseReply": ("mutation($x: ID!, $m: ID!) { caseReply(id: $x, templateId: $m) { entry { body } errors { code } } }",
+                  lambda t: {"x": t["case"], "m": t["case_template"]}),
+    "caseNote": ("mutation($x: ID!) { caseNote(id: $x, body: \"备注\") { entry { body } errors { code } } }",
+                 lambda t: {"x": t["case"]}),
+    "caseAsk": ("mutation($x: ID!) { caseAsk(id: $x, question: \"请补充照片\") { entry { body } errors { code } } }",
+                lambda t: {"x": t["case"]}),
+    "caseAnswer": ("mutation($x: ID!) { caseAnswer(id: $x, body: \"补充\") { entry { body } errors { code } } }",
+                   lambda t: {"x": t["case"]}),
+    "caseUrge": ("mutation($x: ID!) { caseUrge(id: $x) { case { text } errors { code } } }",
+                 lambda t: {"x": t["case"]}),
+    "caseConfirm": ("mutation($x: ID!) { caseConfirm(id: $x, input: {outcome: NOT_RESOLVED, rating: 1, "
+                    "reason: \"没修好\"}) { case { text } errors { code } } }", lambda t: {"x": t["resolved_case"]}),
+    "caseCategoryCreate": ("mutation($x: ID!) { caseCategoryCreate(communityId: $x, input: {name: \"新分类\", "
+                           "party: GRID, acceptHours: 1, resolveHours: 2}) { category { id } errors { code } } }",
+                           lambda t: {"x": t["community"]}),
+    "caseCategoryUpdate": ("mutation($x: ID!) { caseCategoryUpdate(id: $x, input: {name: \"改名\", party: GRID, "
+                           "acceptHours: 1, resolveHours: 2}) { category { name } errors { code } } }",
+                           lambda t: {"x": t["case_category"]}),
+    "caseReplyTemplateCreate": ("mutation($x: ID!) { caseReplyTemplateCreate(categoryId: $x, title: \"模板\", "
+                                "body: \"模板内容\") { template { id } errors { code } } }",
+                                lambda t: {"x": t["case_category"]}),
+    "caseReplyTemplateDelete": ("mutation($x: ID!) { caseReplyTemplateDelete(id: $x) { ok errors { code } } }",
+                                lambda t: {"x": t["case_template"]}),
+    "caseCommonAreaCreate": ("mutation($x: ID!, $g: ID!) { caseCommonAreaCreate(communityId: $x, name: \"北门\", "
+                             "gridId: $g) { area { id } errors { code } } }",
+                             lambda t: {"x": t["community"], "g": t["grid"]}),
+    "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
+                           "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
+                           lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -203,6 +282,7 @@ ACTING_FOR_CASES = {
     "myDataExport": ("{ myDataExport }", lambda t: {}),
     "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
     "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
+    "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -220,6 +300,11 @@ ANSWERS = {
     "registryResidents": {"other_grid_worker"},  # their own grid's residents; the target's are not leaked (checked)
     "noticesInReach": {"other_grid_worker"},
     "workbench": {"other_grid_worker"},  # their own grid's figures
+    "cases": {"other_grid_worker"},  # their own grid's cases
+    "casesNearby": MEMBERS,  # cases about their own common places; the target's are not leaked (checked)
+    "caseCategories": MEMBERS,  # what residents pick from; no one's data
+    "caseCommonAreas": MEMBERS,
+    "caseReplyTemplates": {"other_grid_worker"},  # the community's handlers all reply with them
     "directoryBuildings": SIGNED_IN,
     "directoryRooms": SIGNED_IN,
 }
@@ -282,6 +367,7 @@ async def target(app, api, make_person):
                            poll_id=uuid.UUID(polls[0]))
     ballot = await ballots.cast(Actor(person_id=b.resident.id), poll_id=uuid.UUID(polls[0]), entry_id=None,
                                 ballot=ballots.BallotInput(choices=["i1"]))
+    cases = await _cases(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -297,7 +383,7 @@ async def target(app, api, make_person):
         "session": str((await AuthSession.filter(person=b.resident).first()).id),
         "valid_until": (clock.now() + timedelta(days=30)).isoformat(),
         "notice": notice_id, "draft": draft["data"]["noticeCreate"]["notice"]["id"],
-        "inbox_message": str((await InboxMessage.get(person_id=b.resident.id)).id),
+        "inbox_message": str((await InboxMessage.filter(person_id=b.resident.id).order_by("id").first()).id),
         "proof_upload": str((await upload(b.resident, "proof_photo")).id),
         "import_upload": str((await upload(place.committee, "registry_import")).id),
         "attachment": str((await upload(place.committee, "notice_attachment")).id),
@@ -309,9 +395,33 @@ async def target(app, api, make_person):
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
-                    f"乙区草稿投票 {secret}"],
-        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id)],
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}"],
+        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
+                   cases["case"], cases["other_case"], cases["resolved_case"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
     }
+
+
+async def _cases(place, secret: str) -> dict:
+    """Three cases of the target (at their room, at their building, and one resolved), with an internal
+    note; a category of the community with a reply template."""
+    b = place.b
+    made = await case_helpers.categories(place.committee.id, place.community.id)
+    category = made["报修"]
+    committee = case_helpers.committee_actor(place.committee.id, place.community.id)
+    template = await case_setup.create_template(committee, category_id=category.id, title="已派单",
+                                                body="您好，已派单处理。")
+    case = await case_helpers.raise_for(b.resident.id, place.community.id, category, room_id=b.room.id,
+                                        text=f"乙区漏水 {secret}")
+    await case_service.add_note(committee, case_id=case.id, body=f"内部备注 {secret}")
+    other = await case_helpers.raise_for(b.resident.id, place.community.id, category, building_id=b.building.id,
+                                         text=f"乙区漏水 {secret}")
+    resolved = await case_helpers.raise_for(b.resident.id, place.community.id, category, room_id=b.room.id,
+                                            text=f"乙区漏水 {secret}")
+    await case_service.accept_case(committee, case_id=resolved.id)
+    await case_service.resolve_case(committee, case_id=resolved.id, note="已修好")
+    return {"case": str(case.id), "other_case": str(other.id), "resolved_case": str(resolved.id),
+            "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
 
 
 class Caller:
@@ -398,6 +508,15 @@ async def snapshot(target: dict) -> list:
         await rows(BallotParticipation, "channel", "cast_by_id", "changes", poll__community_id=community),
         await rows(BallotContent, "answer", poll__community_id=community),
         await rows(VoteAuthorisation, poll__community_id=community),
+        await rows(Case, "state", "handler_id", "paused_at", "urged_on", "confirmed_at", "round",
+                   community_id=community),
+        await rows(CaseEntry, case__community_id=community),
+        await rows(CaseFollower, case__community_id=community),
+        await rows(CaseConfirmation, case__community_id=community),
+        await rows(CaseCategory, "name", community_id=community),
+        await rows(CaseReplyTemplate, "body", category__community_id=community),
+        await rows(CommonArea, community_id=community),
+        await rows(CaseSettings, "auto_confirm_days", community_id=community),
     ]
 
 

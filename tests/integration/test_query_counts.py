@@ -34,6 +34,9 @@ from graphql import (
 from backend.accounts.models import AuthSession
 from backend.api.contract import SCHEMA_FILE, client_operations
 from backend.audit.models import AuditEntry
+from backend.cases import service as case_service
+from backend.cases import setup as case_setup
+from backend.cases.models import Party
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
@@ -55,6 +58,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
+from tests.integration import case_helpers
 from tests.integration.conftest import Api, build_community, build_person
 
 
@@ -184,6 +188,28 @@ PINS: dict[tuple[str, str], Pin] = {
                                   lambda d: d["poll"]["items"], 6),
     ("mini_program", "PollTurnout"): Pin("resident", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
                                          lambda d: d["pollTurnout"]["byChannel"], 3),
+    ("admin", "Cases"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                            lambda d: d["cases"]["nodes"], 2),
+    ("mini_program", "MyCases"): Pin("resident", pages(), lambda d: d["myCases"]["nodes"], 1),
+    ("mini_program", "CasesNearby"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                         lambda d: d["casesNearby"]["nodes"], 3),
+    ("admin", "Case"): Pin("staff", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
+                           lambda d: d["case"]["events"], 8),
+    ("mini_program", "Case"): Pin("resident", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
+                                  lambda d: d["case"]["entries"], 7),
+    ("admin", "CaseCategories"): Pin("staff", small_and_large("communityId", community_id),
+                                     lambda d: d["caseCategories"], 1),
+    ("mini_program", "CaseCategories"): Pin(("small_resident", "resident"),
+                                            small_and_large("communityId", community_id),
+                                            lambda d: d["caseCategories"], 2),  # and the membership
+    ("admin", "CaseCommonAreas"): Pin("staff", small_and_large("communityId", community_id),
+                                      lambda d: d["caseCommonAreas"], 1),
+    ("mini_program", "CaseCommonAreas"): Pin(("small_resident", "resident"),
+                                             small_and_large("communityId", community_id),
+                                             lambda d: d["caseCommonAreas"], 2),
+    ("admin", "CaseReplyTemplates"): Pin("staff", lambda w: ({"categoryId": w.category_ids[0]},
+                                                             {"categoryId": w.category_ids[1]}),
+                                         lambda d: d["caseReplyTemplates"], 2),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }
@@ -257,10 +283,12 @@ async def world(app):
             await AuditEntry.create(community=large.community, actor=resident, acting_for=principal,
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
     await _polls(world, staff)
+    await _cases(world, staff)
     world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
-                     "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle}
+                     "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
+                     "small_resident": small.residents[0].handle}
     return world
 
 
@@ -285,6 +313,42 @@ async def _polls(world, staff) -> None:
             await ballots.enter_paper_ballot(committee, poll_id=poll.id, entry_id=entry.id, channel=BallotChannel.PAPER,
                                              ballot=ballot, evidence_upload_id=photo.id, reason="纸质选票")
         world.poll_ids.append(str(poll.id))
+
+
+async def _cases(world, staff) -> None:
+    """In the large community: three categories (one with a reply template, one with three), two
+    common areas, two cases of the resident (one accepted with one reply, one taken through three
+    transitions with three replies) and two of a neighbour about a common area; in the small one, one
+    category and one common area."""
+    small, large = world.small.community.id, world.large.community.id
+    world.category_ids = []
+    for community, names in ((small, ["报修"]), (large, ["报修", "物业服务", "其他"])):
+        committee = case_helpers.committee_actor(staff.id, community)
+        made = [await case_setup.create_category(committee, community_id=community, draft=case_setup.CategoryDraft(
+            name=name, party=Party.COMMITTEE, accept_hours=4, resolve_hours=24)) for name in names]
+        for area in names[:2] if community == large else names[:1]:
+            place = await case_setup.create_area(committee, community_id=community, name=f"{area}区域", grid_id=None)
+    for category, templates in ((made[0], 1), (made[1], 3)):
+        for i in range(templates):
+            await case_setup.create_template(committee, category_id=category.id, title=f"模板{i}",
+                                             body="您好，已处理。")
+        world.category_ids.append(str(category.id))
+    resident = world.large.residents[0]
+    world.case_ids = []
+    for steps in (1, 3):
+        case = await case_helpers.raise_for(resident.id, large, made[0], room_id=world.large.rooms[0].id)
+        await case_service.accept_case(committee, case_id=case.id)
+        for i in range(steps):
+            await case_service.reply(committee, case_id=case.id, body=f"回复{i}")
+        if steps > 1:
+            await case_service.start_case(committee, case_id=case.id)
+            await case_service.resolve_case(committee, case_id=case.id, note="已处理完毕")
+        world.case_ids.append(str(case.id))
+    # A neighbour's (one no other pin counts the history or homes of), about a common area: nearby for the resident.
+    for text in ("路灯不亮", "垃圾未清运"):
+        await case_service.raise_case(Actor(person_id=world.large.residents[11].id), community_id=large,
+                                      draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
+                                                                   place=case_service.Place(area_id=place.id)))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():

@@ -15,6 +15,8 @@ ALLOWED = {
     "core/statemachine.py": {"principal_on_record"},  # a transition's event row: for whom
     "api/audit.py": {"acting_for"},  # an audit entry's acting_for, for display
     "api/registry.py": {"principal_on_record"},  # viewer.actingFor: the "acting as" banner
+    "cases/service.py": {"principal_on_record"},  # a case's timeline entry: written for whom
+    "api/cases.py": {"acting_for"},  # a case's events and entries, for display
 }
 
 
