@@ -2,6 +2,7 @@
 publish), the sweeps that open and close on time and remind who has not voted, and the staff's views
 (electorate preview and snapshot, the list of polls)."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -370,7 +371,23 @@ def turnout_channel(poll_id: UUID) -> str:
     return f"poll-turnout:{poll_id}"
 
 
+TURNOUT_COALESCE_S = 0.1
+_turnout_due: dict[UUID, asyncio.Task] = {}
+
+
 async def publish_turnout(poll_id: UUID) -> None:
+    """Tells live turnout subscribers the count changed (called after commit). Coalesced per process:
+    a burst of ballots is one message per poll every TURNOUT_COALESCE_S, since subscribers re-read the
+    count and lose nothing; a publish per ballot was a tenth of a cast's cost."""
+    if poll_id not in _turnout_due:
+        _turnout_due[poll_id] = asyncio.get_running_loop().create_task(_publish_turnout_soon(poll_id))
+
+
+async def _publish_turnout_soon(poll_id: UUID) -> None:
+    try:
+        await asyncio.sleep(TURNOUT_COALESCE_S)
+    finally:
+        del _turnout_due[poll_id]  # first: a ballot committed while this publishes schedules its own
     await runtime().pubsub.publish(turnout_channel(poll_id), str(poll_id))
 
 

@@ -17,7 +17,7 @@ from backend.notify.models import InboxMessage
 from backend.registry.models import PersonRoom, Room
 from backend.voting import ballots, service
 from backend.voting.models import BallotContent, BallotParticipation, ElectorateEntry, Poll, PollEvent
-from tests.integration.conftest import build_person, eventually
+from tests.integration.conftest import Api, build_person, eventually
 from tests.integration.test_subscriptions import _subscribers
 from tests.integration.voting_helpers import build_place, cast, evidence, open_poll, poll_input, resident
 
@@ -303,6 +303,15 @@ async def test_live_turnout_hears_each_ballot_once_it_is_committed(app, console,
         message = await asyncio.wait_for(ws.receive_json(), timeout=20)
         assert message["payload"]["data"]["livePollTurnout"]["participated"] == 1
         assert message["payload"]["data"]["livePollTurnout"]["byChannel"] == [{"channel": "ONLINE", "count": 1}]
+        # A burst is announced coalesced (one message per 0.1 s): the last message still has every ballot.
+        others = [Api(api.http) for _ in place.owners[1:]]
+        answers = await asyncio.gather(*(cast(c, owner, poll["id"]) for c, owner in zip(others, place.owners[1:],
+                                                                                         strict=True)))
+        assert [a["errors"] for a in answers] == [[]] * len(others)
+        heard = 1
+        while heard < len(place.owners):
+            heard = (await asyncio.wait_for(ws.receive_json(), timeout=20))["payload"]["data"]["livePollTurnout"][
+                "participated"]
 
 
 async def test_a_proxy_without_the_vote_scope_cannot_cast(api, console, place):
