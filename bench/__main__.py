@@ -28,13 +28,15 @@ CONNECTIONS, DURATION = feed.CONNECTIONS, feed.DURATION
 def header(load: float) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
+    cores = os.cpu_count() or 1
+    busy = (f" (above {cores}: other work shared the machine, and every figure is lower than an idle machine's)"
+            if load > cores else "")
     return f"""# Benchmark results
 
 Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; Python {platform.python_version()};
 PostgreSQL and Redis on the same machine; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Load generator: wrk, 2 threads,
 {CONNECTIONS} connections, {DURATION}, on the same 2 cores as the servers. Load average (1 min) when the run
-started: {load:.1f} (above {os.cpu_count()}, other work shared the machine and every figure is lower than an idle
-machine's).
+started: {load:.1f}{busy}.
 
 """
 
