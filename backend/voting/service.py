@@ -261,6 +261,10 @@ async def _open(tx, poll: Poll, *, actor: Actor | None) -> None:
     entries = await electorate.resolve(poll.community_id, poll.scope, poll.electorate)
     if not entries:
         raise _bad("投票范围内没有符合条件的选民", "scope")
+    unmeasured = [e.label for e in entries if e.area_dm2 <= 0]
+    if poll.electorate is ElectorateKind.OWNERS_ASSEMBLY and unmeasured:  # the area majority could not be counted
+        raise _bad(f"{unmeasured[0]} 等 {len(unmeasured)} 处房屋未登记专有面积，业主大会无法按面积计票，"
+                   "请先在住户档案中补登面积", "scope")
     rows = [ElectorateEntry(poll_id=poll.id, household_id=e.household_id, label=e.label[:200],
                             room_ids=[str(r) for r in e.room_ids], area_dm2=e.area_dm2) for e in entries]
     await ElectorateEntry.bulk_create(rows, batch_size=1000, using_db=tx)

@@ -367,3 +367,15 @@ async def test_staff_find_a_poll_by_its_title_and_an_entry_by_its_address(consol
     wanted = everyone[-1]["label"]
     hits = await console.op("PollElectorate", id=poll["id"], search=wanted, first=50)
     assert [e["label"] for e in hits["data"]["pollElectorate"]["nodes"]] == [wanted]
+
+
+async def test_an_owners_assembly_with_a_room_of_no_recorded_area_is_not_opened(console, place):
+    await Room.filter(id=place.rooms[2].id).update(area_dm2=0)
+    await console.sign_in(place.committee.handle)
+    created = await console.op("PollCreate", communityId=str(place.community.id),
+                               input=poll_input(place, electorate="OWNERS_ASSEMBLY"))
+    poll_id = created["data"]["pollCreate"]["poll"]["id"]
+    refused = (await console.op("PollOpen", id=poll_id))["data"]["pollOpen"]
+    assert "1 处房屋未登记专有面积，业主大会无法按面积计票" in refused["errors"][0]["message"]
+    assert (await Poll.get(id=poll_id)).state == "DRAFT"
+    assert not await ElectorateEntry.filter(poll_id=poll_id).exists()
