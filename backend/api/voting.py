@@ -258,7 +258,8 @@ class Poll:
                               voted=m.participation is not None,
                               channel=m.participation.channel if m.participation else None,
                               changes=m.participation.changes if m.participation else 0)
-                for m in await ballots.my_entries(info.context.actor, self.model)]
+                for m in await info.context.loader(
+                    "my_poll_entries", lambda polls: ballots.my_entries(info.context.actor, polls)).load(self.model)]
 
     @strawberry.field(description="The result, when I may see it: for LIVE polls that are not SECRET while open "
                       "(residents: NAMED ones), for staff once closed, for residents once published. Null before: "

@@ -55,7 +55,7 @@ class Outcome(StrEnum):
 
 
 class CaseSettings(Entity):
-    """A community's case rules; a community without a row has the defaults."""
+    """The case rules of a community (a community without a row has the defaults)."""
 
     community = fields.OneToOneField("linli.Community", related_name="case_settings", on_delete=fields.CASCADE)
     auto_confirm_days = fields.IntField(default=7)
@@ -100,7 +100,7 @@ class CommonArea(Entity):
 
 
 class StreetSupervisor(Entity):
-    """Who at the street (街道) receives the escalation of its communities' overdue cases."""
+    """Who at the street (街道) receives the escalation of the overdue cases of its communities."""
 
     street = fields.ForeignKeyField("linli.Street", related_name="case_supervisors", on_delete=fields.CASCADE)
     person = fields.ForeignKeyField("linli.Person", related_name="street_supervisions", on_delete=fields.CASCADE)
@@ -185,7 +185,7 @@ class CaseEntry(Entity):
 
 
 class CaseConfirmation(Entity):
-    """The resident's word on one resolution of the case (one per round)."""
+    """What the resident says of one resolution of the case (one per round)."""
 
     case = fields.ForeignKeyField("linli.Case", related_name="confirmations", on_delete=fields.CASCADE)
     round = fields.IntField()

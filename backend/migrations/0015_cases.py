@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('auto_confirm_days', fields.IntField(default=7)),
                 ('remind_before_hours', fields.IntField(default=2)),
             ],
-            options={'table': 'case_settings', 'app': 'linli', 'pk_attr': 'id', 'table_description': "A community's case rules; a community without a row has the defaults."},
+            options={'table': 'case_settings', 'app': 'linli', 'pk_attr': 'id', 'table_description': 'The case rules of a community (a community without a row has the defaults).'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                 ('comment', fields.CharField(default='', max_length=500)),
                 ('person', fields.ForeignKeyField('linli.Person', source_field='person_id', null=True, db_constraint=True, to_field='id', related_name='case_confirmations', on_delete=OnDelete.SET_NULL)),
             ],
-            options={'table': 'case_confirmation', 'app': 'linli', 'unique_together': (('case', 'round'),), 'pk_attr': 'id', 'table_description': "The resident's word on one resolution of the case (one per round)."},
+            options={'table': 'case_confirmation', 'app': 'linli', 'unique_together': (('case', 'round'),), 'pk_attr': 'id', 'table_description': 'What the resident says of one resolution of the case (one per round).'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
                 ('street', fields.ForeignKeyField('linli.Street', source_field='street_id', db_constraint=True, to_field='id', related_name='case_supervisors', on_delete=OnDelete.CASCADE)),
                 ('person', fields.ForeignKeyField('linli.Person', source_field='person_id', db_constraint=True, to_field='id', related_name='street_supervisions', on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'case_street_supervisor', 'app': 'linli', 'unique_together': (('street', 'person'),), 'pk_attr': 'id', 'table_description': "Who at the street (街道) receives the escalation of its communities' overdue cases."},
+            options={'table': 'case_street_supervisor', 'app': 'linli', 'unique_together': (('street', 'person'),), 'pk_attr': 'id', 'table_description': 'Who at the street (街道) receives the escalation of the overdue cases of its communities.'},
             bases=['Entity'],
         ),
     ]

@@ -17,7 +17,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -410,15 +410,21 @@ class MyEntry:
     participation: BallotParticipation | None
 
 
-async def my_entries(actor: Actor, poll: Poll) -> list[MyEntry]:
-    """The entries I may cast for in this poll, with whether and how each has voted (not what)."""
+async def my_entries(actor: Actor, polls: Sequence[Poll]) -> list[list[MyEntry]]:
+    """For each poll, the entries I may cast for, with whether and how each has voted (not what): four
+    queries for any number of polls (the loader behind Poll.myEntries, so a list of polls asks once)."""
     me = actor.subject(ProxyScope.VOTE)
-    own = set(await ElectorateVoter.filter(poll_id=poll.id, person_id=me).values_list("entry_id", flat=True))
+    poll_ids = [p.id for p in polls]
+    own = set(await ElectorateVoter.filter(poll_id__in=poll_ids, person_id=me).values_list("entry_id", flat=True))
     authorised = set() if actor.is_proxy else set(
-        await VoteAuthorisation.filter(poll_id=poll.id, agent_id=me).values_list("entry_id", flat=True))
-    entries = await ElectorateEntry.filter(id__in=own | authorised).order_by("id")
-    cast = {p.entry_id: p for p in await BallotParticipation.filter(entry_id__in=[e.id for e in entries])}
-    return [MyEntry(e, actor.is_proxy or e.id not in own, cast.get(e.id)) for e in entries]
+        await VoteAuthorisation.filter(poll_id__in=poll_ids, agent_id=me).values_list("entry_id", flat=True))
+    entries = await ElectorateEntry.filter(id__in=own | authorised).order_by("id") if own | authorised else []
+    cast = {p.entry_id: p for p in await BallotParticipation.filter(entry_id__in=[e.id for e in entries])} \
+        if entries else {}
+    by_poll: dict[UUID, list[MyEntry]] = {p: [] for p in poll_ids}
+    for e in entries:
+        by_poll[e.poll_id].append(MyEntry(e, actor.is_proxy or e.id not in own, cast.get(e.id)))
+    return [by_poll[p] for p in poll_ids]
 
 
 async def channels_of(entry_ids: list[UUID]) -> dict[UUID, BallotChannel]:

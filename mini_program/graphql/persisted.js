@@ -32,7 +32,7 @@ module.exports = {
   "NotificationSettingsUpdate": "29ca2a74e713171325afc2a1e7ec60a23ab894fccd9281614a12001d5e263c39",
   "Poll": "f6c943e41d9f4ecfa2cb8dfc0039cdd2d02e266002a77a4bf59f9885542c194b",
   "PollTurnout": "e55f58be47e4850f2b9560ec718f60d78bc776a131dc07a09add6ebc841d865d",
-  "PollsForMe": "284d6259a3d3fbc8cbdc1c7cf8958644a663f1c6f9f541311d6b11074e3ef297",
+  "PollsForMe": "a4646cc4ddac94ca78fbdd5301ea02ac6869da1bc7860a025392bcf7e0ed0fe3",
   "PrivacyConsentRecord": "fe384cb4297b4f69ec6a0a295acce9d625a67c4d59430b69a10f06629a934dcb",
   "PrivacyEraseCodeRequest": "17c5179b82807e5f22d6ab5aba8c3ae1de646fa5c32336f3f672a9ac5d7ca92f",
   "PrivacyEraseMe": "8fe6f14a4f864663161f4aa036fc14a01076c41770ef00ee10afca361e516713",

@@ -58,6 +58,8 @@ test('the list: open polls first, with their deadline and whether my ballot is i
   expect(textOf(list.querySelectorAll('.open-poll')[0])).toMatch(/截止 2026-11-25 \d\d:00/)
   expect(texts(list, '.finished-title')).toEqual(['停车位划线', '去年的议题'])
   expect(textOf(list.querySelectorAll('.finished-poll')[0])).toContain('已截止')
+  // Whether my ballots are in comes with the page: no request per poll.
+  expect(backend.calls.filter((c) => c.operationName === 'Poll')).toEqual([])
 
   list.querySelectorAll('.open-poll')[0].dispatchEvent('tap')
   await until(() => expect(wx.navigateTo).toHaveBeenCalledWith({ url: `/voting/pages/poll/index?id=${encodeURIComponent('poll-垃圾分类时间')}` }))

@@ -1,8 +1,7 @@
 // Whether I (or my household, or those I cast for) have voted in the polls I am asked to vote in:
 // the voting list shows it beside each open poll, and home counts the open polls still waiting
-// for a ballot. pollsForMe does not say it, so each open poll's own entries (Poll.myEntries: the
-// ballots I may cast, each with whether it was cast, never what) are asked for; a resident has
-// few polls open at once, and closed ones are not asked about.
+// for a ballot. pollsForMe brings each poll's own entries (myEntries: the ballots I may cast, each
+// with whether it was cast, never what), loaded for the whole page at once.
 const { execute } = require('./graphql')
 
 // The newest polls home looks through for open ones.
@@ -16,19 +15,15 @@ function ballotState(entries) {
   return { state: voted === entries.length ? 'voted' : voted ? 'partly' : 'waiting', entries }
 }
 
-// Each poll with `ballot` ({state, entries}) when it is open, null otherwise.
+// Each poll of a pollsForMe page with `ballot` ({state, entries}) when it is open, null otherwise.
 function withBallotState(polls) {
-  return Promise.all(polls.map(async (poll) => {
-    if (poll.state !== 'OPEN') return { ...poll, ballot: null }
-    const { poll: detail } = await execute('Poll', { id: poll.id })
-    return { ...poll, ballot: detail ? ballotState(detail.myEntries) : null }
-  }))
+  return polls.map((poll) => ({ ...poll, ballot: poll.state === 'OPEN' ? ballotState(poll.myEntries) : null }))
 }
 
 // How many open polls still wait for a ballot of mine, among the newest HOME_POLLS.
 async function countPollsWaiting() {
   const { pollsForMe } = await execute('PollsForMe', { first: HOME_POLLS })
-  const polls = await withBallotState(pollsForMe.nodes)
+  const polls = withBallotState(pollsForMe.nodes)
   return polls.filter((p) => p.ballot && p.ballot.state !== 'voted').length
 }
 

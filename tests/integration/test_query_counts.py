@@ -183,7 +183,7 @@ PINS: dict[tuple[str, str], Pin] = {
                            lambda d: d["poll"]["items"], 1),
     ("admin", "PollTurnout"): Pin("staff", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
                                   lambda d: d["pollTurnout"]["byChannel"], 2),
-    ("mini_program", "PollsForMe"): Pin("resident", pages(), lambda d: d["pollsForMe"]["nodes"], 1),
+    ("mini_program", "PollsForMe"): Pin("resident", pages(), lambda d: d["pollsForMe"]["nodes"], 5),
     ("mini_program", "Poll"): Pin("resident", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),
                                   lambda d: d["poll"]["items"], 6),
     ("mini_program", "PollTurnout"): Pin("resident", lambda w: ({"id": w.poll_ids[0]}, {"id": w.poll_ids[1]}),

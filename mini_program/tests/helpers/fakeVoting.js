@@ -132,7 +132,8 @@ function fakeVoting({ paginate }) {
 
   const operations = {
     PollsForMe: ({ first, after }, { person }) => {
-      const mine = polls.filter((held) => held.voters[person]).map((held) => held.poll)
+      // As the server: each poll with my entries (the page's in one go).
+      const mine = polls.filter((held) => held.voters[person]).map((held) => ({ ...held.poll, myEntries: view(held, person).myEntries }))
       return { pollsForMe: paginate(mine, first, after) }
     },
     Poll: ({ id }, { person }) => {

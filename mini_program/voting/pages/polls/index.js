@@ -36,7 +36,7 @@ Component({
     async loadMore() {
       await loadNextPage(this, async ({ first, after }) => {
         const { pollsForMe } = await execute('PollsForMe', { first, after })
-        const polls = await withBallotState(pollsForMe.nodes)
+        const polls = withBallotState(pollsForMe.nodes)
         return { nodes: polls.map(pollView), pageInfo: pollsForMe.pageInfo }
       })
       const { items } = this.data
