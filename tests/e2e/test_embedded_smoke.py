@@ -77,8 +77,10 @@ def test_a_household_votes_once_on_the_embedded_default(embedded_server):
         return http.post("/graphql", json=body, headers=headers).json()["data"]
 
     with httpx.Client(base_url=embedded_server) as http:
-        staff = op(http, "admin", "StaffLogin", username="committee", password="Linli@2026")
-        staff_token = staff["authPasswordLogin"]["tokens"]["accessToken"]
+        # The committee's demo sign-in: the console's tests in this session use its password, which is
+        # throttled per username.
+        staff = op(http, "mini_program", "DemoLogin", handle="committee")
+        staff_token = staff["authDemoLogin"]["tokens"]["accessToken"]
         resident = op(http, "mini_program", "DemoLogin", handle="resident")["authDemoLogin"]["tokens"]["accessToken"]
         community = op(http, "mini_program", "Viewer", resident)["viewer"]["memberships"][0]["community"]["id"]
         closes = (datetime.now(UTC) + timedelta(days=3)).isoformat()

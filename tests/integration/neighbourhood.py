@@ -2,6 +2,8 @@
 one building, a household with a resident (phone and ID number set), a grid worker, and a pending
 application for a second room; plus a committee member over both."""
 
+import itertools
+import random
 import uuid
 from dataclasses import dataclass
 
@@ -44,6 +46,12 @@ class Neighbourhood:
     b: Patch
 
 
+# The matrix builds a neighbourhood per case, about a thousand residents a run: random phones would meet
+# (phones are unique) once in a few hundred runs, so these count up from a random start, under a prefix
+# no other test uses.
+_PHONES = itertools.count(random.randrange(10**8))
+
+
 async def _patch(make_person, community: Community, label: str) -> Patch:
     grid = await Grid.create(community=community, name=f"第{label}网格")
     estate = await Estate.create(community=community, name=f"{label}区小区")
@@ -51,7 +59,7 @@ async def _patch(make_person, community: Community, label: str) -> Patch:
     unit = await Unit.create(community=community, building=building, name="1单元")
     rooms = [await Room.create(community=community, unit=unit, code=f"{community.code}-{label}-{n}", number=str(n),
                                floor=1, area_dm2=8_000) for n in (101, 102)]
-    phone = f"139{uuid.uuid4().int % 10**8:08d}"
+    phone = f"130{next(_PHONES) % 10**8:08d}"
     resident = await make_person(community.id, ["RESIDENT", "HOUSEHOLD_HEAD", "OWNER"], room=rooms[0], phone=phone)
     resident.id_number_encrypted = crypto.encrypt("11010519491231002X")
     await resident.save()
