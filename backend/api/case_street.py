@@ -97,7 +97,6 @@ class CaseStreetQueries:
                 raise
             return None
         events, entries = await service.street_timeline(case)
-        await case.fetch_related("community")
         return StreetCaseDetail(
             case=await _case(case), community_name=case.community.name,
             events=[_event(e) for e in events],

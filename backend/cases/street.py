@@ -136,10 +136,10 @@ async def get_street_case(actor: Actor, case_id: UUID, *, tx=None, lock: bool = 
     if lock:
         query = query.select_for_update()
     case = await (query.using_db(tx) if tx else query).first()
-    street_id = await Community.filter(id=case.community_id).using_db(tx).first().values_list("street_id", flat=True) \
-        if case else None
+    if case is not None:  # loaded apart: a locked row cannot be joined to another table's
+        case.community = await Community.filter(id=case.community_id).using_db(tx).first()
     try:
-        await _require_supervisor(actor, street_id)
+        await _require_supervisor(actor, case.community.street_id if case else None)
     except DomainError:
         case = None
     if case is None or (case.escalated_at is None and not is_overdue(case)):
