@@ -38,7 +38,7 @@ def embedded_server(tmp_path_factory, embedded_database):
     process = subprocess.Popen(
         [sys.executable, "-m", "backend", "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
     )
-    deadline = time.monotonic() + 180  # it migrates and seeds first: over a minute on a busy machine
+    deadline = time.monotonic() + 180  # migrating and seeding a new database: about a minute on a loaded machine
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
