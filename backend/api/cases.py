@@ -145,6 +145,11 @@ class CaseDetail:
     followers: int
 
 
+def _event(e) -> CaseEvent:
+    return CaseEvent(from_state=e.from_state, to_state=e.to_state, actor_name=_name(e.actor),
+                     acting_for_name=_name(e.acting_for), reason=e.reason, at=e.created_at)
+
+
 def _entry(e) -> CaseEntry:
     return CaseEntry(id=_id(e.id), kind=e.kind, internal=e.internal, body=e.body, author_name=_name(e.author),
                      acting_for_name=_name(e.acting_for), at=e.created_at)
@@ -310,9 +315,7 @@ class CaseQueries:
         line = await service.timeline(view)
         return CaseDetail(
             case=await _case(view.case), followers=line.followers,
-            events=[CaseEvent(from_state=e.from_state, to_state=e.to_state, actor_name=_name(e.actor),
-                              acting_for_name=_name(e.acting_for), reason=e.reason, at=e.created_at)
-                    for e in line.events],
+            events=[_event(e) for e in line.events],
             entries=[_entry(e) for e in line.entries],
             confirmations=[CaseConfirmation(round=c.round, outcome=c.outcome, rating=c.rating, comment=c.comment,
                                             at=c.created_at) for c in line.confirmations],
