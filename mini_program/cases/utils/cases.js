@@ -3,7 +3,6 @@
 const { formatDateTime } = require('../../utils/format')
 const { absoluteUrl } = require('../../utils/url')
 
-const HUB_PAGE = '/cases/pages/index/index'
 const RAISE_PAGE = '/cases/pages/raise/index'
 const MINE_PAGE = '/cases/pages/mine/index'
 const CASE_PAGE = '/cases/pages/case/index'
@@ -66,7 +65,7 @@ function caseSummary(c) {
 function deadlineLine(c) {
   if (!c.dueAt) return ''
   const what = c.state === 'SUBMITTED' ? '受理' : '办结'
-  if (c.waitingForResident) return `等待您补充信息，办理时限暂停计算`
+  if (c.waitingForResident) return '等待您补充信息，办理时限暂停计算'
   return c.overdue ? `已超过${what}时限（${formatDateTime(c.dueAt)}）` : `须在 ${formatDateTime(c.dueAt)} 前${what}`
 }
 
@@ -110,7 +109,7 @@ function communitiesOf(viewer) {
 }
 
 module.exports = {
-  HUB_PAGE, RAISE_PAGE, MINE_PAGE, CASE_PAGE, MAX_PHOTOS, MAX_TEXT,
-  STATE_LABELS, PARTY_LABELS, OUTCOME_LABELS, OUTCOME_CHOICES, STAR_CHOICES,
-  reopens, isOpen, stateLabel, caseTags, caseSummary, deadlineLine, timeline, photoUrls, communitiesOf,
+  RAISE_PAGE, MINE_PAGE, CASE_PAGE, MAX_PHOTOS, MAX_TEXT,
+  PARTY_LABELS, OUTCOME_LABELS, OUTCOME_CHOICES, STAR_CHOICES,
+  reopens, isOpen, caseTags, caseSummary, deadlineLine, timeline, photoUrls, communitiesOf,
 }
