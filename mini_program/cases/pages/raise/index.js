@@ -97,13 +97,13 @@ Component({
 
     // Each photo goes up as soon as it is chosen (the server re-encodes it and drops its location).
     async choosePhotos() {
-      const room = MAX_PHOTOS - this.data.photos.length
-      if (room <= 0) return
-      const media = await wxCall('chooseMedia', { count: room, mediaType: ['image'], sizeType: ['compressed'] })
+      const left = MAX_PHOTOS - this.data.photos.length
+      if (left <= 0) return
+      const media = await wxCall('chooseMedia', { count: left, mediaType: ['image'], sizeType: ['compressed'] })
         .catch(() => null) // the user closed the picker
       if (!media) return
       await whileBusy(this, async () => {
-        for (const file of media.tempFiles.slice(0, room)) {
+        for (const file of media.tempFiles.slice(0, left)) {
           const uploadId = await upload('case_photo', file.tempFilePath)
           this.setData({ photos: this.data.photos.concat({ path: file.tempFilePath, uploadId }) })
         }
