@@ -317,6 +317,21 @@ test('rating PARTLY with 2 stars needs a reason; with it the case reopens; then 
   expect(tags(page)).toEqual([['已办结']])
 })
 
+test('acting for 王爷爷, his case is rated for him, and the confirmation says so', async () => {
+  session.setActingFor({ id: ELDER.id, name: ELDER.displayName })
+  const c = backend.cases.addCase({ resident: ELDER.id, text: '老人家水管漏水' })
+  backend.cases.accept(c.id)
+  backend.cases.resolve(c.id, '已修好水管')
+  const page = await openPage('case', { id: c.id })
+  expect(bannerText(page)).toBe('正在为 王爷爷 代办')
+  await pick(page, '.outcomes', '已解决')
+  await pick(page, '.stars', '★★★★☆ 4 星')
+  await tap(page, '.send-rating', () => toasted('评价成功'))
+  expect(lastModal().content).toBe('为 王爷爷 评价\n已解决，4 星\n提交后不能修改')
+  expect(callsOf('CaseConfirm')[0].actingFor).toBe(ELDER.id)
+  expect(c.entries.at(-1)).toMatchObject({ kind: 'CONFIRM', authorName: VIEWER.displayName, actingForName: ELDER.displayName })
+})
+
 test('a follower reads the case and may urge, but answering and rating are its resident\'s', async () => {
   const c = backend.cases.addCase({ resident: 'p-9', text: '电梯又坏了', state: 'RESOLVED', followers: new Set([VIEWER.id]) })
   const page = await openPage('case', { id: c.id })
