@@ -143,6 +143,8 @@ class CaseDetail:
     entries: list[CaseEntry]
     confirmations: list[CaseConfirmation]
     followers: int
+    mine: bool = strawberry.field(description="Raised by me (or, acting with the CASE scope, my principal): "
+                                  "mine to answer and confirm. False for a follower and for staff.")
 
 
 def _event(e) -> CaseEvent:
@@ -296,11 +298,12 @@ class CaseQueries:
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="Open cases of others about common places I could follow (我也遇到): the "
-                      "community's common areas and the units and buildings I live in; first ≤ 50.")
+                      "community's common areas and the units and buildings I live in, of one category if given; "
+                      "first ≤ 50.")
     async def cases_nearby(self, info: Info, community_id: strawberry.ID, first: int = 20,
-                           after: str | None = None) -> CaseConnection:
+                           after: str | None = None, category_id: strawberry.ID | None = None) -> CaseConnection:
         page = await service.cases_nearby(info.context.actor, community_id=parse_uuid(community_id), first=first,
-                                          after=after)
+                                          after=after, category_id=_opt(category_id))
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="A case with its timeline: mine or one I follow (public entries only), or one in "
@@ -314,7 +317,7 @@ class CaseQueries:
             return None
         line = await service.timeline(view)
         return CaseDetail(
-            case=await _case(view.case), followers=line.followers,
+            case=await _case(view.case), followers=line.followers, mine=view.mine,
             events=[_event(e) for e in line.events],
             entries=[_entry(e) for e in line.entries],
             confirmations=[CaseConfirmation(round=c.round, outcome=c.outcome, rating=c.rating, comment=c.comment,

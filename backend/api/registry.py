@@ -144,6 +144,7 @@ class RegistryResidentConnection(Counted):
 @strawberry.type
 class DirectoryRoom:
     room: RoomAddress
+    unit_id: strawberry.ID
     unit_name: str
 
 
@@ -290,7 +291,8 @@ class RegistryQueries:
     @strawberry.field(description="A building's rooms, for choosing where I live (addresses only).")
     async def directory_rooms(self, info: Info, building_id: strawberry.ID) -> list[DirectoryRoom]:
         rows = await service.directory_rooms(info.context.actor, parse_uuid(building_id))
-        return [DirectoryRoom(room=RoomAddress.of(r), unit_name=r.unit.name) for r in rows]
+        return [DirectoryRoom(room=RoomAddress.of(r), unit_id=strawberry.ID(str(r.unit_id)), unit_name=r.unit.name)
+                for r in rows]
 
     @strawberry.field(description="Everything Linli holds about me, to download (JSON).")
     async def my_data_export(self, info: Info) -> strawberry.scalars.JSON:
