@@ -42,6 +42,9 @@ ACTION_LABELS = {
     "poll.unschedule": "取消定时投票",
     "poll.update": "修改投票",
     "proxy.grant": "授权代办",
+    "question.answer": "答复咨询",
+    "question.ask": "提交咨询",
+    "question.unpublish": "撤回公开的咨询",
     "proxy.record": "登记代办",
     "proxy.revoke": "撤销代办",
     "registry.import": "导入住户",
@@ -69,6 +72,7 @@ TARGET_LABELS = {
     "person_room": "住址",
     "poll": "投票",
     "proxy": "代办授权",
+    "question": "咨询",
     "residence_application": "认证申请",
     "room": "房屋",
 }
