@@ -65,7 +65,8 @@ async def ask(actor: Actor, *, community_id: UUID, text: str) -> Question:
     async with transaction() as tx:
         question = await Question.create(community_id=community_id, asker_id=asker, asked_by_id=actor.person_id,
                                          text=text, using_db=tx)
-        await audit.record(tx, actor, "question.ask", "question", question.id, community_id=community_id)
+        if actor.is_proxy:  # in the principal's history
+            await audit.record(tx, actor, "question.ask", "question", question.id, community_id=community_id)
     return question
 
 

@@ -37,6 +37,7 @@ from backend.audit.models import AuditEntry
 from backend.cases import service as case_service
 from backend.cases import setup as case_setup
 from backend.cases.models import Party
+from backend.consult import service as consult
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
@@ -212,7 +213,23 @@ PINS: dict[tuple[str, str], Pin] = {
                                          lambda d: d["caseReplyTemplates"], 2),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
+    ("mini_program", "MyQuestions"): Pin("resident", pages(), lambda d: d["myQuestions"]["nodes"], 1),
+    ("mini_program", "Faq"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                 lambda d: d["faq"]["nodes"], 2),  # and the membership
+    ("admin", "Questions"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                lambda d: d["questions"]["nodes"], 2),
+    # The index's candidates, then the questions they are.
+    ("mini_program", "QuestionSuggestions"): Pin(("small_resident", "resident"), lambda w: suggest(w),
+                                                 lambda d: d["questionSuggestions"], 3),  # and the membership
+    ("admin", "QuestionSuggestions"): Pin("staff", lambda w: suggest(w), lambda d: d["questionSuggestions"], 2),
 }
+
+
+def suggest(world) -> tuple[dict, dict]:
+    """The small community has one question like it published, the large one five and more."""
+    text = "什么时候恢复供水"
+    return {"communityId": community_id(world.small), "text": text}, {"communityId": community_id(world.large),
+                                                                      "text": text}
 
 
 @pytest.fixture(scope="module")
@@ -284,6 +301,7 @@ async def world(app):
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
     await _polls(world, staff)
     await _cases(world, staff)
+    await _questions(world, staff)
     world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
@@ -349,6 +367,18 @@ async def _cases(world, staff) -> None:
         await case_service.raise_case(Actor(person_id=world.large.residents[11].id), community_id=large,
                                       draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
                                                                    place=case_service.Place(area_id=place.id)))
+
+
+async def _questions(world, staff) -> None:
+    """Three questions of the resident in the large community; published like 什么时候恢复供水: one in
+    the small community, six in the large."""
+    for place, published in ((world.small, 1), (world.large, 6)):
+        committee = case_helpers.committee_actor(staff.id, place.community.id)
+        asker = Actor(person_id=place.residents[0].id)
+        for i in range(max(published, 3)):
+            question = await consult.ask(asker, community_id=place.community.id, text=f"第{i}片区停水什么时候恢复")
+            if i < published:
+                await consult.answer(committee, question_id=question.id, answer="今晚恢复供水", publish=True)
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
