@@ -3,6 +3,7 @@
 // page all read this; the server still checks every operation itself.
 import {
   Bell,
+  ChatDotRound,
   Document,
   House,
   Finished,
@@ -98,6 +99,15 @@ export const PAGES = [
     parent: 'polls',
     permission: 'VOTE_MANAGE',
     component: () => import('./views/PollView.vue'),
+  },
+  {
+    path: 'questions',
+    name: 'questions',
+    title: '咨询台',
+    icon: ChatDotRound,
+    menu: true,
+    permission: 'CONSULT_ANSWER',
+    component: () => import('./views/QuestionsView.vue'),
   },
   {
     path: 'import',
