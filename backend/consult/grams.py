@@ -25,12 +25,12 @@ def ngrams(text: str, n: int) -> list[str]:
     return list(dict.fromkeys(plain[i:i + n] for i in range(len(plain) - n + 1)))
 
 
-def overlap(query: str, text: str) -> tuple[int, float]:
-    """Bigrams of `query` found in `text`: how many, and which share of the query's."""
-    wanted = ngrams(query, 2)
+def overlap(query: str, text: str, n: int = 2) -> tuple[int, float]:
+    """The n-grams of `query` found in `text`: how many, and which share of the query's."""
+    wanted = ngrams(query, n)
     if not wanted:
         return 0, 0.0
-    shared = len(set(wanted) & set(ngrams(text, 2)))
+    shared = len(set(wanted) & set(ngrams(text, n)))
     return shared, shared / len(wanted)
 
 

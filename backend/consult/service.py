@@ -109,8 +109,10 @@ async def suggestions(actor: Actor, *, community_id: UUID, text: str) -> list[Qu
     for question in found:
         shared, share = grams.overlap(text, question.text)
         if shared >= MIN_SHARED and share >= MIN_SHARE:
-            # Best: most of what was typed; then the question that says least else; then the newest.
-            scored.append(((-share, len(question.text), -question.id.int), question))
+            # Best: most of the typed bigrams, then of its characters (停水 for 供水), then the question
+            # that says least else, then the newest.
+            _, characters = grams.overlap(text, question.text, 1)
+            scored.append(((-share, -characters, len(question.text), -question.id.int), question))
     return [question for _, question in sorted(scored, key=lambda pair: pair[0])[:SUGGESTIONS]]
 
 

@@ -62,6 +62,11 @@ async def test_a_typed_question_suggests_the_answered_one_like_it_and_an_unrelat
     entry = (await api.op("Faq", communityId=str(place.community.id), search="恢复", first=5))["data"]["faq"]
     assert [(e["id"], e["answer"]) for e in entry["nodes"]] == [(question_id, WATER_ANSWER)]
 
+    await answered(api, console, place, "电梯停运什么时候恢复运行", "明天中午前")
+    await api.sign_in(place.a.resident.handle)
+    # 什么时候恢复 in both: the water question first, sharing 水 too.
+    assert await suggested(api, place, "什么时候恢复供水") == [WATER, "电梯停运什么时候恢复运行"]
+
 
 async def test_suggestions_are_the_best_five_of_the_published_questions_of_the_community(api, console, place,
                                                                                          other_community,
