@@ -113,7 +113,7 @@ class ConsultMutations:
                          "`publish` puts it in the FAQ or takes it out. The asker is notified. Needs "
                          "CONSULT_ANSWER.")
     async def question_answer(self, info: Info, id: strawberry.ID, answer: str, publish: bool) -> QuestionPayload:
-        return await _payload(service.answer(info.context.actor, question_id=parse_uuid(id), answer=answer,
+        return await _payload(service.answer_question(info.context.actor, question_id=parse_uuid(id), answer=answer,
                                              publish=publish))
 
     @strawberry.mutation(description="Take a question out of the FAQ. Needs CONSULT_ANSWER.")

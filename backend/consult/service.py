@@ -139,7 +139,7 @@ async def list_questions(actor: Actor, *, community_id: UUID, state: QuestionSta
     return await paginate(query, first=first, after=after, newest_first=True)
 
 
-async def answer(actor: Actor, *, question_id: UUID, answer: str, publish: bool) -> Question:
+async def answer_question(actor: Actor, *, question_id: UUID, answer: str, publish: bool) -> Question:
     """Answer, or edit the answer (the audit log keeps the one replaced); `publish` puts it in the
     FAQ or takes it out. The asker is told of the first answer and of every change to it."""
     answer = _length(answer, ANSWER_CHARS, "answer", "答复内容")
@@ -188,7 +188,8 @@ async def _index(tx, question: Question) -> None:
 
 
 async def _notify_asker(tx, question: Question, *, title: str, key: str) -> None:
-    await notify.deliver_many(tx, person_ids=[question.asker_id], kind="question", title=title,
-                              body=f"question:{question.id}", key_prefix=key)
+    body = f"您咨询的「{question.text[:40]}」：{question.answer[:200]}（在「我要咨询」查看全文）"
+    await notify.deliver_many(tx, person_ids=[question.asker_id], kind="question", title=title, body=body,
+                              key_prefix=key)
     await notify.queue_push(tx, person_ids=[question.asker_id], kind="question", title=title,
                             body=question.text[:40], key_prefix=key, page="cases/pages/ask/index")

@@ -454,9 +454,9 @@ async def _questions(place, secret: str) -> dict:
     text = f"乙区咨询停车费 {secret}"
     open_question = await consult.ask(resident, community_id=community_id, text=text)
     unpublished = await consult.ask(resident, community_id=community_id, text=text)
-    await consult.answer(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
+    await consult.answer_question(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
     published = await consult.ask(resident, community_id=community_id, text="停水通知什么时候恢复")
-    await consult.answer(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
+    await consult.answer_question(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
     return {"question": str(open_question.id), "unpublished_question": str(unpublished.id),
             "published_question": str(published.id), "question_text": text}
 

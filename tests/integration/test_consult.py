@@ -110,8 +110,8 @@ async def test_the_asker_is_told_of_the_answer_and_reads_it_in_my_questions(api,
     assert desk["totalCount"] == 1
 
     await console.op("QuestionAnswer", id=asked["question"]["id"], answer=WATER_ANSWER, publish=False)
-    titles = await InboxMessage.filter(person_id=place.b.resident.id).values_list("title", flat=True)
-    assert "您的咨询已有答复" in titles
+    told = await InboxMessage.get(person_id=place.b.resident.id, kind="question")
+    assert told.title == "您的咨询已有答复" and WATER in told.body and WATER_ANSWER in told.body
     mine = (await api.op("MyQuestions", first=10))["data"]["myQuestions"]["nodes"]
     assert [(q["state"], q["answer"], q["published"]) for q in mine] == [("ANSWERED", WATER_ANSWER, False)]
     assert (await console.op("Questions", communityId=str(place.community.id), state="OPEN",

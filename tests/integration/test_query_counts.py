@@ -378,7 +378,7 @@ async def _questions(world, staff) -> None:
         for i in range(max(published, 3)):
             question = await consult.ask(asker, community_id=place.community.id, text=f"第{i}片区停水什么时候恢复")
             if i < published:
-                await consult.answer(committee, question_id=question.id, answer="今晚恢复供水", publish=True)
+                await consult.answer_question(committee, question_id=question.id, answer="今晚恢复供水", publish=True)
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
