@@ -33,7 +33,7 @@ def embedded_server(tmp_path_factory):
     process = subprocess.Popen(
         [sys.executable, "-m", "backend", "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
     )
-    deadline = time.monotonic() + 180  # a failure detector: on a loaded machine start-up alone took 58 s
+    deadline = time.monotonic() + 180  # migrating and seeding a new database: about a minute on a loaded machine
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
