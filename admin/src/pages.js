@@ -4,6 +4,7 @@
 import {
   Avatar,
   Bell,
+  ChatDotRound,
   Document,
   House,
   Finished,
@@ -101,6 +102,15 @@ export const PAGES = [
     parent: 'polls',
     permission: 'VOTE_MANAGE',
     component: () => import('./views/PollView.vue'),
+  },
+  {
+    path: 'questions',
+    name: 'questions',
+    title: '咨询台',
+    icon: ChatDotRound,
+    menu: true,
+    permission: 'CONSULT_ANSWER',
+    component: () => import('./views/QuestionsView.vue'),
   },
   {
     path: 'import',

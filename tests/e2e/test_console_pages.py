@@ -40,6 +40,7 @@ PAGES = {
     "street/cases": ("街道督办", "street-cases"),
     "street/cases/:id": ("诉求督办", "street-case"),  # no case of that id: the page says so
     "street/supervisors": ("街道督办人员", "street-supervisors"),
+    "questions": ("咨询台", "questions"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).

@@ -35,6 +35,8 @@ from backend.cases.models import (
     CommonArea,
     StreetSupervisor,
 )
+from backend.consult import service as consult
+from backend.consult.models import Question
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
@@ -285,6 +287,18 @@ CASES = {
                    lambda t: {"x": t["case"]}),
     "streetCaseUrge": ("mutation($x: ID!) { streetCaseUrge(id: $x, note: \"请尽快处理\") { entry { body } "
                        "errors { code } } }", lambda t: {"x": t["case"]}),
+    # Policy Q&A
+    "questions": ("query($x: ID!) { questions(communityId: $x) { nodes { text answer askerName } } }",
+                  lambda t: {"x": t["community"]}),
+    "faq": ("query($x: ID!) { faq(communityId: $x) { nodes { id text answer } } }", lambda t: {"x": t["community"]}),
+    "questionSuggestions": ("query($x: ID!, $s: String!) { questionSuggestions(communityId: $x, text: $s) "
+                            "{ id text answer } }", lambda t: {"x": t["community"], "s": t["question_text"]}),
+    "questionAsk": ("mutation($x: ID!) { questionAsk(communityId: $x, text: \"请问停车费怎么交\") { question { id } "
+                    "errors { code } } }", lambda t: {"x": t["community"]}),
+    "questionAnswer": ("mutation($x: ID!) { questionAnswer(id: $x, answer: \"改写答复\", publish: true) "
+                       "{ question { text } errors { code } } }", lambda t: {"x": t["question"]}),
+    "questionUnpublish": ("mutation($x: ID!) { questionUnpublish(id: $x) { question { text } errors { code } } }",
+                          lambda t: {"x": t["published_question"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -299,6 +313,7 @@ ACTING_FOR_CASES = {
     "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
     "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
+    "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -321,6 +336,9 @@ ANSWERS = {
     "caseCategories": MEMBERS,  # what residents pick from; no one's data
     "caseCommonAreas": MEMBERS,
     "caseReplyTemplates": {"other_grid_worker"},  # the community's handlers all reply with them
+    "faq": MEMBERS,  # the community's published questions, never who asked; the target's others are not leaked
+    "questionSuggestions": MEMBERS,
+    "questionAsk": MEMBERS,  # their own question; none is written for the target (checked)
     "directoryBuildings": SIGNED_IN,
     "directoryRooms": SIGNED_IN,
 }
@@ -389,6 +407,7 @@ async def target(app, api, make_person):
     await Community.filter(id=community.id).update(street_id=street.id)
     supervisor = await StreetSupervisor.create(street=street, person=b.resident)
     await Case.filter(id=cases["case"]).update(escalated_at=clock.now())
+    questions = await _questions(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -416,10 +435,12 @@ async def target(app, api, make_person):
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}"],
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
+                    f"未公开答复 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
-                   cases["case"], cases["other_case"], cases["resolved_case"]],
-        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
+                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
+                   questions["unpublished_question"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -444,6 +465,22 @@ async def _cases(place, secret: str) -> dict:
     await case_service.resolve_case(committee, case_id=resolved.id, note="已修好")
     return {"case": str(case.id), "other_case": str(other.id), "resolved_case": str(resolved.id),
             "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
+
+
+async def _questions(place, secret: str) -> dict:
+    """The target's policy questions: one open, one answered but kept out of the FAQ, one published
+    (its text and answer are the community's; who asked is not)."""
+    b, community_id = place.b, place.community.id
+    committee = case_helpers.committee_actor(place.committee.id, community_id)
+    resident = Actor(person_id=b.resident.id)
+    text = f"乙区咨询停车费 {secret}"
+    open_question = await consult.ask(resident, community_id=community_id, text=text)
+    unpublished = await consult.ask(resident, community_id=community_id, text=text)
+    await consult.answer_question(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
+    published = await consult.ask(resident, community_id=community_id, text="停水通知什么时候恢复")
+    await consult.answer_question(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
+    return {"question": str(open_question.id), "unpublished_question": str(unpublished.id),
+            "published_question": str(published.id), "question_text": text}
 
 
 class Caller:
@@ -540,6 +577,7 @@ async def snapshot(target: dict) -> list:
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
         await rows(StreetSupervisor, "person_id", street__communities__id=community),
+        await rows(Question, "state", "answer", "published_at", asker_id=person),
     ]
 
 

@@ -37,6 +37,7 @@ from backend.audit.models import AuditEntry
 from backend.cases import service as case_service
 from backend.cases import setup as case_setup
 from backend.cases.models import Case, Party, StreetSupervisor
+from backend.consult import service as consult
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
@@ -223,7 +224,23 @@ PINS: dict[tuple[str, str], Pin] = {
                                  lambda d: d["streetCase"]["entries"], 7),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
+    ("mini_program", "MyQuestions"): Pin("resident", pages(), lambda d: d["myQuestions"]["nodes"], 1),
+    ("mini_program", "Faq"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                 lambda d: d["faq"]["nodes"], 2),  # and the membership
+    ("admin", "Questions"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                lambda d: d["questions"]["nodes"], 2),
+    # The index's candidates, then the questions they are.
+    ("mini_program", "QuestionSuggestions"): Pin(("small_resident", "resident"), lambda w: suggest(w),
+                                                 lambda d: d["questionSuggestions"], 3),  # and the membership
+    ("admin", "QuestionSuggestions"): Pin("staff", lambda w: suggest(w), lambda d: d["questionSuggestions"], 2),
 }
+
+
+def suggest(world) -> tuple[dict, dict]:
+    """The small community has one question like it published, the large one five and more."""
+    text = "什么时候恢复供水"
+    return {"communityId": community_id(world.small), "text": text}, {"communityId": community_id(world.large),
+                                                                      "text": text}
 
 
 @pytest.fixture(scope="module")
@@ -296,6 +313,7 @@ async def world(app):
     await _polls(world, staff)
     await _cases(world, staff)
     operator, supervisor = await _streets(world)
+    await _questions(world, staff)
     world.handles = {"operator": operator.handle, "supervisor": supervisor.handle, "staff": staff.handle,
                      "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
@@ -379,6 +397,18 @@ async def _streets(world) -> tuple:
         world.street_ids.append(str(street.id))
     await Case.filter(community_id=world.large.community.id).update(escalated_at=clock.now())
     return operator, supervisors[-1]
+
+
+async def _questions(world, staff) -> None:
+    """Three questions of the resident in the large community; published like 什么时候恢复供水: one in
+    the small community, six in the large."""
+    for place, published in ((world.small, 1), (world.large, 6)):
+        committee = case_helpers.committee_actor(staff.id, place.community.id)
+        asker = Actor(person_id=place.residents[0].id)
+        for i in range(max(published, 3)):
+            question = await consult.ask(asker, community_id=place.community.id, text=f"第{i}片区停水什么时候恢复")
+            if i < published:
+                await consult.answer_question(committee, question_id=question.id, answer="今晚恢复供水", publish=True)
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
