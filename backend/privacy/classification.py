@@ -60,4 +60,18 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "CaseConfirmation": {"case_id": "grid", "comment": "grid", "created_at": "grid", "id": "grid", "outcome": "grid",
                          "person_id": "grid", "rating": "grid", "round": "grid"},
     "CaseFollower": {"case_id": "grid", "created_at": "grid", "id": "grid", "person_id": "grid"},
+    # Moderation: reported content and who reported it are the moderators' (MODERATE, committee
+    # staff); the author sees their own hidden content and appeal, never who reported it.
+    "ModeratedItem": {"id": "committee", "created_at": "committee", "community_id": "committee",
+                      "kind": "committee", "target_id": "committee", "author_id": "committee",
+                      "original": "committee", "state": "committee", "reports": "committee",
+                      "hidden_at": "committee", "decided_by_id": "committee", "decided_at": "committee"},
+    "ModerationReport": {"id": "committee", "created_at": "committee", "item_id": "committee",
+                         "reporter_id": "committee", "reason": "committee", "note": "committee"},
+    "ModerationAppeal": {"id": "committee", "created_at": "committee", "item_id": "committee",
+                         "author_id": "committee", "text": "committee", "state": "committee",
+                         "decided_by_id": "committee", "decided_at": "committee", "reason": "committee"},
+    "ModerationLogEntry": {"id": "committee", "created_at": "committee", "community_id": "committee",
+                           "item_id": "committee", "actor_id": "committee", "action": "committee",
+                           "reason": "committee"},
 }
