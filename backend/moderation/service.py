@@ -116,8 +116,8 @@ async def report(actor: Actor, *, kind: str, target_id: UUID, reason: Reason, no
             "author_id": target.author_id, "original": target.text, "state": ItemState.REPORTED.value, "reports": 0,
         }])
         item = await ModeratedItem.filter(kind=kind, target_id=target_id).select_for_update().using_db(tx).get()
-        if item.state in HIDDEN_STATES:
-            raise DomainError(ErrorCode.INVALID_INPUT, "该内容已被隐藏，正在处理")
+        if item.state in HIDDEN_STATES:  # no one but its author sees it any more
+            raise DomainError(ErrorCode.NOT_FOUND, "该内容已被隐藏，正在处理", field="targetId")
         if await ModerationReport.filter(item_id=item.id, reporter_id=me).using_db(tx).exists():
             raise DomainError(ErrorCode.INVALID_INPUT, "您已经举报过该内容")
         await ModerationReport.create(item_id=item.id, reporter_id=me, reason=reason, note=note, using_db=tx)
@@ -256,7 +256,6 @@ class ItemDetail:
     item: ModeratedItem
     reports: list[ModerationReport]
     log: list[ModerationLogEntry]
-    appeal: ModerationAppeal | None
 
 
 async def item_detail(actor: Actor, *, item_id: UUID) -> ItemDetail:
@@ -268,7 +267,6 @@ async def item_detail(actor: Actor, *, item_id: UUID) -> ItemDetail:
         .limit(MAX_DETAIL),
         log=await ModerationLogEntry.filter(item_id=item.id).select_related("actor", "item").order_by("id")
         .limit(MAX_DETAIL),
-        appeal=await ModerationAppeal.filter(item_id=item.id).select_related("decided_by").first(),
     )
 
 

@@ -40,6 +40,8 @@ from backend.core.clock import clock
 from backend.core.progress import StaffJob
 from backend.core.settings import get_settings
 from backend.media.models import Upload
+from backend.moderation import service as moderation
+from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
 from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
@@ -56,7 +58,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
-from tests.integration import case_helpers
+from tests.integration import case_helpers, moderation_helpers
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
@@ -269,6 +271,23 @@ CASES = {
     "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
                            "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
                            lambda t: {"x": t["community"]}),
+    # The target's note, hidden pending review, and their appeal. A hidden note is not found for anyone
+    # but its author, so even a verified neighbour's report is refused.
+    "contentReport": ("mutation($x: ID!) { contentReport(kind: \"TEST_NOTE\", targetId: $x, reason: SPAM) "
+                      "{ ok errors { code } } }", lambda t: {"x": t["note"]}),
+    "moderationAppeal": ("mutation($x: ID!) { moderationAppeal(itemId: $x, text: \"我没有违规，请恢复\") "
+                         "{ appeal { text } errors { code } } }", lambda t: {"x": t["moderated_item"]}),
+    "moderationQueue": ("query($x: ID!) { moderationQueue(communityId: $x) { nodes { original authorName } } }",
+                        lambda t: {"x": t["community"]}),
+    "moderationItem": ("query($x: ID!) { moderationItem(id: $x) { item { original } log { reason } } }",
+                       lambda t: {"x": t["moderated_item"]}),
+    "moderationLog": ("query($x: ID!) { moderationLog(communityId: $x) { nodes { actorName reason } } }",
+                      lambda t: {"x": t["community"]}),
+    "moderationDecide": ("mutation($x: ID!) { moderationDecide(id: $x, decision: RESTORE, reason: \"恢复\") "
+                         "{ item { original } errors { code } } }", lambda t: {"x": t["moderated_item"]}),
+    "moderationAppealDecide": ("mutation($x: ID!) { moderationAppealDecide(id: $x, decision: RESTORE, "
+                               "reason: \"恢复\") { appeal { text } errors { code } } }",
+                               lambda t: {"x": t["moderation_appeal"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -283,6 +302,7 @@ ACTING_FOR_CASES = {
     "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
     "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
+    "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -368,6 +388,7 @@ async def target(app, api, make_person):
     ballot = await ballots.cast(Actor(person_id=b.resident.id), poll_id=uuid.UUID(polls[0]), entry_id=None,
                                 ballot=ballots.BallotInput(choices=["i1"]))
     cases = await _cases(place, secret)
+    moderated = await _moderated(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -395,10 +416,12 @@ async def target(app, api, make_person):
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}"],
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", f"乙区议论 {secret}",
+                    f"申诉理由 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
+        **moderated,
     }
 
 
@@ -422,6 +445,17 @@ async def _cases(place, secret: str) -> dict:
     await case_service.resolve_case(committee, case_id=resolved.id, note="已修好")
     return {"case": str(case.id), "other_case": str(other.id), "resolved_case": str(resolved.id),
             "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
+
+
+async def _moderated(place, secret: str) -> dict:
+    """A note of the target, reported by the neighbour and hidden by the committee; the target's appeal."""
+    note_id = moderation_helpers.write_note(place.community.id, place.b.resident.id, f"乙区议论 {secret}")
+    item = await moderation_helpers.reported(note_id, [place.a.resident])
+    committee = case_helpers.committee_actor(place.committee.id, place.community.id)
+    await moderation.decide(committee, item_id=item.id, decision=moderation.Decision.HIDE, reason="待核实")
+    appeal = await moderation.appeal(Actor(person_id=place.b.resident.id), item_id=item.id,
+                                     text=f"申诉理由 {secret}")
+    return {"note": str(note_id), "moderated_item": str(item.id), "moderation_appeal": str(appeal.id)}
 
 
 class Caller:
@@ -517,6 +551,10 @@ async def snapshot(target: dict) -> list:
         await rows(CaseReplyTemplate, "body", category__community_id=community),
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
+        await rows(ModeratedItem, "state", "reports", "decided_by_id", community_id=community),
+        await rows(ModerationReport, item__community_id=community),
+        await rows(ModerationAppeal, "state", item__community_id=community),
+        await rows(ModerationLogEntry, community_id=community),
     ]
 
 

@@ -1,49 +1,22 @@
-"""Moderation through the API, on a kind of content this test registers itself (a note held in
-memory, hidden and shown through the registry's seam): reports, auto-hide at the third distinct
+"""Moderation through the API, on the tests' own kind of content (moderation_helpers: notes held in
+memory, hidden and shown through the kinds registry): reports, auto-hide at the third distinct
 verified reporter (race-safe), moderators' decisions in the log and the audit log, appeals to
 another moderator, the author told of each; bad input refused in Chinese with nothing written."""
 
 import asyncio
 import uuid
-from dataclasses import dataclass
 
 import pytest
 
 from backend.audit.models import AuditEntry
 from backend.core.actor import Actor
 from backend.core.errors import DomainError
-from backend.moderation import kinds, service
+from backend.moderation import service
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport, Reason
 from backend.notify.models import InboxMessage
 from tests.integration.conftest import build_person
+from tests.integration.moderation_helpers import NOTES, write_note
 from tests.integration.neighbourhood import build_neighbourhood
-
-ERRORS = "errors { code field message }"
-
-
-@dataclass
-class Note:
-    community_id: uuid.UUID
-    author_id: uuid.UUID
-    text: str
-    hidden: bool = False
-    flips: int = 0  # how often moderation hid or showed it
-
-
-NOTES: dict[uuid.UUID, Note] = {}
-
-
-async def _resolve(target_id: uuid.UUID) -> kinds.Target | None:
-    note = NOTES.get(target_id)
-    return kinds.Target(note.community_id, note.author_id, note.text) if note else None
-
-
-async def _set_hidden(tx, target_id: uuid.UUID, hidden: bool) -> None:
-    NOTES[target_id].hidden = hidden
-    NOTES[target_id].flips += 1
-
-
-kinds.register("TEST_NOTE", _resolve, _set_hidden)
 
 
 @pytest.fixture
@@ -59,9 +32,7 @@ async def place(app, make_person):
 
 
 def note_of(place, text: str = "楼下那家店卖假货，大家别去") -> uuid.UUID:
-    note_id = uuid.uuid4()
-    NOTES[note_id] = Note(place.community.id, place.author.id, text)
-    return note_id
+    return write_note(place.community.id, place.author.id, text)
 
 
 async def report(api, person, note_id, reason="ABUSE", note="", kind="TEST_NOTE") -> dict:

@@ -41,6 +41,7 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
 from backend.media.models import Upload
+from backend.moderation import service as moderation
 from backend.notices import service as notices
 from backend.notices.models import Notice
 from backend.privacy.models import AccessLog
@@ -58,7 +59,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
-from tests.integration import case_helpers
+from tests.integration import case_helpers, moderation_helpers
 from tests.integration.conftest import Api, build_community, build_person
 
 
@@ -210,6 +211,13 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "CaseReplyTemplates"): Pin("staff", lambda w: ({"categoryId": w.category_ids[0]},
                                                              {"categoryId": w.category_ids[1]}),
                                          lambda d: d["caseReplyTemplates"], 2),
+    ("admin", "ModerationQueue"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                      lambda d: d["moderationQueue"]["nodes"], 3),
+    ("admin", "ModerationLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["moderationLog"]["nodes"], 2),
+    ("admin", "ModerationItem"): Pin("staff", lambda w: ({"id": w.moderated_ids[0]}, {"id": w.moderated_ids[1]}),
+                                     lambda d: d["moderationItem"]["reports"], 5),
+    ("mini_program", "MyModeratedContent"): Pin("resident", pages(), lambda d: d["myModeratedContent"]["nodes"], 2),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }
@@ -284,6 +292,7 @@ async def world(app):
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
     await _polls(world, staff)
     await _cases(world, staff)
+    await _moderated(world, staff)
     world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
@@ -349,6 +358,21 @@ async def _cases(world, staff) -> None:
         await case_service.raise_case(Actor(person_id=world.large.residents[11].id), community_id=large,
                                       draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
                                                                    place=case_service.Place(area_id=place.id)))
+
+
+async def _moderated(world, staff) -> None:
+    """Three notes of the resident in the large community: one reported once, two hidden by three
+    reporters each, one of those appealed and restored (the log holds them all)."""
+    resident, others = world.large.residents[0], world.large.residents[1:4]
+    committee = case_helpers.committee_actor(staff.id, world.large.community.id)
+    world.moderated_ids = []
+    for reporters in (others[:1], others, others):
+        note_id = moderation_helpers.write_note(world.large.community.id, resident.id)
+        world.moderated_ids.append(str((await moderation_helpers.reported(note_id, reporters)).id))
+    appeal = await moderation.appeal(Actor(person_id=resident.id), item_id=UUID(world.moderated_ids[2]),
+                                     text="我没有违规，请恢复")
+    await moderation.decide_appeal(committee, appeal_id=appeal.id, decision=moderation.AppealDecision.RESTORE,
+                                   reason="核实无误")
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
