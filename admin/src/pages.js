@@ -3,6 +3,7 @@
 // page all read this; the server still checks every operation itself.
 import {
   Bell,
+  ChatLineSquare,
   Document,
   House,
   Finished,
@@ -98,6 +99,23 @@ export const PAGES = [
     parent: 'polls',
     permission: 'VOTE_MANAGE',
     component: () => import('./views/PollView.vue'),
+  },
+  {
+    path: 'moderation',
+    name: 'moderation',
+    title: '内容审核',
+    icon: ChatLineSquare,
+    menu: true,
+    permission: 'MODERATE',
+    component: () => import('./views/ModerationView.vue'),
+  },
+  {
+    path: 'moderation/:id',
+    name: 'moderation-item',
+    title: '审核详情',
+    parent: 'moderation',
+    permission: 'MODERATE',
+    component: () => import('./views/ModerationItemView.vue'),
   },
   {
     path: 'import',
