@@ -3,6 +3,7 @@
 // page all read this; the server still checks every operation itself.
 import {
   Bell,
+  ChatDotRound,
   Document,
   House,
   Finished,
@@ -98,6 +99,23 @@ export const PAGES = [
     parent: 'polls',
     permission: 'VOTE_MANAGE',
     component: () => import('./views/PollView.vue'),
+  },
+  {
+    path: 'topics',
+    name: 'topics',
+    title: '议事厅',
+    icon: ChatDotRound,
+    menu: true,
+    permission: 'DELIBERATION_MANAGE',
+    component: () => import('./views/TopicsView.vue'),
+  },
+  {
+    path: 'topics/:id',
+    name: 'topic',
+    title: '议题详情',
+    parent: 'topics',
+    permission: 'DELIBERATION_MANAGE',
+    component: () => import('./views/TopicView.vue'),
   },
   {
     path: 'import',

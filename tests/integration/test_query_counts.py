@@ -218,7 +218,7 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "Topic"): Pin("staff", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
                             lambda d: d["topic"]["comments"], 4),
     ("mini_program", "Topic"): Pin("resident", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
-                                   lambda d: d["topic"]["comments"], 4),
+                                   lambda d: d["topic"]["comments"], 8),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }
