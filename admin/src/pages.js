@@ -4,6 +4,7 @@
 import {
   Bell,
   ChatLineSquare,
+  ChatDotRound,
   Document,
   House,
   Finished,
@@ -116,6 +117,23 @@ export const PAGES = [
     parent: 'moderation',
     permission: 'MODERATE',
     component: () => import('./views/ModerationItemView.vue'),
+  },
+  {
+    path: 'topics',
+    name: 'topics',
+    title: '议事厅',
+    icon: ChatDotRound,
+    menu: true,
+    permission: 'DELIBERATION_MANAGE',
+    component: () => import('./views/TopicsView.vue'),
+  },
+  {
+    path: 'topics/:id',
+    name: 'topic',
+    title: '议题详情',
+    parent: 'topics',
+    permission: 'DELIBERATION_MANAGE',
+    component: () => import('./views/TopicView.vue'),
   },
   {
     path: 'import',

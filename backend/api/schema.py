@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
 from backend.api.cases import CaseMutations, CaseQueries
+from backend.api.deliberation import DeliberationMutations, DeliberationQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
@@ -23,11 +24,12 @@ from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
-                              ModerationQueries))
+                              DeliberationQueries, ModerationQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
-     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, ModerationMutations),
+     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, DeliberationMutations,
+     ModerationMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

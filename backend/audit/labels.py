@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "case.template_create": "新增回复模板",
     "case.template_delete": "删除回复模板",
     "case.urge": "催办诉求",
+    "deliberation.settings_update": "修改议事厅附议户数",
     "ballot.paper": "录入纸质选票",
     "ballot.proxy": "代为投票",
     "grid.assign_building": "楼栋划入网格",
@@ -57,6 +58,13 @@ ACTION_LABELS = {
     "residence.reject": "驳回住址认证",
     "resident.update": "修改住户信息",
     "session.revoke": "结束登录",
+    "topic.close": "结束议题",
+    "topic.comment": "代为评论议题",
+    "topic.link_poll": "议题关联投票",
+    "topic.open": "发起议题",
+    "topic.propose": "代为提出居民提议",
+    "topic.respond": "官方回应议题",
+    "topic.support": "代为附议提议",
 }
 
 TARGET_LABELS = {
@@ -78,6 +86,8 @@ TARGET_LABELS = {
     "proxy": "代办授权",
     "residence_application": "认证申请",
     "room": "房屋",
+    "topic": "议题",
+    "topic_comment": "议题评论",
 }
 
 

@@ -46,6 +46,7 @@ MODEL_MODULES = [
     "backend.voting.models",
     "backend.cases.models",
     "backend.moderation.models",
+    "backend.deliberation.models",
 ]
 
 

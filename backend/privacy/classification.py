@@ -74,4 +74,15 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "ModerationLogEntry": {"id": "committee", "created_at": "committee", "community_id": "committee",
                            "item_id": "committee", "actor_id": "committee", "action": "committee",
                            "reason": "committee"},
+    # Deliberation: what a member writes in the 议事厅 is for their community; which household supports
+    # a proposal is the committee's (residents see only the count).
+    "Topic": {"id": "community", "created_at": "community", "community_id": "community", "author_id": "community",
+              "household_id": "committee", "title": "community", "body": "community", "state": "community",
+              "supporters_needed": "community", "supporters": "community", "agenda_at": "community",
+              "poll_id": "community", "response": "community", "responded_by_id": "committee",
+              "responded_at": "community", "closed_at": "community", "hidden_at": "committee"},
+    "TopicComment": {"id": "community", "created_at": "community", "topic_id": "community", "parent_id": "community",
+                     "author_id": "community", "body": "community", "hidden_at": "committee"},
+    "TopicSupport": {"id": "committee", "created_at": "committee", "topic_id": "committee",
+                     "household_id": "committee", "person_id": "committee"},
 }

@@ -37,8 +37,12 @@ from backend.cases.models import (
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
+from backend.core.db import transaction
 from backend.core.progress import StaffJob
 from backend.core.settings import get_settings
+from backend.deliberation import moderated
+from backend.deliberation import service as deliberation
+from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -268,6 +272,30 @@ CASES = {
     "caseCommonAreaCreate": ("mutation($x: ID!, $g: ID!) { caseCommonAreaCreate(communityId: $x, name: \"北门\", "
                              "gridId: $g) { area { id } errors { code } } }",
                              lambda t: {"x": t["community"], "g": t["grid"]}),
+    "topics": ("query($x: ID!) { topics(communityId: $x) { nodes { id title body } } }",
+               lambda t: {"x": t["community"]}),
+    "topic": ("query($x: ID!) { topic(id: $x) { topic { title body } comments { body } } }",
+              lambda t: {"x": t["topic"]}),
+    "deliberationSettings": ("query($x: ID!) { deliberationSettings(communityId: $x) { supportersNeeded } }",
+                             lambda t: {"x": t["community"]}),
+    "topicOpen": ("mutation($x: ID!) { topicOpen(communityId: $x, input: {title: \"新议题\", "
+                  "body: \"请大家讨论。。\"}) { topic { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "topicPropose": ("mutation($x: ID!) { topicPropose(communityId: $x, input: {title: \"新提议\", "
+                     "body: \"建议增设充电桩\"}) { topic { title } errors { code } } }",
+                     lambda t: {"x": t["community"]}),
+    "topicSupport": ("mutation($x: ID!) { topicSupport(id: $x) { topic { title } errors { code } } }",
+                     lambda t: {"x": t["topic"]}),
+    "topicComment": ("mutation($x: ID!, $y: ID!) { topicComment(id: $x, body: \"回复\", parentId: $y) "
+                     "{ comment { body } errors { code } } }", lambda t: {"x": t["topic"], "y": t["topic_comment"]}),
+    "topicRespond": ("mutation($x: ID!) { topicRespond(id: $x, body: \"官方回应\") { topic { title } "
+                     "errors { code } } }", lambda t: {"x": t["topic"]}),
+    "topicLinkPoll": ("mutation($x: ID!, $y: ID!) { topicLinkPoll(id: $x, pollId: $y) { topic { title } "
+                      "errors { code } } }", lambda t: {"x": t["topic"], "y": t["poll"]}),
+    "topicClose": ("mutation($x: ID!) { topicClose(id: $x) { topic { title } errors { code } } }",
+                   lambda t: {"x": t["topic"]}),
+    "deliberationSettingsUpdate": ("mutation($x: ID!) { deliberationSettingsUpdate(communityId: $x, "
+                                   "supportersNeeded: 3) { settings { supportersNeeded } errors { code } } }",
+                                   lambda t: {"x": t["community"]}),
     "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
                            "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
                            lambda t: {"x": t["community"]}),
@@ -326,6 +354,8 @@ ANSWERS = {
     "caseCommonAreas": MEMBERS,
     "caseReplyTemplates": {"other_grid_worker"},  # the community's handlers all reply with them
     "directoryBuildings": SIGNED_IN,
+    "topics": {"neighbour", "other_grid_worker"},  # the community's topics; the target's hidden one is not listed
+    "topicPropose": {"neighbour"},  # a proposal of their own household; the target's topics stay as they were
     "directoryRooms": SIGNED_IN,
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
@@ -389,6 +419,7 @@ async def target(app, api, make_person):
                                 ballot=ballots.BallotInput(choices=["i1"]))
     cases = await _cases(place, secret)
     moderated = await _moderated(place, secret)
+    topics = await _topics(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -416,11 +447,12 @@ async def target(app, api, make_person):
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}"],
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}",
+                    f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}", f"申诉理由 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
-                   cases["case"], cases["other_case"], cases["resolved_case"]],
-        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
+                   cases["case"], cases["other_case"], cases["resolved_case"], topics["topic"],
+                   topics["topic_comment"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **topics,
         **moderated,
     }
 
@@ -456,6 +488,18 @@ async def _moderated(place, secret: str) -> dict:
     appeal = await moderation.appeal(Actor(person_id=place.b.resident.id), item_id=item.id,
                                      text=f"申诉理由 {secret}")
     return {"note": str(note_id), "moderated_item": str(item.id), "moderation_appeal": str(appeal.id)}
+
+
+async def _topics(place, secret: str) -> dict:
+    """The target's proposal with their comment on it, hidden by moderation: only they and the committee
+    see it, so every outsider (their neighbours too) gets not-found."""
+    resident = Actor(person_id=place.b.resident.id)
+    topic = await deliberation.propose(resident, community_id=place.community.id, draft=deliberation.TopicDraft(
+        title=f"乙区提议 {secret}", body="乙区增设充电桩的提议"))
+    comment = await deliberation.comment(resident, topic_id=topic.id, body=f"乙区评论 {secret}")
+    async with transaction() as tx:
+        await moderated.set_hidden(tx, "TOPIC", topic.id, True)
+    return {"topic": str(topic.id), "topic_comment": str(comment.id)}
 
 
 class Caller:
@@ -555,6 +599,11 @@ async def snapshot(target: dict) -> list:
         await rows(ModerationReport, item__community_id=community),
         await rows(ModerationAppeal, "state", item__community_id=community),
         await rows(ModerationLogEntry, community_id=community),
+        await rows(Topic, "state", "supporters", "response", "poll_id", "hidden_at", author_id=person),
+        await rows(TopicComment, "body", topic__author_id=person),
+        await rows(TopicSupport, topic__author_id=person),
+        await rows(Topic, community_id=community, household_id=None),  # the committee's topics
+        await rows(DeliberationSettings, "supporters_needed", community_id=community),
     ]
 
 

@@ -1,7 +1,9 @@
 """Moderation through the API, on the tests' own kind of content (moderation_helpers: notes held in
 memory, hidden and shown through the kinds registry): reports, auto-hide at the third distinct
 verified reporter (race-safe), moderators' decisions in the log and the audit log, appeals to
-another moderator, the author told of each; bad input refused in Chinese with nothing written."""
+another moderator, the author told of each; bad input refused in Chinese with nothing written. Then the
+议事厅's own kinds end to end: a topic hidden at its third verified reporter (from everyone but its
+author, and closed to comments) until a moderator restores it, and a hidden comment."""
 
 import asyncio
 import uuid
@@ -224,3 +226,58 @@ async def test_appealing_content_that_is_not_hidden_or_not_mine_is_refused(api, 
     other = (await api.op("ModerationAppeal", itemId=str(item.id), text="替别人申诉一下"))["data"]["moderationAppeal"]
     assert other["errors"][0]["message"] == "找不到该内容"
     assert not await ModerationAppeal.filter(item_id=item.id).exists()
+
+
+# --- Topics and comments of the 议事厅, registered by backend/moderation/wiring.py ---------------
+
+async def topic_seen_by(api, person, topic_id: str) -> dict | None:
+    await api.sign_in(person.handle)
+    return (await api.op("Topic", id=topic_id))["data"]["topic"]
+
+
+async def test_three_verified_residents_hide_a_topic_until_a_moderator_restores_it(api, console, place):
+    await api.sign_in(place.author.handle)
+    proposed = await api.op("TopicPropose", communityId=str(place.community.id), input={
+        "title": "物业费账目不公开", "body": "物业经理贪污，大家别交物业费！"})
+    topic = proposed["data"]["topicPropose"]["topic"]
+    reader = place.neighbours[5]
+
+    unverified = await build_person(place.community.id, ["RESIDENT"])
+    refused = await report(api, unverified, topic["id"], kind="TOPIC")
+    assert refused["errors"][0]["message"] == "只有本社区已认证住址的居民才能举报"
+    for person in place.neighbours[:2]:
+        assert (await report(api, person, topic["id"], kind="TOPIC", reason="FRAUD"))["ok"]
+    assert (await topic_seen_by(api, reader, topic["id"]))["topic"]["hidden"] is False  # two do not hide it
+
+    assert (await report(api, place.neighbours[2], topic["id"], kind="TOPIC", reason="ABUSE"))["ok"]
+    assert await topic_seen_by(api, reader, topic["id"]) is None
+    seen_by_author = await topic_seen_by(api, place.author, topic["id"])
+    assert seen_by_author["topic"]["hidden"] is True
+    commented = await api.op("TopicComment", id=topic["id"], body="我补充一下情况")
+    assert commented["data"]["topicComment"]["errors"][0]["message"] == "该议题已被隐藏，暂不能评论"
+
+    await console.sign_in(place.committee.handle)
+    [row] = [r for r in await queue(console, place, "HIDDEN") if r["kind"] == "TOPIC"]
+    assert row["original"] == "物业费账目不公开\n物业经理贪污，大家别交物业费！"
+    decided = await console.op("ModerationDecide", id=row["id"], decision="RESTORE", reason="属于正常意见表达")
+    assert decided["data"]["moderationDecide"]["item"]["state"] == "RESTORED"
+    assert (await topic_seen_by(api, reader, topic["id"]))["topic"]["hidden"] is False
+    log = (await console.op("ModerationItem", id=row["id"]))["data"]["moderationItem"]["log"]
+    assert [(e["action"], e["actorName"]) for e in log] == [("AUTO_HIDE", None),
+                                                            ("RESTORE", place.committee.display_name)]
+
+
+async def test_a_hidden_comment_is_gone_for_other_residents_and_kept_for_its_author(api, place):
+    await api.sign_in(place.neighbours[9].handle)
+    proposed = await api.op("TopicPropose", communityId=str(place.community.id), input={
+        "title": "增设快递柜", "body": "建议在3号楼下增设快递柜。"})
+    topic_id = proposed["data"]["topicPropose"]["topic"]["id"]
+    await api.sign_in(place.author.handle)
+    comment = (await api.op("TopicComment", id=topic_id, body="加微信 wx123 买便宜快递柜"))["data"]["topicComment"]
+    for person in place.neighbours[:3]:
+        assert (await report(api, person, comment["comment"]["id"], kind="COMMENT", reason="SPAM"))["ok"]
+
+    seen = await topic_seen_by(api, place.neighbours[5], topic_id)
+    assert "加微信 wx123 买便宜快递柜" not in str(seen["comments"])
+    mine = await topic_seen_by(api, place.author, topic_id)
+    assert [(c["body"], c["hidden"]) for c in mine["comments"]] == [("加微信 wx123 买便宜快递柜", True)]

@@ -40,6 +40,7 @@ from backend.cases.models import Party
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
+from backend.deliberation import service as deliberation
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
@@ -218,6 +219,14 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ModerationItem"): Pin("staff", lambda w: ({"id": w.moderated_ids[0]}, {"id": w.moderated_ids[1]}),
                                      lambda d: d["moderationItem"]["reports"], 5),
     ("mini_program", "MyModeratedContent"): Pin("resident", pages(), lambda d: d["myModeratedContent"]["nodes"], 2),
+    ("admin", "Topics"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                             lambda d: d["topics"]["nodes"], 2),
+    ("mini_program", "Topics"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["topics"]["nodes"], 2),
+    ("admin", "Topic"): Pin("staff", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
+                            lambda d: d["topic"]["comments"], 4),
+    ("mini_program", "Topic"): Pin("resident", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
+                                   lambda d: d["topic"]["comments"], 8),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }
@@ -293,6 +302,7 @@ async def world(app):
     await _polls(world, staff)
     await _cases(world, staff)
     await _moderated(world, staff)
+    await _topics(world, staff)
     world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
@@ -373,6 +383,27 @@ async def _moderated(world, staff) -> None:
                                      text="我没有违规，请恢复")
     await moderation.decide_appeal(committee, appeal_id=appeal.id, decision=moderation.AppealDecision.RESTORE,
                                    reason="核实无误")
+
+
+async def _topics(world, staff) -> None:
+    """In the large community: two topics of the committee, each linked to a poll, one with a comment and
+    one with three (one a reply), and a resident's proposal."""
+    large = world.large.community.id
+    committee = case_helpers.committee_actor(staff.id, large)
+    world.topic_ids = []
+    for n, poll_id in ((1, world.poll_ids[0]), (3, world.poll_ids[1])):
+        topic = await deliberation.open_topic(committee, community_id=large, draft=deliberation.TopicDraft(
+            title=f"议题{n}", body="请大家讨论这件事。"))
+        await deliberation.link_poll(committee, topic_id=topic.id, poll_id=UUID(poll_id))
+        parent = None
+        for i in range(n):
+            author = Actor(person_id=world.large.residents[i].id)
+            made = await deliberation.comment(author, topic_id=topic.id, body=f"评论{i}",
+                                              parent_id=parent.id if parent else None)
+            parent = parent or made
+        world.topic_ids.append(str(topic.id))
+    await deliberation.propose(Actor(person_id=world.large.residents[11].id), community_id=large,
+                               draft=deliberation.TopicDraft(title="居民提议", body="建议增设充电桩。"))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
