@@ -18,6 +18,7 @@ export async function openApp(path) {
 export const ROLE_PERMISSIONS = {
   COMMITTEE_STAFF: [
     'AUDIT_READ',
+    'DELIBERATION_MANAGE',
     'MODERATE',
     'NOTICE_PUBLISH',
     'NOTICE_REACH',

@@ -38,8 +38,8 @@ async def test_committee_opens_a_topic_links_a_poll_responds_and_closes_it(brows
 
         await page.click("[data-testid=nav-topics]")
         await page.click("[data-testid=topic-new]")
-        await page.fill("[data-testid=topic-title] input", title)
-        await page.fill("[data-testid=topic-body] textarea", "北门早晚高峰拥堵，请大家讨论停车管理办法。")
+        await page.fill("[data-testid=topic-new-title]", title)
+        await page.fill("[data-testid=topic-new-body]", "北门早晚高峰拥堵，请大家讨论停车管理办法。")
         await page.click("[data-testid=topic-open-submit]")
         await toast(page, f"已发起议题「{title}」")
         await expect(page.locator("[data-testid=topic-heading]")).to_have_text(title)
@@ -59,7 +59,7 @@ async def test_committee_opens_a_topic_links_a_poll_responds_and_closes_it(brows
         await toast(page, "已关联投票")
         await expect(page.locator("[data-testid=topic-poll-title]")).to_have_text(poll_title)
 
-        await page.fill("[data-testid=topic-response-input] textarea", "居委会将与物业商定错峰停车方案，并发起投票。")
+        await page.fill("[data-testid=topic-response-input]", "居委会将与物业商定错峰停车方案，并发起投票。")
         await page.click("[data-testid=topic-respond]")
         await toast(page, "已发布官方回应")
         await expect(page.locator("[data-testid=topic-response]")).to_contain_text("居委会将与物业商定错峰停车方案")
@@ -77,8 +77,8 @@ async def test_committee_opens_a_topic_links_a_poll_responds_and_closes_it(brows
         assert late["topicComment"]["errors"][0]["message"] == "该议题已结束，不能再评论"
 
         await page.click("[data-testid=nav-topics]")
-        await page.fill("[data-testid=topic-search] input", mark)
-        await page.press("[data-testid=topic-search] input", "Enter")
+        await page.fill("[data-testid=topic-search]", mark)
+        await page.press("[data-testid=topic-search]", "Enter")
         await expect(page.locator("[data-testid=topic-row]")).to_have_count(1)
         await expect(page.locator("[data-testid=topic-row]")).to_contain_text("已结束")
         await page.context.close()

@@ -12,6 +12,7 @@ from playwright.async_api import expect
 
 from backend.api.contract import client_operations, document_id
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.reports import report, reported_item
 from tests.e2e.test_console_notices import wait_for_notice_in_feed
 from tests.e2e.test_console_registry import demo_resident_token, graphql
 
@@ -40,6 +41,8 @@ PAGES = {
     "polls/:id/edit": ("编辑投票", "poll-edit"),
     "topics": ("议事厅", "topics"),
     "topics/:id": (TOPIC_TITLE, "topic"),
+    "moderation": ("内容审核", "moderation"),
+    "moderation/:id": ("议题审核", "moderation-item"),
     NOT_FOUND: ("404", "not-found"),
 }
 
@@ -130,6 +133,8 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
         notice_id, title = await publish_notice(http, token, community_id)
         poll_id = await draft_poll(http, token, community_id)
         ids = {"polls": poll_id, "topics": await open_topic(http, token, community_id)}
+        await report(http, "resident", "TOPIC", ids["topics"], "SPAM")
+        ids["moderation"] = await reported_item(http, token, community_id, ids["topics"])
         # Read by 张阿姨 once it reached her: her household counts as reached.
         resident = await demo_resident_token(http, "resident")
         await wait_for_notice_in_feed(http, resident, title)
