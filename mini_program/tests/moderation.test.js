@@ -158,3 +158,40 @@ describe('我的被隐藏内容', () => {
     expect(hasClass(page.querySelector('.page'), 'elder')).toBe(true)
   })
 })
+
+describe('on a topic of the 议事厅', () => {
+  const topicPage = {
+    topic: {
+      id: 't-1', state: 'AGENDA', title: '北门停车管理', body: '晚上车太多。', proposed: false, authorName: '李叔叔',
+      supporters: 0, supportersNeeded: 3, agendaAt: null, response: null, respondedAt: null, pollId: null,
+      hidden: false, closedAt: null, createdAt: '2026-11-01T02:00:00+00:00',
+    },
+    comments: [
+      { id: 'cm-1', parentId: null, body: '同意', authorName: '张阿姨', hidden: false, at: '2026-11-02T02:00:00+00:00' },
+      { id: 'cm-2', parentId: 'cm-1', body: '加微信买车位', authorName: '陌生人', hidden: false, at: '2026-11-02T03:00:00+00:00' },
+      { id: 'cm-3', parentId: null, body: '我自己被隐藏的评论', authorName: '张阿姨', hidden: true, at: '2026-11-02T04:00:00+00:00' },
+    ],
+    supportedByMyHousehold: false,
+    poll: null,
+  }
+
+  test('the topic and every comment still shown can be reported; a reply is reported as a COMMENT', async () => {
+    backend.answer('Topic', () => ({ topic: topicPage }))
+    backend.answer('ContentReport', () => ({ contentReport: { ok: true, errors: [] } }))
+    const page = await openPage('topic', { id: 't-1' })
+
+    expect(page.querySelectorAll('.report-topic')).toHaveLength(1)
+    const buttons = page.querySelectorAll('.report-comment')
+    expect(buttons).toHaveLength(2) // 同意 and its reply; not the comment already hidden
+    const reply = buttons[1]
+    reply.querySelector('.report-toggle').dispatchEvent('tap')
+    await until(() => expect(reply.querySelector('.report-form')).toBeTruthy())
+    choose(reply, '.report-reasons', '广告')
+    reply.querySelector('.report-submit').dispatchEvent('tap')
+    await until(() => expect(callsOf('ContentReport')).toHaveLength(1))
+
+    expect(callsOf('ContentReport')[0].variables).toEqual({ kind: 'COMMENT', targetId: 'cm-2', reason: 'SPAM', note: '' })
+    await until(() => expect(textOf(reply.querySelector('.report-toggle'))).toBe('已举报'))
+    expect(textOf(buttons[0].querySelector('.report-toggle'))).toBe('举报')
+  })
+})
