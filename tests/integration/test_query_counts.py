@@ -372,8 +372,11 @@ async def _cases(world, staff) -> None:
 
 async def _moderated(world, staff) -> None:
     """Three notes of the resident in the large community: one reported once, two hidden by three
-    reporters each, one of those appealed and restored (the log holds them all)."""
-    resident, others = world.large.residents[0], world.large.residents[1:4]
+    reporters each, one of those appealed and restored (the log holds them all). The reporters are
+    neighbours of their own, whose audit history no other pin counts."""
+    resident = world.large.residents[0]
+    others = [await build_person(world.large.community.id, [Role.RESIDENT], room=world.large.rooms[4])
+              for _ in range(3)]
     committee = case_helpers.committee_actor(staff.id, world.large.community.id)
     world.moderated_ids = []
     for reporters in (others[:1], others, others):
