@@ -156,10 +156,12 @@ async def _log(tx, item: ModeratedItem, actor: Actor | None, action: LogAction, 
 
 
 async def _tell_author(tx, item: ModeratedItem, title: str, *, key: str) -> None:
+    """In the inbox (read as it is: which content, and where to appeal) and pushed, opening 我的被隐藏内容."""
+    excerpt = item.original if len(item.original) <= 40 else f"{item.original[:40]}…"
     await notify.deliver_many(tx, person_ids=[item.author_id], kind="moderation", title=title,
-                              body=f"moderation:{item.id}", key_prefix=key)
+                              body=f"「{excerpt}」可在“我的被隐藏内容”中查看或申诉", key_prefix=key)
     await notify.queue_push(tx, person_ids=[item.author_id], kind="moderation", title=title,
-                            body=item.original[:60], key_prefix=key, page=APPEALS_PAGE)
+                            body=excerpt, key_prefix=key, page=APPEALS_PAGE)
 
 
 async def decide(actor: Actor, *, item_id: UUID, decision: Decision, reason: str) -> ModeratedItem:

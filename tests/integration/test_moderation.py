@@ -68,6 +68,8 @@ async def test_two_reports_do_not_hide_and_the_third_distinct_verified_reporter_
     assert (await report(api, place.neighbours[2], note_id, reason="OTHER", note="冒充物业收钱"))["ok"]
     assert NOTES[note_id].hidden and NOTES[note_id].flips == 1
     assert "您发布的内容因被举报已隐藏，正在审核" in await inbox_titles(place.author)
+    told = await InboxMessage.filter(person_id=place.author.id).order_by("-id").first()
+    assert told.body == "「楼下那家店卖假货，大家别去」可在“我的被隐藏内容”中查看或申诉"
 
     await console.sign_in(place.committee.handle)
     [row] = [r for r in await queue(console, place, "HIDDEN") if r["id"] == str(item.id)]
