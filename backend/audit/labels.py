@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "case.template_create": "新增回复模板",
     "case.template_delete": "删除回复模板",
     "case.urge": "催办诉求",
+    "deliberation.settings_update": "修改议事厅附议户数",
     "ballot.paper": "录入纸质选票",
     "ballot.proxy": "代为投票",
     "grid.assign_building": "楼栋划入网格",
@@ -25,6 +26,12 @@ ACTION_LABELS = {
     "household.invite": "邀请家庭成员",
     "household.join": "加入家庭",
     "inbox.read": "阅读消息",
+    "moderation.appeal": "申诉被隐藏的内容",
+    "moderation.appeal_decide": "裁定内容申诉",
+    "moderation.hide": "隐藏被举报内容",
+    "moderation.remove": "删除被举报内容",
+    "moderation.report": "举报内容",
+    "moderation.restore": "恢复被举报内容",
     "notice.acknowledge": "确认通知",
     "notice.archive": "归档通知",
     "notice.create": "新建通知",
@@ -57,6 +64,13 @@ ACTION_LABELS = {
     "residence.reject": "驳回住址认证",
     "resident.update": "修改住户信息",
     "session.revoke": "结束登录",
+    "topic.close": "结束议题",
+    "topic.comment": "代为评论议题",
+    "topic.link_poll": "议题关联投票",
+    "topic.open": "发起议题",
+    "topic.propose": "代为提出居民提议",
+    "topic.respond": "官方回应议题",
+    "topic.support": "代为附议提议",
 }
 
 TARGET_LABELS = {
@@ -70,6 +84,7 @@ TARGET_LABELS = {
     "grid": "网格",
     "household": "家庭",
     "inbox_message": "消息",
+    "moderated_item": "被举报内容",
     "notice": "通知",
     "person": "居民",
     "person_room": "住址",
@@ -79,6 +94,8 @@ TARGET_LABELS = {
     "residence_application": "认证申请",
     "room": "房屋",
     "street": "街道",
+    "topic": "议题",
+    "topic_comment": "议题评论",
 }
 
 

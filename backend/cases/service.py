@@ -37,6 +37,7 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import ROLE_PERMISSIONS, Permission, require
+from backend.core.text import required_text as _text
 from backend.media.models import Upload
 from backend.notify import service as notify
 from backend.registry.models import Building, GridWorker, Membership, PersonRoom, Role, Room, Unit
@@ -51,13 +52,6 @@ TEAM_ROLES = {Party.COMMITTEE: Role.COMMITTEE_STAFF, Party.PROPERTY: Role.PROPER
 
 def _not_found() -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, "找不到该诉求")
-
-
-def _text(value: str, field: str, what: str, *, low: int = 2, high: int = 500) -> str:
-    value = (value or "").strip()
-    if not low <= len(value) <= high:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"请填写{what}（{low}–{high} 个字）", field=field)
-    return value
 
 
 # --- Reach ---------------------------------------------------------------------------------------

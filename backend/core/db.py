@@ -46,6 +46,8 @@ MODEL_MODULES = [
     "backend.voting.models",
     "backend.cases.models",
     "backend.consult.models",
+    "backend.moderation.models",
+    "backend.deliberation.models",
 ]
 
 

@@ -22,6 +22,8 @@ class Permission(StrEnum):
     CASE_HANDLE = "CASE_HANDLE"  # handle the cases in reach (a grid worker: their grids'), raise one for a resident
     CASE_MANAGE = "CASE_MANAGE"  # case categories, SLAs, templates, common areas; reassign and merge cases
     CONSULT_ANSWER = "CONSULT_ANSWER"  # answer residents' policy questions, publish them to the FAQ
+    MODERATE = "MODERATE"  # review reported content: hide, remove, restore; rule on appeals
+    DELIBERATION_MANAGE = "DELIBERATION_MANAGE"  # open, respond to, link a poll to and close topics (议事厅)
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"

@@ -40,9 +40,15 @@ from backend.consult.models import Question
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
+from backend.core.db import transaction
 from backend.core.progress import StaffJob
 from backend.core.settings import get_settings
+from backend.deliberation import moderated
+from backend.deliberation import service as deliberation
+from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.media.models import Upload
+from backend.moderation import service as moderation
+from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
 from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
@@ -60,7 +66,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
-from tests.integration import case_helpers
+from tests.integration import case_helpers, moderation_helpers
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
@@ -270,6 +276,30 @@ CASES = {
     "caseCommonAreaCreate": ("mutation($x: ID!, $g: ID!) { caseCommonAreaCreate(communityId: $x, name: \"北门\", "
                              "gridId: $g) { area { id } errors { code } } }",
                              lambda t: {"x": t["community"], "g": t["grid"]}),
+    "topics": ("query($x: ID!) { topics(communityId: $x) { nodes { id title body } } }",
+               lambda t: {"x": t["community"]}),
+    "topic": ("query($x: ID!) { topic(id: $x) { topic { title body } comments { body } } }",
+              lambda t: {"x": t["topic"]}),
+    "deliberationSettings": ("query($x: ID!) { deliberationSettings(communityId: $x) { supportersNeeded } }",
+                             lambda t: {"x": t["community"]}),
+    "topicOpen": ("mutation($x: ID!) { topicOpen(communityId: $x, input: {title: \"新议题\", "
+                  "body: \"请大家讨论。。\"}) { topic { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "topicPropose": ("mutation($x: ID!) { topicPropose(communityId: $x, input: {title: \"新提议\", "
+                     "body: \"建议增设充电桩\"}) { topic { title } errors { code } } }",
+                     lambda t: {"x": t["community"]}),
+    "topicSupport": ("mutation($x: ID!) { topicSupport(id: $x) { topic { title } errors { code } } }",
+                     lambda t: {"x": t["topic"]}),
+    "topicComment": ("mutation($x: ID!, $y: ID!) { topicComment(id: $x, body: \"回复\", parentId: $y) "
+                     "{ comment { body } errors { code } } }", lambda t: {"x": t["topic"], "y": t["topic_comment"]}),
+    "topicRespond": ("mutation($x: ID!) { topicRespond(id: $x, body: \"官方回应\") { topic { title } "
+                     "errors { code } } }", lambda t: {"x": t["topic"]}),
+    "topicLinkPoll": ("mutation($x: ID!, $y: ID!) { topicLinkPoll(id: $x, pollId: $y) { topic { title } "
+                      "errors { code } } }", lambda t: {"x": t["topic"], "y": t["poll"]}),
+    "topicClose": ("mutation($x: ID!) { topicClose(id: $x) { topic { title } errors { code } } }",
+                   lambda t: {"x": t["topic"]}),
+    "deliberationSettingsUpdate": ("mutation($x: ID!) { deliberationSettingsUpdate(communityId: $x, "
+                                   "supportersNeeded: 3) { settings { supportersNeeded } errors { code } } }",
+                                   lambda t: {"x": t["community"]}),
     "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
                            "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
                            lambda t: {"x": t["community"]}),
@@ -299,6 +329,23 @@ CASES = {
                        "{ question { text } errors { code } } }", lambda t: {"x": t["question"]}),
     "questionUnpublish": ("mutation($x: ID!) { questionUnpublish(id: $x) { question { text } errors { code } } }",
                           lambda t: {"x": t["published_question"]}),
+    # The target's note, hidden pending review, and their appeal. A hidden note is not found for anyone
+    # but its author, so even a verified neighbour's report is refused.
+    "contentReport": ("mutation($x: ID!) { contentReport(kind: \"TEST_NOTE\", targetId: $x, reason: SPAM) "
+                      "{ ok errors { code } } }", lambda t: {"x": t["note"]}),
+    "moderationAppeal": ("mutation($x: ID!) { moderationAppeal(itemId: $x, text: \"我没有违规，请恢复\") "
+                         "{ appeal { text } errors { code } } }", lambda t: {"x": t["moderated_item"]}),
+    "moderationQueue": ("query($x: ID!) { moderationQueue(communityId: $x) { nodes { original authorName } } }",
+                        lambda t: {"x": t["community"]}),
+    "moderationItem": ("query($x: ID!) { moderationItem(id: $x) { item { original } log { reason } } }",
+                       lambda t: {"x": t["moderated_item"]}),
+    "moderationLog": ("query($x: ID!) { moderationLog(communityId: $x) { nodes { actorName reason } } }",
+                      lambda t: {"x": t["community"]}),
+    "moderationDecide": ("mutation($x: ID!) { moderationDecide(id: $x, decision: RESTORE, reason: \"恢复\") "
+                         "{ item { original } errors { code } } }", lambda t: {"x": t["moderated_item"]}),
+    "moderationAppealDecide": ("mutation($x: ID!) { moderationAppealDecide(id: $x, decision: RESTORE, "
+                               "reason: \"恢复\") { appeal { text } errors { code } } }",
+                               lambda t: {"x": t["moderation_appeal"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -314,6 +361,7 @@ ACTING_FOR_CASES = {
     "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
     "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
+    "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -340,6 +388,8 @@ ANSWERS = {
     "questionSuggestions": MEMBERS,
     "questionAsk": MEMBERS,  # their own question; none is written for the target (checked)
     "directoryBuildings": SIGNED_IN,
+    "topics": {"neighbour", "other_grid_worker"},  # the community's topics; the target's hidden one is not listed
+    "topicPropose": {"neighbour"},  # a proposal of their own household; the target's topics stay as they were
     "directoryRooms": SIGNED_IN,
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
@@ -408,6 +458,8 @@ async def target(app, api, make_person):
     supervisor = await StreetSupervisor.create(street=street, person=b.resident)
     await Case.filter(id=cases["case"]).update(escalated_at=clock.now())
     questions = await _questions(place, secret)
+    moderated = await _moderated(place, secret)
+    topics = await _topics(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -436,11 +488,13 @@ async def target(app, api, make_person):
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
                     f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
-                    f"未公开答复 {secret}"],
+                    f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
+                    f"申诉理由 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
-                   questions["unpublished_question"]],
+                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
+        **topics, **moderated,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -467,20 +521,15 @@ async def _cases(place, secret: str) -> dict:
             "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
 
 
-async def _questions(place, secret: str) -> dict:
-    """The target's policy questions: one open, one answered but kept out of the FAQ, one published
-    (its text and answer are the community's; who asked is not)."""
-    b, community_id = place.b, place.community.id
-    committee = case_helpers.committee_actor(place.committee.id, community_id)
-    resident = Actor(person_id=b.resident.id)
-    text = f"乙区咨询停车费 {secret}"
-    open_question = await consult.ask(resident, community_id=community_id, text=text)
-    unpublished = await consult.ask(resident, community_id=community_id, text=text)
-    await consult.answer_question(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
-    published = await consult.ask(resident, community_id=community_id, text="停水通知什么时候恢复")
-    await consult.answer_question(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
-    return {"question": str(open_question.id), "unpublished_question": str(unpublished.id),
-            "published_question": str(published.id), "question_text": text}
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
+                    f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
+                    f"申诉理由 {secret}"],
+        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
+                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
+                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
+        **topics, **moderated,
+        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
 
 
 class Caller:
@@ -576,8 +625,15 @@ async def snapshot(target: dict) -> list:
         await rows(CaseReplyTemplate, "body", category__community_id=community),
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
-        await rows(StreetSupervisor, "person_id", street__communities__id=community),
-        await rows(Question, "state", "answer", "published_at", asker_id=person),
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
+                    f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
+                    f"申诉理由 {secret}"],
+        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
+                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
+                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
+        **topics, **moderated,
+        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     ]
 
 

@@ -42,7 +42,9 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
 from backend.core.platform import PlatformMember, PlatformRole
+from backend.deliberation import service as deliberation
 from backend.media.models import Upload
+from backend.moderation import service as moderation
 from backend.notices import service as notices
 from backend.notices.models import Notice
 from backend.privacy.models import AccessLog
@@ -61,7 +63,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
-from tests.integration import case_helpers
+from tests.integration import case_helpers, moderation_helpers
 from tests.integration.conftest import Api, build_community, build_person
 
 
@@ -222,6 +224,21 @@ PINS: dict[tuple[str, str], Pin] = {
                                   lambda d: d["streetCases"]["nodes"], 3),
     ("admin", "StreetCase"): Pin("supervisor", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
                                  lambda d: d["streetCase"]["entries"], 7),
+    ("admin", "ModerationQueue"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                      lambda d: d["moderationQueue"]["nodes"], 3),
+    ("admin", "ModerationLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["moderationLog"]["nodes"], 2),
+    ("admin", "ModerationItem"): Pin("staff", lambda w: ({"id": w.moderated_ids[0]}, {"id": w.moderated_ids[1]}),
+                                     lambda d: d["moderationItem"]["reports"], 5),
+    ("mini_program", "MyModeratedContent"): Pin("resident", pages(), lambda d: d["myModeratedContent"]["nodes"], 2),
+    ("admin", "Topics"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                             lambda d: d["topics"]["nodes"], 2),
+    ("mini_program", "Topics"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["topics"]["nodes"], 2),
+    ("admin", "Topic"): Pin("staff", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
+                            lambda d: d["topic"]["comments"], 4),
+    ("mini_program", "Topic"): Pin("resident", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
+                                   lambda d: d["topic"]["comments"], 8),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
     ("mini_program", "MyQuestions"): Pin("resident", pages(), lambda d: d["myQuestions"]["nodes"], 1),
@@ -314,6 +331,8 @@ async def world(app):
     await _cases(world, staff)
     operator, supervisor = await _streets(world)
     await _questions(world, staff)
+    await _moderated(world, staff)
+    await _topics(world, staff)
     world.handles = {"operator": operator.handle, "supervisor": supervisor.handle, "staff": staff.handle,
                      "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
@@ -409,6 +428,45 @@ async def _questions(world, staff) -> None:
             question = await consult.ask(asker, community_id=place.community.id, text=f"第{i}片区停水什么时候恢复")
             if i < published:
                 await consult.answer_question(committee, question_id=question.id, answer="今晚恢复供水", publish=True)
+
+
+async def _moderated(world, staff) -> None:
+    """Three notes of the resident in the large community: one reported once, two hidden by three
+    reporters each, one of those appealed and restored (the log holds them all). The reporters are
+    neighbours of their own, whose audit history no other pin counts."""
+    resident = world.large.residents[0]
+    others = [await build_person(world.large.community.id, [Role.RESIDENT], room=world.large.rooms[4])
+              for _ in range(3)]
+    committee = case_helpers.committee_actor(staff.id, world.large.community.id)
+    world.moderated_ids = []
+    for reporters in (others[:1], others, others):
+        note_id = moderation_helpers.write_note(world.large.community.id, resident.id)
+        world.moderated_ids.append(str((await moderation_helpers.reported(note_id, reporters)).id))
+    appeal = await moderation.appeal(Actor(person_id=resident.id), item_id=UUID(world.moderated_ids[2]),
+                                     text="我没有违规，请恢复")
+    await moderation.decide_appeal(committee, appeal_id=appeal.id, decision=moderation.AppealDecision.RESTORE,
+                                   reason="核实无误")
+
+
+async def _topics(world, staff) -> None:
+    """In the large community: two topics of the committee, each linked to a poll, one with a comment and
+    one with three (one a reply), and a resident's proposal."""
+    large = world.large.community.id
+    committee = case_helpers.committee_actor(staff.id, large)
+    world.topic_ids = []
+    for n, poll_id in ((1, world.poll_ids[0]), (3, world.poll_ids[1])):
+        topic = await deliberation.open_topic(committee, community_id=large, draft=deliberation.TopicDraft(
+            title=f"议题{n}", body="请大家讨论这件事。"))
+        await deliberation.link_poll(committee, topic_id=topic.id, poll_id=UUID(poll_id))
+        parent = None
+        for i in range(n):
+            author = Actor(person_id=world.large.residents[i].id)
+            made = await deliberation.comment(author, topic_id=topic.id, body=f"评论{i}",
+                                              parent_id=parent.id if parent else None)
+            parent = parent or made
+        world.topic_ids.append(str(topic.id))
+    await deliberation.propose(Actor(person_id=world.large.residents[11].id), community_id=large,
+                               draft=deliberation.TopicDraft(title="居民提议", body="建议增设充电桩。"))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
