@@ -521,15 +521,43 @@ async def _cases(place, secret: str) -> dict:
             "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
 
 
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
-                    f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}"],
-        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
-                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
-                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
-        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated,
-        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
+async def _questions(place, secret: str) -> dict:
+    """The target's policy questions: one open, one answered but kept out of the FAQ, one published
+    (its text and answer are the community's; who asked is not)."""
+    b, community_id = place.b, place.community.id
+    committee = case_helpers.committee_actor(place.committee.id, community_id)
+    resident = Actor(person_id=b.resident.id)
+    text = f"乙区咨询停车费 {secret}"
+    open_question = await consult.ask(resident, community_id=community_id, text=text)
+    unpublished = await consult.ask(resident, community_id=community_id, text=text)
+    await consult.answer_question(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
+    published = await consult.ask(resident, community_id=community_id, text="停水通知什么时候恢复")
+    await consult.answer_question(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
+    return {"question": str(open_question.id), "unpublished_question": str(unpublished.id),
+            "published_question": str(published.id), "question_text": text}
+
+
+async def _moderated(place, secret: str) -> dict:
+    """A note of the target, reported by the neighbour and hidden by the committee; the target's appeal."""
+    note_id = moderation_helpers.write_note(place.community.id, place.b.resident.id, f"乙区议论 {secret}")
+    item = await moderation_helpers.reported(note_id, [place.a.resident])
+    committee = case_helpers.committee_actor(place.committee.id, place.community.id)
+    await moderation.decide(committee, item_id=item.id, decision=moderation.Decision.HIDE, reason="待核实")
+    appeal = await moderation.appeal(Actor(person_id=place.b.resident.id), item_id=item.id,
+                                     text=f"申诉理由 {secret}")
+    return {"note": str(note_id), "moderated_item": str(item.id), "moderation_appeal": str(appeal.id)}
+
+
+async def _topics(place, secret: str) -> dict:
+    """The target's proposal with their comment on it, hidden by moderation: only they and the committee
+    see it, so every outsider (their neighbours too) gets not-found."""
+    resident = Actor(person_id=place.b.resident.id)
+    topic = await deliberation.propose(resident, community_id=place.community.id, draft=deliberation.TopicDraft(
+        title=f"乙区提议 {secret}", body="乙区增设充电桩的提议"))
+    comment = await deliberation.comment(resident, topic_id=topic.id, body=f"乙区评论 {secret}")
+    async with transaction() as tx:
+        await moderated.set_hidden(tx, "TOPIC", topic.id, True)
+    return {"topic": str(topic.id), "topic_comment": str(comment.id)}
 
 
 class Caller:
@@ -625,15 +653,17 @@ async def snapshot(target: dict) -> list:
         await rows(CaseReplyTemplate, "body", category__community_id=community),
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
-                    f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}"],
-        "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
-                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
-                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
-        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated,
-        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
+        await rows(StreetSupervisor, "person_id", street__communities__id=community),
+        await rows(Question, "state", "answer", "published_at", asker_id=person),
+        await rows(ModeratedItem, "state", "reports", "decided_by_id", community_id=community),
+        await rows(ModerationReport, item__community_id=community),
+        await rows(ModerationAppeal, "state", item__community_id=community),
+        await rows(ModerationLogEntry, community_id=community),
+        await rows(Topic, "state", "supporters", "response", "poll_id", "hidden_at", author_id=person),
+        await rows(TopicComment, "body", topic__author_id=person),
+        await rows(TopicSupport, topic__author_id=person),
+        await rows(Topic, community_id=community, household_id=None),  # the committee's topics
+        await rows(DeliberationSettings, "supporters_needed", community_id=community),
     ]
 
 

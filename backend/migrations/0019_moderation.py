@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0016_deliberation')]
+    dependencies = [('linli', '0018_deliberation')]
 
     initial = False
 

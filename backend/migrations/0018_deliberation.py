@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0015_cases')]
+    dependencies = [('linli', '0017_consult')]
 
     initial = False
 
