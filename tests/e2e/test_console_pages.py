@@ -19,7 +19,7 @@ ADMIN_SRC = Path(__file__).resolve().parents[2] / "admin" / "src"
 NOT_FOUND = ":pathMatch(.*)*"  # the console's 404, shown inside the layout for an unknown address
 SCREENSHOTS = ARTIFACTS / "screenshots"
 POLL_TITLE = "是否更换小区门禁"  # the poll page's heading is its poll's title
-# route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll) of the test's own.
+# route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll, or case) of the test's own.
 PAGES = {
     "/login": ("邻里 · 社区工作台", "login"),
     "": ("一屏观社区", "workbench"),
@@ -37,6 +37,9 @@ PAGES = {
     "polls/new": ("新建投票", "poll-new"),
     "polls/:id": (POLL_TITLE, "poll"),
     "polls/:id/edit": ("编辑投票", "poll-edit"),
+    "cases": ("诉求工单", "cases"),
+    "cases/setup": ("诉求设置", "case-setup"),
+    "cases/:id": ("诉求详情", "case"),
     NOT_FOUND: ("404", "not-found"),
 }
 
@@ -102,6 +105,22 @@ async def draft_poll(http: httpx.AsyncClient, token: str, community_id: str) -> 
     return created["pollCreate"]["poll"]["id"]
 
 
+async def raise_case(http: httpx.AsyncClient, token: str, community_id: str) -> str:
+    """A category of the committee's, and 张阿姨's case in it about her home."""
+    created = await graphql(http, token, """
+        mutation($c: ID!, $n: String!) { caseCategoryCreate(communityId: $c, input: {name: $n, party: COMMITTEE,
+          acceptHours: 4, resolveHours: 24}) { category { id } } }""",
+                            {"c": community_id, "n": f"报修{uuid.uuid4().hex[:6]}"})
+    resident = await demo_resident_token(http, "resident")
+    home = (await graphql(http, resident, "{ viewer { residences { room { id } } } }"))["viewer"]["residences"][0]
+    raised = await graphql(http, resident, """
+        mutation($c: ID!, $k: ID!, $r: ID!) { caseRaise(communityId: $c, input: {categoryId: $k, text: "楼道灯坏了",
+          place: {roomId: $r}}) { case { id } } }""",
+                           {"c": community_id, "k": created["caseCategoryCreate"]["category"]["id"],
+                            "r": home["room"]["id"]})
+    return raised["caseRaise"]["case"]["id"]
+
+
 async def test_every_console_page_renders_and_is_screenshotted(browser, embedded_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     async with httpx.AsyncClient(base_url=embedded_server) as http:
@@ -118,6 +137,7 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
                             if m["role"] == "COMMITTEE_STAFF")
         notice_id, title = await publish_notice(http, token, community_id)
         poll_id = await draft_poll(http, token, community_id)
+        ids = {"polls": poll_id, "cases": await raise_case(http, token, community_id)}
         # Read by 张阿姨 once it reached her: her household counts as reached.
         resident = await demo_resident_token(http, "resident")
         await wait_for_notice_in_feed(http, resident, title)
@@ -129,7 +149,7 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
                 continue
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
             address = "no-such-page" if route == NOT_FOUND else route.replace(
-                ":id", poll_id if route.startswith("polls") else notice_id)
+                ":id", ids.get(route.split("/")[0], notice_id))
             await page.goto(f"{embedded_server}/admin/#/{address}")
             await page.reload()
             if route == NOT_FOUND:
