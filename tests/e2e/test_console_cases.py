@@ -169,10 +169,11 @@ async def test_a_grid_worker_sees_their_grids_cases_only_and_no_setup(browser, e
         await page.click("[data-testid=nav-cases]")
         await page.fill("[data-testid=case-search]", token)
         await page.press("[data-testid=case-search]", "Enter")
-        rows = page.locator("[data-testid=cases] .el-table__row")
+        # The counts follow the search: one of the two cases is theirs to see.
+        await expect(page.locator("[data-testid=case-tab-SUBMITTED]")).to_have_text("待受理 1")
+        rows = page.locator("[data-testid=cases] .el-table__row", has_text=token)
         await expect(rows).to_have_count(1)
         await expect(rows).to_contain_text(ours)
-        await expect(page.locator("[data-testid=case-tab-SUBMITTED]")).to_have_text("待受理 1")
         await page.context.close()
 
 
@@ -187,7 +188,7 @@ async def test_staff_register_a_case_for_a_resident_who_phoned(browser, embedded
         await page.click("[data-testid=case-raise-for]")
         dialog = page.locator(".el-dialog", has_text="代居民登记诉求")
         await dialog.locator("[data-testid=raise-resident] input").fill("王爷爷")
-        await page.locator(".el-select-dropdown__item:visible", has_text="王爷爷").click()
+        await page.get_by_role("option", name="王爷爷 · 阳光花园 1栋 1单元 102").click()
         await dialog.locator("[data-testid=raise-channel]").get_by_text("电话").click()
         await choose(page, "raise-category", f"邻里纠纷{token}")
         await expect(dialog.locator("[data-testid=raise-room]")).to_have_text("阳光花园 1栋 1单元 102")
