@@ -149,3 +149,32 @@ describe('case page', () => {
     expect(await textOf('case-state')).toBe('已受理')
   })
 })
+
+describe('case setup', () => {
+  const setupServer = (extra) => ({
+    CaseCategories: () => ({ data: { caseCategories: [] } }),
+    CaseCommonAreas: () => ({ data: { caseCommonAreas: [] } }),
+    CaseSettings: () => ({ data: { caseSettings: { autoConfirmDays: 7, remindBeforeHours: 2 } } }),
+    RegistryGrids: () => ({ data: { registryGrids: [{ id: 'g1', name: '第1网格' }] } }),
+    ...extra,
+  })
+
+  it("keeps a refused category's dialog open with the reason, and saves a good one", async () => {
+    let answer = refusal('caseCategoryCreate', '受理时限须不超过办结时限', 'acceptHours')
+    const received = signedInStaff(setupServer({ CaseCategoryCreate: () => answer }))
+    wrapper = await openApp('/cases/setup')
+
+    await (await find('category-new')).trigger('click')
+    await (await find('category-name')).setValue('报修')
+    await (await find('category-save')).trigger('click')
+    await vi.waitFor(async () => expect(await textOf('dialog-error')).toContain('受理时限须不超过办结时限'))
+
+    answer = payload('caseCategoryCreate', { category: { id: 'cat1', name: '报修', party: 'COMMITTEE', acceptHours: 24, resolveHours: 72, active: true } })
+    await (await find('category-save')).trigger('click')
+    await vi.waitFor(() => expect(toasts()).toContain('已保存分类「报修」'))
+    expect(received.filter((r) => r.operation === 'CaseCategoryCreate').at(-1).variables).toEqual({
+      communityId: 'c1',
+      input: { name: '报修', party: 'COMMITTEE', acceptHours: 24, resolveHours: 72, active: true },
+    })
+  })
+})
