@@ -11,7 +11,6 @@ from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.pagination import Counted, PageInfo
 from backend.api.people import OkPayload, PersonBrief
-from backend.api.registry import Resident
 from backend.cases import board, service, setup
 from backend.cases.models import Case as CaseModel
 from backend.cases.models import CaseCategory as CategoryModel
@@ -23,6 +22,7 @@ from backend.cases.models import RaiseChannel as RaiseChannelEnum
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.settings import get_settings
 from backend.media.signing import signed_url
+from backend.people import masking
 
 CaseState = strawberry.enum(CaseStateEnum, name="CaseState")
 CaseParty = strawberry.enum(PartyEnum, name="CaseParty", description="Who handles a category's cases.")
@@ -54,6 +54,17 @@ class CaseCategory:
                    resolve_hours=c.resolve_hours, active=c.active)
 
 
+@strawberry.type(description="Who a case is for, as its handlers see them: the phone masked as in the registry.")
+class CaseResident:
+    id: strawberry.ID
+    display_name: str
+    phone: str | None
+
+    @classmethod
+    def of(cls, person) -> "CaseResident":
+        return cls(id=_id(person.id), display_name=person.display_name, phone=masking.masked_phone(person))
+
+
 @strawberry.type
 class Case:
     id: strawberry.ID
@@ -79,7 +90,7 @@ class Case:
     confirmed_at: datetime | None
     urged_today: bool
     created_at: datetime
-    resident: Resident | None = strawberry.field(description="Staff only (masked as in the registry); null for "
+    resident: CaseResident | None = strawberry.field(description="Staff only (masked as in the registry); null for "
                                                  "residents.")
 
     @classmethod
@@ -95,7 +106,7 @@ class Case:
             resolved_at=c.resolved_at, resolution=c.resolution, referred_to=c.referred_to,
             merged_into_id=_id(c.merged_into_id), confirmed_at=c.confirmed_at,
             urged_today=c.urged_on == service.today(),
-            created_at=c.created_at, resident=Resident.of(c.resident) if staff else None,
+            created_at=c.created_at, resident=CaseResident.of(c.resident) if staff else None,
         )
 
 
@@ -174,6 +185,13 @@ class CaseDetail:
     entries: list[CaseEntry]
     confirmations: list[CaseConfirmation]
     followers: int
+    mine: bool = strawberry.field(description="Raised by me (or, acting with the CASE scope, my principal): "
+                                  "mine to answer and confirm. False for a follower and for staff.")
+
+
+def _event(e) -> CaseEvent:
+    return CaseEvent(from_state=e.from_state, to_state=e.to_state, actor_name=_name(e.actor),
+                     acting_for_name=_name(e.acting_for), reason=e.reason, at=e.created_at)
 
 
 def _entry(e) -> CaseEntry:
@@ -338,11 +356,12 @@ class CaseQueries:
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="Open cases of others about common places I could follow (我也遇到): the "
-                      "community's common areas and the units and buildings I live in; first ≤ 50.")
+                      "community's common areas and the units and buildings I live in, of one category if given; "
+                      "first ≤ 50.")
     async def cases_nearby(self, info: Info, community_id: strawberry.ID, first: int = 20,
-                           after: str | None = None) -> CaseConnection:
+                           after: str | None = None, category_id: strawberry.ID | None = None) -> CaseConnection:
         page = await service.cases_nearby(info.context.actor, community_id=parse_uuid(community_id), first=first,
-                                          after=after)
+                                          after=after, category_id=_opt(category_id))
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="A case with its timeline: mine or one I follow (public entries only), or one in "
@@ -356,10 +375,8 @@ class CaseQueries:
             return None
         line = await service.timeline(view)
         return CaseDetail(
-            case=await _case(view.case, staff=view.as_staff), followers=line.followers,
-            events=[CaseEvent(from_state=e.from_state, to_state=e.to_state, actor_name=_name(e.actor),
-                              acting_for_name=_name(e.acting_for), reason=e.reason, at=e.created_at)
-                    for e in line.events],
+            case=await _case(view.case, staff=view.as_staff), followers=line.followers, mine=view.mine,
+            events=[_event(e) for e in line.events],
             entries=[_entry(e) for e in line.entries],
             confirmations=[CaseConfirmation(round=c.round, outcome=c.outcome, rating=c.rating, comment=c.comment,
                                             at=c.created_at) for c in line.confirmations],

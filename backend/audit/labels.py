@@ -12,6 +12,9 @@ ACTION_LABELS = {
     "case.merge": "合并重复诉求",
     "case.raise": "提交诉求",
     "case.settings_update": "修改诉求办理规则",
+    "case.street_supervisor_add": "新增街道督办人员",
+    "case.street_supervisor_remove": "移除街道督办人员",
+    "case.street_urge": "街道督办诉求",
     "case.template_create": "新增回复模板",
     "case.template_delete": "删除回复模板",
     "case.urge": "催办诉求",
@@ -42,6 +45,9 @@ ACTION_LABELS = {
     "poll.unschedule": "取消定时投票",
     "poll.update": "修改投票",
     "proxy.grant": "授权代办",
+    "question.answer": "答复咨询",
+    "question.ask": "提交咨询",
+    "question.unpublish": "撤回公开的咨询",
     "proxy.record": "登记代办",
     "proxy.revoke": "撤销代办",
     "registry.import": "导入住户",
@@ -69,8 +75,10 @@ TARGET_LABELS = {
     "person_room": "住址",
     "poll": "投票",
     "proxy": "代办授权",
+    "question": "咨询",
     "residence_application": "认证申请",
     "room": "房屋",
+    "street": "街道",
 }
 
 

@@ -60,4 +60,13 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "CaseConfirmation": {"case_id": "grid", "comment": "grid", "created_at": "grid", "id": "grid", "outcome": "grid",
                          "person_id": "grid", "rating": "grid", "round": "grid"},
     "CaseFollower": {"case_id": "grid", "created_at": "grid", "id": "grid", "person_id": "grid"},
+    # Who supervises a street: the platform operator's to manage (the person shown masked).
+    "StreetSupervisor": {"created_at": "committee", "id": "committee", "person_id": "committee",
+                         "street_id": "committee"},
+    # Policy questions: the asker's (and their proxy's with CASE) and the answering staff's, like a case's;
+    # a published one (its text and answer, never who asked) is the community's FAQ.
+    "Question": {"answer": "community", "answered_at": "community", "answered_by_id": "grid",
+                 "asked_by_id": "grid", "asker_id": "grid", "community_id": "community",
+                 "created_at": "community", "id": "community", "published_at": "community", "state": "community",
+                 "text": "community"},
 }

@@ -33,7 +33,10 @@ from backend.cases.models import (
     CaseReplyTemplate,
     CaseSettings,
     CommonArea,
+    StreetSupervisor,
 )
+from backend.consult import service as consult
+from backend.consult.models import Question
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
@@ -52,6 +55,7 @@ from backend.registry.models import (
     GridWorker,
     PersonRoom,
     ResidenceApplication,
+    Street,
 )
 from backend.voting import ballots
 from backend.voting import service as voting
@@ -273,6 +277,32 @@ CASES = {
     "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
                            "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
                            lambda t: {"x": t["community"]}),
+    # The street's cases: the target supervises the target community's street.
+    "streetSupervisors": ("query($x: ID!) { streetSupervisors(streetId: $x) { displayName phone } }",
+                          lambda t: {"x": t["street"]}),
+    "streetSupervisorAdd": ("mutation($x: ID!, $p: String!) { streetSupervisorAdd(streetId: $x, phone: $p) { "
+                            "supervisor { displayName } errors { code } } }",
+                            lambda t: {"x": t["street"], "p": t["family_phone"]}),
+    "streetSupervisorRemove": ("mutation($x: ID!) { streetSupervisorRemove(id: $x) { ok errors { code } } }",
+                               lambda t: {"x": t["street_supervisor"]}),
+    "streetCases": ("query($x: ID!) { streetCases(streetId: $x) { nodes { communityName case { text } } } }",
+                    lambda t: {"x": t["street"]}),
+    "streetCase": ("query($x: ID!) { streetCase(id: $x) { case { text } entries { body } } }",
+                   lambda t: {"x": t["case"]}),
+    "streetCaseUrge": ("mutation($x: ID!) { streetCaseUrge(id: $x, note: \"请尽快处理\") { entry { body } "
+                       "errors { code } } }", lambda t: {"x": t["case"]}),
+    # Policy Q&A
+    "questions": ("query($x: ID!) { questions(communityId: $x) { nodes { text answer askerName } } }",
+                  lambda t: {"x": t["community"]}),
+    "faq": ("query($x: ID!) { faq(communityId: $x) { nodes { id text answer } } }", lambda t: {"x": t["community"]}),
+    "questionSuggestions": ("query($x: ID!, $s: String!) { questionSuggestions(communityId: $x, text: $s) "
+                            "{ id text answer } }", lambda t: {"x": t["community"], "s": t["question_text"]}),
+    "questionAsk": ("mutation($x: ID!) { questionAsk(communityId: $x, text: \"请问停车费怎么交\") { question { id } "
+                    "errors { code } } }", lambda t: {"x": t["community"]}),
+    "questionAnswer": ("mutation($x: ID!) { questionAnswer(id: $x, answer: \"改写答复\", publish: true) "
+                       "{ question { text } errors { code } } }", lambda t: {"x": t["question"]}),
+    "questionUnpublish": ("mutation($x: ID!) { questionUnpublish(id: $x) { question { text } errors { code } } }",
+                          lambda t: {"x": t["published_question"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -287,6 +317,7 @@ ACTING_FOR_CASES = {
     "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
     "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
+    "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -311,6 +342,9 @@ ANSWERS = {
     "caseCategories": MEMBERS,  # what residents pick from; no one's data
     "caseCommonAreas": MEMBERS,
     "caseReplyTemplates": {"other_grid_worker"},  # the community's handlers all reply with them
+    "faq": MEMBERS,  # the community's published questions, never who asked; the target's others are not leaked
+    "questionSuggestions": MEMBERS,
+    "questionAsk": MEMBERS,  # their own question; none is written for the target (checked)
     "directoryBuildings": SIGNED_IN,
     "directoryRooms": SIGNED_IN,
 }
@@ -344,7 +378,8 @@ def test_every_id_taking_field_has_a_case():
 async def target(app, api, make_person):
     place = await build_neighbourhood(make_person)
     b, community = place.b, place.community
-    family = await make_person(community.id, ["RESIDENT"], room=b.room)
+    family_phone = f"131{uuid.uuid4().int % 10**8:08d}"
+    family = await make_person(community.id, ["RESIDENT"], room=b.room, phone=family_phone)
     proxy = await Proxy.create(community=community, principal=b.resident, agent=family, scopes=["VOTE"],
                                evidence="同户家庭成员", valid_until=clock.now() + timedelta(days=30),
                                granted_by=b.resident)
@@ -374,6 +409,11 @@ async def target(app, api, make_person):
     ballot = await ballots.cast(Actor(person_id=b.resident.id), poll_id=uuid.UUID(polls[0]), entry_id=None,
                                 ballot=ballots.BallotInput(choices=["i1"]))
     cases = await _cases(place, secret)
+    street = await Street.create(name="乙区街道", code=f"s-{uuid.uuid4().hex[:8]}")
+    await Community.filter(id=community.id).update(street_id=street.id)
+    supervisor = await StreetSupervisor.create(street=street, person=b.resident)
+    await Case.filter(id=cases["case"]).update(escalated_at=clock.now())
+    questions = await _questions(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -401,10 +441,13 @@ async def target(app, api, make_person):
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}"],
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
+                    f"未公开答复 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
-                   cases["case"], cases["other_case"], cases["resolved_case"]],
-        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
+                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
+                   questions["unpublished_question"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
+        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
 
@@ -428,6 +471,22 @@ async def _cases(place, secret: str) -> dict:
     await case_service.resolve_case(committee, case_id=resolved.id, note="已修好")
     return {"case": str(case.id), "other_case": str(other.id), "resolved_case": str(resolved.id),
             "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
+
+
+async def _questions(place, secret: str) -> dict:
+    """The target's policy questions: one open, one answered but kept out of the FAQ, one published
+    (its text and answer are the community's; who asked is not)."""
+    b, community_id = place.b, place.community.id
+    committee = case_helpers.committee_actor(place.committee.id, community_id)
+    resident = Actor(person_id=b.resident.id)
+    text = f"乙区咨询停车费 {secret}"
+    open_question = await consult.ask(resident, community_id=community_id, text=text)
+    unpublished = await consult.ask(resident, community_id=community_id, text=text)
+    await consult.answer_question(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
+    published = await consult.ask(resident, community_id=community_id, text="停水通知什么时候恢复")
+    await consult.answer_question(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
+    return {"question": str(open_question.id), "unpublished_question": str(unpublished.id),
+            "published_question": str(published.id), "question_text": text}
 
 
 class Caller:
@@ -523,6 +582,8 @@ async def snapshot(target: dict) -> list:
         await rows(CaseReplyTemplate, "body", category__community_id=community),
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
+        await rows(StreetSupervisor, "person_id", street__communities__id=community),
+        await rows(Question, "state", "answer", "published_at", asker_id=person),
     ]
 
 
