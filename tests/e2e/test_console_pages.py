@@ -154,12 +154,12 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
         await graphql(http, resident, "mutation($id: ID!) { noticeRead(id: $id) { ok } }", {"id": notice_id})
         residents = await verified_residents(http, token, community_id)
 
-        viewer = ("committee", "居委会 周主任")
+        committee = viewer = ("committee", "居委会 周主任")
         for route, (heading, name) in PAGES.items():
             if route == "/login":
                 continue
-            if SEEN_BY.get(route, viewer) != viewer:  # signed in afresh as the page's own viewer
-                viewer = SEEN_BY[route]
+            if SEEN_BY.get(route, committee) != viewer:  # signed in afresh as the page's own viewer
+                viewer = SEEN_BY.get(route, committee)
                 await page.context.close()
                 page = await signed_in_page(browser, embedded_server, http, *viewer)
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
