@@ -10,8 +10,8 @@ from strawberry.types import Info
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.pagination import Counted, PageInfo
-from backend.api.people import OkPayload
-from backend.cases import service, setup
+from backend.api.people import OkPayload, PersonBrief
+from backend.cases import board, service, setup
 from backend.cases.models import Case as CaseModel
 from backend.cases.models import CaseCategory as CategoryModel
 from backend.cases.models import CaseState as CaseStateEnum
@@ -22,6 +22,7 @@ from backend.cases.models import RaiseChannel as RaiseChannelEnum
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.settings import get_settings
 from backend.media.signing import signed_url
+from backend.people import masking
 
 CaseState = strawberry.enum(CaseStateEnum, name="CaseState")
 CaseParty = strawberry.enum(PartyEnum, name="CaseParty", description="Who handles a category's cases.")
@@ -53,6 +54,17 @@ class CaseCategory:
                    resolve_hours=c.resolve_hours, active=c.active)
 
 
+@strawberry.type(description="Who a case is for, as its handlers see them: the phone masked as in the registry.")
+class CaseResident:
+    id: strawberry.ID
+    display_name: str
+    phone: str | None
+
+    @classmethod
+    def of(cls, person) -> "CaseResident":
+        return cls(id=_id(person.id), display_name=person.display_name, phone=masking.masked_phone(person))
+
+
 @strawberry.type
 class Case:
     id: strawberry.ID
@@ -78,9 +90,12 @@ class Case:
     confirmed_at: datetime | None
     urged_today: bool
     created_at: datetime
+    resident: CaseResident | None = strawberry.field(description="Staff only (masked as in the registry); null for "
+                                                 "residents.")
 
     @classmethod
-    def of(cls, c: CaseModel) -> "Case":
+    def of(cls, c: CaseModel, *, staff: bool = False) -> "Case":
+        """`staff`: the resident was loaded with the case for a handler."""
         settings = get_settings()
         return cls(
             id=_id(c.id), state=c.state, category=CaseCategory.of(c.category), text=c.text, place_name=c.place_name,
@@ -91,19 +106,46 @@ class Case:
             resolved_at=c.resolved_at, resolution=c.resolution, referred_to=c.referred_to,
             merged_into_id=_id(c.merged_into_id), confirmed_at=c.confirmed_at,
             urged_today=c.urged_on == service.today(),
-            created_at=c.created_at,
+            created_at=c.created_at, resident=CaseResident.of(c.resident) if staff else None,
         )
 
 
-async def _case(c: CaseModel) -> Case:
-    await c.fetch_related("category", "handler")
-    return Case.of(c)
+async def _case(c: CaseModel, *, staff: bool = False) -> Case:
+    await c.fetch_related("category", "handler", *(["resident"] if staff else []))
+    return Case.of(c, staff=staff)
 
 
 @strawberry.type
 class CaseConnection(Counted):
     nodes: list[Case]
     page_info: PageInfo
+
+
+@strawberry.type
+class CaseStateCount:
+    state: CaseState
+    count: int
+
+
+@strawberry.type(description="The board's counts under its filters (all but the state).")
+class CaseCounts:
+    by_state: list[CaseStateCount]
+    overdue: int
+
+
+@strawberry.input(description="The board's filters; `search` is a part of the text, the place or the resident's "
+                  "name (at most 32 characters), or a case's id.")
+class CaseFilterInput:
+    state: CaseState | None = None
+    overdue: bool | None = None
+    category_id: strawberry.ID | None = None
+    handler_id: strawberry.ID | None = None
+    channel: CaseChannel | None = None
+    search: str | None = None
+
+    def parse(self) -> board.CaseFilter:
+        return board.CaseFilter(state=self.state, overdue=self.overdue, category_id=_opt(self.category_id),
+                                handler_id=_opt(self.handler_id), channel=self.channel, search=self.search)
 
 
 @strawberry.type(description="A change of state: who, for whom, when and why.")
@@ -261,9 +303,9 @@ class CaseSettingsPayload:
     errors: list[UserError]
 
 
-async def _payload(call) -> CasePayload:
+async def _payload(call, *, staff: bool = False) -> CasePayload:
     case, errors = await attempt(call)
-    return CasePayload(case=await _case(case) if case else None, errors=errors)
+    return CasePayload(case=await _case(case, staff=staff) if case else None, errors=errors)
 
 
 async def _entry_payload(call) -> CaseEntryPayload:
@@ -283,13 +325,29 @@ def _settings(s) -> CaseSettings:
 
 @strawberry.type
 class CaseQueries:
-    @strawberry.field(description="A community's cases in my reach (a grid worker: their grids'), newest first, by "
-                      "state and by being overdue; first ≤ 50. Needs CASE_HANDLE.")
-    async def cases(self, info: Info, community_id: strawberry.ID, state: CaseState | None = None,
-                    overdue: bool | None = None, first: int = 20, after: str | None = None) -> CaseConnection:
-        page = await service.list_cases(info.context.actor, community_id=parse_uuid(community_id), state=state,
-                                        overdue=overdue, first=first, after=after)
-        return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
+    @strawberry.field(description="A community's cases in my reach (a grid worker: their grids'), overdue first, "
+                      "then newest first; first ≤ 50. Needs CASE_HANDLE.")
+    async def cases(self, info: Info, community_id: strawberry.ID, filter: CaseFilterInput | None = None,
+                    first: int = 20, after: str | None = None) -> CaseConnection:
+        page = await board.list_cases(info.context.actor, community_id=parse_uuid(community_id),
+                                      where=(filter or CaseFilterInput()).parse(), first=first, after=after)
+        return CaseConnection(nodes=[Case.of(c, staff=True) for c in page.items], page_info=PageInfo.of(page),
+                              page=page)
+
+    @strawberry.field(description="How many cases in my reach are in each state, and overdue, under the board's "
+                      "filters (its state aside). Needs CASE_HANDLE.")
+    async def case_counts(self, info: Info, community_id: strawberry.ID,
+                          filter: CaseFilterInput | None = None) -> CaseCounts:
+        counts = await board.count_cases(info.context.actor, community_id=parse_uuid(community_id),
+                                         where=(filter or CaseFilterInput()).parse())
+        return CaseCounts(by_state=[CaseStateCount(state=s, count=n) for s, n in counts.by_state.items()],
+                          overdue=counts.overdue)
+
+    @strawberry.field(description="The community's staff who may handle cases, by name (whom to assign to). Needs "
+                      "CASE_HANDLE.")
+    async def case_handlers(self, info: Info, community_id: strawberry.ID) -> list[PersonBrief]:
+        return [PersonBrief.of(p) for p in await board.handlers(info.context.actor,
+                                                                community_id=parse_uuid(community_id))]
 
     @strawberry.field(description="The cases I raised (or, acting with the CASE scope, my principal did) and those "
                       "I follow, newest first; first ≤ 50.")
@@ -317,7 +375,7 @@ class CaseQueries:
             return None
         line = await service.timeline(view)
         return CaseDetail(
-            case=await _case(view.case), followers=line.followers, mine=view.mine,
+            case=await _case(view.case, staff=view.as_staff), followers=line.followers, mine=view.mine,
             events=[_event(e) for e in line.events],
             entries=[_entry(e) for e in line.entries],
             confirmations=[CaseConfirmation(round=c.round, outcome=c.outcome, rating=c.rating, comment=c.comment,
@@ -358,7 +416,7 @@ class CaseMutations:
                              channel: CaseChannel, input: CaseInput) -> CasePayload:
         return await _payload(service.raise_case(info.context.actor, community_id=parse_uuid(community_id),
                                                  draft=input.draft(), channel=channel,
-                                                 resident_id=parse_uuid(resident_id)))
+                                                 resident_id=parse_uuid(resident_id)), staff=True)
 
     @strawberry.mutation(description="我也遇到: follow an open case about a common place of my community.")
     async def case_follow(self, info: Info, id: strawberry.ID) -> OkPayload:
@@ -367,37 +425,38 @@ class CaseMutations:
 
     @strawberry.mutation(description="受理 (take it). Needs CASE_HANDLE.")
     async def case_accept(self, info: Info, id: strawberry.ID) -> CasePayload:
-        return await _payload(service.accept_case(info.context.actor, case_id=parse_uuid(id)))
+        return await _payload(service.accept_case(info.context.actor, case_id=parse_uuid(id)), staff=True)
 
     @strawberry.mutation(description="Start work on it. Needs CASE_HANDLE.")
     async def case_start(self, info: Info, id: strawberry.ID) -> CasePayload:
-        return await _payload(service.start_case(info.context.actor, case_id=parse_uuid(id)))
+        return await _payload(service.start_case(info.context.actor, case_id=parse_uuid(id)), staff=True)
 
     @strawberry.mutation(description="办结 with the note the resident reads. Needs CASE_HANDLE.")
     async def case_resolve(self, info: Info, id: strawberry.ID, note: str) -> CasePayload:
-        return await _payload(service.resolve_case(info.context.actor, case_id=parse_uuid(id), note=note))
+        return await _payload(service.resolve_case(info.context.actor, case_id=parse_uuid(id), note=note), staff=True)
 
     @strawberry.mutation(description="Close without a fix: CLOSED_NOT_FIXED or NOT_RESPONSIBLE, with a note. Needs "
                          "CASE_HANDLE.")
     async def case_close(self, info: Info, id: strawberry.ID, outcome: CaseState, note: str) -> CasePayload:
         return await _payload(service.close_case(info.context.actor, case_id=parse_uuid(id), outcome=outcome,
-                                                 note=note))
+                                                 note=note), staff=True)
 
     @strawberry.mutation(description="转办 to another body, with a note. Needs CASE_HANDLE.")
     async def case_refer(self, info: Info, id: strawberry.ID, to: str, note: str) -> CasePayload:
-        return await _payload(service.refer_case(info.context.actor, case_id=parse_uuid(id), to=to, note=note))
+        return await _payload(service.refer_case(info.context.actor, case_id=parse_uuid(id), to=to, note=note),
+                              staff=True)
 
     @strawberry.mutation(description="Merge a duplicate into an open case; its resident and followers follow the "
                          "survivor. Needs CASE_MANAGE.")
     async def case_merge(self, info: Info, id: strawberry.ID, into_id: strawberry.ID, reason: str) -> CasePayload:
         return await _payload(service.merge_case(info.context.actor, case_id=parse_uuid(id),
-                                                 into_id=parse_uuid(into_id), reason=reason))
+                                                 into_id=parse_uuid(into_id), reason=reason), staff=True)
 
     @strawberry.mutation(description="Reassign to a handler of the case's community, with a reason. Needs "
                          "CASE_MANAGE.")
     async def case_assign(self, info: Info, id: strawberry.ID, handler_id: strawberry.ID, reason: str) -> CasePayload:
         return await _payload(service.assign_case(info.context.actor, case_id=parse_uuid(id),
-                                                  handler_id=parse_uuid(handler_id), reason=reason))
+                                                  handler_id=parse_uuid(handler_id), reason=reason), staff=True)
 
     @strawberry.mutation(description="A public reply to the resident, written or from a template of the category "
                          "(the body may be left empty then). Needs CASE_HANDLE.")

@@ -596,24 +596,6 @@ OUTCOME_NAMES = {Outcome.RESOLVED: "已解决", Outcome.PARTLY: "部分解决", 
 
 # --- Lists and timelines -------------------------------------------------------------------------
 
-async def list_cases(actor: Actor, *, community_id: UUID, state: S | None, overdue: bool | None, first: int,
-                     after: str | None) -> Page[Case]:
-    """A community's cases in the actor's reach, newest first, by state and by being overdue."""
-    require(actor, Permission.CASE_HANDLE, community_id)
-    scope = await grid_scope(actor, community_id)
-    query = Case.filter(community_id=community_id).select_related("category", "handler")
-    if not scope.everywhere:
-        query = query.filter(grid_id__in=list(scope.grid_ids))
-    if state is not None:
-        query = query.filter(state=state)
-    if overdue is not None:
-        now = clock.now()
-        late = Q(state=S.SUBMITTED, accept_due_at__lt=now) | Q(state__in=[S.ACCEPTED, S.IN_PROGRESS],
-                                                                 resolve_due_at__lt=now)
-        query = query.filter(late, paused_at=None) if overdue else query.exclude(late & Q(paused_at=None))
-    return await paginate(query, first=first, after=after, newest_first=True)
-
-
 async def my_cases(actor: Actor, *, first: int, after: str | None) -> Page[Case]:
     """The cases I raised (or my principal did) and the ones I follow, newest first."""
     me = actor.subject(ProxyScope.CASE)

@@ -21,7 +21,7 @@ NOT_FOUND = ":pathMatch(.*)*"  # the console's 404, shown inside the layout for 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 POLL_TITLE = "是否更换小区门禁"  # the poll page's heading is its poll's title
 TOPIC_TITLE = "小区门禁如何管理"  # and a topic's, its topic's
-# route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll) of the test's own.
+# route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll, or case) of the test's own.
 PAGES = {
     "/login": ("邻里 · 社区工作台", "login"),
     "": ("一屏观社区", "workbench"),
@@ -39,6 +39,9 @@ PAGES = {
     "polls/new": ("新建投票", "poll-new"),
     "polls/:id": (POLL_TITLE, "poll"),
     "polls/:id/edit": ("编辑投票", "poll-edit"),
+    "cases": ("诉求工单", "cases"),
+    "cases/setup": ("诉求设置", "case-setup"),
+    "cases/:id": ("诉求详情", "case"),
     "street/cases": ("街道督办", "street-cases"),
     "street/cases/:id": ("诉求督办", "street-case"),  # no case of that id: the page says so
     "street/supervisors": ("街道督办人员", "street-supervisors"),
@@ -126,6 +129,22 @@ async def open_topic(http: httpx.AsyncClient, token: str, community_id: str) -> 
     return opened["topicOpen"]["topic"]["id"]
 
 
+async def raise_case(http: httpx.AsyncClient, token: str, community_id: str) -> str:
+    """A category of the committee's, and 张阿姨's case in it about her home."""
+    created = await graphql(http, token, """
+        mutation($c: ID!, $n: String!) { caseCategoryCreate(communityId: $c, input: {name: $n, party: COMMITTEE,
+          acceptHours: 4, resolveHours: 24}) { category { id } } }""",
+                            {"c": community_id, "n": f"报修{uuid.uuid4().hex[:6]}"})
+    resident = await demo_resident_token(http, "resident")
+    home = (await graphql(http, resident, "{ viewer { residences { room { id } } } }"))["viewer"]["residences"][0]
+    raised = await graphql(http, resident, """
+        mutation($c: ID!, $k: ID!, $r: ID!) { caseRaise(communityId: $c, input: {categoryId: $k, text: "楼道灯坏了",
+          place: {roomId: $r}}) { case { id } } }""",
+                           {"c": community_id, "k": created["caseCategoryCreate"]["category"]["id"],
+                            "r": home["room"]["id"]})
+    return raised["caseRaise"]["case"]["id"]
+
+
 async def test_every_console_page_renders_and_is_screenshotted(browser, embedded_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     async with httpx.AsyncClient(base_url=embedded_server) as http:
@@ -142,7 +161,8 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
                             if m["role"] == "COMMITTEE_STAFF")
         notice_id, title = await publish_notice(http, token, community_id)
         poll_id = await draft_poll(http, token, community_id)
-        ids = {"polls": poll_id, "topics": await open_topic(http, token, community_id)}
+        ids = {"polls": poll_id, "topics": await open_topic(http, token, community_id),
+               "cases": await raise_case(http, token, community_id)}
         await report(http, "resident", "TOPIC", ids["topics"], "SPAM")
         ids["moderation"] = await reported_item(http, token, community_id, ids["topics"])
         # Read by 张阿姨 once it reached her: her household counts as reached.
@@ -151,12 +171,12 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
         await graphql(http, resident, "mutation($id: ID!) { noticeRead(id: $id) { ok } }", {"id": notice_id})
         residents = await verified_residents(http, token, community_id)
 
-        viewer = ("committee", "居委会 周主任")
+        committee = viewer = ("committee", "居委会 周主任")
         for route, (heading, name) in PAGES.items():
             if route == "/login":
                 continue
-            if SEEN_BY.get(route, viewer) != viewer:  # signed in afresh as the page's own viewer
-                viewer = SEEN_BY[route]
+            if SEEN_BY.get(route, committee) != viewer:  # signed in afresh as the page's own viewer
+                viewer = SEEN_BY.get(route, committee)
                 await page.context.close()
                 page = await signed_in_page(browser, embedded_server, http, *viewer)
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).

@@ -219,6 +219,10 @@ CASES = {
               lambda t: {"x": t["community"]}),
     "casesNearby": ("query($x: ID!) { casesNearby(communityId: $x) { nodes { text placeName } } }",
                     lambda t: {"x": t["community"]}),
+    "caseCounts": ("query($x: ID!) { caseCounts(communityId: $x) { byState { state count } overdue } }",
+                   lambda t: {"x": t["community"]}),
+    "caseHandlers": ("query($x: ID!) { caseHandlers(communityId: $x) { id displayName } }",
+                     lambda t: {"x": t["community"]}),
     "case": ("query($x: ID!) { case(id: $x) { case { text } entries { body } } }", lambda t: {"x": t["case"]}),
     "caseCategories": ("query($x: ID!) { caseCategories(communityId: $x) { id name } }",
                        lambda t: {"x": t["community"]}),
@@ -380,6 +384,8 @@ ANSWERS = {
     "noticesInReach": {"other_grid_worker"},
     "workbench": {"other_grid_worker"},  # their own grid's figures
     "cases": {"other_grid_worker"},  # their own grid's cases
+    "caseCounts": {"other_grid_worker"},  # their own grid's
+    "caseHandlers": {"other_grid_worker"},  # the community's staff, whom they hand cases to
     "casesNearby": MEMBERS,  # cases about their own common places; the target's are not leaked (checked)
     "caseCategories": MEMBERS,  # what residents pick from; no one's data
     "caseCommonAreas": MEMBERS,

@@ -61,14 +61,15 @@ async def test_a_reminder_before_the_deadline_then_escalation_to_the_street_afte
     await sla.sweep_deadlines()  # a doubled tick adds nothing
     assert (await titles(place.b.worker, case_id)).count(REMINDER) == 1
     assert ESCALATION not in await titles(place.supervisor, case_id)
-    listed = await console.op("Cases", communityId=str(place.community.id), overdue=True, first=50)
+    listed = await console.op("Cases", communityId=str(place.community.id), filter={"overdue": True}, first=50)
     assert listed["data"]["cases"]["nodes"] == []
 
     await at(4.5, start, console, worker)
     await sla.sweep_deadlines()
     assert (await titles(place.supervisor, case_id)).count(ESCALATION) == 1
     assert ESCALATION in await titles(place.committee, case_id)
-    listed = (await console.op("Cases", communityId=str(place.community.id), overdue=True, first=50))["data"]["cases"]
+    listed = (await console.op("Cases", communityId=str(place.community.id), filter={"overdue": True},
+                               first=50))["data"]["cases"]
     assert [(c["id"], c["overdue"], c["escalatedAt"] is not None) for c in listed["nodes"]] == [(case_id, True, True)]
 
     # Accepted late: the resolve clock (24 h from raising) gets its own reminder and escalation.

@@ -200,7 +200,7 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "CasesNearby"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
                                          lambda d: d["casesNearby"]["nodes"], 3),
     ("admin", "Case"): Pin("staff", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
-                           lambda d: d["case"]["events"], 8),
+                           lambda d: d["case"]["events"], 9),  # with its resident, for staff
     ("mini_program", "Case"): Pin("resident", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
                                   lambda d: d["case"]["entries"], 7),
     ("admin", "CaseCategories"): Pin("staff", small_and_large("communityId", community_id),
@@ -213,6 +213,10 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "CaseCommonAreas"): Pin(("small_resident", "resident"),
                                              small_and_large("communityId", community_id),
                                              lambda d: d["caseCommonAreas"], 2),
+    ("admin", "CaseCounts"): Pin("staff", small_and_large("communityId", community_id),
+                                 lambda d: d["caseCounts"]["byState"], 2),  # grouped by state, and the overdue
+    ("admin", "CaseHandlers"): Pin("staff", small_and_large("communityId", community_id),
+                                   lambda d: d["caseHandlers"], 1),
     ("admin", "CaseReplyTemplates"): Pin("staff", lambda w: ({"categoryId": w.category_ids[0]},
                                                              {"categoryId": w.category_ids[1]}),
                                          lambda d: d["caseReplyTemplates"], 2),
@@ -368,8 +372,8 @@ async def _polls(world, staff) -> None:
 async def _cases(world, staff) -> None:
     """In the large community: three categories (one with a reply template, one with three), two
     common areas, two cases of the resident (one accepted with one reply, one taken through three
-    transitions with three replies) and two of a neighbour about a common area; in the small one, one
-    category and one common area."""
+    transitions with three replies) and two of a neighbour about a common area, and two property staff
+    (handlers beside the committee); in the small one, one category, one common area and one case."""
     small, large = world.small.community.id, world.large.community.id
     world.category_ids = []
     for community, names in ((small, ["报修"]), (large, ["报修", "物业服务", "其他"])):
@@ -378,6 +382,10 @@ async def _cases(world, staff) -> None:
             name=name, party=Party.COMMITTEE, accept_hours=4, resolve_hours=24)) for name in names]
         for area in names[:2] if community == large else names[:1]:
             place = await case_setup.create_area(committee, community_id=community, name=f"{area}区域", grid_id=None)
+        if community == small:
+            await case_helpers.raise_for(world.small.residents[0].id, small, made[0], room_id=world.small.rooms[0].id)
+    for _ in range(2):
+        await build_person(large, [Role.PROPERTY_STAFF])
     for category, templates in ((made[0], 1), (made[1], 3)):
         for i in range(templates):
             await case_setup.create_template(committee, category_id=category.id, title=f"模板{i}",
