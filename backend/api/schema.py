@@ -6,6 +6,7 @@ from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
+from backend.api.case_stats import CaseStatsQueries
 from backend.api.cases import CaseMutations, CaseQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
@@ -21,7 +22,8 @@ from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
-                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries))
+                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
+                              CaseStatsQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
