@@ -11,12 +11,12 @@ from backend.accounts.service import authenticate
 from backend.api import budget
 from backend.api.context import bearer_token
 from backend.api.ids import parse_uuid
+from backend.cases import stats as case_stats
+from backend.cases import stats_export as case_stats_export
 from backend.core import limits, storage
 from backend.core.actor import Actor
 from backend.core.errors import AuthenticationError, DomainError, ErrorCode
 from backend.core.settings import get_settings
-from backend.cases import stats as case_stats
-from backend.cases import stats_export as case_stats_export
 from backend.media import service as media
 from backend.media import signing
 from backend.media.documents import PDF

@@ -217,8 +217,9 @@ async def raise_case(actor: Actor, *, community_id: UUID, draft: CaseDraft,
     now = clock.now()
     async with transaction() as tx:
         case = await Case.create(  # raised at the injectable clock's now: the SLA figures count from it
-            created_at=now, community_id=community_id, category=category, resident_id=resident_id, raised_by_id=actor.person_id,
-            channel=channel, text=text, photos=photos, grid_id=located.grid_id, party=category.party,
+            created_at=now, community_id=community_id, category=category, resident_id=resident_id,
+            raised_by_id=actor.person_id, channel=channel, text=text, photos=photos, grid_id=located.grid_id,
+            party=category.party,
             accept_due_at=now + timedelta(hours=category.accept_hours),
             resolve_due_at=now + timedelta(hours=category.resolve_hours), using_db=tx, **located.fields,
         )
