@@ -3,6 +3,7 @@
 // page all read this; the server still checks every operation itself.
 import {
   Bell,
+  DataAnalysis,
   Document,
   House,
   Finished,
@@ -98,6 +99,16 @@ export const PAGES = [
     parent: 'polls',
     permission: 'VOTE_MANAGE',
     component: () => import('./views/PollView.vue'),
+  },
+  {
+    // A grid worker counts their grids' cases; the committee and property staff the whole community's.
+    path: 'cases/stats',
+    name: 'case-stats',
+    title: '诉求统计',
+    icon: DataAnalysis,
+    menu: true,
+    permission: 'CASE_HANDLE',
+    component: () => import('./views/CaseStatsView.vue'),
   },
   {
     path: 'import',
