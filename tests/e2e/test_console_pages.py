@@ -37,6 +37,7 @@ PAGES = {
     "polls/new": ("新建投票", "poll-new"),
     "polls/:id": (POLL_TITLE, "poll"),
     "polls/:id/edit": ("编辑投票", "poll-edit"),
+    "cases/stats": ("诉求统计", "case-stats"),
     NOT_FOUND: ("404", "not-found"),
 }
 
