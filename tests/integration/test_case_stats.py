@@ -256,3 +256,30 @@ async def test_the_export_refuses_a_malformed_date_a_resident_and_another_commun
         await console.sign_in(handle)
         response = await download(console, place, "2026-03-01", "2026-03-10")
         assert (response.status_code, response.json()["errors"][0]["message"]) == (404, "找不到该社区")
+
+
+async def test_a_case_waiting_for_its_resident_is_overdue_only_if_it_was_before_the_wait(console, place):
+    """The board's rule (service.is_overdue): the clock stops while the case waits for the resident, so
+    a wait that began past the deadline leaves it overdue and one that began within it does not; the
+    panel (in SQL) and the statistics (per case) agree."""
+    c = place.community.id
+    worker = staff(place.b.worker, c)
+    start = clock.now()
+    late = await raise_for(place.b.resident.id, c, place.categories["报修"], room_id=place.b.room.id, text="迟了才问")
+    clock.advance(timedelta(hours=3))
+    in_time = await raise_for(place.b.resident.id, c, place.categories["报修"], room_id=place.b.room.id,
+                              text="及时询问")
+    await service.ask_resident(worker, case_id=in_time.id, question="请补充照片")  # 3 h: within its 4 h
+    clock.advance(start + timedelta(hours=5) - clock.now())
+    await service.ask_resident(worker, case_id=late.id, question="请补充照片")  # 5 h: past its 4 h
+    clock.advance(timedelta(hours=20))  # both waiting, long past their 4 h
+
+    await console.sign_in(place.committee.handle)
+    panel = (await console.query(WORKBENCH, c=str(c)))["data"]["workbench"]["cases"]
+    assert (panel["open"], panel["overdueNow"]) == (2, 1)
+    today = clock.now().astimezone(SHANGHAI).date()
+    total = (await stats_of(console, place.committee.handle, place, today - timedelta(days=3),
+                            today + timedelta(days=1)))["total"]
+    # Neither was accepted; only the late one counts as an accept missed, the other waits on its clock.
+    assert {k: total[k] for k in ("cases", "overdueNow", "acceptCounted", "acceptMet")} == {
+        "cases": 2, "overdueNow": 1, "acceptCounted": 1, "acceptMet": 0}
