@@ -52,9 +52,7 @@ class Period:
     end: date  # excluded
 
     @classmethod
-    def of(cls, start: date | None, end: date | None) -> "Period":
-        if start is None or end is None:
-            raise DomainError(ErrorCode.INVALID_INPUT, "请选择统计期间的开始和结束日期", field="from")
+    def of(cls, start: date, end: date) -> "Period":
         if end <= start:
             raise DomainError(ErrorCode.INVALID_INPUT, "结束日期须晚于开始日期", field="to")
         if (end - start).days > MAX_DAYS:

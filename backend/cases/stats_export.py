@@ -26,11 +26,12 @@ def tally_row(name: str, t: Tally) -> list:
 
 def _table(sheet, groups: list[Group]) -> None:
     sheet.append(COLUMNS)
+    header = sheet.max_row
     for group in groups:
         sheet.append(safe_row(tally_row(group.name, group.tally)))
     for column in PERCENT_COLUMNS:
-        letter = sheet.cell(row=1, column=COLUMNS.index(column) + 1).column_letter
-        for cell in sheet[letter][1:]:
+        index = COLUMNS.index(column) + 1
+        for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=index, max_col=index):
             cell.number_format = "0.0%"
     sheet.column_dimensions["A"].width = 16
 
