@@ -2,17 +2,20 @@
 // permission it needs (any one of a list). The menu, the breadcrumbs, document.title and the 403
 // page all read this; the server still checks every operation itself.
 import {
+  Avatar,
   Bell,
   DataAnalysis,
   Document,
   House,
   Finished,
+  Flag,
   Tickets,
   Upload,
   User,
   View,
   WarningFilled,
 } from '@element-plus/icons-vue'
+import { STREET_SUPERVISOR } from './access'
 
 export const PAGES = [
   { path: '', name: 'home', title: '工作台', icon: House, menu: true, component: () => import('./views/HomeView.vue') },
@@ -136,6 +139,33 @@ export const PAGES = [
     menu: true,
     permission: 'AUDIT_READ',
     component: () => import('./views/AccessLogView.vue'),
+  },
+  {
+    // A street supervisor's (access.js STREET_SUPERVISOR): no community role needed.
+    path: 'street/cases',
+    name: 'street-cases',
+    title: '街道督办',
+    icon: Flag,
+    menu: true,
+    permission: STREET_SUPERVISOR,
+    component: () => import('./views/StreetCasesView.vue'),
+  },
+  {
+    path: 'street/cases/:id',
+    name: 'street-case',
+    title: '诉求督办',
+    parent: 'street-cases',
+    permission: STREET_SUPERVISOR,
+    component: () => import('./views/StreetCaseView.vue'),
+  },
+  {
+    path: 'street/supervisors',
+    name: 'street-supervisors',
+    title: '督办人员',
+    icon: Avatar,
+    menu: true,
+    permission: 'PLATFORM_OPERATE',
+    component: () => import('./views/StreetSupervisorsView.vue'),
   },
   {
     // Staff read their communities' failed jobs; the operator (PLATFORM_OPERATE) every one.

@@ -24,7 +24,8 @@ describe('menu by permission', () => {
     expect(menuOf(ROLE_PERMISSIONS.COMMITTEE_STAFF)).toEqual([
       '工作台', '住户档案', '认证审核', '通知公告', '投票表决', '诉求统计', '导入导出', '操作日志', '查阅记录', '失败任务',
     ])
-    expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '失败任务'])
+    expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '督办人员', '失败任务'])
+    expect(menuOf(['STREET_SUPERVISOR'])).toEqual(['工作台', '街道督办']) // a street supervisor, no community role
     expect(menuOf([])).toEqual(['工作台'])
   })
 

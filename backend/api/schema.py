@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
 from backend.api.case_stats import CaseStatsQueries
+from backend.api.case_street import CaseStreetMutations, CaseStreetQueries
 from backend.api.cases import CaseMutations, CaseQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
@@ -23,11 +24,11 @@ from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
-                              CaseStatsQueries))
+                              CaseStatsQueries, CaseStreetQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
-     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations),
+     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

@@ -12,6 +12,9 @@ ACTION_LABELS = {
     "case.merge": "合并重复诉求",
     "case.raise": "提交诉求",
     "case.settings_update": "修改诉求办理规则",
+    "case.street_supervisor_add": "新增街道督办人员",
+    "case.street_supervisor_remove": "移除街道督办人员",
+    "case.street_urge": "街道督办诉求",
     "case.template_create": "新增回复模板",
     "case.template_delete": "删除回复模板",
     "case.urge": "催办诉求",
@@ -71,6 +74,7 @@ TARGET_LABELS = {
     "proxy": "代办授权",
     "residence_application": "认证申请",
     "room": "房屋",
+    "street": "街道",
 }
 
 

@@ -37,7 +37,7 @@ async def insert_ignoring_conflicts(tx, model: type[Model], rows: list[dict]) ->
     if not rows:
         return
     now = clock.now()
-    rows = [{"id": uuid7(), "created_at": now, **row} for row in rows]
+    rows = [{"created_at": now, **row} if "id" in row else {"id": uuid7(), "created_at": now, **row} for row in rows]
     if tx.capabilities.dialect != "postgres":
         await model.bulk_create([model(**row) for row in rows], ignore_conflicts=True, using_db=tx)
         return

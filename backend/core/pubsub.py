@@ -14,6 +14,10 @@ from backend.core.unavailable import REDIS_DOWN, redis_needed
 
 log = structlog.get_logger("linli.pubsub")
 QUEUE_SIZE = 100  # per subscriber: a slow one drops messages instead of growing without bound
+PUBLISH_CHUNK = 1000  # pairs per script call: a few tens of kilobytes of arguments
+# PUBLISH of each (channel, message) pair in ARGV, in order: a script runs atomically on Redis, but
+# each message still reaches only its channel's subscribers, as separate PUBLISHes would.
+_PUBLISH_ALL = "for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end"
 
 
 class PubSub(Protocol):
@@ -41,6 +45,7 @@ class RedisPubSub:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._redis, self._prefix = redis, f"{prefix}ps:"
         self._pubsub = redis.pubsub(ignore_subscribe_messages=True)
+        self._publish_all = redis.register_script(_PUBLISH_ALL)
         self._queues: dict[str, set[asyncio.Queue[str]]] = {}  # Redis channel -> its local subscribers
         self._lock = asyncio.Lock()  # SUBSCRIBE / UNSUBSCRIBE in the order the reference counts changed
         self._reader: asyncio.Task | None = None
@@ -54,13 +59,13 @@ class RedisPubSub:
             log.warning("pubsub.publish_lost", channel=channel, error=type(exc).__name__)
 
     async def publish_many(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Many (channel, message) pairs in one round trip (a fan-out batch announcing thousands of
-        inbox messages); no transaction, each PUBLISH stands alone."""
-        pipe = self._redis.pipeline(transaction=False)
-        for channel, message in pairs:
-            pipe.publish(self._prefix + channel, message)
+        """Many (channel, message) pairs (a fan-out batch announcing thousands of inbox messages) in
+        one script call per chunk: a pipeline of one PUBLISH each cost the worker about 25 µs of CPU per
+        message in redis-py, a single command with all the pairs as arguments a fraction of it."""
+        args = [arg for channel, message in pairs for arg in (self._prefix + channel, message)]
         try:
-            await pipe.execute()
+            for start in range(0, len(args), 2 * PUBLISH_CHUNK):
+                await self._publish_all(args=args[start:start + 2 * PUBLISH_CHUNK])
         except REDIS_DOWN as exc:  # as in publish: the writes have committed, only live updates are lost
             log.warning("pubsub.publish_many_lost", error=type(exc).__name__)
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # on its own (the safety net for a wake-up lost with Redis, or a lease that ran out).
     relay_poll_s: float = 1.0
     fanout_batch: int = 2000  # recipients written per transaction when a notice fans out
+    fanout_writers: int = 2  # of those transactions at once (connections of the worker's pool)
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_appid: str = ""
     wechat_secret: str = ""

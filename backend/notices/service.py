@@ -227,11 +227,12 @@ async def fan_out(notice_id: UUID) -> int:
     again: all are unique per person, so a retried or duplicated job adds nothing."""
     notice = await Notice.get(id=notice_id)
     recipients = await audience.resolve(notice)
-    batch = get_settings().fanout_batch
-    pubsub = runtime().pubsub
-    for start in range(0, len(recipients), batch):
-        chunk = recipients[start:start + batch]
-        async with transaction() as tx:
+    settings = get_settings()
+    batch, pubsub = settings.fanout_batch, runtime().pubsub
+    writers = asyncio.Semaphore(settings.fanout_writers)
+
+    async def write(chunk: list[audience.Recipient]) -> None:
+        async with writers, transaction() as tx:
             await insert_ignoring_conflicts(tx, NoticeRecipient, [
                 {"notice_id": notice.id, "person_id": r.person_id, "household_id": r.household_id,
                  "building_id": r.building_id} for r in chunk
@@ -241,6 +242,12 @@ async def fan_out(notice_id: UUID) -> int:
             after_commit(tx, partial(pubsub.publish, community_channel(notice.community_id), str(notice.id)))
             await _notify(tx, notice, [r.person_id for r in chunk], key_prefix=inbox_key(notice.id),
                           title=notice.title, push=False)
+
+    # Batches in concurrent transactions: while PostgreSQL writes one, this process encodes the next
+    # and announces the last, so the two cores both work. Each batch stands alone (all idempotent).
+    async with asyncio.TaskGroup() as batches:  # one failing cancels the rest: the job is retried whole
+        for start in range(0, len(recipients), batch):
+            batches.create_task(write(recipients[start:start + batch]))
     # The pushes once every inbox row is in, so that planning them (on the push worker) never competes
     # with these writes for the database. A crash before this commit retries the whole job (all of it
     # idempotent), so no push is lost.

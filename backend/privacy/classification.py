@@ -60,4 +60,7 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "CaseConfirmation": {"case_id": "grid", "comment": "grid", "created_at": "grid", "id": "grid", "outcome": "grid",
                          "person_id": "grid", "rating": "grid", "round": "grid"},
     "CaseFollower": {"case_id": "grid", "created_at": "grid", "id": "grid", "person_id": "grid"},
+    # Who supervises a street: the platform operator's to manage (the person shown masked).
+    "StreetSupervisor": {"created_at": "committee", "id": "committee", "person_id": "committee",
+                         "street_id": "committee"},
 }

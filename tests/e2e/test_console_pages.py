@@ -38,7 +38,16 @@ PAGES = {
     "polls/:id": (POLL_TITLE, "poll"),
     "polls/:id/edit": ("编辑投票", "poll-edit"),
     "cases/stats": ("诉求统计", "case-stats"),
+    "street/cases": ("街道督办", "street-cases"),
+    "street/cases/:id": ("诉求督办", "street-case"),  # no case of that id: the page says so
+    "street/supervisors": ("街道督办人员", "street-supervisors"),
     NOT_FOUND: ("404", "not-found"),
+}
+# The pages of people other than the committee member: (demo handle, the name the header shows).
+SEEN_BY = {
+    "street/cases": ("street", "幸福街道 陈科长"),
+    "street/cases/:id": ("street", "幸福街道 陈科长"),
+    "street/supervisors": ("operator", "运营方 郑经理"),
 }
 
 
@@ -125,9 +134,14 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
         await graphql(http, resident, "mutation($id: ID!) { noticeRead(id: $id) { ok } }", {"id": notice_id})
         residents = await verified_residents(http, token, community_id)
 
+        viewer = ("committee", "居委会 周主任")
         for route, (heading, name) in PAGES.items():
             if route == "/login":
                 continue
+            if SEEN_BY.get(route, viewer) != viewer:  # signed in afresh as the page's own viewer
+                viewer = SEEN_BY[route]
+                await page.context.close()
+                page = await signed_in_page(browser, embedded_server, http, *viewer)
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
             address = "no-such-page" if route == NOT_FOUND else route.replace(
                 ":id", poll_id if route.startswith("polls") else notice_id)

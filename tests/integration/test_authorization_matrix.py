@@ -33,6 +33,7 @@ from backend.cases.models import (
     CaseReplyTemplate,
     CaseSettings,
     CommonArea,
+    StreetSupervisor,
 )
 from backend.core import crypto
 from backend.core.actor import Actor
@@ -52,6 +53,7 @@ from backend.registry.models import (
     GridWorker,
     PersonRoom,
     ResidenceApplication,
+    Street,
 )
 from backend.voting import ballots
 from backend.voting import service as voting
@@ -281,6 +283,20 @@ CASES = {
     "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
                            "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
                            lambda t: {"x": t["community"]}),
+    # The street's cases: the target supervises the target community's street.
+    "streetSupervisors": ("query($x: ID!) { streetSupervisors(streetId: $x) { displayName phone } }",
+                          lambda t: {"x": t["street"]}),
+    "streetSupervisorAdd": ("mutation($x: ID!, $p: String!) { streetSupervisorAdd(streetId: $x, phone: $p) { "
+                            "supervisor { displayName } errors { code } } }",
+                            lambda t: {"x": t["street"], "p": t["family_phone"]}),
+    "streetSupervisorRemove": ("mutation($x: ID!) { streetSupervisorRemove(id: $x) { ok errors { code } } }",
+                               lambda t: {"x": t["street_supervisor"]}),
+    "streetCases": ("query($x: ID!) { streetCases(streetId: $x) { nodes { communityName case { text } } } }",
+                    lambda t: {"x": t["street"]}),
+    "streetCase": ("query($x: ID!) { streetCase(id: $x) { case { text } entries { body } } }",
+                   lambda t: {"x": t["case"]}),
+    "streetCaseUrge": ("mutation($x: ID!) { streetCaseUrge(id: $x, note: \"请尽快处理\") { entry { body } "
+                       "errors { code } } }", lambda t: {"x": t["case"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -351,7 +367,8 @@ def test_every_id_taking_field_has_a_case():
 async def target(app, api, make_person):
     place = await build_neighbourhood(make_person)
     b, community = place.b, place.community
-    family = await make_person(community.id, ["RESIDENT"], room=b.room)
+    family_phone = f"131{uuid.uuid4().int % 10**8:08d}"
+    family = await make_person(community.id, ["RESIDENT"], room=b.room, phone=family_phone)
     proxy = await Proxy.create(community=community, principal=b.resident, agent=family, scopes=["VOTE"],
                                evidence="同户家庭成员", valid_until=clock.now() + timedelta(days=30),
                                granted_by=b.resident)
@@ -381,6 +398,10 @@ async def target(app, api, make_person):
     ballot = await ballots.cast(Actor(person_id=b.resident.id), poll_id=uuid.UUID(polls[0]), entry_id=None,
                                 ballot=ballots.BallotInput(choices=["i1"]))
     cases = await _cases(place, secret)
+    street = await Street.create(name="乙区街道", code=f"s-{uuid.uuid4().hex[:8]}")
+    await Community.filter(id=community.id).update(street_id=street.id)
+    supervisor = await StreetSupervisor.create(street=street, person=b.resident)
+    await Case.filter(id=cases["case"]).update(escalated_at=clock.now())
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -412,6 +433,7 @@ async def target(app, api, make_person):
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
+        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
 
@@ -530,6 +552,7 @@ async def snapshot(target: dict) -> list:
         await rows(CaseReplyTemplate, "body", category__community_id=community),
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
+        await rows(StreetSupervisor, "person_id", street__communities__id=community),
     ]
 
 

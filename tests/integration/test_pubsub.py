@@ -7,7 +7,7 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from backend.core.pubsub import RedisPubSub
+from backend.core.pubsub import PUBLISH_CHUNK, RedisPubSub
 from backend.core.settings import get_settings
 from tests.integration.conftest import eventually
 
@@ -106,7 +106,11 @@ async def test_publish_many_reaches_every_channel_it_names(named_redis):
     pubsub = RedisPubSub(client, get_settings().redis_prefix + "many:")
     listeners = [Listener(pubsub, f"inbox:{i}") for i in range(50)]
     await eventually(lambda: _subscribed(client, pubsub, 50))
-    await pubsub.publish_many((f"inbox:{i}", f"message {i}") for i in range(50))
+    # Among more pairs than one script call carries: the listened-to ones spread over three calls.
+    pairs = [(f"unheard:{j}", "-") for j in range(2 * PUBLISH_CHUNK)]
+    for i in range(50):
+        pairs.insert(i * 41, (f"inbox:{i}", f"message {i}"))
+    await pubsub.publish_many(pairs)
 
     async def all_heard():
         return all(listener.got for listener in listeners)

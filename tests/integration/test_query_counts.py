@@ -36,10 +36,11 @@ from backend.api.contract import SCHEMA_FILE, client_operations
 from backend.audit.models import AuditEntry
 from backend.cases import service as case_service
 from backend.cases import setup as case_setup
-from backend.cases.models import Party
+from backend.cases.models import Case, Party, StreetSupervisor
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
+from backend.core.platform import PlatformMember, PlatformRole
 from backend.media.models import Upload
 from backend.notices import service as notices
 from backend.notices.models import Notice
@@ -54,6 +55,7 @@ from backend.registry.models import (
     ResidenceApplication,
     ResidentRole,
     Role,
+    Street,
 )
 from backend.voting import ballots
 from backend.voting import service as voting
@@ -151,7 +153,8 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 4),
+    # And the streets one supervises (the menu's 街道督办).
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 5),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
                                     lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
@@ -219,6 +222,14 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "CaseReplyTemplates"): Pin("staff", lambda w: ({"categoryId": w.category_ids[0]},
                                                              {"categoryId": w.category_ids[1]}),
                                          lambda d: d["caseReplyTemplates"], 2),
+    ("admin", "Streets"): Pin("operator", lambda w: ({}, {}), None, 2),  # every street of every test: no fixed rows
+    ("admin", "StreetSupervisors"): Pin("operator", lambda w: ({"streetId": w.street_ids[0]},
+                                                               {"streetId": w.street_ids[1]}),
+                                        lambda d: d["streetSupervisors"], 3),
+    ("admin", "StreetCases"): Pin("supervisor", pages(streetId=lambda w: w.street_ids[1]),
+                                  lambda d: d["streetCases"]["nodes"], 3),
+    ("admin", "StreetCase"): Pin("supervisor", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
+                                 lambda d: d["streetCase"]["entries"], 7),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
 }
@@ -293,7 +304,9 @@ async def world(app):
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
     await _polls(world, staff)
     await _cases(world, staff)
-    world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
+    operator, supervisor = await _streets(world)
+    world.handles = {"operator": operator.handle, "supervisor": supervisor.handle, "staff": staff.handle,
+                     "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
@@ -363,6 +376,23 @@ async def _cases(world, staff) -> None:
         await case_service.raise_case(Actor(person_id=world.large.residents[11].id), community_id=large,
                                       draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
                                                                    place=case_service.Place(area_id=place.id)))
+
+
+async def _streets(world) -> tuple:
+    """A street of each community: the small one's with one supervisor, the large one's with three,
+    its cases escalated; the operator who manages them."""
+    operator = await build_person(world.large.community.id, [])
+    await PlatformMember.create(person=operator, role=PlatformRole.OPERATOR)
+    world.street_ids, supervisors = [], []
+    for place, count in ((world.small, 1), (world.large, 3)):
+        street = await Street.create(name=f"{world.token}街道{count}", code=f"s-{uuid.uuid4().hex[:10]}")
+        await Community.filter(id=place.community.id).update(street_id=street.id)
+        for _ in range(count):
+            supervisors.append(await build_person(place.community.id, []))
+            await StreetSupervisor.create(street=street, person=supervisors[-1])
+        world.street_ids.append(str(street.id))
+    await Case.filter(community_id=world.large.community.id).update(escalated_at=clock.now())
+    return operator, supervisors[-1]
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
