@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/registry-template.xlsx", files.registry_template),
         Route("/exports/notices/{notice_id}/not-reached.xlsx", files.notice_not_reached_export),
         Route("/exports/polls/{poll_id}/result.xlsx", files.poll_result_workbook),
+        Route("/exports/cases/stats.xlsx", files.case_stats_workbook),
         Route("/exports/polls/{poll_id}/result.pdf", files.poll_result_pdf),
         Route("/", lambda _: RedirectResponse("/admin/")),
         Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),

@@ -1,10 +1,10 @@
-// ECharts with only what the console draws (bar and pie charts), to keep the bundle small.
+// ECharts with only what the console draws (bar, line and pie charts), to keep the bundle small.
 import * as echarts from 'echarts/core'
-import { BarChart, PieChart } from 'echarts/charts'
+import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
-echarts.use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer])
+echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer])
 
 /** Draws `option` into `element`, following the window's size. Returns a dispose() for when the
  * element goes away. */
@@ -19,17 +19,26 @@ function draw(element, option) {
   }
 }
 
-/** A grouped bar chart: one bar per series for each category. */
-export function drawBarChart(element, { categories, series }) {
-  return draw(element, {
-    tooltip: { trigger: 'axis' },
+// A value axis of counts, or of percentages (0–100) when `percent`.
+const valueAxis = (percent) =>
+  percent ? { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } } : { type: 'value', minInterval: 1 }
+
+function axes(type, { categories, series, percent = false }) {
+  return {
+    tooltip: { trigger: 'axis', ...(percent ? { valueFormatter: (v) => (v === null ? '—' : `${v}%`) } : {}) },
     legend: { top: 0 },
-    grid: { left: 40, right: 16, bottom: 32, top: 40 },
+    grid: { left: 48, right: 16, bottom: 32, top: 40 },
     xAxis: { type: 'category', data: categories },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: series.map(({ name, data }) => ({ type: 'bar', name, data })),
-  })
+    yAxis: valueAxis(percent),
+    series: series.map(({ name, data }) => ({ type, name, data })),
+  }
 }
+
+/** A grouped bar chart: one bar per series for each category; `percent` for values in percent. */
+export const drawBarChart = (element, chart) => draw(element, axes('bar', chart))
+
+/** A line per series over the categories (days, say). */
+export const drawLineChart = (element, chart) => draw(element, axes('line', chart))
 
 /** A ring of the parts of a whole: `parts` is [{name, value}]. */
 export function drawPieChart(element, { name, parts }) {

@@ -4,9 +4,9 @@
 import {
   Avatar,
   Bell,
-  ChatLineSquare,
   ChatDotRound,
   ChatLineSquare,
+  DataAnalysis,
   Document,
   House,
   Finished,
@@ -114,6 +114,16 @@ export const PAGES = [
     menu: true,
     permission: 'CASE_HANDLE',
     component: () => import('./views/CasesView.vue'),
+  },
+  {
+    // A grid worker counts their grids' cases; the committee and property staff the whole community's.
+    path: 'cases/stats',
+    name: 'case-stats',
+    title: '诉求统计',
+    icon: DataAnalysis,
+    menu: true,
+    permission: 'CASE_HANDLE',
+    component: () => import('./views/CaseStatsView.vue'),
   },
   {
     path: 'cases/setup',

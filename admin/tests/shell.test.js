@@ -19,11 +19,11 @@ afterEach(() => {
 
 describe('menu by permission', () => {
   it('offers each role the pages its permissions open, and nothing else', () => {
-    expect(menuOf(ROLE_PERMISSIONS.GRID_WORKER)).toEqual(['工作台', '住户档案', '通知公告', '诉求工单'])
-    expect(menuOf(ROLE_PERMISSIONS.PROPERTY_STAFF)).toEqual(['工作台', '住户档案', '认证审核', '通知公告', '诉求工单', '咨询台'])
+    expect(menuOf(ROLE_PERMISSIONS.GRID_WORKER)).toEqual(['工作台', '住户档案', '通知公告', '诉求工单', '诉求统计'])
+    expect(menuOf(ROLE_PERMISSIONS.PROPERTY_STAFF)).toEqual(['工作台', '住户档案', '认证审核', '通知公告', '诉求工单', '诉求统计', '咨询台'])
     expect(menuOf(ROLE_PERMISSIONS.COMMITTEE_STAFF)).toEqual([
-      '工作台', '住户档案', '认证审核', '通知公告', '投票表决', '诉求工单', '诉求设置', '咨询台', '议事厅', '内容审核',
-      '导入导出', '操作日志', '查阅记录', '失败任务',
+      '工作台', '住户档案', '认证审核', '通知公告', '投票表决', '诉求工单', '诉求统计', '诉求设置', '咨询台', '议事厅',
+      '内容审核', '导入导出', '操作日志', '查阅记录', '失败任务',
     ])
     expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '督办人员', '失败任务'])
     expect(menuOf(['STREET_SUPERVISOR'])).toEqual(['工作台', '街道督办']) // a street supervisor, no community role
@@ -34,7 +34,7 @@ describe('menu by permission', () => {
     signedInStaff({ Viewer: () => ({ data: { viewer: viewerWith('GRID_WORKER', '网格员 小陈') } }) })
     wrapper = await openApp('/audit')
 
-    await vi.waitFor(() => expect(navigation()).toEqual(['工作台', '住户档案', '通知公告', '诉求工单']))
+    await vi.waitFor(() => expect(navigation()).toEqual(['工作台', '住户档案', '通知公告', '诉求工单', '诉求统计']))
     expect(await textOf('forbidden')).toContain('您在阳光社区的身份没有此页面的权限')
   })
 })
@@ -76,7 +76,7 @@ describe('pages', () => {
 
     // A grid worker there: the notices reaching their grids, and a menu without 操作日志.
     await vi.waitFor(() => expect(received.at(-1)).toMatchObject({ operation: 'NoticesInReach', variables: { communityId: 'c2' } }))
-    expect(navigation()).toEqual(['工作台', '住户档案', '通知公告', '诉求工单'])
+    expect(navigation()).toEqual(['工作台', '住户档案', '通知公告', '诉求工单', '诉求统计'])
     expect(localStorage.getItem('communityId')).toBe('c2')
   })
 

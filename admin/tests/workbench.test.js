@@ -26,6 +26,27 @@ const week = (overrides) => ({
   ...overrides,
 })
 
+const month = {
+  id: null,
+  name: '本月',
+  cases: 8,
+  overdueNow: 3,
+  acceptCounted: 8,
+  acceptMet: 5,
+  acceptRate: 0.625,
+  medianAcceptMinutes: 120,
+  resolveCounted: 6,
+  resolveMet: 3,
+  resolveRate: 0.5,
+  medianResolveMinutes: 1200,
+  rated: 3,
+  meanRating: 3.67,
+  ratings: [0, 1, 0, 1, 1],
+  confirmed: 2,
+  reopened: 1,
+  reopenRate: 0.5,
+}
+
 const openPoll = { id: 'p1', title: '加装电梯', state: 'OPEN', closesAt: '2026-12-08T02:00:00Z' }
 
 function workbenchServer(notices, { polls = [], handlers = {} } = {}) {
@@ -33,6 +54,7 @@ function workbenchServer(notices, { polls = [], handlers = {} } = {}) {
     WorkbenchIdentity: () => ({ data: { workbench: { identity } } }),
     WorkbenchNotices: () => ({ data: { workbench: { notices } } }),
     Polls: () => ({ data: { polls: connection(polls) } }),
+    WorkbenchCases: () => ({ data: { workbench: { cases: { open: 3, overdueNow: 3, month } } } }),
     PollTurnout: () => ({ data: { pollTurnout: { entries: 50, participated: 20, areaDm2: 0, participatedAreaDm2: 0, byChannel: [] } } }),
     ...handlers,
   })
@@ -80,7 +102,7 @@ describe('工作台', () => {
       series: [{ name: '未触达（户次）', data: [25, 3] }],
     })
     const asked = received.filter((r) => r.operation?.startsWith('Workbench'))
-    expect(asked.map((r) => r.variables)).toEqual([{ communityId: 'c1' }, { communityId: 'c1' }])
+    expect(asked.map((r) => r.variables)).toEqual([{ communityId: 'c1' }, { communityId: 'c1' }, { communityId: 'c1' }])
   })
 
   it('says when no notice went out this week and shows no acknowledgement rate where none was asked', async () => {
@@ -100,6 +122,19 @@ describe('工作台', () => {
     expect(await textOf('open-polls')).toContain('20 / 50')
     expect(await textOf('poll-turnout-rate')).toContain('40%')
     expect(received.find((r) => r.operation === 'Polls').variables).toMatchObject({ communityId: 'c1', state: 'OPEN' })
+  })
+
+  it("shows the open and overdue cases and this month's SLA compliance and satisfaction", async () => {
+    workbenchServer({ thisWeek: [], unreachedByGrid: [] })
+    wrapper = await openApp('/')
+
+    await vi.waitFor(async () => expect(await textOf('cases-open')).toContain('3'))
+    expect(await textOf('cases-overdue')).toContain('3')
+    expect(await textOf('cases-accept-rate')).toContain('62.5%')
+    expect(await textOf('cases-resolve-rate')).toContain('50%')
+    expect(await textOf('cases-satisfaction')).toMatch(/3 条评价[\s\S]*3\.67 分/)
+    expect(await textOf('cases-month')).toContain('受理时长中位数 2 小时')
+    expect(await textOf('cases-month')).toContain('办结时长中位数 20 小时')
   })
 
   it('shows no voting panel to staff who do not run polls', async () => {

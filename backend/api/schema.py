@@ -6,6 +6,7 @@ from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
+from backend.api.case_stats import CaseStatsQueries
 from backend.api.case_street import CaseStreetMutations, CaseStreetQueries
 from backend.api.cases import CaseMutations, CaseQueries
 from backend.api.consult import ConsultMutations, ConsultQueries
@@ -26,7 +27,8 @@ from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
-                              CaseStreetQueries, ConsultQueries, DeliberationQueries, ModerationQueries))
+                              CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
+                              ModerationQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,

@@ -5,6 +5,7 @@ service, scoped to the staff member's community and reach."""
 import strawberry
 from strawberry.types import Info
 
+from backend.api.case_stats import WorkbenchCases, workbench_cases
 from backend.api.ids import parse_uuid
 from backend.api.notices import Notice
 from backend.notices import figures as notice_figures
@@ -65,6 +66,11 @@ class Workbench:
             unreached_by_grid=[GridUnreached(grid_name=g.grid_name, households=g.households)
                                for g in found.unreached_by_grid],
         )
+
+    @strawberry.field(description="Open cases, overdue now, and this month's SLA compliance and satisfaction. "
+                      "Needs CASE_HANDLE; a grid worker counts their grids.")
+    async def cases(self, info: Info) -> WorkbenchCases:
+        return await workbench_cases(info, self.community_id)
 
 
 @strawberry.type

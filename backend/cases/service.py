@@ -211,9 +211,10 @@ async def raise_case(actor: Actor, *, community_id: UUID, draft: CaseDraft,
     photos = await _photos(actor, draft.photo_ids)
     now = clock.now()
     async with transaction() as tx:
-        case = await Case.create(
-            community_id=community_id, category=category, resident_id=resident_id, raised_by_id=actor.person_id,
-            channel=channel, text=text, photos=photos, grid_id=located.grid_id, party=category.party,
+        case = await Case.create(  # raised at the injectable clock's now: the SLA figures count from it
+            created_at=now, community_id=community_id, category=category, resident_id=resident_id,
+            raised_by_id=actor.person_id, channel=channel, text=text, photos=photos, grid_id=located.grid_id,
+            party=category.party,
             accept_due_at=now + timedelta(hours=category.accept_hours),
             resolve_due_at=now + timedelta(hours=category.resolve_hours), using_db=tx, **located.fields,
         )
@@ -262,7 +263,8 @@ async def _notify_resident(tx, case: Case, *, title: str, key: str) -> None:
 
 
 async def _entry(tx, case: Case, kind: EntryKind, *, actor: Actor | None, internal: bool, body: str = "") -> CaseEntry:
-    return await CaseEntry.create(case_id=case.id, kind=kind, internal=internal, body=body,
+    # At the injectable clock's now: the statistics read when a wait for the resident began and ended.
+    return await CaseEntry.create(case_id=case.id, kind=kind, internal=internal, body=body, created_at=clock.now(),
                                   author_id=actor.person_id if actor else None,
                                   acting_for_id=actor.principal_on_record if actor else None, using_db=tx)
 

@@ -42,6 +42,7 @@ PAGES = {
     "cases": ("诉求工单", "cases"),
     "cases/setup": ("诉求设置", "case-setup"),
     "cases/:id": ("诉求详情", "case"),
+    "cases/stats": ("诉求统计", "case-stats"),
     "street/cases": ("街道督办", "street-cases"),
     "street/cases/:id": ("诉求督办", "street-case"),  # no case of that id: the page says so
     "street/supervisors": ("街道督办人员", "street-supervisors"),

@@ -77,6 +77,14 @@ CASE_INPUT = "{categoryId: $c, text: \"改写诉求\", place: {roomId: $r}, phot
 NOTICE_INPUT = ("{title: \"改写通知\", bodyHtml: \"<p>改</p>\", category: \"安全\", "
                 "audience: [{kind: BUILDING, ids: [$b]}], attachments: [$u]}")
 
+
+
+def _this_week() -> dict:
+    """A period round today (Asia/Shanghai) that holds the target's cases."""
+    today = clock.now().astimezone(case_service.SHANGHAI).date()
+    return {"f": (today - timedelta(days=3)).isoformat(), "t": (today + timedelta(days=4)).isoformat()}
+
+
 # field -> (document, variables from the target's ids). The document asks for the personal data a
 # leak would show.
 CASES = {
@@ -106,7 +114,8 @@ CASES = {
                   lambda t: {"x": t["community"]}),
     "notice": ("query($x: ID!) { notice(id: $x) { title bodyHtml } }", lambda t: {"x": t["notice"]}),
     "workbench": ("query($x: ID!) { workbench(communityId: $x) { identity { residentsVerified } notices { "
-                  "thisWeek { notice { title } audience } unreachedByGrid { gridName households } } } }",
+                  "thisWeek { notice { title } audience } unreachedByGrid { gridName households } } "
+                  "cases { open overdueNow month { cases } } } }",
                   lambda t: {"x": t["community"]}),
     "notices": ("query($x: ID!) { notices(communityId: $x) { nodes { title } } }", lambda t: {"x": t["community"]}),
     "noticesInReach": ("query($x: ID!) { noticesInReach(communityId: $x) { nodes { title } } }",
@@ -232,6 +241,9 @@ CASES = {
                            lambda t: {"x": t["case_category"]}),
     "caseSettings": ("query($x: ID!) { caseSettings(communityId: $x) { autoConfirmDays } }",
                      lambda t: {"x": t["community"]}),
+    "caseStats": ("query($x: ID!, $f: Date!, $t: Date!) { caseStats(communityId: $x, from: $f, to: $t) { "
+                  "total { cases resolveMet meanRating } byHandler { name cases } } }",
+                  lambda t: {"x": t["community"], **_this_week()}),
     "caseRaise": (f"mutation($x: ID!, $c: ID!, $r: ID!, $u: ID!) {{ caseRaise(communityId: $x, input: {CASE_INPUT}) "
                   "{ case { id } errors { code } } }",
                   lambda t: {"x": t["community"], "c": t["case_category"], "r": t["room"], "u": t["case_photo"]}),
@@ -386,6 +398,7 @@ ANSWERS = {
     "cases": {"other_grid_worker"},  # their own grid's cases
     "caseCounts": {"other_grid_worker"},  # their own grid's
     "caseHandlers": {"other_grid_worker"},  # the community's staff, whom they hand cases to
+    "caseStats": {"other_grid_worker"},  # their own grid's figures
     "casesNearby": MEMBERS,  # cases about their own common places; the target's are not leaked (checked)
     "caseCategories": MEMBERS,  # what residents pick from; no one's data
     "caseCommonAreas": MEMBERS,

@@ -124,6 +124,12 @@ def community_id(place) -> str:
     return str(place.community.id)
 
 
+def this_week() -> dict:
+    """The statistics' period round today (Asia/Shanghai), holding the world's cases."""
+    today = clock.now().astimezone(case_service.SHANGHAI).date()
+    return {"from": (today - timedelta(days=3)).isoformat(), "to": (today + timedelta(days=4)).isoformat()}
+
+
 def first_building(place) -> str:
     return str(place.buildings[0].id)
 
@@ -203,6 +209,9 @@ PINS: dict[tuple[str, str], Pin] = {
                            lambda d: d["case"]["events"], 9),  # with its resident, for staff
     ("mini_program", "Case"): Pin("resident", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
                                   lambda d: d["case"]["entries"], 7),
+    ("admin", "CaseStats"): Pin("staff", lambda w: ({"communityId": community_id(w.small), **this_week()},
+                                                    {"communityId": community_id(w.large), **this_week()}),
+                                lambda d: d["caseStats"]["byCategory"], 5),
     ("admin", "CaseCategories"): Pin("staff", small_and_large("communityId", community_id),
                                      lambda d: d["caseCategories"], 1),
     ("mini_program", "CaseCategories"): Pin(("small_resident", "resident"),
@@ -382,7 +391,7 @@ async def _cases(world, staff) -> None:
             name=name, party=Party.COMMITTEE, accept_hours=4, resolve_hours=24)) for name in names]
         for area in names[:2] if community == large else names[:1]:
             place = await case_setup.create_area(committee, community_id=community, name=f"{area}区域", grid_id=None)
-        if community == small:
+        if community == small:  # one case there: the statistics' single row
             await case_helpers.raise_for(world.small.residents[0].id, small, made[0], room_id=world.small.rooms[0].id)
     for _ in range(2):
         await build_person(large, [Role.PROPERTY_STAFF])

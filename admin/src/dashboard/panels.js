@@ -2,8 +2,8 @@
 // component in this folder that loads its figures through its own operation, a field of the
 // `workbench` query (graphql_schema/operations/admin/Workbench<Domain>.graphql, backend/api/workbench.py).
 // `span` is its width in the 24-column grid; `permission`, when set, is what the panel needs to show
-// (the home page is everyone's). Case SLA, volunteer hours, market activity and service revenue come
-// with their domains.
+// (the home page is everyone's). Volunteer hours, market activity and service revenue come with their
+// domains.
 import { defineAsyncComponent } from 'vue'
 
 export const PANELS = [
@@ -15,5 +15,12 @@ export const PANELS = [
     span: 12,
     permission: 'VOTE_MANAGE',
     component: defineAsyncComponent(() => import('./VotingPanel.vue')),
+  },
+  {
+    key: 'cases',
+    title: '诉求办理',
+    span: 12,
+    permission: 'CASE_HANDLE',
+    component: defineAsyncComponent(() => import('./CasesPanel.vue')),
   },
 ]
