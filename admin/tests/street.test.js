@@ -97,7 +97,7 @@ describe('街道督办', () => {
 
     rows('street-cases')[0].click()
     await vi.waitFor(async () => expect(await find('street-case')).toBeTruthy())
-    expect((await find('street-timeline')).text()).toContain('超时升级')
+    expect((await find('street-timeline')).text()).toContain('升级督办')
 
     await (await find('urge')).trigger('click')
     await vi.waitFor(async () => expect((await find('urge-error')).text()).toContain('请填写督办意见'))

@@ -37,6 +37,7 @@ export const ENTRY_LABELS = {
   CONFIRM: '居民评价',
   REMIND: '超时提醒',
   ESCALATE: '升级督办',
+  SUPERVISE: '街道督办',
 }
 export const OUTCOME_LABELS = { RESOLVED: '已解决', PARTLY: '部分解决', NOT_RESOLVED: '未解决', AUTO: '自动确认' }
 /** How a case may be closed without a fix (caseClose's outcomes). */

@@ -33,15 +33,3 @@ export function nextDay(iso) {
 export function thisMonth(today = new Date()) {
   return [isoDay(new Date(today.getFullYear(), today.getMonth(), 1)), isoDay(today)]
 }
-
-/** The case states as the service names them (backend/cases/states.py). */
-export const STATE_NAMES = {
-  SUBMITTED: '待受理',
-  ACCEPTED: '已受理',
-  IN_PROGRESS: '处理中',
-  RESOLVED: '已解决',
-  CLOSED_NOT_FIXED: '已关闭（未解决）',
-  NOT_RESPONSIBLE: '非本单位职责',
-  DUPLICATE: '已合并',
-  REFERRED: '已转办',
-}
