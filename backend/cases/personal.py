@@ -7,9 +7,9 @@ from uuid import UUID
 from tortoise.expressions import Q
 
 from backend.cases.models import Case, CaseConfirmation, CaseEntry, CaseEvent, CaseFollower, EntryKind, StreetSupervisor
+from backend.core.text import ERASED_TEXT
 
 MAX_EXPORTED = 1000  # cases, and entries, in one export
-ERASED_TEXT = "（内容已随用户注销删除）"
 # What a resident writes on a case; the handlers' entries on it are theirs.
 RESIDENT_KINDS = (EntryKind.ANSWER, EntryKind.URGE, EntryKind.CONFIRM)
 

@@ -1,4 +1,5 @@
-"""The one check of a text a person types: trimmed, and within its length, or a Chinese error."""
+"""The one check of a text a person types: trimmed, and within its length, or a Chinese error; and
+what stands in for a text its writer erased with their account."""
 
 from backend.core.errors import DomainError, ErrorCode
 
@@ -9,3 +10,6 @@ def required_text(value: str | None, field: str, what: str, *, low: int = 2, hig
     if not low <= len(value) <= high:
         raise DomainError(ErrorCode.INVALID_INPUT, f"请填写{what}（{low}–{high} 个字）", field=field)
     return value
+
+
+ERASED_TEXT = "（内容已随用户注销删除）"

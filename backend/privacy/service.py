@@ -15,6 +15,7 @@ from backend.accounts.service import revoke_all_sessions
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
 from backend.cases import personal as cases
+from backend.consult import personal as questions
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
@@ -24,6 +25,8 @@ from backend.core.identities import changed
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, require
 from backend.core.runtime import runtime
+from backend.deliberation import personal as deliberation
+from backend.moderation import personal as moderation
 from backend.people.consent import PRIVACY_NOTICE_VERSION
 from backend.people.models import Consent, Person
 from backend.privacy.models import AccessLog
@@ -99,6 +102,9 @@ async def export_my_data(actor: Actor) -> dict:
         "history": [{"action": e.action, "at": e.created_at.isoformat(), "byProxy": e.acting_for_id == me}
                     for e in await AuditEntry.filter(acting_for_id=me).order_by("id").limit(1000)],
         **await cases.export_cases(me),
+        **await questions.export_questions(me),
+        **await deliberation.export_deliberation(me),
+        **await moderation.export_moderation(me),
     }
 
 
@@ -165,8 +171,9 @@ async def _use_erase_code(me: UUID, code: str) -> None:
 
 async def erase_me(actor: Actor, *, code: str) -> None:
     """Forget me, confirmed with the code from request_erase_code: personal fields wiped, sign-ins
-    and homes ended, what I wrote on cases wiped (backend/cases/personal.py). The person row stays
-    so that ledger entries, ballots and cases keep their integrity, but it no longer says who it was."""
+    and homes ended, what I wrote on cases, questions, the 议事厅 and in reports and appeals wiped (each
+    domain's personal.py). The person row stays so that ledger entries, ballots and cases keep their
+    integrity, but it no longer says who it was."""
     me = await _check_may_erase(actor)
     await _use_erase_code(me, code)
     now = clock.now()
@@ -181,6 +188,9 @@ async def erase_me(actor: Actor, *, code: str) -> None:
         await PersonRoom.filter(person_id=me, until=None).using_db(tx).update(until=now)
         await Membership.filter(person_id=me).using_db(tx).delete()
         await cases.erase_cases(tx, me)
+        await questions.erase_questions(tx, me)
+        await deliberation.erase_deliberation(tx, me)
+        await moderation.erase_moderation(tx, me)
         changed(tx, me)
         await audit.record(tx, actor, "person.erase", "person", me, community_id=None)
     await revoke_all_sessions(me, reason="erased")

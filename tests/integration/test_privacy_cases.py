@@ -7,7 +7,7 @@ import json
 import uuid
 
 from backend.cases.models import Case, CaseConfirmation, CaseEntry, CaseEvent
-from backend.cases.personal import ERASED_TEXT
+from backend.core.text import ERASED_TEXT
 from backend.media.models import Upload
 from tests.integration.case_helpers import categories
 
