@@ -45,6 +45,7 @@ MODEL_MODULES = [
     "backend.notices.models",
     "backend.voting.models",
     "backend.cases.models",
+    "backend.ledger.models",
 ]
 
 

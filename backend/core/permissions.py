@@ -21,6 +21,7 @@ class Permission(StrEnum):
     VOTE_MANAGE = "VOTE_MANAGE"  # build, open, close and publish polls; enter proxies and paper ballots
     CASE_HANDLE = "CASE_HANDLE"  # handle the cases in reach (a grid worker: their grids'), raise one for a resident
     CASE_MANAGE = "CASE_MANAGE"  # case categories, SLAs, templates, common areas; reassign and merge cases
+    LEDGER_CORRECT = "LEDGER_CORRECT"  # request and approve (another's) reversals of the community's transfers
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"
