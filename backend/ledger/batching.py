@@ -8,6 +8,7 @@ own call's results, or the batch's exception (nothing of that batch was written)
 """
 
 import asyncio
+import contextlib
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -40,10 +41,8 @@ class Batcher:
 
     async def _run(self) -> None:
         if self._count < self.max_batch:
-            try:
+            with contextlib.suppress(TimeoutError):  # the window passed before the batch was full
                 await asyncio.wait_for(self._full.wait(), self.window_s)
-            except TimeoutError:
-                pass
         while self._waiting:
             batch, size = [], 0
             while self._waiting and (not batch or size + len(self._waiting[0][0]) <= self.max_batch):

@@ -48,7 +48,8 @@ async def approve_correction(actor: Actor, *, correction_id: UUID) -> Correction
             id=correction.id, ledger=transfer.ledger, code=CORRECTION_CODE, debit_account_id=transfer.credit_account_id,
             credit_account_id=transfer.debit_account_id, amount=transfer.amount, reference=f"correction:{transfer.id}",
         )], tx=tx))
-        correction.state, correction.decided_by_id, correction.decided_at = CorrectionState.APPROVED, person_id, clock.now()
+        correction.state, correction.decided_by_id = CorrectionState.APPROVED, person_id
+        correction.decided_at = clock.now()
         await correction.save(using_db=tx, update_fields=["state", "decided_by_id", "decided_at"])
         return correction
 

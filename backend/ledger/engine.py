@@ -81,7 +81,7 @@ class Engine:
                 self._rollback(chain_mark)
                 codes[chain_start:i] = [R.LINKED_EVENT_FAILED] * (i - chain_start)
                 chain_failed = True
-            if code not in NOT_RECORDED:  # after the rollback: the failure itself stands
+            if code not in NOT_RECORDED and spec.id not in self.rejections:  # after the rollback: it stands
                 self.rejections[spec.id] = self.new_rejections[spec.id] = (spec.body_hash(), code)
             if not linked:
                 chain_start = None

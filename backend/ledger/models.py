@@ -126,8 +126,10 @@ class Correction(Entity):
     transfer = fields.ForeignKeyField("linli.Transfer", related_name="corrections", on_delete=fields.RESTRICT)
     reason = fields.CharField(max_length=500)
     state = fields.CharEnumField(CorrectionState, max_length=16, default=CorrectionState.REQUESTED)
-    requested_by = fields.ForeignKeyField("linli.Person", related_name="ledger_corrections_requested", on_delete=fields.RESTRICT)
-    decided_by = fields.ForeignKeyField("linli.Person", related_name="ledger_corrections_decided", null=True, on_delete=fields.RESTRICT)
+    requested_by = fields.ForeignKeyField("linli.Person", related_name="ledger_corrections_requested",
+                                          on_delete=fields.RESTRICT)
+    decided_by = fields.ForeignKeyField("linli.Person", related_name="ledger_corrections_decided", null=True,
+                                        on_delete=fields.RESTRICT)
     decided_at = fields.DatetimeField(null=True)
 
     class Meta:

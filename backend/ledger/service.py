@@ -14,7 +14,7 @@ from backend.core.statemachine import sweep_due
 from backend.ledger.batching import batcher
 from backend.ledger.engine import Balance, Engine, Hold
 from backend.ledger.models import Account, AccountFlags, Ledger, Pending, PendingState, Rejection, Transfer
-from backend.ledger.results import Result, TransferSpec
+from backend.ledger.results import Result, ResultCode, TransferSpec
 
 MAX_CALL = 1000  # transfers in one call
 _BALANCES = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
@@ -95,7 +95,7 @@ async def apply(tx, calls: list[list[TransferSpec]]) -> list[list[Result]]:
                           p.resolved_by, p.resolved_at)
                for p in (await Pending.filter(id__in=pending_ids).using_db(tx) if pending_ids else [])},
         transfers=dict(await Transfer.filter(id__in=ids).using_db(tx).values_list("id", "body_hash")),
-        rejections={i: (h, code) for i, h, code in
+        rejections={i: (h, ResultCode(code)) for i, h, code in
                     await Rejection.filter(id__in=ids).using_db(tx).values_list("id", "body_hash", "result")},
     )
     codes = [engine.apply_call(call) for call in calls]
@@ -109,7 +109,8 @@ async def _write(tx, engine: Engine) -> None:
     holds = engine.holds
     await insert_rows(tx, Pending, [
         {"id": i, "debit_account_id": holds[i].debit_account_id, "credit_account_id": holds[i].credit_account_id,
-         "amount": holds[i].amount, "ledger": holds[i].ledger.value, "state": holds[i].state.value, "expires_at": holds[i].expires_at,
+         "amount": holds[i].amount, "ledger": holds[i].ledger.value, "state": holds[i].state.value,
+         "expires_at": holds[i].expires_at,
          "resolved_by": holds[i].resolved_by, "resolved_at": holds[i].resolved_at} for i in engine.new_holds])
     await update_rows(tx, Pending, [
         {"id": i, "state": holds[i].state.value, "resolved_by": holds[i].resolved_by,
