@@ -17,6 +17,7 @@ from backend.ledger.results import NOT_RECORDED, SUCCESS, ResultCode, TransferSp
 R = ResultCode
 F = TransferFlags
 MAX_AMOUNT = 10**15  # far beyond any real transfer, and the sums stay far below a bigint's range
+MAX_TIMEOUT = 366 * 24 * 3600  # a hold lasts at most a year
 _KINDS = F.PENDING | F.POST_PENDING | F.VOID_PENDING
 
 
@@ -97,8 +98,12 @@ class Engine:
         kind = spec.flags & _KINDS
         if kind not in (F.NONE, F.PENDING, F.POST_PENDING, F.VOID_PENDING) or spec.flags & ~(_KINDS | F.LINKED):
             return R.FLAGS_INVALID
-        if not isinstance(spec.timeout, int) or spec.timeout < 0 or (spec.timeout and kind != F.PENDING):
+        if not isinstance(spec.timeout, int) or not 0 <= spec.timeout <= MAX_TIMEOUT or \
+                (spec.timeout and kind != F.PENDING):
             return R.FLAGS_INVALID
+        if not isinstance(spec.code, str) or not 0 < len(spec.code) <= 32 or \
+                not isinstance(spec.reference, str) or len(spec.reference) > 128:
+            return R.CODE_INVALID
         if kind in (F.POST_PENDING, F.VOID_PENDING):
             return self._resolve(spec, body) if spec.pending_id is not None else R.FLAGS_INVALID
         if spec.pending_id is not None:
@@ -169,8 +174,9 @@ class Engine:
         self._put(self.transfers, spec.id, body)
         self._put(self.new_transfers, spec.id, {
             "id": spec.id, "debit_account_id": debit_id, "credit_account_id": credit_id, "amount": amount,
-            "ledger": spec.ledger.value, "code": spec.code, "reference": spec.reference, "flags": int(spec.flags),
-            "pending_id": spec.pending_id, "timeout": spec.timeout, "body_hash": body, "created_at": self.now,
+            "ledger": Ledger(spec.ledger).value, "code": spec.code, "reference": spec.reference,
+            "flags": int(spec.flags), "pending_id": spec.pending_id, "timeout": spec.timeout, "body_hash": body,
+            "created_at": self.now,
         })
 
     # Changes through these four are undone when the linked chain they belong to fails.

@@ -17,6 +17,7 @@ class ResultCode(StrEnum):
     LINKED_EVENT_FAILED = "LINKED_EVENT_FAILED"
     LINKED_EVENT_CHAIN_OPEN = "LINKED_EVENT_CHAIN_OPEN"
     FLAGS_INVALID = "FLAGS_INVALID"
+    CODE_INVALID = "CODE_INVALID"
     AMOUNT_INVALID = "AMOUNT_INVALID"
     ACCOUNTS_MUST_BE_DIFFERENT = "ACCOUNTS_MUST_BE_DIFFERENT"
     ACCOUNT_NOT_FOUND = "ACCOUNT_NOT_FOUND"
@@ -37,8 +38,10 @@ MESSAGES = {
     ResultCode.EXISTS_WITH_DIFFERENT_BODY: "该转账编号已用于另一笔内容不同的转账，请使用新的编号",
     ResultCode.LINKED_EVENT_FAILED: "同组关联的另一笔转账未成功，本笔一并取消",
     ResultCode.LINKED_EVENT_CHAIN_OPEN: "关联转账组没有结尾：最后一笔不能带“关联”标志",
-    ResultCode.FLAGS_INVALID: "转账标志或预留编号不正确：冻结、入账、撤销只能选一种，入账和撤销须指明冻结的转账",
-    ResultCode.AMOUNT_INVALID: "转账数额必须是正整数",
+    ResultCode.FLAGS_INVALID: "转账标志不正确：冻结、入账、撤销只能选一种，入账和撤销须指明冻结的转账，"
+                              "冻结期限不超过一年",
+    ResultCode.CODE_INVALID: "转账用途须为 1 到 32 个字符，关联单据不超过 128 个字符",
+    ResultCode.AMOUNT_INVALID: "转账数额不正确：须为正整数（撤销时不填或等于冻结的数额）",
     ResultCode.ACCOUNTS_MUST_BE_DIFFERENT: "转出账户和转入账户不能相同",
     ResultCode.ACCOUNT_NOT_FOUND: "找不到转出或转入账户",
     ResultCode.LEDGER_MISMATCH: "两个账户不属于同一种资产（金额、时长、积分不能互转）",
@@ -75,7 +78,7 @@ class TransferSpec:
     reference: str = ""
     flags: TransferFlags = TransferFlags.NONE
     pending_id: UUID | None = None
-    timeout: int = 0  # seconds, for a pending transfer
+    timeout: int = 0  # seconds, for a pending transfer (at most MAX_TIMEOUT)
 
     def body_hash(self) -> str:
         body = [str(self.debit_account_id), str(self.credit_account_id), self.amount, str(self.ledger), self.code,

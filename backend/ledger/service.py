@@ -47,6 +47,8 @@ async def create_transfers(transfers: list[TransferSpec], *, tx=None) -> list[Re
     at once in it, unbatched, so the caller's own rows commit or roll back with them."""
     if len(transfers) > MAX_CALL:
         raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多提交 {MAX_CALL} 笔转账", field="transfers")
+    if not all(isinstance(spec, TransferSpec) and isinstance(spec.id, UUID) for spec in transfers):
+        raise DomainError(ErrorCode.INVALID_INPUT, "每笔转账须有 UUID 编号", field="transfers")
     if not transfers:
         return []
     if tx is not None:

@@ -64,6 +64,8 @@ async def test_every_bad_transfer_is_refused_in_chinese_and_posts_nothing(app):
         (post(used), ResultCode.PENDING_NOT_FOUND, "找不到要入账或撤销的冻结转账"),
         (move(source, capped, 121), ResultCode.LIMIT_EXCEEDED, "存储上限"),
         (move(wallet, shop, 1, flags=F.PENDING | F.POST_PENDING), ResultCode.FLAGS_INVALID, "标志"),
+        (move(wallet, shop, 1, flags=F.PENDING, timeout=10**9), ResultCode.FLAGS_INVALID, "标志"),
+        (move(wallet, shop, 1, reference="单" * 129), ResultCode.CODE_INVALID, "128 个字符"),
     ]
     for spec, code, words in cases:
         [result] = await create_transfers([spec])

@@ -172,14 +172,13 @@ class LedgerModel:
         self.written[s.id] = body(s)
         return R.OK
 
-    def expire(self) -> int:
+    def expire(self) -> None:
         due = [p for p in self.pendings.values()
                if p.state == PendingState.PENDING and p.expires is not None and p.expires <= self.now]
         for p in due:
             p.state = PendingState.EXPIRED
             self.accounts[p.debit].dp -= p.amount
             self.accounts[p.credit].cp -= p.amount
-        return len(due)
 
 
 # One transfer of a call, as indices into what the machine knows when the call is built.
@@ -283,7 +282,10 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def sweep(self):
-        assert self.run(expire_due()) == self.model.expire()
+        # The sweep is global (holds of earlier examples and tests expire too): what it did to this
+        # machine's holds is checked by the invariants.
+        self.run(expire_due())
+        self.model.expire()
 
     @invariant()
     def stored_state_is_the_models(self):
