@@ -25,8 +25,7 @@ async def request_correction(actor: Actor, *, transfer_id: UUID, reason: str) ->
         transfer = await _transfer_for(actor, transfer_id, tx)
         if transfer.flags & (TransferFlags.PENDING | TransferFlags.VOID_PENDING):
             raise DomainError(ErrorCode.INVALID_INPUT, "只能更正已入账的转账（冻结的转账请撤销）", field="transferId")
-        if await Correction.filter(transfer_id=transfer.id, state__in=[CorrectionState.REQUESTED,
-                                                                          CorrectionState.APPROVED]).using_db(tx).exists():
+        if await Correction.filter(transfer_id=transfer.id).using_db(tx).exists():
             raise DomainError(ErrorCode.INVALID_INPUT, "该转账已有更正申请或已被更正", field="transferId")
         return await Correction.create(transfer=transfer, reason=reason, requested_by_id=person_id, using_db=tx)
 

@@ -116,7 +116,6 @@ class Rejection(Entity):
 class CorrectionState(StrEnum):
     REQUESTED = "REQUESTED"
     APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
 
 
 class Correction(Entity):

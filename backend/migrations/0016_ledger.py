@@ -5,6 +5,22 @@ from backend.ledger.models import CorrectionState, Ledger, PendingState
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+async def forbid_changing_transfers(apps, schema_editor) -> None:
+    """Transfers are immutable: the database itself refuses an UPDATE or DELETE of one."""
+    client = schema_editor.client
+    if client.capabilities.dialect == "postgres":
+        await client.execute_script(
+            "CREATE FUNCTION ledger_transfer_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'ledger_transfer rows are never changed: write a reversing transfer'; END $$; "
+            "CREATE TRIGGER ledger_transfer_immutable BEFORE UPDATE OR DELETE ON ledger_transfer "
+            "FOR EACH ROW EXECUTE FUNCTION ledger_transfer_immutable();")
+    else:
+        for event in ("UPDATE", "DELETE"):
+            await client.execute_script(
+                f"CREATE TRIGGER ledger_transfer_no_{event.lower()} BEFORE {event} ON ledger_transfer BEGIN "
+                "SELECT RAISE(ABORT, 'ledger_transfer rows are never changed: write a reversing transfer'); END;")
+
+
 class Migration(migrations.Migration):
     dependencies = [('linli', '0015_cases')]
 
@@ -85,7 +101,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('transfer', fields.ForeignKeyField('linli.Transfer', source_field='transfer_id', db_constraint=True, to_field='id', related_name='corrections', on_delete=OnDelete.RESTRICT)),
                 ('reason', fields.CharField(max_length=500)),
-                ('state', fields.CharEnumField(default=CorrectionState.REQUESTED, description='REQUESTED: REQUESTED\nAPPROVED: APPROVED\nREJECTED: REJECTED', enum_type=CorrectionState, max_length=16)),
+                ('state', fields.CharEnumField(default=CorrectionState.REQUESTED, description='REQUESTED: REQUESTED\nAPPROVED: APPROVED', enum_type=CorrectionState, max_length=16)),
                 ('requested_by', fields.ForeignKeyField('linli.Person', source_field='requested_by_id', db_constraint=True, to_field='id', related_name='ledger_corrections_requested', on_delete=OnDelete.RESTRICT)),
                 ('decided_by', fields.ForeignKeyField('linli.Person', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='ledger_corrections_decided', on_delete=OnDelete.RESTRICT)),
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
@@ -93,4 +109,5 @@ class Migration(migrations.Migration):
             options={'table': 'ledger_correction', 'app': 'linli', 'pk_attr': 'id', 'table_description': 'A request to reverse a posted transfer, with its reason, decided by a second person: approval'},
             bases=['Entity'],
         ),
+        ops.RunPython(forbid_changing_transfers, ops.RunPython.noop),
     ]

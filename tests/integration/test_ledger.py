@@ -203,3 +203,17 @@ async def test_a_correction_is_a_reversing_transfer_approved_by_a_second_person(
     with pytest.raises(DomainError, match="已处理过"):
         await approve_correction(approver, correction_id=correction.id)
     assert await Correction.filter(transfer_id=wrong.id).count() == 1
+
+
+async def test_the_database_refuses_to_change_or_delete_a_transfer(app):
+    from asyncpg.exceptions import RaiseError  # what the trigger raises through tortoise on PostgreSQL
+
+    _, wallet = await funded(10)
+    shop = await new_account()
+    spec = move(wallet, shop, 10)
+    require_ok(await create_transfers([spec]))
+    with pytest.raises(RaiseError, match="never changed"):
+        await Transfer.filter(id=spec.id).update(amount=1)
+    with pytest.raises(RaiseError, match="never changed"):
+        await Transfer.filter(id=spec.id).delete()
+    assert (await Transfer.get(id=spec.id)).amount == 10

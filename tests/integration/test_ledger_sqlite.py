@@ -1,6 +1,7 @@
 """The embedded default (SQLite, which has no SELECT … FOR UPDATE: tortoise leaves it out, and
 SQLite lets one writer at a time in) runs the same ledger code: batched and in-transaction
-transfers at once, holds, an overdraft refused, balances equal to their entries."""
+transfers at once, holds, an overdraft refused, balances equal to their entries, and transfers
+the database refuses to change."""
 
 import subprocess
 import sys
@@ -12,7 +13,7 @@ SCRIPT = """
 import asyncio, sys
 from backend.core import db
 from backend.core.db import transaction
-from backend.ledger.models import Ledger, TransferFlags
+from backend.ledger.models import Ledger, Transfer, TransferFlags
 from backend.ledger.results import ResultCode
 from backend.ledger.service import create_transfers
 from tests.integration.ledger_helpers import NO_OVERDRAFT, balances, check_stored_balances, move, new_account
@@ -40,6 +41,13 @@ async def main(url):
     assert [r.code for r in await create_transfers([post, post])] == [ResultCode.OK, ResultCode.EXISTS]
     assert await balances(source, wallet, shop) == [-100, 30, 70]
     await check_stored_balances([source.id, wallet.id, shop.id])
+    for change in (Transfer.filter(id=post.id).update(amount=1), Transfer.filter(id=post.id).delete()):
+        try:
+            await change
+        except Exception as refused:
+            assert "never changed" in str(refused)
+        else:
+            raise AssertionError("a transfer was changed")
     await db.close_db()
     print("ledger on sqlite: ok")
 
