@@ -32,6 +32,7 @@ from backend.core.relay import relay_forever
 from backend.core.runtime import runtime, start_runtime
 from backend.core.settings import Settings, get_settings, use_settings
 from backend.core.unavailable import REDIS_DOWN
+from backend.moderation.wiring import register_kinds
 
 ADMIN_DIST = ROOT / "admin" / "dist"
 log = structlog.get_logger("linli.app")
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     use_settings(settings)
     configure_logging(settings.log_level)
+    register_kinds()
     documents = json.loads(PERSISTED_FILE.read_text())
     known_names = frozenset(name for client in CLIENT_MANIFESTS for name in client_operations(client))
     schema = build_schema(settings, frozenset(documents), known_names)

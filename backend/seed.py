@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from backend.accounts.models import StaffCredential
 from backend.accounts.passwords import hash_password
+from backend.cases.models import StreetSupervisor
 from backend.core.actor import ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
@@ -49,6 +50,7 @@ DEMO_PEOPLE = {
     "elder": ("王爷爷", "13800000007", [Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.OWNER], False),
     "relative": ("王爷爷的女儿 王丽", "13800000008", [Role.RESIDENT], False),
     "operator": ("运营方 郑经理", "13800000009", [], True),  # a platform role, in no community
+    "street": ("幸福街道 陈科长", "13800000010", [], True),  # supervises the street's cases, in no community
 }
 # Demo people who live in the community, and the household (by room code) they belong to.
 DEMO_HOMES = {
@@ -139,6 +141,7 @@ async def _seed_people(tx, community: Community, households: dict[str, Household
         if staff:
             await StaffCredential.create(person=person, username=handle, password_hash=password_hash, using_db=tx)
     await PlatformMember.create(person=people["operator"], role=PlatformRole.OPERATOR, using_db=tx)
+    await StreetSupervisor.create(street_id=community.street_id, person=people["street"], using_db=tx)
     # 王爷爷's daughter may act for him (代办) from the start of the demo.
     await Proxy.create(
         community=community, principal=people["elder"], agent=people["relative"], scopes=list(ProxyScope),

@@ -10,5 +10,15 @@ export function chooseCommunity(viewer, storedId) {
   return all.find((c) => c.community.id === storedId) ?? all[0] ?? null
 }
 
-/** The permission names held in `staff` (one entry of staffCommunities, or null) and over the platform. */
-export const grantedIn = (viewer, staff) => new Set([...(staff?.permissions ?? []), ...(viewer.platformPermissions ?? [])])
+/** Not a server permission: held by whoever supervises a street (viewer.supervisedStreets), which
+ * opens the street's escalated cases (the server checks the supervision on every request). */
+export const STREET_SUPERVISOR = 'STREET_SUPERVISOR'
+
+/** The permission names held in `staff` (one entry of staffCommunities, or null), over the platform,
+ * and STREET_SUPERVISOR for a street supervisor. */
+export const grantedIn = (viewer, staff) =>
+  new Set([
+    ...(staff?.permissions ?? []),
+    ...(viewer.platformPermissions ?? []),
+    ...(viewer.supervisedStreets?.length ? [STREET_SUPERVISOR] : []),
+  ])

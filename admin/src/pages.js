@@ -2,16 +2,21 @@
 // permission it needs (any one of a list). The menu, the breadcrumbs, document.title and the 403
 // page all read this; the server still checks every operation itself.
 import {
+  Avatar,
   Bell,
+  ChatLineSquare,
+  ChatDotRound,
   Document,
   House,
   Finished,
+  Flag,
   Tickets,
   Upload,
   User,
   View,
   WarningFilled,
 } from '@element-plus/icons-vue'
+import { STREET_SUPERVISOR } from './access'
 
 export const PAGES = [
   { path: '', name: 'home', title: '工作台', icon: House, menu: true, component: () => import('./views/HomeView.vue') },
@@ -100,6 +105,49 @@ export const PAGES = [
     component: () => import('./views/PollView.vue'),
   },
   {
+    path: 'questions',
+    name: 'questions',
+    title: '咨询台',
+    icon: ChatDotRound,
+    menu: true,
+    permission: 'CONSULT_ANSWER',
+    component: () => import('./views/QuestionsView.vue'),
+  },
+  {
+    path: 'topics',
+    name: 'topics',
+    title: '议事厅',
+    icon: ChatDotRound,
+    menu: true,
+    permission: 'DELIBERATION_MANAGE',
+    component: () => import('./views/TopicsView.vue'),
+  },
+  {
+    path: 'topics/:id',
+    name: 'topic',
+    title: '议题详情',
+    parent: 'topics',
+    permission: 'DELIBERATION_MANAGE',
+    component: () => import('./views/TopicView.vue'),
+  },
+  {
+    path: 'moderation',
+    name: 'moderation',
+    title: '内容审核',
+    icon: ChatLineSquare,
+    menu: true,
+    permission: 'MODERATE',
+    component: () => import('./views/ModerationView.vue'),
+  },
+  {
+    path: 'moderation/:id',
+    name: 'moderation-item',
+    title: '审核详情',
+    parent: 'moderation',
+    permission: 'MODERATE',
+    component: () => import('./views/ModerationItemView.vue'),
+  },
+  {
     path: 'import',
     name: 'import',
     title: '导入导出',
@@ -125,6 +173,33 @@ export const PAGES = [
     menu: true,
     permission: 'AUDIT_READ',
     component: () => import('./views/AccessLogView.vue'),
+  },
+  {
+    // A street supervisor's (access.js STREET_SUPERVISOR): no community role needed.
+    path: 'street/cases',
+    name: 'street-cases',
+    title: '街道督办',
+    icon: Flag,
+    menu: true,
+    permission: STREET_SUPERVISOR,
+    component: () => import('./views/StreetCasesView.vue'),
+  },
+  {
+    path: 'street/cases/:id',
+    name: 'street-case',
+    title: '诉求督办',
+    parent: 'street-cases',
+    permission: STREET_SUPERVISOR,
+    component: () => import('./views/StreetCaseView.vue'),
+  },
+  {
+    path: 'street/supervisors',
+    name: 'street-supervisors',
+    title: '督办人员',
+    icon: Avatar,
+    menu: true,
+    permission: 'PLATFORM_OPERATE',
+    component: () => import('./views/StreetSupervisorsView.vue'),
   },
   {
     // Staff read their communities' failed jobs; the operator (PLATFORM_OPERATE) every one.

@@ -20,11 +20,12 @@ afterEach(() => {
 describe('menu by permission', () => {
   it('offers each role the pages its permissions open, and nothing else', () => {
     expect(menuOf(ROLE_PERMISSIONS.GRID_WORKER)).toEqual(['工作台', '住户档案', '通知公告'])
-    expect(menuOf(ROLE_PERMISSIONS.PROPERTY_STAFF)).toEqual(['工作台', '住户档案', '认证审核', '通知公告'])
+    expect(menuOf(ROLE_PERMISSIONS.PROPERTY_STAFF)).toEqual(['工作台', '住户档案', '认证审核', '通知公告', '咨询台'])
     expect(menuOf(ROLE_PERMISSIONS.COMMITTEE_STAFF)).toEqual([
-      '工作台', '住户档案', '认证审核', '通知公告', '投票表决', '导入导出', '操作日志', '查阅记录', '失败任务',
+      '工作台', '住户档案', '认证审核', '通知公告', '投票表决', '咨询台', '议事厅', '内容审核', '导入导出', '操作日志', '查阅记录', '失败任务',
     ])
-    expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '失败任务'])
+    expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '督办人员', '失败任务'])
+    expect(menuOf(['STREET_SUPERVISOR'])).toEqual(['工作台', '街道督办']) // a street supervisor, no community role
     expect(menuOf([])).toEqual(['工作台'])
   })
 

@@ -143,6 +143,13 @@ class CaseDetail:
     entries: list[CaseEntry]
     confirmations: list[CaseConfirmation]
     followers: int
+    mine: bool = strawberry.field(description="Raised by me (or, acting with the CASE scope, my principal): "
+                                  "mine to answer and confirm. False for a follower and for staff.")
+
+
+def _event(e) -> CaseEvent:
+    return CaseEvent(from_state=e.from_state, to_state=e.to_state, actor_name=_name(e.actor),
+                     acting_for_name=_name(e.acting_for), reason=e.reason, at=e.created_at)
 
 
 def _entry(e) -> CaseEntry:
@@ -291,11 +298,12 @@ class CaseQueries:
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="Open cases of others about common places I could follow (我也遇到): the "
-                      "community's common areas and the units and buildings I live in; first ≤ 50.")
+                      "community's common areas and the units and buildings I live in, of one category if given; "
+                      "first ≤ 50.")
     async def cases_nearby(self, info: Info, community_id: strawberry.ID, first: int = 20,
-                           after: str | None = None) -> CaseConnection:
+                           after: str | None = None, category_id: strawberry.ID | None = None) -> CaseConnection:
         page = await service.cases_nearby(info.context.actor, community_id=parse_uuid(community_id), first=first,
-                                          after=after)
+                                          after=after, category_id=_opt(category_id))
         return CaseConnection(nodes=[Case.of(c) for c in page.items], page_info=PageInfo.of(page), page=page)
 
     @strawberry.field(description="A case with its timeline: mine or one I follow (public entries only), or one in "
@@ -309,10 +317,8 @@ class CaseQueries:
             return None
         line = await service.timeline(view)
         return CaseDetail(
-            case=await _case(view.case), followers=line.followers,
-            events=[CaseEvent(from_state=e.from_state, to_state=e.to_state, actor_name=_name(e.actor),
-                              acting_for_name=_name(e.acting_for), reason=e.reason, at=e.created_at)
-                    for e in line.events],
+            case=await _case(view.case), followers=line.followers, mine=view.mine,
+            events=[_event(e) for e in line.events],
             entries=[_entry(e) for e in line.entries],
             confirmations=[CaseConfirmation(round=c.round, outcome=c.outcome, rating=c.rating, comment=c.comment,
                                             at=c.created_at) for c in line.confirmations],

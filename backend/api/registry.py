@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from backend.accounts import service as accounts
 from backend.api.audit import AuditConnection
+from backend.api.case_street import Street
 from backend.api.ids import parse_uuid
 from backend.api.notify import InboxConnection, InboxMessage, NotificationSettings, viewer_notification_settings
 from backend.api.pagination import Counted, PageInfo
@@ -15,6 +16,7 @@ from backend.api.people import PersonBrief
 from backend.api.proxies import Proxy
 from backend.api.residence import Residence, ResidentRole, RoomAddress
 from backend.audit import service as audit
+from backend.cases import street
 from backend.core import platform
 from backend.core.errors import DomainError
 from backend.core.permissions import Permission as PermissionEnum
@@ -142,6 +144,7 @@ class RegistryResidentConnection(Counted):
 @strawberry.type
 class DirectoryRoom:
     room: RoomAddress
+    unit_id: strawberry.ID
     unit_name: str
 
 
@@ -176,6 +179,10 @@ class Viewer:
     @strawberry.field(description="What I may do over the whole platform (运营方), beside any community.")
     async def platform_permissions(self, info: Info) -> list[Permission]:
         return sorted(await platform.platform_permissions(info.context.actor))
+
+    @strawberry.field(description="The streets whose escalated cases I supervise (街道督办), for the menu.")
+    async def supervised_streets(self, info: Info) -> list[Street]:
+        return [Street.of(s) for s in await street.supervised_streets(info.context.actor)]
 
     @strawberry.field(description="My notifications (or my principal's when acting), newest first. `first` ≤ 50.")
     async def inbox(self, info: Info, first: int = 20, after: str | None = None) -> InboxConnection:
@@ -284,7 +291,8 @@ class RegistryQueries:
     @strawberry.field(description="A building's rooms, for choosing where I live (addresses only).")
     async def directory_rooms(self, info: Info, building_id: strawberry.ID) -> list[DirectoryRoom]:
         rows = await service.directory_rooms(info.context.actor, parse_uuid(building_id))
-        return [DirectoryRoom(room=RoomAddress.of(r), unit_name=r.unit.name) for r in rows]
+        return [DirectoryRoom(room=RoomAddress.of(r), unit_id=strawberry.ID(str(r.unit_id)), unit_name=r.unit.name)
+                for r in rows]
 
     @strawberry.field(description="Everything Linli holds about me, to download (JSON).")
     async def my_data_export(self, info: Info) -> strawberry.scalars.JSON:

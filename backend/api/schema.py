@@ -6,10 +6,14 @@ from strawberry.tools import merge_types
 
 from backend.api.accounts import AccountMutations
 from backend.api.audit import AuditQueries
+from backend.api.case_street import CaseStreetMutations, CaseStreetQueries
 from backend.api.cases import CaseMutations, CaseQueries
+from backend.api.consult import ConsultMutations, ConsultQueries
+from backend.api.deliberation import DeliberationMutations, DeliberationQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
+from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
 from backend.api.notify import NotifyMutations, NotifyQueries, NotifySubscriptions
 from backend.api.proxies import ProxyMutations
@@ -21,11 +25,13 @@ from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
-                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries))
+                              NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
+                              CaseStreetQueries, ConsultQueries, DeliberationQueries, ModerationQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
-     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations),
+     NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
+     DeliberationMutations, ModerationMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

@@ -45,6 +45,7 @@ class EntryKind(StrEnum):
     CONFIRM = "CONFIRM"  # the resident's confirmation and rating
     REMIND = "REMIND"  # the sweeper reminded the handler before a deadline (internal)
     ESCALATE = "ESCALATE"  # the sweeper escalated an overdue case to the street (internal)
+    SUPERVISE = "SUPERVISE"  # 街道督办: a street supervisor presses the handlers (internal)
 
 
 class Outcome(StrEnum):

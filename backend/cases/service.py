@@ -37,6 +37,7 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import ROLE_PERMISSIONS, Permission, require
+from backend.core.text import required_text as _text
 from backend.media.models import Upload
 from backend.notify import service as notify
 from backend.registry.models import Building, GridWorker, Membership, PersonRoom, Role, Room, Unit
@@ -51,13 +52,6 @@ TEAM_ROLES = {Party.COMMITTEE: Role.COMMITTEE_STAFF, Party.PROPERTY: Role.PROPER
 
 def _not_found() -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, "找不到该诉求")
-
-
-def _text(value: str, field: str, what: str, *, low: int = 2, high: int = 500) -> str:
-    value = (value or "").strip()
-    if not low <= len(value) <= high:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"请填写{what}（{low}–{high} 个字）", field=field)
-    return value
 
 
 # --- Reach ---------------------------------------------------------------------------------------
@@ -98,13 +92,14 @@ async def _case_of_resident(actor: Actor, case_id: UUID, *, tx=None, lock: bool 
 class CaseView:
     case: Case
     as_staff: bool
+    mine: bool = False  # raised by me (or my principal): mine to answer and confirm, not a follower's
 
 
 async def get_case_for(actor: Actor, case_id: UUID) -> CaseView:
     """A case I raised or follow, or one in my reach as staff."""
     try:
-        case, _ = await _case_of_resident(actor, case_id)
-        return CaseView(case, as_staff=False)
+        case, me = await _case_of_resident(actor, case_id)
+        return CaseView(case, as_staff=False, mine=case.resident_id == me)
     except DomainError as error:
         if error.code != ErrorCode.NOT_FOUND or actor.is_proxy:
             raise
@@ -627,9 +622,11 @@ async def my_cases(actor: Actor, *, first: int, after: str | None) -> Page[Case]
     return await paginate(query, first=first, after=after, newest_first=True)
 
 
-async def cases_nearby(actor: Actor, *, community_id: UUID, first: int, after: str | None) -> Page[Case]:
+async def cases_nearby(actor: Actor, *, community_id: UUID, first: int, after: str | None,
+                       category_id: UUID | None = None) -> Page[Case]:
     """Open cases of others about the common places I could follow (我也遇到): the community's common
-    areas, and the units and buildings I live in; newest first."""
+    areas, and the units and buildings I live in; newest first. With `category_id`, of that category
+    only (what the raise page offers instead of a duplicate)."""
     me = actor.subject(ProxyScope.CASE)
     if not await Membership.filter(person_id=me, community_id=community_id).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "找不到该社区")
@@ -639,6 +636,8 @@ async def cases_nearby(actor: Actor, *, community_id: UUID, first: int, after: s
         Q(unit_id=None, building_id__in=[b for _, b in homes])
     query = Case.filter(near, community_id=community_id, state__in=list(OPEN_STATES), room_id=None) \
         .exclude(resident_id=me).select_related("category", "handler")
+    if category_id is not None:
+        query = query.filter(category_id=category_id)
     return await paginate(query, first=first, after=after, newest_first=True)
 
 

@@ -19,6 +19,7 @@ class ProxyScope(StrEnum):
     VOTE = "VOTE"
     ORDER = "ORDER"
     CASE = "CASE"
+    DELIBERATION = "DELIBERATION"  # propose, support and comment in the 议事厅
     TIMEBANK = "TIMEBANK"
     REGISTRY = "REGISTRY"  # residence applications and household matters
     NOTICE = "NOTICE"  # read and acknowledge notices, the feed, the unread count, the inbox

@@ -45,6 +45,9 @@ MODEL_MODULES = [
     "backend.notices.models",
     "backend.voting.models",
     "backend.cases.models",
+    "backend.consult.models",
+    "backend.moderation.models",
+    "backend.deliberation.models",
     "backend.ledger.models",
 ]
 

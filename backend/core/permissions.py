@@ -21,6 +21,9 @@ class Permission(StrEnum):
     VOTE_MANAGE = "VOTE_MANAGE"  # build, open, close and publish polls; enter proxies and paper ballots
     CASE_HANDLE = "CASE_HANDLE"  # handle the cases in reach (a grid worker: their grids'), raise one for a resident
     CASE_MANAGE = "CASE_MANAGE"  # case categories, SLAs, templates, common areas; reassign and merge cases
+    CONSULT_ANSWER = "CONSULT_ANSWER"  # answer residents' policy questions, publish them to the FAQ
+    MODERATE = "MODERATE"  # review reported content: hide, remove, restore; rule on appeals
+    DELIBERATION_MANAGE = "DELIBERATION_MANAGE"  # open, respond to, link a poll to and close topics (议事厅)
     LEDGER_CORRECT = "LEDGER_CORRECT"  # request and approve (another's) reversals of the community's transfers
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
@@ -32,7 +35,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "COMMITTEE_STAFF": frozenset(Permission) - {Permission.PLATFORM_OPERATE},
     "PROPERTY_STAFF": frozenset(
         _STAFF_READ | {Permission.RESIDENCE_VERIFY, Permission.NOTICE_PUBLISH, Permission.NOTICE_REACH,
-                       Permission.CASE_HANDLE}
+                       Permission.CASE_HANDLE, Permission.CONSULT_ANSWER}
     ),
     # A grid worker sees the registry of their own grids only (可见/不可见).
     "GRID_WORKER": frozenset({Permission.REGISTRY_READ, Permission.NOTICE_REACH, Permission.CASE_HANDLE}),

@@ -60,4 +60,38 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "CaseConfirmation": {"case_id": "grid", "comment": "grid", "created_at": "grid", "id": "grid", "outcome": "grid",
                          "person_id": "grid", "rating": "grid", "round": "grid"},
     "CaseFollower": {"case_id": "grid", "created_at": "grid", "id": "grid", "person_id": "grid"},
+    # Who supervises a street: the platform operator's to manage (the person shown masked).
+    "StreetSupervisor": {"created_at": "committee", "id": "committee", "person_id": "committee",
+                         "street_id": "committee"},
+    # Policy questions: the asker's (and their proxy's with CASE) and the answering staff's, like a case's;
+    # a published one (its text and answer, never who asked) is the community's FAQ.
+    "Question": {"answer": "community", "answered_at": "community", "answered_by_id": "grid",
+                 "asked_by_id": "grid", "asker_id": "grid", "community_id": "community",
+                 "created_at": "community", "id": "community", "published_at": "community", "state": "community",
+                 "text": "community"},
+    # Moderation: reported content and who reported it are the moderators' (MODERATE, committee
+    # staff); the author sees their own hidden content and appeal, never who reported it.
+    "ModeratedItem": {"id": "committee", "created_at": "committee", "community_id": "committee",
+                      "kind": "committee", "target_id": "committee", "author_id": "committee",
+                      "original": "committee", "state": "committee", "reports": "committee",
+                      "hidden_at": "committee", "decided_by_id": "committee", "decided_at": "committee"},
+    "ModerationReport": {"id": "committee", "created_at": "committee", "item_id": "committee",
+                         "reporter_id": "committee", "reason": "committee", "note": "committee"},
+    "ModerationAppeal": {"id": "committee", "created_at": "committee", "item_id": "committee",
+                         "author_id": "committee", "text": "committee", "state": "committee",
+                         "decided_by_id": "committee", "decided_at": "committee", "reason": "committee"},
+    "ModerationLogEntry": {"id": "committee", "created_at": "committee", "community_id": "committee",
+                           "item_id": "committee", "actor_id": "committee", "action": "committee",
+                           "reason": "committee"},
+    # Deliberation: what a member writes in the 议事厅 is for their community; which household supports
+    # a proposal is the committee's (residents see only the count).
+    "Topic": {"id": "community", "created_at": "community", "community_id": "community", "author_id": "community",
+              "household_id": "committee", "title": "community", "body": "community", "state": "community",
+              "supporters_needed": "community", "supporters": "community", "agenda_at": "community",
+              "poll_id": "community", "response": "community", "responded_by_id": "committee",
+              "responded_at": "community", "closed_at": "community", "hidden_at": "committee"},
+    "TopicComment": {"id": "community", "created_at": "community", "topic_id": "community", "parent_id": "community",
+                     "author_id": "community", "body": "community", "hidden_at": "committee"},
+    "TopicSupport": {"id": "committee", "created_at": "committee", "topic_id": "committee",
+                     "household_id": "committee", "person_id": "committee"},
 }

@@ -14,6 +14,7 @@ from backend.accounts.models import AuthSession, FirebaseAccount, StaffCredentia
 from backend.accounts.service import revoke_all_sessions
 from backend.audit import service as audit
 from backend.audit.models import AuditEntry
+from backend.cases import personal as cases
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
@@ -97,6 +98,7 @@ async def export_my_data(actor: Actor) -> dict:
                      for s in await AuthSession.filter(person_id=me).order_by("id").limit(200)],
         "history": [{"action": e.action, "at": e.created_at.isoformat(), "byProxy": e.acting_for_id == me}
                     for e in await AuditEntry.filter(acting_for_id=me).order_by("id").limit(1000)],
+        **await cases.export_cases(me),
     }
 
 
@@ -163,8 +165,8 @@ async def _use_erase_code(me: UUID, code: str) -> None:
 
 async def erase_me(actor: Actor, *, code: str) -> None:
     """Forget me, confirmed with the code from request_erase_code: personal fields wiped, sign-ins
-    and homes ended. The person row stays so that ledger entries and ballots keep their integrity,
-    but it no longer says who it was."""
+    and homes ended, what I wrote on cases wiped (backend/cases/personal.py). The person row stays
+    so that ledger entries, ballots and cases keep their integrity, but it no longer says who it was."""
     me = await _check_may_erase(actor)
     await _use_erase_code(me, code)
     now = clock.now()
@@ -178,6 +180,7 @@ async def erase_me(actor: Actor, *, code: str) -> None:
             await model.filter(person_id=me).using_db(tx).delete()
         await PersonRoom.filter(person_id=me, until=None).using_db(tx).update(until=now)
         await Membership.filter(person_id=me).using_db(tx).delete()
+        await cases.erase_cases(tx, me)
         changed(tx, me)
         await audit.record(tx, actor, "person.erase", "person", me, community_id=None)
     await revoke_all_sessions(me, reason="erased")

@@ -225,6 +225,24 @@ test('an inbox message about a notice opens the notice; the others show their bo
   expect(textOf(notice.querySelector('.notice-title'))).toBe('停电通知')
 })
 
+test('messages about a case, a poll or a topic link to it instead of showing the reference', async () => {
+  backend.deliver([
+    { id: 'm-1', kind: 'case', title: '您的诉求已受理', body: 'case:c-1' },
+    { id: 'm-2', kind: 'poll', title: '投票开始了', body: 'poll:p-1' },
+    { id: 'm-3', kind: 'topic', title: '提议成为议题', body: 'topic:t-1' },
+  ])
+  const inbox = await openPage('inbox')
+  expect(texts(inbox, '.message-body')).toEqual([])
+  expect(texts(inbox, '.view-link')).toEqual(['查看诉求 ›', '查看投票 ›', '查看议题 ›'])
+
+  inbox.querySelectorAll('.message').forEach((message) => message.dispatchEvent('tap'))
+
+  await until(() => expect(wx.navigateTo).toHaveBeenCalledTimes(3))
+  expect(wx.navigateTo.mock.calls.map(([{ url }]) => url)).toEqual([
+    '/cases/pages/case/index?id=c-1', '/voting/pages/poll/index?id=p-1', '/cases/pages/topic/index?id=t-1',
+  ])
+})
+
 test('the inbox loads the next page after the cursor', async () => {
   backend.deliver(Array.from({ length: PAGE_SIZE + 1 }, (_, i) => ({
     id: `m-${i + 1}`, kind: 'registry', title: `登记消息 ${i + 1}`, body: '您的入住申请已通过',

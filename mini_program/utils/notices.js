@@ -25,10 +25,4 @@ function openNotice(id) {
   wx.navigateTo({ url: `${NOTICE_PAGE}?id=${encodeURIComponent(id)}` })
 }
 
-// The notice an inbox message announces (kind "notice", body "notice:<id>"), or null.
-function announcedNoticeId(message) {
-  const prefix = 'notice:'
-  return message.kind === 'notice' && message.body.startsWith(prefix) ? message.body.slice(prefix.length) : null
-}
-
-module.exports = { NOTICE_PAGE, noticeView, openNotice, announcedNoticeId }
+module.exports = { NOTICE_PAGE, noticeView, openNotice }

@@ -22,13 +22,18 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def embedded_server(tmp_path_factory):
+def embedded_database(tmp_path_factory) -> Path:
+    """The embedded server's SQLite file: for arranging what its API cannot (a deadline long past)."""
+    return tmp_path_factory.mktemp("embedded") / "linli.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def embedded_server(tmp_path_factory, embedded_database):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
     # Notice images are kept at absolute URLs: this server's own.
-    env.update(LINLI_DATABASE_URL=f"sqlite://{tmp_path_factory.mktemp('embedded')}/linli.sqlite3",
-               LINLI_PUBLIC_BASE_URL=base)
+    env.update(LINLI_DATABASE_URL=f"sqlite://{embedded_database}", LINLI_PUBLIC_BASE_URL=base)
     log = (tmp_path_factory.getbasetemp() / "embedded.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "backend", "run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log

@@ -12,6 +12,7 @@ from playwright.async_api import expect
 
 from backend.api.contract import client_operations, document_id
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.reports import report, reported_item
 from tests.e2e.test_console_notices import wait_for_notice_in_feed
 from tests.e2e.test_console_registry import demo_resident_token, graphql
 
@@ -19,6 +20,7 @@ ADMIN_SRC = Path(__file__).resolve().parents[2] / "admin" / "src"
 NOT_FOUND = ":pathMatch(.*)*"  # the console's 404, shown inside the layout for an unknown address
 SCREENSHOTS = ARTIFACTS / "screenshots"
 POLL_TITLE = "是否更换小区门禁"  # the poll page's heading is its poll's title
+TOPIC_TITLE = "小区门禁如何管理"  # and a topic's, its topic's
 # route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll) of the test's own.
 PAGES = {
     "/login": ("邻里 · 社区工作台", "login"),
@@ -37,7 +39,21 @@ PAGES = {
     "polls/new": ("新建投票", "poll-new"),
     "polls/:id": (POLL_TITLE, "poll"),
     "polls/:id/edit": ("编辑投票", "poll-edit"),
+    "street/cases": ("街道督办", "street-cases"),
+    "street/cases/:id": ("诉求督办", "street-case"),  # no case of that id: the page says so
+    "street/supervisors": ("街道督办人员", "street-supervisors"),
+    "questions": ("咨询台", "questions"),
+    "topics": ("议事厅", "topics"),
+    "topics/:id": (TOPIC_TITLE, "topic"),
+    "moderation": ("内容审核", "moderation"),
+    "moderation/:id": ("议题审核", "moderation-item"),
     NOT_FOUND: ("404", "not-found"),
+}
+# The pages of people other than the committee member: (demo handle, the name the header shows).
+SEEN_BY = {
+    "street/cases": ("street", "幸福街道 陈科长"),
+    "street/cases/:id": ("street", "幸福街道 陈科长"),
+    "street/supervisors": ("operator", "运营方 郑经理"),
 }
 
 
@@ -102,6 +118,14 @@ async def draft_poll(http: httpx.AsyncClient, token: str, community_id: str) -> 
     return created["pollCreate"]["poll"]["id"]
 
 
+async def open_topic(http: httpx.AsyncClient, token: str, community_id: str) -> str:
+    opened = await graphql(http, token, """
+        mutation($c: ID!, $t: String!) { topicOpen(communityId: $c, input: {title: $t,
+          body: "门禁卡丢失补办太慢，请大家讨论。"}) { topic { id } errors { message } } }""",
+                           {"c": community_id, "t": TOPIC_TITLE})
+    return opened["topicOpen"]["topic"]["id"]
+
+
 async def test_every_console_page_renders_and_is_screenshotted(browser, embedded_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     async with httpx.AsyncClient(base_url=embedded_server) as http:
@@ -118,18 +142,26 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
                             if m["role"] == "COMMITTEE_STAFF")
         notice_id, title = await publish_notice(http, token, community_id)
         poll_id = await draft_poll(http, token, community_id)
+        ids = {"polls": poll_id, "topics": await open_topic(http, token, community_id)}
+        await report(http, "resident", "TOPIC", ids["topics"], "SPAM")
+        ids["moderation"] = await reported_item(http, token, community_id, ids["topics"])
         # Read by 张阿姨 once it reached her: her household counts as reached.
         resident = await demo_resident_token(http, "resident")
         await wait_for_notice_in_feed(http, resident, title)
         await graphql(http, resident, "mutation($id: ID!) { noticeRead(id: $id) { ok } }", {"id": notice_id})
         residents = await verified_residents(http, token, community_id)
 
+        viewer = ("committee", "居委会 周主任")
         for route, (heading, name) in PAGES.items():
             if route == "/login":
                 continue
+            if SEEN_BY.get(route, viewer) != viewer:  # signed in afresh as the page's own viewer
+                viewer = SEEN_BY[route]
+                await page.context.close()
+                page = await signed_in_page(browser, embedded_server, http, *viewer)
             # Each page opened afresh, as from a bookmark (a hash change alone keeps the page there was).
             address = "no-such-page" if route == NOT_FOUND else route.replace(
-                ":id", poll_id if route.startswith("polls") else notice_id)
+                ":id", ids.get(route.split("/")[0], notice_id))
             await page.goto(f"{embedded_server}/admin/#/{address}")
             await page.reload()
             if route == NOT_FOUND:

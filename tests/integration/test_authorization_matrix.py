@@ -33,13 +33,22 @@ from backend.cases.models import (
     CaseReplyTemplate,
     CaseSettings,
     CommonArea,
+    StreetSupervisor,
 )
+from backend.consult import service as consult
+from backend.consult.models import Question
 from backend.core import crypto
 from backend.core.actor import Actor
 from backend.core.clock import clock
+from backend.core.db import transaction
 from backend.core.progress import StaffJob
 from backend.core.settings import get_settings
+from backend.deliberation import moderated
+from backend.deliberation import service as deliberation
+from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.media.models import Upload
+from backend.moderation import service as moderation
+from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
 from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
@@ -52,11 +61,12 @@ from backend.registry.models import (
     GridWorker,
     PersonRoom,
     ResidenceApplication,
+    Street,
 )
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
-from tests.integration import case_helpers
+from tests.integration import case_helpers, moderation_helpers
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
@@ -266,9 +276,76 @@ CASES = {
     "caseCommonAreaCreate": ("mutation($x: ID!, $g: ID!) { caseCommonAreaCreate(communityId: $x, name: \"北门\", "
                              "gridId: $g) { area { id } errors { code } } }",
                              lambda t: {"x": t["community"], "g": t["grid"]}),
+    "topics": ("query($x: ID!) { topics(communityId: $x) { nodes { id title body } } }",
+               lambda t: {"x": t["community"]}),
+    "topic": ("query($x: ID!) { topic(id: $x) { topic { title body } comments { body } } }",
+              lambda t: {"x": t["topic"]}),
+    "deliberationSettings": ("query($x: ID!) { deliberationSettings(communityId: $x) { supportersNeeded } }",
+                             lambda t: {"x": t["community"]}),
+    "topicOpen": ("mutation($x: ID!) { topicOpen(communityId: $x, input: {title: \"新议题\", "
+                  "body: \"请大家讨论。。\"}) { topic { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "topicPropose": ("mutation($x: ID!) { topicPropose(communityId: $x, input: {title: \"新提议\", "
+                     "body: \"建议增设充电桩\"}) { topic { title } errors { code } } }",
+                     lambda t: {"x": t["community"]}),
+    "topicSupport": ("mutation($x: ID!) { topicSupport(id: $x) { topic { title } errors { code } } }",
+                     lambda t: {"x": t["topic"]}),
+    "topicComment": ("mutation($x: ID!, $y: ID!) { topicComment(id: $x, body: \"回复\", parentId: $y) "
+                     "{ comment { body } errors { code } } }", lambda t: {"x": t["topic"], "y": t["topic_comment"]}),
+    "topicRespond": ("mutation($x: ID!) { topicRespond(id: $x, body: \"官方回应\") { topic { title } "
+                     "errors { code } } }", lambda t: {"x": t["topic"]}),
+    "topicLinkPoll": ("mutation($x: ID!, $y: ID!) { topicLinkPoll(id: $x, pollId: $y) { topic { title } "
+                      "errors { code } } }", lambda t: {"x": t["topic"], "y": t["poll"]}),
+    "topicClose": ("mutation($x: ID!) { topicClose(id: $x) { topic { title } errors { code } } }",
+                   lambda t: {"x": t["topic"]}),
+    "deliberationSettingsUpdate": ("mutation($x: ID!) { deliberationSettingsUpdate(communityId: $x, "
+                                   "supportersNeeded: 3) { settings { supportersNeeded } errors { code } } }",
+                                   lambda t: {"x": t["community"]}),
     "caseSettingsUpdate": ("mutation($x: ID!) { caseSettingsUpdate(communityId: $x, autoConfirmDays: 1, "
                            "remindBeforeHours: 1) { settings { autoConfirmDays } errors { code } } }",
                            lambda t: {"x": t["community"]}),
+    # The street's cases: the target supervises the target community's street.
+    "streetSupervisors": ("query($x: ID!) { streetSupervisors(streetId: $x) { displayName phone } }",
+                          lambda t: {"x": t["street"]}),
+    "streetSupervisorAdd": ("mutation($x: ID!, $p: String!) { streetSupervisorAdd(streetId: $x, phone: $p) { "
+                            "supervisor { displayName } errors { code } } }",
+                            lambda t: {"x": t["street"], "p": t["family_phone"]}),
+    "streetSupervisorRemove": ("mutation($x: ID!) { streetSupervisorRemove(id: $x) { ok errors { code } } }",
+                               lambda t: {"x": t["street_supervisor"]}),
+    "streetCases": ("query($x: ID!) { streetCases(streetId: $x) { nodes { communityName case { text } } } }",
+                    lambda t: {"x": t["street"]}),
+    "streetCase": ("query($x: ID!) { streetCase(id: $x) { case { text } entries { body } } }",
+                   lambda t: {"x": t["case"]}),
+    "streetCaseUrge": ("mutation($x: ID!) { streetCaseUrge(id: $x, note: \"请尽快处理\") { entry { body } "
+                       "errors { code } } }", lambda t: {"x": t["case"]}),
+    # Policy Q&A
+    "questions": ("query($x: ID!) { questions(communityId: $x) { nodes { text answer askerName } } }",
+                  lambda t: {"x": t["community"]}),
+    "faq": ("query($x: ID!) { faq(communityId: $x) { nodes { id text answer } } }", lambda t: {"x": t["community"]}),
+    "questionSuggestions": ("query($x: ID!, $s: String!) { questionSuggestions(communityId: $x, text: $s) "
+                            "{ id text answer } }", lambda t: {"x": t["community"], "s": t["question_text"]}),
+    "questionAsk": ("mutation($x: ID!) { questionAsk(communityId: $x, text: \"请问停车费怎么交\") { question { id } "
+                    "errors { code } } }", lambda t: {"x": t["community"]}),
+    "questionAnswer": ("mutation($x: ID!) { questionAnswer(id: $x, answer: \"改写答复\", publish: true) "
+                       "{ question { text } errors { code } } }", lambda t: {"x": t["question"]}),
+    "questionUnpublish": ("mutation($x: ID!) { questionUnpublish(id: $x) { question { text } errors { code } } }",
+                          lambda t: {"x": t["published_question"]}),
+    # The target's note, hidden pending review, and their appeal. A hidden note is not found for anyone
+    # but its author, so even a verified neighbour's report is refused.
+    "contentReport": ("mutation($x: ID!) { contentReport(kind: \"TEST_NOTE\", targetId: $x, reason: SPAM) "
+                      "{ ok errors { code } } }", lambda t: {"x": t["note"]}),
+    "moderationAppeal": ("mutation($x: ID!) { moderationAppeal(itemId: $x, text: \"我没有违规，请恢复\") "
+                         "{ appeal { text } errors { code } } }", lambda t: {"x": t["moderated_item"]}),
+    "moderationQueue": ("query($x: ID!) { moderationQueue(communityId: $x) { nodes { original authorName } } }",
+                        lambda t: {"x": t["community"]}),
+    "moderationItem": ("query($x: ID!) { moderationItem(id: $x) { item { original } log { reason } } }",
+                       lambda t: {"x": t["moderated_item"]}),
+    "moderationLog": ("query($x: ID!) { moderationLog(communityId: $x) { nodes { actorName reason } } }",
+                      lambda t: {"x": t["community"]}),
+    "moderationDecide": ("mutation($x: ID!) { moderationDecide(id: $x, decision: RESTORE, reason: \"恢复\") "
+                         "{ item { original } errors { code } } }", lambda t: {"x": t["moderated_item"]}),
+    "moderationAppealDecide": ("mutation($x: ID!) { moderationAppealDecide(id: $x, decision: RESTORE, "
+                               "reason: \"恢复\") { appeal { text } errors { code } } }",
+                               lambda t: {"x": t["moderation_appeal"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -283,6 +360,8 @@ ACTING_FOR_CASES = {
     "unreadNoticeCount": ("subscription { unreadNoticeCount }", lambda t: {}),
     "pollsForMe": ("{ pollsForMe { nodes { title } } }", lambda t: {}),
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
+    "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
+    "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -305,7 +384,12 @@ ANSWERS = {
     "caseCategories": MEMBERS,  # what residents pick from; no one's data
     "caseCommonAreas": MEMBERS,
     "caseReplyTemplates": {"other_grid_worker"},  # the community's handlers all reply with them
+    "faq": MEMBERS,  # the community's published questions, never who asked; the target's others are not leaked
+    "questionSuggestions": MEMBERS,
+    "questionAsk": MEMBERS,  # their own question; none is written for the target (checked)
     "directoryBuildings": SIGNED_IN,
+    "topics": {"neighbour", "other_grid_worker"},  # the community's topics; the target's hidden one is not listed
+    "topicPropose": {"neighbour"},  # a proposal of their own household; the target's topics stay as they were
     "directoryRooms": SIGNED_IN,
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
@@ -338,7 +422,8 @@ def test_every_id_taking_field_has_a_case():
 async def target(app, api, make_person):
     place = await build_neighbourhood(make_person)
     b, community = place.b, place.community
-    family = await make_person(community.id, ["RESIDENT"], room=b.room)
+    family_phone = f"131{uuid.uuid4().int % 10**8:08d}"
+    family = await make_person(community.id, ["RESIDENT"], room=b.room, phone=family_phone)
     proxy = await Proxy.create(community=community, principal=b.resident, agent=family, scopes=["VOTE"],
                                evidence="同户家庭成员", valid_until=clock.now() + timedelta(days=30),
                                granted_by=b.resident)
@@ -368,6 +453,13 @@ async def target(app, api, make_person):
     ballot = await ballots.cast(Actor(person_id=b.resident.id), poll_id=uuid.UUID(polls[0]), entry_id=None,
                                 ballot=ballots.BallotInput(choices=["i1"]))
     cases = await _cases(place, secret)
+    street = await Street.create(name="乙区街道", code=f"s-{uuid.uuid4().hex[:8]}")
+    await Community.filter(id=community.id).update(street_id=street.id)
+    supervisor = await StreetSupervisor.create(street=street, person=b.resident)
+    await Case.filter(id=cases["case"]).update(escalated_at=clock.now())
+    questions = await _questions(place, secret)
+    moderated = await _moderated(place, secret)
+    topics = await _topics(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -395,10 +487,15 @@ async def target(app, api, make_person):
         "secrets": [b.resident.display_name, b.phone, crypto.mask_phone(b.phone), "002X",
                     (await b.application.person).display_name, family.display_name, "乙区周五停水",
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
-                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}"],
+                    f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
+                    f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
+                    f"申诉理由 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
-                   cases["case"], cases["other_case"], cases["resolved_case"]],
-        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases,
+                   cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
+                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
+        "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
+        **topics, **moderated,
+        "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
 
@@ -422,6 +519,45 @@ async def _cases(place, secret: str) -> dict:
     await case_service.resolve_case(committee, case_id=resolved.id, note="已修好")
     return {"case": str(case.id), "other_case": str(other.id), "resolved_case": str(resolved.id),
             "case_category": str(category.id), "case_template": str(template.id), "case_handler": str(b.worker.id)}
+
+
+async def _questions(place, secret: str) -> dict:
+    """The target's policy questions: one open, one answered but kept out of the FAQ, one published
+    (its text and answer are the community's; who asked is not)."""
+    b, community_id = place.b, place.community.id
+    committee = case_helpers.committee_actor(place.committee.id, community_id)
+    resident = Actor(person_id=b.resident.id)
+    text = f"乙区咨询停车费 {secret}"
+    open_question = await consult.ask(resident, community_id=community_id, text=text)
+    unpublished = await consult.ask(resident, community_id=community_id, text=text)
+    await consult.answer_question(committee, question_id=unpublished.id, answer=f"未公开答复 {secret}", publish=False)
+    published = await consult.ask(resident, community_id=community_id, text="停水通知什么时候恢复")
+    await consult.answer_question(committee, question_id=published.id, answer="今晚恢复供水", publish=True)
+    return {"question": str(open_question.id), "unpublished_question": str(unpublished.id),
+            "published_question": str(published.id), "question_text": text}
+
+
+async def _moderated(place, secret: str) -> dict:
+    """A note of the target, reported by the neighbour and hidden by the committee; the target's appeal."""
+    note_id = moderation_helpers.write_note(place.community.id, place.b.resident.id, f"乙区议论 {secret}")
+    item = await moderation_helpers.reported(note_id, [place.a.resident])
+    committee = case_helpers.committee_actor(place.committee.id, place.community.id)
+    await moderation.decide(committee, item_id=item.id, decision=moderation.Decision.HIDE, reason="待核实")
+    appeal = await moderation.appeal(Actor(person_id=place.b.resident.id), item_id=item.id,
+                                     text=f"申诉理由 {secret}")
+    return {"note": str(note_id), "moderated_item": str(item.id), "moderation_appeal": str(appeal.id)}
+
+
+async def _topics(place, secret: str) -> dict:
+    """The target's proposal with their comment on it, hidden by moderation: only they and the committee
+    see it, so every outsider (their neighbours too) gets not-found."""
+    resident = Actor(person_id=place.b.resident.id)
+    topic = await deliberation.propose(resident, community_id=place.community.id, draft=deliberation.TopicDraft(
+        title=f"乙区提议 {secret}", body="乙区增设充电桩的提议"))
+    comment = await deliberation.comment(resident, topic_id=topic.id, body=f"乙区评论 {secret}")
+    async with transaction() as tx:
+        await moderated.set_hidden(tx, "TOPIC", topic.id, True)
+    return {"topic": str(topic.id), "topic_comment": str(comment.id)}
 
 
 class Caller:
@@ -517,6 +653,17 @@ async def snapshot(target: dict) -> list:
         await rows(CaseReplyTemplate, "body", category__community_id=community),
         await rows(CommonArea, community_id=community),
         await rows(CaseSettings, "auto_confirm_days", community_id=community),
+        await rows(StreetSupervisor, "person_id", street__communities__id=community),
+        await rows(Question, "state", "answer", "published_at", asker_id=person),
+        await rows(ModeratedItem, "state", "reports", "decided_by_id", community_id=community),
+        await rows(ModerationReport, item__community_id=community),
+        await rows(ModerationAppeal, "state", item__community_id=community),
+        await rows(ModerationLogEntry, community_id=community),
+        await rows(Topic, "state", "supporters", "response", "poll_id", "hidden_at", author_id=person),
+        await rows(TopicComment, "body", topic__author_id=person),
+        await rows(TopicSupport, topic__author_id=person),
+        await rows(Topic, community_id=community, household_id=None),  # the committee's topics
+        await rows(DeliberationSettings, "supporters_needed", community_id=community),
     ]
 
 

@@ -36,11 +36,15 @@ from backend.api.contract import SCHEMA_FILE, client_operations
 from backend.audit.models import AuditEntry
 from backend.cases import service as case_service
 from backend.cases import setup as case_setup
-from backend.cases.models import Party
+from backend.cases.models import Case, Party, StreetSupervisor
+from backend.consult import service as consult
 from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
+from backend.core.platform import PlatformMember, PlatformRole
+from backend.deliberation import service as deliberation
 from backend.media.models import Upload
+from backend.moderation import service as moderation
 from backend.notices import service as notices
 from backend.notices.models import Notice
 from backend.privacy.models import AccessLog
@@ -54,11 +58,12 @@ from backend.registry.models import (
     ResidenceApplication,
     ResidentRole,
     Role,
+    Street,
 )
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
-from tests.integration import case_helpers
+from tests.integration import case_helpers, moderation_helpers
 from tests.integration.conftest import Api, build_community, build_person
 
 
@@ -145,7 +150,8 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 4),
+    # And the streets one supervises (the menu's 街道督办).
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 5),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
                                     lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
@@ -210,9 +216,48 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "CaseReplyTemplates"): Pin("staff", lambda w: ({"categoryId": w.category_ids[0]},
                                                              {"categoryId": w.category_ids[1]}),
                                          lambda d: d["caseReplyTemplates"], 2),
+    ("admin", "Streets"): Pin("operator", lambda w: ({}, {}), None, 2),  # every street of every test: no fixed rows
+    ("admin", "StreetSupervisors"): Pin("operator", lambda w: ({"streetId": w.street_ids[0]},
+                                                               {"streetId": w.street_ids[1]}),
+                                        lambda d: d["streetSupervisors"], 3),
+    ("admin", "StreetCases"): Pin("supervisor", pages(streetId=lambda w: w.street_ids[1]),
+                                  lambda d: d["streetCases"]["nodes"], 3),
+    ("admin", "StreetCase"): Pin("supervisor", lambda w: ({"id": w.case_ids[0]}, {"id": w.case_ids[1]}),
+                                 lambda d: d["streetCase"]["entries"], 7),
+    ("admin", "ModerationQueue"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                      lambda d: d["moderationQueue"]["nodes"], 3),
+    ("admin", "ModerationLog"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["moderationLog"]["nodes"], 2),
+    ("admin", "ModerationItem"): Pin("staff", lambda w: ({"id": w.moderated_ids[0]}, {"id": w.moderated_ids[1]}),
+                                     lambda d: d["moderationItem"]["reports"], 5),
+    ("mini_program", "MyModeratedContent"): Pin("resident", pages(), lambda d: d["myModeratedContent"]["nodes"], 2),
+    ("admin", "Topics"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                             lambda d: d["topics"]["nodes"], 2),
+    ("mini_program", "Topics"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["topics"]["nodes"], 2),
+    ("admin", "Topic"): Pin("staff", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
+                            lambda d: d["topic"]["comments"], 4),
+    ("mini_program", "Topic"): Pin("resident", lambda w: ({"id": w.topic_ids[0]}, {"id": w.topic_ids[1]}),
+                                   lambda d: d["topic"]["comments"], 8),
     ("admin", "ResidenceApplications"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                                             lambda d: d["residenceApplications"]["nodes"], 1),
+    ("mini_program", "MyQuestions"): Pin("resident", pages(), lambda d: d["myQuestions"]["nodes"], 1),
+    ("mini_program", "Faq"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                 lambda d: d["faq"]["nodes"], 2),  # and the membership
+    ("admin", "Questions"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                lambda d: d["questions"]["nodes"], 2),
+    # The index's candidates, then the questions they are.
+    ("mini_program", "QuestionSuggestions"): Pin(("small_resident", "resident"), lambda w: suggest(w),
+                                                 lambda d: d["questionSuggestions"], 3),  # and the membership
+    ("admin", "QuestionSuggestions"): Pin("staff", lambda w: suggest(w), lambda d: d["questionSuggestions"], 2),
 }
+
+
+def suggest(world) -> tuple[dict, dict]:
+    """The small community has one question like it published, the large one five and more."""
+    text = "什么时候恢复供水"
+    return {"communityId": community_id(world.small), "text": text}, {"communityId": community_id(world.large),
+                                                                      "text": text}
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +329,12 @@ async def world(app):
                                     action="residence.apply", target_type="room", target_id=str(large.rooms[0].id))
     await _polls(world, staff)
     await _cases(world, staff)
-    world.handles = {"staff": staff.handle, "resident": resident.handle, "one_home": one_home.handle,
+    operator, supervisor = await _streets(world)
+    await _questions(world, staff)
+    await _moderated(world, staff)
+    await _topics(world, staff)
+    world.handles = {"operator": operator.handle, "supervisor": supervisor.handle, "staff": staff.handle,
+                     "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
@@ -349,6 +399,74 @@ async def _cases(world, staff) -> None:
         await case_service.raise_case(Actor(person_id=world.large.residents[11].id), community_id=large,
                                       draft=case_service.CaseDraft(category_id=made[0].id, text=text, photo_ids=[],
                                                                    place=case_service.Place(area_id=place.id)))
+
+
+async def _streets(world) -> tuple:
+    """A street of each community: the small one's with one supervisor, the large one's with three,
+    its cases escalated; the operator who manages them."""
+    operator = await build_person(world.large.community.id, [])
+    await PlatformMember.create(person=operator, role=PlatformRole.OPERATOR)
+    world.street_ids, supervisors = [], []
+    for place, count in ((world.small, 1), (world.large, 3)):
+        street = await Street.create(name=f"{world.token}街道{count}", code=f"s-{uuid.uuid4().hex[:10]}")
+        await Community.filter(id=place.community.id).update(street_id=street.id)
+        for _ in range(count):
+            supervisors.append(await build_person(place.community.id, []))
+            await StreetSupervisor.create(street=street, person=supervisors[-1])
+        world.street_ids.append(str(street.id))
+    await Case.filter(community_id=world.large.community.id).update(escalated_at=clock.now())
+    return operator, supervisors[-1]
+
+
+async def _questions(world, staff) -> None:
+    """Three questions of the resident in the large community; published like 什么时候恢复供水: one in
+    the small community, six in the large."""
+    for place, published in ((world.small, 1), (world.large, 6)):
+        committee = case_helpers.committee_actor(staff.id, place.community.id)
+        asker = Actor(person_id=place.residents[0].id)
+        for i in range(max(published, 3)):
+            question = await consult.ask(asker, community_id=place.community.id, text=f"第{i}片区停水什么时候恢复")
+            if i < published:
+                await consult.answer_question(committee, question_id=question.id, answer="今晚恢复供水", publish=True)
+
+
+async def _moderated(world, staff) -> None:
+    """Three notes of the resident in the large community: one reported once, two hidden by three
+    reporters each, one of those appealed and restored (the log holds them all). The reporters are
+    neighbours of their own, whose audit history no other pin counts."""
+    resident = world.large.residents[0]
+    others = [await build_person(world.large.community.id, [Role.RESIDENT], room=world.large.rooms[4])
+              for _ in range(3)]
+    committee = case_helpers.committee_actor(staff.id, world.large.community.id)
+    world.moderated_ids = []
+    for reporters in (others[:1], others, others):
+        note_id = moderation_helpers.write_note(world.large.community.id, resident.id)
+        world.moderated_ids.append(str((await moderation_helpers.reported(note_id, reporters)).id))
+    appeal = await moderation.appeal(Actor(person_id=resident.id), item_id=UUID(world.moderated_ids[2]),
+                                     text="我没有违规，请恢复")
+    await moderation.decide_appeal(committee, appeal_id=appeal.id, decision=moderation.AppealDecision.RESTORE,
+                                   reason="核实无误")
+
+
+async def _topics(world, staff) -> None:
+    """In the large community: two topics of the committee, each linked to a poll, one with a comment and
+    one with three (one a reply), and a resident's proposal."""
+    large = world.large.community.id
+    committee = case_helpers.committee_actor(staff.id, large)
+    world.topic_ids = []
+    for n, poll_id in ((1, world.poll_ids[0]), (3, world.poll_ids[1])):
+        topic = await deliberation.open_topic(committee, community_id=large, draft=deliberation.TopicDraft(
+            title=f"议题{n}", body="请大家讨论这件事。"))
+        await deliberation.link_poll(committee, topic_id=topic.id, poll_id=UUID(poll_id))
+        parent = None
+        for i in range(n):
+            author = Actor(person_id=world.large.residents[i].id)
+            made = await deliberation.comment(author, topic_id=topic.id, body=f"评论{i}",
+                                              parent_id=parent.id if parent else None)
+            parent = parent or made
+        world.topic_ids.append(str(topic.id))
+    await deliberation.propose(Actor(person_id=world.large.residents[11].id), community_id=large,
+                               draft=deliberation.TopicDraft(title="居民提议", body="建议增设充电桩。"))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():

@@ -1,5 +1,8 @@
 from backend.accounts.models import AuthSession, FirebaseAccount, WechatAccount
-from backend.cases.models import Case, CaseConfirmation, CaseEntry, CaseFollower
+from backend.cases.models import Case, CaseConfirmation, CaseEntry, CaseFollower, StreetSupervisor
+from backend.consult.models import Question
+from backend.deliberation.models import Topic, TopicComment, TopicSupport
+from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
 from backend.people.models import Consent, Person
 from backend.privacy.classification import CLASSIFICATION
 from backend.privacy.models import AccessLog
@@ -18,7 +21,8 @@ LEVELS = {"public", "community", "grid", "committee", "self", "secret"}
 def test_every_personal_field_is_classified():
     for model in (Person, PersonRoom, WechatAccount, FirebaseAccount, AuthSession, AccessLog, Consent,
                   ElectorateEntry, ElectorateVoter, VoteAuthorisation, BallotParticipation, BallotContent,
-                  Case, CaseEntry, CaseConfirmation, CaseFollower):
+                  Case, CaseEntry, CaseConfirmation, CaseFollower, StreetSupervisor, Question, Topic, TopicComment,
+                  TopicSupport, ModeratedItem, ModerationReport, ModerationAppeal, ModerationLogEntry):
         declared = CLASSIFICATION[model.__name__]
         meta = model._meta
         columns = set(meta.db_fields) | {f"{name}_id" for name in meta.fk_fields | meta.o2o_fields}

@@ -11,19 +11,35 @@
 // signed-in person's). The viewer's notification settings (channels, quiet hours) are kept and
 // checked as the server checks them, and the WeChat subscribe-message grants are counted in
 // `subscribeCredits` (both are the signed-in person's own, whomever they act for). Voting is
-// ./fakeVoting.js, as `voting` (for the principal under X-Acting-For too). A test gives the answers to any other operation (or replaces these) with
+// ./fakeVoting.js, as `voting` (for the principal under X-Acting-For too), and cases ./fakeCases.js, as `cases`
+// (the viewer lives in room r-101, 王爷爷 in r-102). A test gives the answers to any other operation (or replaces these) with
 // `answer(operationName, (variables) => data)`.
 const crypto = require('crypto')
 const fs = require('fs')
 const path = require('path')
 const { fakeVoting } = require('./fakeVoting')
+const { fakeCases } = require('./fakeCases')
 
 const OPERATIONS_DIR = path.resolve(__dirname, '../../../graphql_schema/operations/mini_program')
 
-// The id the server knows a document by: the sha256 of the document file's text.
+const read = (file) => fs.readFileSync(path.join(OPERATIONS_DIR, file), 'utf8')
+const spreads = (text) => [...text.matchAll(/\.\.\.\s*([A-Z]\w*)/g)].map(([, name]) => name)
+
+// The id the server knows a document by (backend/api/contract.py): the sha256 of the document
+// file's text followed by the shared fragments it spreads (in turn too), in name order.
 function persistedId(operationName) {
-  const text = fs.readFileSync(path.join(OPERATIONS_DIR, `${operationName}.graphql`), 'utf8')
-  return crypto.createHash('sha256').update(text).digest('hex')
+  const text = read(`${operationName}.graphql`)
+  const used = new Set()
+  const pending = spreads(text)
+  while (pending.length) {
+    const name = pending.pop()
+    if (!used.has(name) && fs.existsSync(path.join(OPERATIONS_DIR, 'fragments', `${name}.graphql`))) {
+      used.add(name)
+      pending.push(...spreads(read(`fragments/${name}.graphql`)))
+    }
+  }
+  const document = [text, ...[...used].sort().map((name) => `\n${read(`fragments/${name}.graphql`)}`)].join('')
+  return crypto.createHash('sha256').update(document).digest('hex')
 }
 
 const ELDER = { id: 'p-2', displayName: '王爷爷' }
@@ -91,6 +107,11 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
   const settings = { channels: Object.fromEntries(CHANNELS.map((c) => [c, true])), quietHours: null }
   const subscribeCredits = {} // template id → one-time messages the viewer accepted
   const voting = fakeVoting({ paginate })
+  const cases = fakeCases({
+    paginate,
+    names: { [viewer.id]: viewer.displayName, [ELDER.id]: ELDER.displayName },
+    homes: { [viewer.id]: 'r-101', [ELDER.id]: 'r-102' },
+  })
   let serial = 0
   let uploads = 0
 
@@ -180,6 +201,11 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
         if (err instanceof voting.Refusal) return topLevelError(err.code, err.message)
         throw err
       }
+    }
+    const caseOperation = cases.operations[operationName]
+    if (caseOperation) {
+      if (!bearer) return topLevelError('UNAUTHENTICATED', '请先登录')
+      return ok(caseOperation(variables, { person, actingFor, viewerId: viewer.id }))
     }
     switch (operationName) {
       case 'DemoLogin':
@@ -285,6 +311,7 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
     clock,
     settings,
     voting,
+    cases,
     subscribeCredits,
     // Delivers notices (newest first, as the feed lists them) to `to`, the viewer by default.
     sendNotices: (list, to = viewer.id) => {

@@ -1,8 +1,8 @@
 // The real backend for the *.backend.test.js files: `python -m backend run` on a fresh SQLite
 // database (dev mode seeds the demo community 阳光社区), with wx.request bridged to real HTTP.
 // `useRealBackend()` starts it before the file's tests and stops it after; the pages then talk to
-// it through installWx, and `graphql` sends an operation straight over HTTP, as another person on
-// another phone (or the console) would.
+// it through installWx (uploads too, of real files), and `graphql` sends an operation straight over
+// HTTP, as another person on another phone (or the console) would.
 const { spawn } = require('child_process')
 const fs = require('fs')
 const http = require('http')
@@ -13,7 +13,7 @@ const { installWx, until } = require('./wx')
 const { openPage, accountButton } = require('./pages')
 
 const REPO = path.resolve(__dirname, '../../..')
-const STARTUP_DEADLINE_MS = 60000
+const STARTUP_DEADLINE_MS = 180000 // a failure detector: a loaded machine took 58 s to start the server
 const MANIFESTS = {
   mini_program: require('../../graphql/persisted'),
   admin: require('../../../admin/src/graphql/persisted.json'),
@@ -45,6 +45,28 @@ function httpRequest(method, url, body, header = {}) {
     })
     req.on('error', reject)
     req.end(body === undefined ? undefined : JSON.stringify(body))
+  })
+}
+
+// wx.uploadFile as WeChat sends it: the file at `filePath` (a real file here) as the multipart field
+// `name`; answered with the body as text, as wx.uploadFile answers.
+function httpUpload({ url, filePath, name, header }) {
+  const boundary = `linli-${Date.now()}`
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"; filename="${path.basename(filePath)}"\r\n` +
+      'content-type: application/octet-stream\r\n\r\n'),
+    fs.readFileSync(filePath),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ])
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...header, 'content-type': `multipart/form-data; boundary=${boundary}` } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => { text += chunk })
+      res.on('end', () => resolve({ statusCode: res.statusCode, data: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
   })
 }
 
@@ -96,7 +118,7 @@ function useRealBackend() {
   })
 
   beforeEach(() => {
-    installWx((call) => httpRequest('POST', call.url, call.body, call.header), apiBase)
+    installWx((call) => (call.filePath ? httpUpload(call) : httpRequest('POST', call.url, call.body, call.header)), apiBase)
   })
 
   // One operation of `client`'s manifest sent straight over HTTP; resolves with its data.

@@ -13,6 +13,7 @@ const SCOPES = [
   { value: 'NOTICE', label: '查看、确认社区通知' },
   { value: 'REGISTRY', label: '入住登记、家庭事务' },
   { value: 'CASE', label: '报事报修' },
+  { value: 'DELIBERATION', label: '议事厅' },
   { value: 'ORDER', label: '预约服务、下单' },
   { value: 'VOTE', label: '投票表决' },
   { value: 'TIMEBANK', label: '时间银行' },

@@ -1,9 +1,9 @@
-// 消息: my notifications, a page at a time. A notice's message opens the notice; the others
-// (account security, registry…) say all they have to say in their body.
+// 消息: my notifications, a page at a time. A message about a notice, a poll, a case or a topic
+// opens it; the others (account security, registry…) say all they have to say in their body.
 const { execute } = require('../../../utils/graphql')
 const { formatDateTime } = require('../../../utils/format')
 const { PAGED_DATA, loadNextPage } = require('../../../utils/pager')
-const { announcedNoticeId, openNotice } = require('../../../utils/notices')
+const { messageLink } = require('../../../utils/inboxLinks')
 const { elderModeBehavior } = require('../../../utils/elderMode')
 
 function messageView(message) {
@@ -12,7 +12,7 @@ function messageView(message) {
     title: message.title,
     body: message.body,
     time: formatDateTime(message.createdAt),
-    noticeId: announcedNoticeId(message),
+    link: messageLink(message),
   }
 }
 
@@ -42,8 +42,8 @@ Component({
     },
 
     open(event) {
-      const { noticeId } = this.data.items[event.currentTarget.dataset.index]
-      if (noticeId) openNotice(noticeId)
+      const { link } = this.data.items[event.currentTarget.dataset.index]
+      if (link) wx.navigateTo({ url: link.url })
     },
   },
 })

@@ -22,7 +22,7 @@ async def forbid_changing_transfers(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0015_cases')]
+    dependencies = [('linli', '0019_moderation')]
 
     initial = False
 
