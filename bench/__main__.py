@@ -1,12 +1,13 @@
 """`make bench`: the benchmarks in bench/, each against a baseline measured in the same run,
 written to bench/RESULTS.md: the per-person reads (bench/feed.py), the fan-out (bench/fanout.py) and
-voting (bench/voting.py: the cast burst; sealing, tally and verification of a 100,000-ballot log).
+voting (bench/voting.py: the cast burst; sealing, tally and verification of a 100,000-ballot log) and
+the ledger (bench/ledger.py: batched transfers on a hot account and spread, against a naive ledger).
 
 Each timed part starts from an idle queue (every outbox row relayed, the job and push streams read to their ends
 and acknowledged, nothing left over from seeding or an earlier run) and from reset counters.
 Smaller runs, to try the benchmark itself: BENCH_FEED_RESIDENTS, BENCH_FANOUT_RESIDENTS,
-BENCH_VOTING_HOUSEHOLDS, BENCH_VOTING_ROUNDS, BENCH_DURATION (their figures are not for RESULTS.md);
-BENCH_ONLY=feed, fanout or voting runs one.
+BENCH_VOTING_HOUSEHOLDS, BENCH_VOTING_ROUNDS, BENCH_DURATION, BENCH_LEDGER_TRANSFERS, BENCH_LEDGER_ACCOUNTS
+(their figures are not for RESULTS.md); BENCH_ONLY=feed, fanout, voting or ledger runs one.
 """
 
 import asyncio
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backend.core import db
-from bench import fanout, feed, voting
+from bench import fanout, feed, ledger, voting
 from bench.common import ROOT, drain_seeding, prepare
 
 CONNECTIONS, DURATION = feed.CONNECTIONS, feed.DURATION
@@ -43,8 +44,8 @@ started: {load:.1f}{busy}.
 
 async def main() -> None:
     only = os.environ.get("BENCH_ONLY", "")
-    if only not in ("", "feed", "fanout", "voting"):
-        raise SystemExit(f"BENCH_ONLY is feed, fanout or voting, not {only!r}")
+    if only not in ("", "feed", "fanout", "voting", "ledger"):
+        raise SystemExit(f"BENCH_ONLY is feed, fanout, voting or ledger, not {only!r}")
     load = os.getloadavg()[0]
     await prepare()
     sections = []
@@ -61,6 +62,8 @@ async def main() -> None:
         sections.append(fanout.report(await fanout.fanout_benchmark()))
     if only in ("", "voting"):
         sections.append(voting.report(await voting.voting_benchmark()))
+    if only in ("", "ledger"):
+        sections.append(ledger.report(await ledger.ledger_benchmark()))
     await db.close_db()
     text = header(load) + "".join(sections)
     (ROOT / "bench" / "RESULTS.md").write_text(text)

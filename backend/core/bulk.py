@@ -34,19 +34,29 @@ def _pg_value(pg_type: str, value):
 async def insert_ignoring_conflicts(tx, model: type[Model], rows: list[dict]) -> None:
     """Insert `rows` (column -> value; an id and creation time are added) unless they clash with a
     unique key. Rows must all have the same columns."""
+    await _insert(tx, model, rows, ignore_conflicts=True)
+
+
+async def insert_rows(tx, model: type[Model], rows: list[dict]) -> None:
+    """Insert `rows` as insert_ignoring_conflicts does, but a clash is an IntegrityError."""
+    await _insert(tx, model, rows, ignore_conflicts=False)
+
+
+async def _insert(tx, model: type[Model], rows: list[dict], *, ignore_conflicts: bool) -> None:
     if not rows:
         return
     now = clock.now()
     rows = [{"created_at": now, **row} if "id" in row else {"id": uuid7(), "created_at": now, **row} for row in rows]
     if tx.capabilities.dialect != "postgres":
-        await model.bulk_create([model(**row) for row in rows], ignore_conflicts=True, using_db=tx)
+        await model.bulk_create([model(**row) for row in rows], ignore_conflicts=ignore_conflicts, using_db=tx)
         return
     columns = _columns(model, rows)
     arrays, values = _unnest(model, columns, rows)
     names = ", ".join(f'"{c}"' for c in columns)
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     # Names come from the model (checked above); every value is a parameter.
     await tx.execute_query(
-        f'INSERT INTO "{model._meta.db_table}" ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING',  # noqa: S608
+        f'INSERT INTO "{model._meta.db_table}" ({names}) SELECT * FROM unnest({arrays}){conflict}',  # noqa: S608
         values,
     )
 

@@ -48,6 +48,7 @@ MODEL_MODULES = [
     "backend.consult.models",
     "backend.moderation.models",
     "backend.deliberation.models",
+    "backend.ledger.models",
 ]
 
 

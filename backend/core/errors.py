@@ -14,6 +14,7 @@ class ErrorCode(Enum):
     NOT_AVAILABLE = "NOT_AVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
     PROXY_INVALID = "PROXY_INVALID"  # acting for someone without a live proxy: switch back to oneself
+    TRANSFER_REJECTED = "TRANSFER_REJECTED"  # the ledger refused a transfer (the message says why)
 
 
 class DomainError(Exception):

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     CONSULT_ANSWER = "CONSULT_ANSWER"  # answer residents' policy questions, publish them to the FAQ
     MODERATE = "MODERATE"  # review reported content: hide, remove, restore; rule on appeals
     DELIBERATION_MANAGE = "DELIBERATION_MANAGE"  # open, respond to, link a poll to and close topics (议事厅)
+    LEDGER_CORRECT = "LEDGER_CORRECT"  # request and approve (another's) reversals of the community's transfers
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"
