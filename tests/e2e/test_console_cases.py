@@ -48,13 +48,21 @@ async def raise_case(http, token: str, community_id: str, category_id: str, text
     return raised["case"]["id"]
 
 
-async def open_from_board(page, text: str) -> None:
-    await page.click("[data-testid=nav-cases]")
+async def search_board(page, text: str) -> None:
+    """Search the board (Enter in the search box) and wait until it lists only what matches."""
     await page.fill("[data-testid=case-search]", text)
     await page.press("[data-testid=case-search]", "Enter")
-    row = page.locator("[data-testid=cases] .el-table__row", has_text=text)
-    await expect(row).to_have_count(1)
-    await row.locator("[data-testid=case-open]").click()
+    rows = page.locator("[data-testid=cases] .el-table__row")
+    await expect(rows.filter(has_not_text=text)).to_have_count(0)
+    await expect(rows.filter(has_text=text)).not_to_have_count(0)
+
+
+async def open_from_board(page, text: str) -> None:
+    await page.click("[data-testid=nav-cases]")
+    await search_board(page, text)
+    await expect(page.locator("[data-testid=cases] .el-table__row")).to_have_count(1)
+    await page.locator("[data-testid=case-open]").click()
+    await expect(page.locator("[data-testid=case-resident]")).to_be_visible()  # the case's page, not the board
 
 
 async def resolve(page, note: str) -> None:
@@ -140,8 +148,7 @@ async def test_committee_handles_a_case_through_a_partly_fixed_rating_to_resolve
         await mini_program(http, her, "CaseConfirm", id=case_id, input={"outcome": "RESOLVED", "rating": 5})
         await page.click("[data-testid=nav-cases]")
         await page.click("[data-testid=case-tab-RESOLVED]")
-        await page.fill("[data-testid=case-search]", text)
-        await page.press("[data-testid=case-search]", "Enter")
+        await search_board(page, text)
         row = page.locator("[data-testid=cases] .el-table__row", has_text=text)
         await expect(row.locator("[data-testid=case-state]")).to_have_text("已解决")
         await page.context.close()
@@ -167,8 +174,7 @@ async def test_a_grid_worker_sees_their_grids_cases_only_and_no_setup(browser, e
         await expect(page.locator("[data-testid=nav-cases]")).to_be_visible()
         await expect(page.locator("[data-testid=nav-case-setup]")).to_have_count(0)
         await page.click("[data-testid=nav-cases]")
-        await page.fill("[data-testid=case-search]", token)
-        await page.press("[data-testid=case-search]", "Enter")
+        await search_board(page, token)
         # The counts follow the search: one of the two cases is theirs to see.
         await expect(page.locator("[data-testid=case-tab-SUBMITTED]")).to_have_text("待受理 1")
         rows = page.locator("[data-testid=cases] .el-table__row", has_text=token)

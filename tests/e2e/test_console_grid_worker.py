@@ -60,7 +60,8 @@ async def test_grid_worker_opens_the_not_reached_list_of_their_grid(browser, emb
 
         page = await sign_in_to_console(browser, embedded_server, "grid", "网格员 小陈")
         # A grid worker's menu: what a grid worker may open, nothing else.
-        await expect(page.locator("[data-testid=menu] .el-menu-item")).to_have_text(["工作台", "住户档案", "通知公告"])
+        await expect(page.locator("[data-testid=menu] .el-menu-item")).to_have_text(
+            ["工作台", "住户档案", "通知公告", "诉求工单", "诉求统计"])
         await page.click("[data-testid=nav-notices]")
         await expect(page.locator("[data-testid=notice-new]")).to_have_count(0)
         row = page.locator("[data-testid=notice-row]", has_text=title)

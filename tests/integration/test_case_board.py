@@ -80,6 +80,8 @@ async def test_filters_and_the_search_by_text_resident_and_case_number(api, cons
     assert ids(await board(console, place, search="没有这样的诉求")) == set()
     # The counts follow the filters (the state aside).
     assert await counts(console, place, channel="PHONE") == ({"SUBMITTED": 1}, 0)
+    assert await counts(console, place, search="漏水") == ({"ACCEPTED": 1}, 0)
+    assert await counts(console, place, search=place.a.resident.display_name) == ({"SUBMITTED": 2}, 0)
 
     # Staff see who raised it, masked as in the registry; the resident's own list has no such field filled.
     found = (await board(console, place, search="漏水"))["nodes"][0]["resident"]
