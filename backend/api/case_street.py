@@ -69,9 +69,10 @@ class StreetSupervisorPayload:
 
 @strawberry.type
 class CaseStreetQueries:
-    @strawberry.field(description="Every street, by name. Needs PLATFORM_OPERATE.")
-    async def streets(self, info: Info) -> list[Street]:
-        return [Street.of(s) for s in await service.list_streets(info.context.actor)]
+    @strawberry.field(description="Every street by name (at most 200), or those whose name or code holds `search`. "
+                      "Needs PLATFORM_OPERATE.")
+    async def streets(self, info: Info, search: str | None = None) -> list[Street]:
+        return [Street.of(s) for s in await service.list_streets(info.context.actor, search=search)]
 
     @strawberry.field(description="A street's supervisors. Needs PLATFORM_OPERATE.")
     async def street_supervisors(self, info: Info, street_id: strawberry.ID) -> list[StreetSupervisor]:

@@ -41,9 +41,13 @@ async def _require_operator(actor: Actor) -> None:
         raise DomainError(ErrorCode.FORBIDDEN, "您没有此项操作的权限")
 
 
-async def list_streets(actor: Actor) -> list[Street]:
+async def list_streets(actor: Actor, *, search: str | None = None) -> list[Street]:
+    """Every street by name, or those whose name or code holds `search`."""
     await _require_operator(actor)
-    return await Street.all().order_by("name", "id").limit(MAX_STREETS)
+    query = Street.all()
+    if text := (search or "").strip()[:32]:
+        query = query.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    return await query.order_by("name", "id").limit(MAX_STREETS)
 
 
 async def list_supervisors(actor: Actor, *, street_id: UUID) -> list[StreetSupervisor]:
