@@ -51,6 +51,7 @@ DEMO_PEOPLE = {
     "relative": ("王爷爷的女儿 王丽", "13800000008", [Role.RESIDENT], False),
     "operator": ("运营方 郑经理", "13800000009", [], True),  # a platform role, in no community
     "street": ("幸福街道 陈科长", "13800000010", [], True),  # supervises the street's cases, in no community
+    "coordinator": ("志愿者协调员 小赵", "13800000011", [Role.RESIDENT, Role.VOLUNTEER_COORDINATOR], True),
 }
 # Demo people who live in the community, and the household (by room code) they belong to.
 DEMO_HOMES = {
@@ -58,6 +59,7 @@ DEMO_HOMES = {
     "elder": "YG-1-1-102",
     "relative": "YG-1-1-102",
     "volunteer": "YG-1-2-101",
+    "coordinator": "YG-1-2-102",
 }
 
 

@@ -7,6 +7,7 @@ ACTION_LABELS = {
     "case.assign": "改派诉求",
     "case.category_create": "新增诉求类别",
     "case.category_update": "修改诉求类别",
+    "wallet.policy_update": "修改时间银行与积分规则",
     "case.confirm": "确认诉求办理结果",
     "case.follow": "关注诉求（我也遇到）",
     "case.merge": "合并重复诉求",

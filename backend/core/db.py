@@ -49,6 +49,7 @@ MODEL_MODULES = [
     "backend.moderation.models",
     "backend.deliberation.models",
     "backend.ledger.models",
+    "backend.wallets.models",
 ]
 
 

@@ -25,6 +25,11 @@ class Permission(StrEnum):
     MODERATE = "MODERATE"  # review reported content: hide, remove, restore; rule on appeals
     DELIBERATION_MANAGE = "DELIBERATION_MANAGE"  # open, respond to, link a poll to and close topics (议事厅)
     LEDGER_CORRECT = "LEDGER_CORRECT"  # request and approve (another's) reversals of the community's transfers
+    LEDGER_READ = "LEDGER_READ"  # the community's accounts, transfers, holds, statements and fraud alerts
+    VOLUNTEER_MANAGE = "VOLUNTEER_MANAGE"  # teams and their coordinators, every team's activities
+    VOLUNTEER_COORDINATE = "VOLUNTEER_COORDINATE"  # run one's own teams' activities: QR, roster, approve others' hours
+    TIMEBANK_MANAGE = "TIMEBANK_MANAGE"  # the community's time-bank and points policy, the pool, mutual-aid disputes
+    POINTS_MANAGE = "POINTS_MANAGE"  # the rewards catalogue and its stock, participation rules, pickups
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"
@@ -39,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
     # A grid worker sees the registry of their own grids only (可见/不可见).
     "GRID_WORKER": frozenset({Permission.REGISTRY_READ, Permission.NOTICE_REACH, Permission.CASE_HANDLE}),
+    # A coordinator runs the activities of the teams they coordinate (volunteering checks which).
+    "VOLUNTEER_COORDINATOR": frozenset({Permission.VOLUNTEER_COORDINATE}),
 }
 
 

@@ -41,6 +41,13 @@ async def open_account(*, ledger: Ledger, owner_kind: str, owner_id: UUID, code:
         return await Account.get(**key).using_db(tx)
 
 
+async def set_upper_limit(tx, *, community_id: UUID, owner_kind: str, code: str, upper_limit: int | None) -> int:
+    """A new storage cap for every such account of the community (a policy change). It limits what
+    they receive from now on; what an account already holds beyond it stays. Returns how many."""
+    return await Account.filter(community_id=community_id, owner_kind=owner_kind, code=code).using_db(tx) \
+        .update(upper_limit=upper_limit)
+
+
 async def create_transfers(transfers: list[TransferSpec], *, tx=None) -> list[Result]:
     """Each transfer's own result, in order. Without `tx` the transfers join the process's next
     batch (one transaction with other callers' transfers); with the caller's `tx` they are applied
