@@ -16,6 +16,7 @@ from uuid import UUID, uuid5
 from backend.ledger.models import Account, AccountFlags, Ledger, Transfer, TransferFlags
 from backend.ledger.results import TransferSpec
 from backend.ledger.service import open_account
+from backend.wallets.codes import OVERFLOW
 from backend.wallets.policy import policy_of
 
 HOURS, POINTS = "hours", "points"
@@ -74,7 +75,7 @@ async def earning_transfers(*, key: str, person_id: UUID, community_id: UUID, mi
     parts = [(ids[0], code, person, to_person)]
     if minutes - to_person:
         pool = await community_account(Ledger.TIME, POOL, community_id=community_id, tx=tx)
-        parts.append((ids[1], "overflow", pool, minutes - to_person))
+        parts.append((ids[1], OVERFLOW, pool, minutes - to_person))
     parts = [part for part in parts if part[3]]
     return [TransferSpec(id=i, ledger=Ledger.TIME, code=why, debit_account_id=issue.id, credit_account_id=to.id,
                          amount=amount, reference=reference,
