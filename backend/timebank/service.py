@@ -326,5 +326,5 @@ async def history(view: RequestView) -> History:
     events = await view.request.events.all().order_by("id").select_related("actor", "acting_for")
     hold = None
     if view.request.hold_id is not None:
-        hold = await Pending.filter(id=view.request.hold_id).values_list("state", flat=True).first()
+        hold = await Pending.filter(id=view.request.hold_id).first().values_list("state", flat=True)
     return History(events, str(hold) if hold else None)
