@@ -158,6 +158,9 @@ async def book_request(actor: Actor, *, request_id: UUID, offer_id: UUID | None 
                 raise DomainError(ErrorCode.INVALID_INPUT, "不能预约自己发布的需求")
             if not await _is_member(me, request.community_id, tx=tx):
                 raise _not_found()
+            if request.state != S.OPEN and request.helper_id != me:
+                # Out of the board once taken: to others it is gone, as the list shows.
+                raise DomainError(ErrorCode.NOT_FOUND, "该需求已被他人预约或已结束")
         else:
             if request.requester_id != me:
                 raise _not_found()

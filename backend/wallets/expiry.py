@@ -54,8 +54,11 @@ async def expired_by(account: Account, moment: datetime, *, valid_days: int, tx=
     return max(0, credits - account.debits_posted - account.debits_pending)
 
 
-async def _due_accounts() -> list[UUID]:
-    return await Account.filter(owner_kind="person", code__in=[HOURS, POINTS]) \
+async def _due_accounts(community_id: UUID | None = None) -> list[UUID]:
+    query = Account.filter(owner_kind="person", code__in=[HOURS, POINTS])
+    if community_id is not None:
+        query = query.filter(community_id=community_id)
+    return await query \
         .annotate(available=F("credits_posted") - F("debits_posted") - F("debits_pending")) \
         .filter(available__gt=0).order_by("id").values_list("id", flat=True)
 
@@ -105,6 +108,7 @@ async def expire_account(tx, account_id: UUID) -> bool:
     return expired
 
 
-async def sweep_expiry() -> int:
-    """Every person account with something left, one transaction each; returns how many expired."""
-    return await sweep_due(_due_accounts, expire_account)
+async def sweep_expiry(community_id: UUID | None = None) -> int:
+    """Every person account with something left (of one community, when given), one transaction
+    each; returns how many expired."""
+    return await sweep_due(lambda: _due_accounts(community_id), expire_account)

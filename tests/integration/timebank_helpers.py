@@ -38,8 +38,8 @@ async def with_id_number(person, id_number: str):
 async def earn(person, community_id, minutes: int, key: str) -> None:
     """Hours earned as volunteering credits them (arranged here; volunteering is another module)."""
     require_ok(await create_transfers(await earning_transfers(
-        key=f"test:{key}", person_id=person.id, community_id=community_id, minutes=minutes, code=VOLUNTEER_HOURS,
-        reference=f"volunteer:{key}")))
+        key=f"test:{person.id}:{key}", person_id=person.id, community_id=community_id, minutes=minutes,
+        code=VOLUNTEER_HOURS, reference=f"volunteer:{key}")))
 
 
 async def build_timebank(app, *, helpers: int = 1) -> SimpleNamespace:
