@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from playwright.async_api import expect
 
-from tests.e2e.test_console_voting import confirm, toast
 from tests.e2e.test_console_pages import signed_in_page
 from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot
+from tests.e2e.test_console_voting import confirm, toast
 
 
 async def _booked_request(http: httpx.AsyncClient, title: str) -> str:
