@@ -73,6 +73,7 @@ async def seed_demo() -> bool:
         community = await Community.create(name="阳光社区", code=COMMUNITY_CODE, street=street, using_db=tx)
         households = await _seed_homes(tx, community, rng)
         await _seed_people(tx, community, households)
+        await _seed_timebank(tx, community)
     return True
 
 
@@ -150,3 +151,35 @@ async def _seed_people(tx, community: Community, households: dict[str, Household
         evidence=HOUSEHOLD_EVIDENCE, valid_until=clock.now() + timedelta(days=365), granted_by=people["elder"],
         using_db=tx,
     )
+
+
+async def _seed_timebank(tx, community: Community) -> None:
+    """王爷爷 (born 1948 by his ID number) may spend hours: his daughter earned 10 h and gave him 5, and
+    he has asked for company on Saturday morning; 小林 offers 陪聊 and 代购 on weekends."""
+    from backend.core import crypto
+    from backend.ledger.service import create_transfers, require_ok
+    from backend.timebank.models import RequestKind, TimebankOffer, TimebankRequest
+    from backend.wallets.accounts import earning_transfers
+    from backend.wallets.codes import VOLUNTEER_HOURS
+
+    people = {p.handle: p for p in await Person.filter(handle__in=["elder", "relative", "volunteer"]).using_db(tx)}
+    elder = people["elder"]
+    elder.id_number_encrypted = crypto.encrypt("11010519480601002X")
+    await elder.save(using_db=tx, update_fields=["id_number_encrypted"])
+    for handle, minutes in (("relative", 300), ("elder", 300)):
+        require_ok(await create_transfers(await earning_transfers(
+            key=f"seed:{handle}", person_id=people[handle].id, community_id=community.id, minutes=minutes,
+            code=VOLUNTEER_HOURS, reference="volunteer:seed", tx=tx), tx=tx))
+    building = await Building.filter(community=community).order_by("name").select_related("estate") \
+        .using_db(tx).first()
+    saturday = clock.now() + timedelta(days=(5 - clock.now().weekday()) % 7 or 7)
+    await TimebankRequest.create(
+        community=community, requester=elder, created_by=people["relative"], kind=RequestKind.COMPANY,
+        title="周六上午陪王爷爷聊天下棋", description="王爷爷腿脚不便，希望有人上门陪一会儿",
+        estate_id=building.estate_id, building=building, place_name=f"{building.estate.name} {building.name}",
+        starts_at=saturday.replace(hour=1, minute=0, second=0, microsecond=0), minutes=90, skills=["陪聊", "下棋"],
+        using_db=tx)
+    await TimebankOffer.create(community=community, helper=people["volunteer"], skills=["陪聊", "代购"],
+                               kinds=["COMPANY", "SHOPPING"], place_name="阳光花园",
+                               availability=[{"weekday": d, "start": 8 * 60, "end": 18 * 60} for d in (5, 6)],
+                               note="周末白天有空", using_db=tx)

@@ -72,6 +72,13 @@ ACTION_LABELS = {
     "topic.propose": "代为提出居民提议",
     "topic.respond": "官方回应议题",
     "topic.support": "代为附议提议",
+    "timebank.request_create": "发布时间银行需求",
+    "timebank.request_book": "预约时间银行需求",
+    "timebank.request_confirm": "确认时间银行服务完成",
+    "timebank.request_cancel": "取消时间银行需求",
+    "timebank.offer_create": "发布时间银行帮助意向",
+    "timebank.offer_withdraw": "撤回时间银行帮助意向",
+    "timebank.donate": "赠与时长",
 }
 
 TARGET_LABELS = {
@@ -97,6 +104,10 @@ TARGET_LABELS = {
     "street": "街道",
     "topic": "议题",
     "topic_comment": "议题评论",
+    "timebank_request": "时间银行需求",
+    "timebank_offer": "时间银行帮助意向",
+    "hours_donation": "时长赠与",
+    "wallet_policy": "时间银行与积分规则",
 }
 
 

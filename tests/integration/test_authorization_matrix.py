@@ -46,6 +46,7 @@ from backend.core.settings import get_settings
 from backend.deliberation import moderated
 from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
+from backend.ledger.models import Account
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -63,11 +64,17 @@ from backend.registry.models import (
     ResidenceApplication,
     Street,
 )
+from backend.timebank import offers as timebank_offers
+from backend.timebank import service as timebank
+from backend.timebank.models import HoursDonation, TimebankOffer, TimebankRequest
+from backend.timebank.places import PlaceInput
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
+from backend.wallets.models import WalletPolicy
 from tests.integration import case_helpers, moderation_helpers
 from tests.integration.neighbourhood import build_neighbourhood
+from tests.integration.timebank_helpers import earn
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
 OUTSIDERS = ["neighbour", "foreign_staff", "other_grid_worker", "proxy_without_scope", "anonymous"]
@@ -362,6 +369,42 @@ CASES = {
     "moderationAppealDecide": ("mutation($x: ID!) { moderationAppealDecide(id: $x, decision: RESTORE, "
                                "reason: \"恢复\") { appeal { text } errors { code } } }",
                                lambda t: {"x": t["moderation_appeal"]}),
+    # Time bank: the target's request (booked by a helper) and their withdrawn offer; members may ask
+    # for and offer help of their own (refused here on their own terms: no hours, no skills), and read
+    # the open board, their own account and family, and the community's policy.
+    "timebankRequests": ("query($x: ID!) { timebankRequests(communityId: $x) { nodes { id title requesterName } } }",
+                         lambda t: {"x": t["community"]}),
+    "timebankRequest": ("query($x: ID!) { timebankRequest(id: $x) { request { title requesterName } holdState } }",
+                        lambda t: {"x": t["timebank_request"]}),
+    "timebankOffers": ("query($x: ID!) { timebankOffers(communityId: $x) { nodes { id helperName note } } }",
+                       lambda t: {"x": t["community"]}),
+    "timebankMatches": ("query($x: ID!) { timebankMatches(requestId: $x) { offer { helperName note } } }",
+                        lambda t: {"x": t["timebank_request"]}),
+    "timebankAccount": ("query($x: ID!) { timebankAccount(communityId: $x) { minutes heldMinutes } }",
+                        lambda t: {"x": t["community"]}),
+    "timebankFamily": ("query($x: ID!) { timebankFamily(communityId: $x) { id displayName } }",
+                       lambda t: {"x": t["community"]}),
+    "walletPolicy": ("query($x: ID!) { walletPolicy(communityId: $x) { hoursCap } }", lambda t: {"x": t["community"]}),
+    "walletPolicyUpdate": ("mutation($x: ID!) { walletPolicyUpdate(communityId: $x, input: {hoursCap: 60}) "
+                           "{ policy { hoursCap } errors { code } } }", lambda t: {"x": t["community"]}),
+    "timebankRequestCreate": ("mutation($x: ID!, $b: ID!, $s: DateTime!) { timebankRequestCreate(communityId: $x, "
+                              "input: {kind: CLINIC, title: \"改写需求\", place: {buildingId: $b}, startsAt: $s, "
+                              "minutes: 60}) { request { id } errors { code } } }",
+                              lambda t: {"x": t["community"], "b": t["building"],
+                                         "s": (clock.now() + timedelta(days=1)).isoformat()}),
+    "timebankRequestBook": ("mutation($x: ID!) { timebankRequestBook(id: $x) { request { title } errors { code } } }",
+                            lambda t: {"x": t["timebank_request"]}),
+    "timebankRequestConfirm": ("mutation($x: ID!) { timebankRequestConfirm(id: $x) { request { title } "
+                               "errors { code } } }", lambda t: {"x": t["timebank_request"]}),
+    "timebankRequestCancel": ("mutation($x: ID!) { timebankRequestCancel(id: $x, reason: \"不需要了\") "
+                              "{ request { title } errors { code } } }", lambda t: {"x": t["timebank_request"]}),
+    "timebankOfferCreate": ("mutation($x: ID!, $b: ID!) { timebankOfferCreate(communityId: $x, input: "
+                            "{place: {buildingId: $b}}) { offer { id } errors { code } } }",
+                            lambda t: {"x": t["community"], "b": t["building"]}),
+    "timebankOfferWithdraw": ("mutation($x: ID!) { timebankOfferWithdraw(id: $x) { offer { note } errors { code } } }",
+                              lambda t: {"x": t["timebank_offer"]}),
+    "hoursDonate": ("mutation($x: ID!, $p: ID!) { hoursDonate(communityId: $x, minutes: 30, toPersonId: $p) "
+                    "{ donation { id } errors { code } } }", lambda t: {"x": t["community"], "p": t["person"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -410,6 +453,13 @@ ANSWERS = {
     "topics": {"neighbour", "other_grid_worker"},  # the community's topics; the target's hidden one is not listed
     "topicPropose": {"neighbour"},  # a proposal of their own household; the target's topics stay as they were
     "directoryRooms": SIGNED_IN,
+    "timebankRequests": {"neighbour", "other_grid_worker"},  # the open board; the target's booked one is not on it
+    "timebankOffers": {"neighbour", "other_grid_worker"},  # open offers; the target's withdrawn one is not listed
+    "timebankAccount": {"neighbour", "other_grid_worker"},  # their own
+    "timebankFamily": {"neighbour", "other_grid_worker"},  # their own
+    "walletPolicy": MEMBERS,  # the community's rules, no one's data
+    "timebankRequestCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no hours)
+    "timebankOfferCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no skills)
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -479,6 +529,7 @@ async def target(app, api, make_person):
     questions = await _questions(place, secret)
     moderated = await _moderated(place, secret)
     topics = await _topics(place, secret)
+    timebank_rows = await _timebank(place, secret, make_person)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -508,12 +559,13 @@ async def target(app, api, make_person):
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
                     f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}"],
+                    f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
-                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
+                   questions["unpublished_question"], topics["topic"], topics["topic_comment"],
+                   timebank_rows["timebank_request"], timebank_rows["timebank_offer"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated,
+        **topics, **moderated, **timebank_rows,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -577,6 +629,23 @@ async def _topics(place, secret: str) -> dict:
     async with transaction() as tx:
         await moderated.set_hidden(tx, "TOPIC", topic.id, True)
     return {"topic": str(topic.id), "topic_comment": str(comment.id)}
+
+
+async def _timebank(place, secret: str, make_person) -> dict:
+    """The target's request for help, booked by a helper (so off the open board), and their offer,
+    withdrawn; the target has hours for it."""
+    b, community_id = place.b, place.community.id
+    await earn(b.resident, community_id, 200, "matrix")
+    resident = Actor(person_id=b.resident.id)
+    request = await timebank.create_request(resident, community_id=community_id, draft=timebank.RequestDraft(
+        kind="CLINIC", title=f"乙区陪诊 {secret}", description="", place=PlaceInput(building_id=b.building.id),
+        starts_at=clock.now() + timedelta(days=2), minutes=60, skills=[]))
+    helper = await make_person(community_id, ["RESIDENT"])
+    await timebank.book_request(Actor(person_id=helper.id), request_id=request.id)
+    offer = await timebank_offers.create_offer(resident, community_id=community_id, draft=timebank_offers.OfferDraft(
+        skills=["陪聊"], kinds=[], place=PlaceInput(), availability=[], note=f"乙区帮忙 {secret}"))
+    await timebank_offers.withdraw_offer(resident, offer_id=offer.id)
+    return {"timebank_request": str(request.id), "timebank_offer": str(offer.id)}
 
 
 class Caller:
@@ -683,6 +752,12 @@ async def snapshot(target: dict) -> list:
         await rows(TopicSupport, topic__author_id=person),
         await rows(Topic, community_id=community, household_id=None),  # the committee's topics
         await rows(DeliberationSettings, "supporters_needed", community_id=community),
+        await rows(TimebankRequest, "state", "helper_id", "cancel_reason", requester_id=person),
+        await rows(TimebankOffer, "state", helper_id=person),
+        await rows(HoursDonation, donor_id=person),
+        await rows(HoursDonation, recipient_id=person),
+        await rows(Account, "debits_pending", "debits_posted", "credits_pending", "credits_posted", owner_id=person),
+        await rows(WalletPolicy, "hours_cap", community_id=community),
     ]
 
 

@@ -60,11 +60,15 @@ from backend.registry.models import (
     Role,
     Street,
 )
+from backend.timebank import offers as timebank_offers
+from backend.timebank import service as timebank
+from backend.timebank.places import PlaceInput
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
 from tests.integration import case_helpers, moderation_helpers
 from tests.integration.conftest import Api, build_community, build_person
+from tests.integration.timebank_helpers import ELDER_ID, earn, with_id_number
 
 
 class _Lists(Visitor):
@@ -263,6 +267,26 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "QuestionSuggestions"): Pin(("small_resident", "resident"), lambda w: suggest(w),
                                                  lambda d: d["questionSuggestions"], 3),  # and the membership
     ("admin", "QuestionSuggestions"): Pin("staff", lambda w: suggest(w), lambda d: d["questionSuggestions"], 2),
+    ("mini_program", "TimebankRequests"): Pin("tb_kin", pages(communityId=lambda w: community_id(w.large)),
+                                              lambda d: d["timebankRequests"]["nodes"], 3),
+    ("admin", "TimebankRequests"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                       lambda d: d["timebankRequests"]["nodes"], 2),
+    ("mini_program", "TimebankRequest"): Pin("tb_elder", lambda w: ({"id": w.tb_booked[0]}, {"id": w.tb_booked[1]}),
+                                             lambda d: d["timebankRequest"]["events"], 5),
+    ("admin", "TimebankRequest"): Pin("staff", lambda w: ({"id": w.tb_booked[0]}, {"id": w.tb_booked[1]}),
+                                      lambda d: d["timebankRequest"]["events"], 5),
+    ("mini_program", "TimebankOffers"): Pin("tb_kin", pages(communityId=lambda w: community_id(w.large)),
+                                            lambda d: d["timebankOffers"]["nodes"], 3),
+    ("admin", "TimebankOffers"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["timebankOffers"]["nodes"], 2),
+    ("mini_program", "TimebankMatches"): Pin(("tb_small_elder", "tb_elder"),
+                                             lambda w: ({"requestId": w.tb_small_open}, {"requestId": w.tb_open}),
+                                             lambda d: d["timebankMatches"], 2),
+    ("admin", "TimebankMatches"): Pin("staff", lambda w: ({"requestId": w.tb_small_open}, {"requestId": w.tb_open}),
+                                      lambda d: d["timebankMatches"], 2),
+    ("mini_program", "TimebankFamily"): Pin(("tb_kin", "tb_elder"),  # one relative, then three
+                                            lambda w: ({"communityId": community_id(w.large)},) * 2,
+                                            lambda d: d["timebankFamily"], 4),
 }
 
 
@@ -346,7 +370,9 @@ async def world(app):
     await _questions(world, staff)
     await _moderated(world, staff)
     await _topics(world, staff)
-    world.handles = {"operator": operator.handle, "supervisor": supervisor.handle, "staff": staff.handle,
+    await _timebank(world)
+    world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
+                     "staff": staff.handle,
                      "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
@@ -484,6 +510,47 @@ async def _topics(world, staff) -> None:
         world.topic_ids.append(str(topic.id))
     await deliberation.propose(Actor(person_id=world.large.residents[11].id), community_id=large,
                                draft=deliberation.TopicDraft(title="居民提议", body="建议增设充电桩。"))
+
+
+async def _timebank(world) -> None:
+    """In the large community: an elder with three relatives by proxy (one relative has only him), three
+    open requests of his, one booked (one event) and one booked and confirmed (two), three open
+    offers of helpers; in the small one, an elder's open request and one offer."""
+    large = world.large.community.id
+    place = PlaceInput(building_id=world.large.buildings[0].id)
+    elder = await with_id_number(await build_person(large, [Role.RESIDENT]), ELDER_ID)
+    kin = [await build_person(large, [Role.RESIDENT]) for _ in range(3)]
+    for agent in kin:
+        await Proxy.create(community_id=large, principal=elder, agent=agent, scopes=["TIMEBANK"], evidence="委托书",
+                           valid_until=clock.now() + timedelta(days=30), granted_by=elder)
+    await earn(elder, large, 480, "query-counts")
+
+    async def ask(person, community_id, title: str) -> UUID:
+        return (await timebank.create_request(Actor(person_id=person.id), community_id=community_id,
+                                              draft=timebank.RequestDraft(
+            kind="COMPANY", title=title, description="", place=place if community_id == large else PlaceInput(
+                text="小区门口"), starts_at=clock.now() + timedelta(days=1), minutes=30, skills=["陪聊"]))).id
+
+    world.tb_booked = []
+    for confirmed in (False, True):
+        request_id = await ask(elder, large, "陪老人聊天")
+        await timebank.book_request(Actor(person_id=(await build_person(large, [Role.RESIDENT])).id),
+                                    request_id=request_id)
+        if confirmed:
+            await timebank.confirm_request(Actor(person_id=elder.id), request_id=request_id)
+        world.tb_booked.append(str(request_id))
+    world.tb_open = str(await ask(elder, large, "陪老人散步"))
+    for _ in range(2):
+        await ask(elder, large, "陪老人下棋")
+    for community_id in (large, large, large, world.small.community.id):
+        helper = await build_person(community_id, [Role.RESIDENT])
+        await timebank_offers.create_offer(Actor(person_id=helper.id), community_id=community_id,
+                                           draft=timebank_offers.OfferDraft(
+            skills=["陪聊"], kinds=["COMPANY"], place=PlaceInput(), availability=[timebank_offers.Window(0, 0, 600)]))
+    small_elder = await with_id_number(await build_person(world.small.community.id, [Role.RESIDENT]), ELDER_ID)
+    await earn(small_elder, world.small.community.id, 60, "query-counts")
+    world.tb_small_open = str(await ask(small_elder, world.small.community.id, "陪老人聊天"))
+    world.timebank_handles = {"tb_elder": elder.handle, "tb_kin": kin[0].handle, "tb_small_elder": small_elder.handle}
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
