@@ -12,6 +12,7 @@ message, a notice published to its building and a draft."""
 import asyncio
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -46,6 +47,7 @@ from backend.core.settings import get_settings
 from backend.deliberation import moderated
 from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
+from backend.ledger.models import Account
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -66,8 +68,10 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
+from backend.wallets.fraud_models import FraudAlert
 from tests.integration import case_helpers, moderation_helpers
 from tests.integration.neighbourhood import build_neighbourhood
+from tests.integration.test_wallet_views import earn
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
 OUTSIDERS = ["neighbour", "foreign_staff", "other_grid_worker", "proxy_without_scope", "anonymous"]
@@ -362,6 +366,23 @@ CASES = {
     "moderationAppealDecide": ("mutation($x: ID!) { moderationAppealDecide(id: $x, decision: RESTORE, "
                                "reason: \"恢复\") { appeal { text } errors { code } } }",
                                lambda t: {"x": t["moderation_appeal"]}),
+    # The target's hours account with a transfer, and a fraud alert about them.
+    "ledgerAccounts": ("query($x: ID!) { ledgerAccounts(communityId: $x) { nodes { ownerName balance } } }",
+                       lambda t: {"x": t["community"]}),
+    "ledgerAccount": ("query($x: ID!) { ledgerAccount(id: $x) { ownerName balance } }",
+                      lambda t: {"x": t["hours_account"]}),
+    "ledgerTransfers": ("query($x: ID!) { ledgerTransfers(communityId: $x) { nodes { creditName reference } } }",
+                        lambda t: {"x": t["community"]}),
+    "ledgerHolds": ("query($x: ID!) { ledgerHolds(communityId: $x) { nodes { debitName reference } } }",
+                    lambda t: {"x": t["community"]}),
+    "ledgerStatement": ("query($x: ID!) { ledgerStatement(accountId: $x) { ownerName lines { reference } } }",
+                        lambda t: {"x": t["hours_account"]}),
+    "fraudAlerts": ("query($x: ID!) { fraudAlerts(communityId: $x) { nodes { detail } } }",
+                    lambda t: {"x": t["community"]}),
+    "fraudAlertDismiss": ("mutation($x: ID!) { fraudAlertDismiss(id: $x, note: \"无问题\") { alert { detail } "
+                          "errors { code } } }", lambda t: {"x": t["fraud_alert"]}),
+    "myWallet": ("query($x: ID!) { myWallet(communityId: $x) { hours entries(ledger: TIME) { nodes { label } } } }",
+                 lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -410,6 +431,7 @@ ANSWERS = {
     "topics": {"neighbour", "other_grid_worker"},  # the community's topics; the target's hidden one is not listed
     "topicPropose": {"neighbour"},  # a proposal of their own household; the target's topics stay as they were
     "directoryRooms": SIGNED_IN,
+    "myWallet": MEMBERS,  # their own wallet (a proxy without TIMEBANK: refused); never the target's
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -479,6 +501,7 @@ async def target(app, api, make_person):
     questions = await _questions(place, secret)
     moderated = await _moderated(place, secret)
     topics = await _topics(place, secret)
+    wallet = await _wallet(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -508,12 +531,12 @@ async def target(app, api, make_person):
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
                     f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}"],
+                    f"申诉理由 {secret}", f"volunteer:matrix:{secret}", f"乙区预警 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated,
+        **topics, **moderated, **wallet,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -577,6 +600,17 @@ async def _topics(place, secret: str) -> dict:
     async with transaction() as tx:
         await moderated.set_hidden(tx, "TOPIC", topic.id, True)
     return {"topic": str(topic.id), "topic_comment": str(comment.id)}
+
+
+async def _wallet(place, secret: str) -> dict:
+    """Hours credited to the target, and an alert naming them."""
+    b = place.b
+    made = SimpleNamespace(community=place.community)
+    await earn(made, b.resident, 60, f"matrix:{secret}")
+    account = await Account.get(owner_id=b.resident.id, code="hours")
+    alert = await FraudAlert.create(community=place.community, kind="VELOCITY", key=f"matrix:{secret}",
+                                    person_ids=[str(b.resident.id)], detail=f"乙区预警 {secret}")
+    return {"hours_account": str(account.id), "fraud_alert": str(alert.id)}
 
 
 class Caller:
@@ -683,6 +717,7 @@ async def snapshot(target: dict) -> list:
         await rows(TopicSupport, topic__author_id=person),
         await rows(Topic, community_id=community, household_id=None),  # the committee's topics
         await rows(DeliberationSettings, "supporters_needed", community_id=community),
+        await rows(FraudAlert, "state", "note", community_id=community),
     ]
 
 
