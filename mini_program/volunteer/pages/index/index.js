@@ -1,7 +1,10 @@
 // 志愿与积分: my hours (时长) and points (积分) at a glance, and the way to every page of the
 // subpackage — volunteer activities, the time bank, the points mall, certificates and the wallet.
+// Acting for a relative (代办, with the time-bank scope) it shows theirs.
+const { execute } = require('../../../utils/graphql')
 const { elderModeBehavior } = require('../../../utils/elderMode')
 const pages = require('../../utils/pages')
+const { communityOf, hoursText } = require('../../utils/wallet')
 
 const ENTRIES = [
   { url: pages.ACTIVITIES_PAGE, label: '志愿活动', hint: '报名参加社区志愿服务，签到签退记时长', className: 'activities-entry' },
@@ -17,11 +20,44 @@ Component({
 
   data: {
     entries: ENTRIES,
+    wallet: null,
+    error: '',
   },
 
   methods: {
+    onLoad(options) {
+      this.options = options || {}
+      return this.loadWallet()
+    },
+
+    // Back from the mall or the time bank, the balances may have changed.
+    onShow() {
+      if (this.data.wallet) return this.loadWallet()
+      return undefined
+    },
+
+    async loadWallet() {
+      try {
+        const communityId = await communityOf(this.options)
+        const { myWallet } = await execute('MyWallet', { communityId })
+        this.communityId = communityId
+        this.setData({
+          error: '',
+          wallet: {
+            hours: hoursText(myWallet.hours),
+            hoursHeld: myWallet.hoursHeld ? hoursText(myWallet.hoursHeld) : '',
+            points: myWallet.points,
+            pointsHeld: myWallet.pointsHeld,
+          },
+        })
+      } catch (err) {
+        this.setData({ error: err.message })
+      }
+    },
+
     open(event) {
-      wx.navigateTo({ url: event.currentTarget.dataset.url })
+      const { url } = event.currentTarget.dataset
+      wx.navigateTo({ url: this.communityId ? `${url}?communityId=${encodeURIComponent(this.communityId)}` : url })
     },
   },
 })
