@@ -47,12 +47,13 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:g} 小时"
 
 
-async def sweep(limit: int = SWEEP_BATCH) -> int:
-    """Read up to `limit` new TIME transfers and raise their alerts; returns how many were read."""
+async def sweep(limit: int = SWEEP_BATCH, lag: timedelta = SWEEP_LAG) -> int:
+    """Read up to `limit` new TIME transfers older than `lag` and raise their alerts; returns how many
+    were read."""
     async with transaction() as tx:
         await insert_ignoring_conflicts(tx, FraudSweep, [{"name": "ledger", "last_at": None, "last_id": None}])
         place = await FraudSweep.filter(name="ledger").select_for_update().using_db(tx).get()
-        query = Transfer.filter(ledger=Ledger.TIME, flags__in=POSTED_FLAGS, created_at__lte=clock.now() - SWEEP_LAG)
+        query = Transfer.filter(ledger=Ledger.TIME, flags__in=POSTED_FLAGS, created_at__lte=clock.now() - lag)
         if place.last_at is not None:
             query = query.filter(Q(created_at__gt=place.last_at) | Q(created_at=place.last_at, id__gt=place.last_id))
         rows = await query.order_by("created_at", "id").limit(limit).using_db(tx)
