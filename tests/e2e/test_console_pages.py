@@ -51,6 +51,11 @@ PAGES = {
     "topics/:id": (TOPIC_TITLE, "topic"),
     "moderation": ("内容审核", "moderation"),
     "moderation/:id": ("议题审核", "moderation-item"),
+    "ledger/accounts": ("账户", "ledger-accounts"),
+    "ledger/accounts/:id": ("对账单", "ledger-statement"),  # no account of that id: the page says so
+    "ledger/transfers": ("流水", "ledger-transfers"),
+    "ledger/holds": ("冻结", "ledger-holds"),
+    "ledger/alerts": ("风险预警", "ledger-alerts"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).
