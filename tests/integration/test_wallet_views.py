@@ -2,6 +2,7 @@
 console's accounts, transfers, holds and statements (with their exports), the 工作台's volunteering
 figures and the anti-fraud sweep, each over transfers the test writes with the ledger itself."""
 
+import asyncio
 import csv
 import io
 from datetime import timedelta
@@ -177,6 +178,17 @@ async def test_the_workbench_counts_this_months_volunteering_from_the_ledger(con
         "hoursThisMonth": 135, "activeVolunteers": 2, "redemptionsThisMonth": 1}
 
 
+async def sweep_from_now():
+    """The sweep's place set to now: the tests before may have moved the clock (and the place) ahead,
+    which in production, where time only goes forward, cannot happen."""
+    from uuid import UUID
+
+    from backend.wallets.fraud_models import FraudSweep
+
+    await FraudSweep.update_or_create(name="ledger", defaults={"last_at": clock.now() - timedelta(seconds=1),
+                                                               "last_id": UUID(int=0)})
+
+
 async def sweep_all():
     clock.advance(fraud.SWEEP_LAG + timedelta(seconds=1))
     while await fraud.sweep():
@@ -185,6 +197,7 @@ async def sweep_all():
 
 async def test_the_sweep_raises_household_loop_and_velocity_alerts_once(console, place):
     c = place.community.id
+    await sweep_from_now()
     amy, ben, cat = [await hours_of(place, p) for p in (place.amy, place.ben, place.cat)]
     await earn(place, place.amy, 600, "f0")  # over 8 h in a day: velocity
     await move("f1", Ledger.TIME, codes.TIMEBANK_SERVICE, amy, ben, 30)  # same household
@@ -226,3 +239,30 @@ async def test_residents_and_other_communities_staff_see_nothing(console, place,
     await console.sign_in(place.amy.handle)
     answer = await console.op("FraudAlerts", communityId=str(place.community.id))
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_two_sweeps_at_once_raise_an_alert_once(place):
+    await sweep_from_now()
+    amy, ben = await hours_of(place, place.amy), await hours_of(place, place.ben)
+    await earn(place, place.amy, 60, "race0")
+    await move("race1", Ledger.TIME, codes.TIMEBANK_SERVICE, amy, ben, 30)
+    clock.advance(fraud.SWEEP_LAG + timedelta(seconds=1))
+    await asyncio.gather(*(fraud.sweep() for _ in range(4)))
+    await sweep_all()
+    assert await FraudAlert.filter(key=f"same_household:{transfer_id('race1')}").count() == 1
+
+
+async def test_a_proxy_with_the_time_bank_scope_sees_the_principals_wallet(place):
+    from backend.core.actor import Actor
+    from backend.core.errors import DomainError
+    from backend.wallets import wallet
+
+    await earn(place, place.amy, 45, "proxy1")
+    agent = Actor(person_id=place.ben.id)
+    seen = await wallet.my_wallet(agent.acting_as_proxy(place.amy.id, frozenset({"TIMEBANK"})),
+                                  community_id=place.community.id)
+    assert wallet.spendable(seen.hours) == 45
+    with pytest.raises(DomainError) as refused:
+        await wallet.my_wallet(agent.acting_as_proxy(place.amy.id, frozenset({"ORDER"})),
+                               community_id=place.community.id)
+    assert refused.value.code.value == "FORBIDDEN"
