@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from backend.api import files
+from backend.api import wallets as wallet_exports
 from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
 from backend.api.extensions import UNAVAILABLE_MESSAGE
 from backend.api.schema import build_schema
@@ -148,6 +149,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/polls/{poll_id}/result.xlsx", files.poll_result_workbook),
         Route("/exports/cases/stats.xlsx", files.case_stats_workbook),
         Route("/exports/polls/{poll_id}/result.pdf", files.poll_result_pdf),
+        Route("/exports/ledger/accounts/{account_id}/statement.csv", wallet_exports.statement_csv),
+        Route("/exports/ledger/accounts/{account_id}/statement.xlsx", wallet_exports.statement_xlsx),
         Route("/", lambda _: RedirectResponse("/admin/")),
         Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),
     ]

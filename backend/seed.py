@@ -74,7 +74,38 @@ async def seed_demo() -> bool:
         households = await _seed_homes(tx, community, rng)
         await _seed_people(tx, community, households)
         await _seed_timebank(tx, community)
+    await _seed_wallets(community)
     return True
+
+
+async def _seed_wallets(community: Community) -> None:
+    """Hours and points for the ledger console and the wallet: 王丽 earns 2 hours and 30 points, gives
+    her father 王爷爷 1 hour through the time bank (same household: the anti-fraud sweep raises an
+    alert) and holds 10 points for a redemption not yet collected."""
+    from backend.ledger.models import Ledger, TransferFlags
+    from backend.ledger.results import TransferSpec
+    from backend.ledger.service import create_transfers, require_ok
+    from backend.wallets import accounts, codes, fraud
+
+    relative, elder = [await Person.get(handle=h) for h in ("relative", "elder")]
+    c = community.id
+    async with transaction() as tx:
+        hours, points = [await accounts.person_account(ledger, person_id=relative.id, community_id=c, tx=tx)
+                         for ledger in (Ledger.TIME, Ledger.POINTS)]
+        elder_hours = await accounts.person_account(Ledger.TIME, person_id=elder.id, community_id=c, tx=tx)
+        issue_time = await accounts.community_account(Ledger.TIME, accounts.ISSUE, community_id=c, tx=tx)
+        issue_points = await accounts.community_account(Ledger.POINTS, accounts.ISSUE, community_id=c, tx=tx)
+        rewards = await accounts.community_account(Ledger.POINTS, accounts.REWARDS, community_id=c, tx=tx)
+        moves = [("hours", Ledger.TIME, codes.VOLUNTEER_HOURS, issue_time, hours, 120, "volunteer:demo", 0),
+                 ("points", Ledger.POINTS, codes.VOLUNTEER_POINTS, issue_points, points, 30, "volunteer:demo", 0),
+                 ("help", Ledger.TIME, codes.TIMEBANK_SERVICE, hours, elder_hours, 60, "timebank:demo", 0),
+                 ("redeem", Ledger.POINTS, codes.REDEMPTION, points, rewards, 10, "redemption:demo",
+                  TransferFlags.PENDING)]
+        for key, ledger, code, debit, credit, amount, reference, flags in moves:  # one after another, in order
+            require_ok(await create_transfers([TransferSpec(
+                id=accounts.transfer_id(f"demo:{key}"), ledger=ledger, code=code, debit_account_id=debit.id,
+                credit_account_id=credit.id, amount=amount, reference=reference, flags=flags)], tx=tx))
+    await fraud.sweep(lag=timedelta(0))  # nothing else writes while seeding: no batch can be in flight
 
 
 async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str, Household]:

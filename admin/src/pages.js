@@ -18,6 +18,7 @@ import {
   User,
   View,
   WarningFilled,
+  Wallet,
 } from '@element-plus/icons-vue'
 import { STREET_SUPERVISOR } from './access'
 
@@ -203,6 +204,50 @@ export const PAGES = [
     parent: 'moderation',
     permission: 'MODERATE',
     component: () => import('./views/ModerationItemView.vue'),
+  },
+  {
+    path: 'ledger/accounts',
+    name: 'ledger-accounts',
+    title: '账户',
+    icon: Wallet,
+    menu: true,
+    permission: 'LEDGER_READ',
+    component: () => import('./views/LedgerAccountsView.vue'),
+  },
+  {
+    path: 'ledger/accounts/:id',
+    name: 'ledger-statement',
+    title: '对账单',
+    parent: 'ledger-accounts',
+    permission: 'LEDGER_READ',
+    component: () => import('./views/LedgerStatementView.vue'),
+  },
+  {
+    path: 'ledger/transfers',
+    name: 'ledger-transfers',
+    title: '流水',
+    icon: Tickets,
+    menu: true,
+    permission: 'LEDGER_READ',
+    component: () => import('./views/LedgerTransfersView.vue'),
+  },
+  {
+    path: 'ledger/holds',
+    name: 'ledger-holds',
+    title: '冻结',
+    icon: Tickets,
+    menu: true,
+    permission: 'LEDGER_READ',
+    component: () => import('./views/LedgerHoldsView.vue'),
+  },
+  {
+    path: 'ledger/alerts',
+    name: 'ledger-alerts',
+    title: '风险预警',
+    icon: WarningFilled,
+    menu: true,
+    permission: 'LEDGER_READ',
+    component: () => import('./views/LedgerAlertsView.vue'),
   },
   {
     path: 'import',

@@ -23,18 +23,19 @@ from backend.api.registry_editing import RegistryEditingMutations, RegistryEditi
 from backend.api.residence import ResidenceMutations, ResidenceQueries
 from backend.api.timebank import TimebankMutations, TimebankQueries
 from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
+from backend.api.wallets import WalletMutations, WalletQueries
 from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
-                              ModerationQueries, TimebankQueries))
+                              ModerationQueries, TimebankQueries, WalletQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
-     DeliberationMutations, ModerationMutations, TimebankMutations),
+     DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from backend.api.case_stats import WorkbenchCases, workbench_cases
 from backend.api.ids import parse_uuid
 from backend.api.notices import Notice
+from backend.api.wallets import WorkbenchVolunteering, workbench_volunteering
 from backend.notices import figures as notice_figures
 from backend.registry import figures as registry_figures
 
@@ -71,6 +72,11 @@ class Workbench:
                       "Needs CASE_HANDLE; a grid worker counts their grids.")
     async def cases(self, info: Info) -> WorkbenchCases:
         return await workbench_cases(info, self.community_id)
+
+    @strawberry.field(description="This month's volunteer hours, active volunteers and redemptions, from the "
+                      "ledger. Needs LEDGER_READ.")
+    async def volunteering(self, info: Info) -> WorkbenchVolunteering:
+        return await workbench_volunteering(info, self.community_id)
 
 
 @strawberry.type

@@ -109,7 +109,8 @@ def find_task(name: str):
 # app and the worker alike.
 TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notices.tasks", "backend.registry.tasks",
                 "backend.voting.tasks", "backend.cases.tasks", "backend.ledger.tasks",
-                "backend.wallets.tasks"]
+                "backend.wallets.tasks",
+                "backend.wallets.fraud_tasks"]
 
 
 def load_tasks() -> None:

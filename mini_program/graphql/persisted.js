@@ -31,6 +31,8 @@ module.exports = {
   "MyDataExport": "e5ec00ccdaf71f9967026641ad0b584bb0f6287fd3f5a5bb3b96757e7b204b15",
   "MyModeratedContent": "8653574ad00a993f975bb05c4ff7f2587ea7efd3a1fefdce26bb8f21101277a9",
   "MyQuestions": "adf0ab01bfc06a57da1fde04af1cfe50355bb985d54584262aee691b378550e4",
+  "MyWallet": "f6b882688b913e3f5e0c62a2c28943f44aca692e9a7e23dc15f67dc127407c34",
+  "MyWalletEntries": "64801c89a9c21f97a6feb149a319423db64f7f6cbe07e41daed64bc9289cd553",
   "Notice": "03aed75c09887ab7b51e9429df20acd64d72fe980d628fcc83ac425147c1dca2",
   "NoticeAcknowledge": "e30707eace1560b9c285ba8862644c7b535c27fb721712c0ee2772fa91a3bd3a",
   "NoticeRead": "895c27a3a41d96c304a9def8324fcb00ac2ffef35d9ee0688d9ef655695a809a",

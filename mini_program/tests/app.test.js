@@ -9,7 +9,6 @@ const { ROOT, APP_PAGES, renderPage, hasClass } = require('./helpers/pages')
 const { setElderMode } = require('../utils/elderMode')
 
 const read = (file) => fs.readFileSync(path.join(ROOT, file), 'utf8')
-const pageName = (page) => page.split('/').at(-2)
 
 // The mini-program's own files (not its tests or node_modules), by extension.
 function sources(extension, dir = ROOT) {
@@ -25,7 +24,7 @@ beforeEach(() => {
 })
 
 describe.each(APP_PAGES)('长辈模式 on %s', (page) => {
-  const isElder = () => hasClass(renderPage(pageName(page)).querySelector('.page'), 'elder')
+  const isElder = () => hasClass(renderPage(page).querySelector('.page'), 'elder')
   const fontSize = (fontSizeSetting) => { wx.getAppBaseInfo = () => ({ fontSizeSetting }) }
 
   test('its root view takes the elder class', () => {

@@ -58,7 +58,7 @@ const errorShown = (page, message) => () => expect(textOf(page.querySelector('.e
 const photoCount = (page, n) => () => expect(page.querySelectorAll('.photo')).toHaveLength(n)
 
 test('the hub leads to raising, my cases, policy questions and the deliberation hall; home leads to it', async () => {
-  const hub = await openPage('index')
+  const hub = await openPage('cases/pages/index/index')
   expect(texts(hub, '.entry-label')).toEqual(['我要反映', '我的诉求', '政策咨询', '议事厅'])
   hub.querySelectorAll('.hub-entry').forEach((entry) => entry.dispatchEvent('tap'))
   await until(() => expect(wx.navigateTo.mock.calls.map(([{ url }]) => url)).toEqual([
@@ -352,7 +352,7 @@ test('a case I cannot reach says so', async () => {
 test('长辈模式 reaches every cases page, with its content loaded', async () => {
   const c = handledCase()
   setElderMode(true)
-  for (const [name, query] of [['index'], ['raise'], ['mine'], ['case', { id: c.id }]]) {
+  for (const [name, query] of [['cases/pages/index/index'], ['raise'], ['mine'], ['case', { id: c.id }]]) {
     const page = await openPage(name, query)
     await idle(page)
     expect({ name, elder: hasClass(page.querySelector('.page'), 'elder') }).toEqual({ name, elder: true })

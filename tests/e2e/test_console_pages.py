@@ -53,6 +53,11 @@ PAGES = {
     "moderation/:id": ("议题审核", "moderation-item"),
     "timebank": ("时间银行", "timebank"),
     "timebank/policy": ("时间银行规则", "timebank-policy"),
+    "ledger/accounts": ("账户", "ledger-accounts"),
+    "ledger/accounts/:id": ("对账单：王爷爷的女儿 王丽（时长）", "ledger-statement"),  # the seed's demo hours
+    "ledger/transfers": ("流水", "ledger-transfers"),
+    "ledger/holds": ("冻结", "ledger-holds"),
+    "ledger/alerts": ("风险预警", "ledger-alerts"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).
@@ -168,6 +173,9 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
                "cases": await raise_case(http, token, community_id)}
         await report(http, "resident", "TOPIC", ids["topics"], "SPAM")
         ids["moderation"] = await reported_item(http, token, community_id, ids["topics"])
+        accounts = await graphql(http, token, """query($c: ID!) { ledgerAccounts(communityId: $c, ledger: TIME,
+          search: "王丽") { nodes { id } } }""", {"c": community_id})
+        ids["ledger"] = accounts["ledgerAccounts"]["nodes"][0]["id"]
         # Read by 张阿姨 once it reached her: her household counts as reached.
         resident = await demo_resident_token(http, "resident")
         await wait_for_notice_in_feed(http, resident, title)

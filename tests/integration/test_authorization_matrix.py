@@ -12,6 +12,7 @@ message, a notice published to its building and a draft."""
 import asyncio
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -71,9 +72,11 @@ from backend.timebank.places import PlaceInput
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
+from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
 from tests.integration import case_helpers, moderation_helpers
 from tests.integration.neighbourhood import build_neighbourhood
+from tests.integration.test_wallet_views import earn as earn_into
 from tests.integration.timebank_helpers import earn
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
@@ -405,6 +408,23 @@ CASES = {
                               lambda t: {"x": t["timebank_offer"]}),
     "hoursDonate": ("mutation($x: ID!, $p: ID!) { hoursDonate(communityId: $x, minutes: 30, toPersonId: $p) "
                     "{ donation { id } errors { code } } }", lambda t: {"x": t["community"], "p": t["person"]}),
+    # The target's hours account with a transfer, and a fraud alert about them.
+    "ledgerAccounts": ("query($x: ID!) { ledgerAccounts(communityId: $x) { nodes { ownerName balance } } }",
+                       lambda t: {"x": t["community"]}),
+    "ledgerAccount": ("query($x: ID!) { ledgerAccount(id: $x) { ownerName balance } }",
+                      lambda t: {"x": t["hours_account"]}),
+    "ledgerTransfers": ("query($x: ID!) { ledgerTransfers(communityId: $x) { nodes { creditName reference } } }",
+                        lambda t: {"x": t["community"]}),
+    "ledgerHolds": ("query($x: ID!) { ledgerHolds(communityId: $x) { nodes { debitName reference } } }",
+                    lambda t: {"x": t["community"]}),
+    "ledgerStatement": ("query($x: ID!) { ledgerStatement(accountId: $x) { ownerName lines { reference } } }",
+                        lambda t: {"x": t["hours_account"]}),
+    "fraudAlerts": ("query($x: ID!) { fraudAlerts(communityId: $x) { nodes { detail } } }",
+                    lambda t: {"x": t["community"]}),
+    "fraudAlertDismiss": ("mutation($x: ID!) { fraudAlertDismiss(id: $x, note: \"无问题\") { alert { detail } "
+                          "errors { code } } }", lambda t: {"x": t["fraud_alert"]}),
+    "myWallet": ("query($x: ID!) { myWallet(communityId: $x) { hours entries(ledger: TIME) { nodes { label } } } }",
+                 lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -460,6 +480,7 @@ ANSWERS = {
     "walletPolicy": MEMBERS,  # the community's rules, no one's data
     "timebankRequestCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no hours)
     "timebankOfferCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no skills)
+    "myWallet": MEMBERS,  # their own wallet (a proxy without TIMEBANK: refused); never the target's
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -530,6 +551,7 @@ async def target(app, api, make_person):
     moderated = await _moderated(place, secret)
     topics = await _topics(place, secret)
     timebank_rows = await _timebank(place, secret, make_person)
+    wallet = await _wallet(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -559,13 +581,14 @@ async def target(app, api, make_person):
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
                     f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}"],
+                    f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
+                    f"volunteer:matrix:{secret}", f"乙区预警 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
                    timebank_rows["timebank_request"], timebank_rows["timebank_offer"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **timebank_rows,
+        **topics, **moderated, **timebank_rows, **wallet,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -646,6 +669,17 @@ async def _timebank(place, secret: str, make_person) -> dict:
         skills=["陪聊"], kinds=[], place=PlaceInput(), availability=[], note=f"乙区帮忙 {secret}"))
     await timebank_offers.withdraw_offer(resident, offer_id=offer.id)
     return {"timebank_request": str(request.id), "timebank_offer": str(offer.id)}
+
+
+async def _wallet(place, secret: str) -> dict:
+    """Hours credited to the target, and an alert naming them."""
+    b = place.b
+    made = SimpleNamespace(community=place.community)
+    await earn_into(made, b.resident, 60, f"matrix:{secret}")
+    account = await Account.get(owner_id=b.resident.id, code="hours")
+    alert = await FraudAlert.create(community=place.community, kind="VELOCITY", key=f"matrix:{secret}",
+                                    person_ids=[str(b.resident.id)], detail=f"乙区预警 {secret}")
+    return {"hours_account": str(account.id), "fraud_alert": str(alert.id)}
 
 
 class Caller:
@@ -758,6 +792,7 @@ async def snapshot(target: dict) -> list:
         await rows(HoursDonation, recipient_id=person),
         await rows(Account, "debits_pending", "debits_posted", "credits_pending", "credits_posted", owner_id=person),
         await rows(WalletPolicy, "hours_cap", community_id=community),
+        await rows(FraudAlert, "state", "note", community_id=community),
     ]
 
 

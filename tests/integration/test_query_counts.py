@@ -43,6 +43,7 @@ from backend.core.clock import clock
 from backend.core.outbox import DeadLetter
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.deliberation import service as deliberation
+from backend.ledger.models import Ledger
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
@@ -248,6 +249,20 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ModerationItem"): Pin("staff", lambda w: ({"id": w.moderated_ids[0]}, {"id": w.moderated_ids[1]}),
                                      lambda d: d["moderationItem"]["reports"], 5),
     ("mini_program", "MyModeratedContent"): Pin("resident", pages(), lambda d: d["myModeratedContent"]["nodes"], 2),
+    ("admin", "LedgerAccounts"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["ledgerAccounts"]["nodes"], 3),
+    ("admin", "LedgerTransfers"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                      lambda d: d["ledgerTransfers"]["nodes"], 4),
+    ("admin", "LedgerHolds"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                  lambda d: d["ledgerHolds"]["nodes"], 5),
+    ("admin", "LedgerStatement"): Pin("staff", lambda w: ({"accountId": w.account_ids[0]},
+                                                          {"accountId": w.account_ids[1]}),
+                                      lambda d: d["ledgerStatement"]["lines"], 7),
+    ("admin", "FraudAlerts"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                  lambda d: d["fraudAlerts"]["nodes"], 2),
+    ("mini_program", "MyWalletEntries"): Pin("resident", pages(communityId=lambda w: community_id(w.large),
+                                                               ledger="TIME"),
+                                             lambda d: d["myWallet"]["entries"]["nodes"], 6),
     ("admin", "Topics"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
                              lambda d: d["topics"]["nodes"], 2),
     ("mini_program", "Topics"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
@@ -371,6 +386,7 @@ async def world(app):
     await _moderated(world, staff)
     await _topics(world, staff)
     await _timebank(world)
+    await _wallets(world)
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
                      "resident": resident.handle, "one_home": one_home.handle,
@@ -551,6 +567,32 @@ async def _timebank(world) -> None:
     await earn(small_elder, world.small.community.id, 60, "query-counts")
     world.tb_small_open = str(await ask(small_elder, world.small.community.id, "陪老人聊天"))
     world.timebank_handles = {"tb_elder": elder.handle, "tb_kin": kin[0].handle, "tb_small_elder": small_elder.handle}
+
+
+async def _wallets(world) -> None:
+    """In the large community: the resident earns hours three times and holds some for two neighbours
+    (whose accounts show one line, and several); two fraud alerts."""
+    from backend.ledger.models import TransferFlags
+    from backend.wallets import codes
+    from backend.wallets.fraud_models import FraudAlert
+    from tests.integration.test_wallet_views import earn, hours_of, move
+
+    large, resident = world.large, world.large.residents[0]
+    await hours_of(large, resident)  # the community's first account: a page of one names a person
+    for i in range(3):
+        await earn(large, resident, 60, f"{world.token}:earn:{i}")
+    payer = await hours_of(large, resident)
+    one, many = large.residents[1], large.residents[2]
+    await move(f"{world.token}:one", Ledger.TIME, codes.TIMEBANK_SERVICE, payer, await hours_of(large, one), 10)
+    for i in range(2):
+        await move(f"{world.token}:hold:{i}", Ledger.TIME, codes.TIMEBANK_SERVICE, payer, await hours_of(large, many),
+                   10, flags=TransferFlags.PENDING)
+    for i in range(3):
+        await earn(large, many, 5, f"{world.token}:many:{i}")
+    world.account_ids = [str((await hours_of(large, one)).id), str((await hours_of(large, many)).id)]
+    for i in range(2):
+        await FraudAlert.create(community=large.community, kind="VELOCITY", key=f"{world.token}:alert:{i}",
+                                detail="单日频繁入账")
 
 
 def test_every_list_operation_of_the_contract_is_pinned():

@@ -17,6 +17,7 @@ ALLOWED = {
     "api/registry.py": {"principal_on_record"},  # viewer.actingFor: the "acting as" banner
     "cases/service.py": {"principal_on_record"},  # a case's timeline entry: written for whom
     "api/cases.py": {"acting_for"},  # a case's events and entries, for display
+    "api/timebank.py": {"acting_for"},  # a time-bank request's events, for display
 }
 
 

@@ -23,4 +23,11 @@ export const PANELS = [
     permission: 'CASE_HANDLE',
     component: defineAsyncComponent(() => import('./CasesPanel.vue')),
   },
+  {
+    key: 'volunteering',
+    title: '志愿服务',
+    span: 12,
+    permission: 'LEDGER_READ',
+    component: defineAsyncComponent(() => import('./VolunteeringPanel.vue')),
+  },
 ]

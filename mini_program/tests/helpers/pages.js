@@ -11,8 +11,10 @@ const APP_PAGES = [
   ...app.subPackages.flatMap(({ root, pages }) => pages.map((page) => `${root}/${page}`)),
 ]
 
-// A page's path by its folder's name ('notice'), which is unique across the packages.
+// A page's path by its folder's name ('notice') where that is unique across the packages, else by
+// its whole path ('volunteer/pages/index/index': each subpackage may have an index page).
 function pagePath(name) {
+  if (APP_PAGES.includes(name)) return name
   const matches = APP_PAGES.filter((page) => page.endsWith(`/${name}/index`))
   if (matches.length !== 1) throw new Error(`app.json has ${matches.length} pages named ${name}`)
   return matches[0]
@@ -49,9 +51,9 @@ function renderPage(name) {
 
 // Opens the page a navigateTo url ('/notices/pages/notice/index?id=n-1') names, with its parameters.
 function openUrl(url) {
-  const [, page, name, search] = url.match(/^\/(.*\/([^/]+)\/index)(?:\?(.*))?$/)
+  const [, page, search] = url.match(/^\/(.*\/[^/]+\/index)(?:\?(.*))?$/)
   expect(APP_PAGES).toContain(page)
-  return openPage(name, Object.fromEntries(new URLSearchParams(search || '')))
+  return openPage(page, Object.fromEntries(new URLSearchParams(search || '')))
 }
 
 // The text a node shows, whitespace collapsed.
