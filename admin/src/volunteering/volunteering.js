@@ -7,7 +7,7 @@ export const ACTIVITY_STATE_LABELS = {
   FINISHED: '已结束',
   CANCELLED: '已取消',
 }
-export const ACTIVITY_STATE_TAGS = { DRAFT: 'info', PUBLISHED: 'success', FINISHED: '', CANCELLED: 'danger' }
+export const ACTIVITY_STATE_TAGS = { DRAFT: 'info', PUBLISHED: 'success', FINISHED: 'info', CANCELLED: 'danger' }
 
 export const SIGNUP_STATE_LABELS = {
   SIGNED_UP: '已报名',
@@ -20,9 +20,9 @@ export const SIGNUP_STATE_LABELS = {
   CANCELLED: '已取消',
 }
 export const SIGNUP_STATE_TAGS = {
-  SIGNED_UP: '',
+  SIGNED_UP: 'primary',
   WAITLISTED: 'warning',
-  CHECKED_IN: 'primary',
+  CHECKED_IN: 'warning',
   CHECKED_OUT: 'primary',
   APPROVED: 'success',
   REJECTED: 'danger',
