@@ -34,6 +34,7 @@ Component({
 
     async scan(event) {
       const purpose = event.currentTarget.dataset.purpose
+      this.setData({ error: '', result: null })
       let scanned
       try {
         scanned = await wxCall('scanCode', { onlyFromCamera: true, scanType: ['qrCode'] })
@@ -42,7 +43,6 @@ Component({
         return
       }
       await whileBusy(this, async () => {
-        this.setData({ result: null })
         const token = checkinToken(scanned.result)
         const { signup } = await mutate(PURPOSES[purpose].operation, { token })
         const line = purpose === 'CHECK_OUT' && signup.minutes != null
