@@ -158,7 +158,9 @@ describe('志愿活动', () => {
     await (await find('activity-title')).setValue('敬老院陪伴')
     await vi.waitFor(() => choose('activity-building', '阳光花园 1栋'))
     await (await find('activity-skills')).setValue('陪护、聊天')
-    wrapper.findComponent({ name: 'ElDatePicker' }).vm.$emit('update:modelValue', [new Date('2026-12-03T01:00:00Z'), new Date('2026-12-03T03:00:00Z')])
+    const [starts, ends] = wrapper.findAllComponents({ name: 'ElDatePicker' })
+    starts.vm.$emit('update:modelValue', new Date('2026-12-03T01:00:00Z'))
+    ends.vm.$emit('update:modelValue', new Date('2026-12-03T03:00:00Z'))
     await (await find('activity-save')).trigger('click')
     await vi.waitFor(() => expect(toasts()).toContain('已保存活动「敬老院陪伴」'))
     expect(received.find((r) => r.operation === 'VolunteerActivityCreate').variables).toEqual({
