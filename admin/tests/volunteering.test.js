@@ -88,7 +88,7 @@ describe('volunteering rules', () => {
     expect(placeInput({ placeKind: 'TEXT', buildingId: '', estateId: '', placeText: ' 活动中心 ' })).toEqual({ text: '活动中心' })
     const over = activity({ endsAt: '2026-12-01T00:00:00Z' })
     expect(mayMarkNoShow(signup(), over)).toBe(true)
-    expect(mayMarkNoShow(signup({ state: 'CHECKED_OUT' }), over)).toBe(false)
+    expect(mayMarkNoShow(signup({ checkedInAt: '2026-11-30T23:00:00Z' }), over)).toBe(false)
     expect(mayMarkNoShow(signup(), activity({ endsAt: '2099-01-01T00:00:00Z' }))).toBe(false)
   })
 })
@@ -260,7 +260,6 @@ describe('活动详情', () => {
 
 describe('时长审核', () => {
   const waiting = (overrides) => signup({
-    state: 'CHECKED_OUT',
     checkedInAt: '2026-12-01T01:00:00Z',
     checkedOutAt: '2026-12-01T03:00:00Z',
     minutes: 120,

@@ -63,11 +63,11 @@ function fakeVolunteering() {
     },
     VolunteerCheckIn: ({ token }) => {
       if (state.expired.has(token)) return refuse('volunteerCheckIn', '签到码已过期，请扫描最新的二维码')
-      state.activity = { ...state.activity, mySignup: { ...mine(), state: 'CHECKED_IN' } }
+      state.activity = { ...state.activity, mySignup: { ...mine(), checkedInAt: '2099-12-03T01:00:00Z' } }
       return ok({ volunteerCheckIn: { signup: { ...mine(), minutes: null, activity: state.activity }, errors: [] } })
     },
     VolunteerCheckOut: () => {
-      state.activity = { ...state.activity, mySignup: { ...mine(), state: 'CHECKED_OUT' } }
+      state.activity = { ...state.activity, mySignup: { ...mine(), checkedOutAt: '2099-12-03T02:35:00Z' } }
       return ok({ volunteerCheckOut: { signup: { ...mine(), minutes: 95, activity: state.activity }, errors: [] } })
     },
     VolunteerCheckinCode: ({ purpose }) => {

@@ -49,10 +49,18 @@ function whenText(startsAt, endsAt) {
   return start.slice(0, -5) === end.slice(0, -5) ? `${start}–${end.slice(-5)}` : `${start} 至 ${end}`
 }
 
+// Where a sign-up stands: the server keeps check-in and check-out as times of a SIGNED_UP one.
+function signupStage(signup) {
+  if (signup.state !== 'SIGNED_UP') return signup.state
+  if (signup.checkedOutAt) return 'CHECKED_OUT'
+  return signup.checkedInAt ? 'CHECKED_IN' : 'SIGNED_UP'
+}
+
 function signupLine(signup) {
   if (!signup) return ''
   if (signup.state === 'WAITLISTED') return `候补第 ${signup.waitlistPosition} 位，有人取消后自动递补`
-  return SIGNUP_STATE_LABELS[signup.state] || signup.state
+  const stage = signupStage(signup)
+  return SIGNUP_STATE_LABELS[stage] || stage
 }
 
 // An activity as a row of the list: what, when, where, how full.
@@ -90,5 +98,5 @@ function qrModules(text) {
 module.exports = {
   ACTIVITY_PAGE, SCAN_PAGE, CODE_PAGE, CERTIFICATES_PAGE,
   SIGNUP_STATE_LABELS, ACTIVITY_STATE_LABELS, QR_PREFIX, WRONG_CODE,
-  checkinToken, hoursText, whenText, signupLine, activityRow, viewerIn, qrModules,
+  checkinToken, hoursText, whenText, signupStage, signupLine, activityRow, viewerIn, qrModules,
 }

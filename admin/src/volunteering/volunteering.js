@@ -30,6 +30,14 @@ export const SIGNUP_STATE_TAGS = {
   CANCELLED: 'info',
 }
 
+/** Where a sign-up stands, as the roster shows it: the server keeps check-in and check-out as times of
+ * a SIGNED_UP sign-up, the roster tells them apart. */
+export function signupStage(signup) {
+  if (signup.state !== 'SIGNED_UP') return signup.state
+  if (signup.checkedOutAt) return 'CHECKED_OUT'
+  return signup.checkedInAt ? 'CHECKED_IN' : 'SIGNED_UP'
+}
+
 export const SELF_APPROVAL = '不能审批自己的志愿时长'
 
 /** 90 minutes as "1.5 小时", 0 or none as "0 小时". */
@@ -51,7 +59,7 @@ export const skillList = (text) => [...new Set(text.split(/[,，、\s]+/).map((s
 
 /** Whether a signed-up volunteer may be marked absent: the activity is over and they never checked in. */
 export const mayMarkNoShow = (signup, activity, now = Date.now()) =>
-  signup.state === 'SIGNED_UP' && Date.parse(activity.endsAt) <= now
+  signupStage(signup) === 'SIGNED_UP' && Date.parse(activity.endsAt) <= now
 
 /** A sign-up of the approval queue the viewer may decide: anyone's but their own. */
 export const isOwnSignup = (signup, viewer) => !!viewer && signup.volunteer?.id === viewer.id

@@ -7,7 +7,7 @@ const { whileBusy } = require('../../../utils/busy')
 const { confirm, toast } = require('../../../utils/wxp')
 const { elderModeBehavior } = require('../../../utils/elderMode')
 const {
-  ACTIVITY_STATE_LABELS, CODE_PAGE, SCAN_PAGE, hoursText, signupLine, viewerIn, whenText,
+  ACTIVITY_STATE_LABELS, CODE_PAGE, SCAN_PAGE, hoursText, signupLine, signupStage, viewerIn, whenText,
 } = require('../../volunteering')
 
 // Sign-ups that still hold a place (or a waitlist position) and may be cancelled before the start.
@@ -33,9 +33,9 @@ function activityView(a, showsCodes, now = Date.now()) {
     hours: signup && signup.approvedMinutes != null ? `记入 ${hoursText(signup.approvedMinutes)}` : '',
     maySignUp: open && !started && !holding,
     full: a.signedUpCount >= a.capacity,
-    mayCancel: open && !started && holding && CANCELLABLE.includes(signup.state),
-    mayCheckIn: open && holding && signup.state === 'SIGNED_UP',
-    mayCheckOut: open && holding && signup.state === 'CHECKED_IN',
+    mayCancel: open && !started && holding && CANCELLABLE.includes(signupStage(signup)),
+    mayCheckIn: open && holding && signupStage(signup) === 'SIGNED_UP',
+    mayCheckOut: open && holding && signupStage(signup) === 'CHECKED_IN',
     showsCode: open && showsCodes,
   }
 }
