@@ -37,28 +37,35 @@ const activity = (overrides) => ({
   state: 'PUBLISHED',
   title: '敬老院陪伴',
   description: '陪老人聊天',
-  team: { id: 't1', name: '阳光志愿服务队' },
+  teamId: 't1',
+  teamName: '阳光志愿服务队',
   startsAt: '2026-12-03T01:00:00Z',
   endsAt: '2026-12-03T03:00:00Z',
-  placeName: '阳光花园 1栋',
-  place: { buildingId: 'b1', estateId: null },
+  place: '阳光花园 1栋',
+  buildingId: 'b1',
+  estateId: null,
+  placeText: '',
   capacity: 2,
   skills: ['陪护'],
   pointsPerHour: 10,
-  signedUpCount: 2,
-  waitlistCount: 1,
   cancelReason: null,
   ...overrides,
 })
 const signup = (overrides) => ({
   id: 's1',
   state: 'SIGNED_UP',
-  volunteer: { id: 'p1', displayName: '志愿者 小林', noShowCount: 0 },
-  waitlistPosition: null,
+  activityId: 'a1',
+  activityTitle: '敬老院陪伴',
+  personId: 'p1',
+  personName: '志愿者 小林',
+  noShowCount: 0,
+  position: 1,
   checkedInAt: null,
   checkedOutAt: null,
-  minutes: null,
+  computedMinutes: null,
   approvedMinutes: null,
+  points: null,
+  rejectReason: null,
   ...overrides,
 })
 
@@ -85,7 +92,7 @@ describe('volunteering rules', () => {
     expect(hoursText(null)).toBe('0 小时')
     expect(skillList('急救、陪护, 急救 搬运')).toEqual(['急救', '陪护', '搬运'])
     expect(placeInput({ placeKind: 'BUILDING', buildingId: 'b1', estateId: 'e1', placeText: 'x' })).toEqual({ buildingId: 'b1' })
-    expect(placeInput({ placeKind: 'TEXT', buildingId: '', estateId: '', placeText: ' 活动中心 ' })).toEqual({ text: '活动中心' })
+    expect(placeInput({ placeKind: 'TEXT', buildingId: '', estateId: '', placeText: ' 活动中心 ' })).toEqual({ placeText: '活动中心' })
     const over = activity({ endsAt: '2026-12-01T00:00:00Z' })
     expect(mayMarkNoShow(signup(), over)).toBe(true)
     expect(mayMarkNoShow(signup({ checkedInAt: '2026-11-30T23:00:00Z' }), over)).toBe(false)
@@ -95,18 +102,18 @@ describe('volunteering rules', () => {
 
 describe('志愿队伍', () => {
   it('searches teams on the server, creates one, and adds a coordinator found in the registry', async () => {
-    let teams = [team({ coordinators: [{ id: 'p9', displayName: '小周' }] })]
+    let teams = [team({ coordinators: [{ id: 'p9', name: '小周' }] })]
     const received = volunteeringStaff({
       VolunteerTeams: () => ({ data: { volunteerTeams: { ...connection(teams), totalCount: teams.length } } }),
-      VolunteerTeamCreate: ({ input }) => {
-        teams = [...teams, team({ id: 't2', ...input })]
+      VolunteerTeamCreate: ({ name, description }) => {
+        teams = [...teams, team({ id: 't2', name, description })]
         return payload('volunteerTeamCreate', { team: teams.at(-1) })
       },
       RegistryResidents: () => ({
         data: { registryResidents: { totalCount: 1, ...connection([{ residenceId: 'r1', address: '1栋1单元102', resident: { id: 'p7', displayName: '志愿者协调员 小赵' } }]) } },
       }),
       VolunteerTeamCoordinatorAdd: ({ teamId, personId }) => {
-        teams = teams.map((t) => (t.id === teamId ? { ...t, coordinators: [...t.coordinators, { id: personId, displayName: '志愿者协调员 小赵' }] } : t))
+        teams = teams.map((t) => (t.id === teamId ? { ...t, coordinators: [...t.coordinators, { id: personId, name: '志愿者协调员 小赵' }] } : t))
         return payload('volunteerTeamCoordinatorAdd', { team: teams.find((t) => t.id === teamId) })
       },
     })
@@ -122,7 +129,7 @@ describe('志愿队伍', () => {
     await (await find('team-name')).setValue(' 银发护卫队 ')
     await (await find('team-save')).trigger('click')
     await vi.waitFor(() => expect(toasts()).toContain('已保存队伍「银发护卫队」'))
-    expect(received.find((r) => r.operation === 'VolunteerTeamCreate').variables).toEqual({ communityId: 'c1', input: { name: '银发护卫队', description: '' } })
+    expect(received.find((r) => r.operation === 'VolunteerTeamCreate').variables).toEqual({ communityId: 'c1', name: '银发护卫队', description: '' })
 
     await (await rowFind('team-coordinators-open')).trigger('click')
     const picker = await find('coordinator-person')
@@ -137,7 +144,7 @@ describe('志愿队伍', () => {
 
 describe('志愿活动', () => {
   const listServer = (extra) => ({
-    VolunteerActivities: () => ({ data: { volunteerActivities: { ...connection([activity({ state: 'DRAFT', signedUpCount: 0, waitlistCount: 0 })]), totalCount: 1 } } }),
+    VolunteerActivities: () => ({ data: { volunteerActivities: { ...connection([activity({ state: 'DRAFT' })]), totalCount: 1 } } }),
     VolunteerTeams: () => ({ data: { volunteerTeams: connection([team()]) } }),
     RegistryEstates: () => ({ data: { registryEstates: [{ id: 'e1', name: '阳光花园' }] } }),
     RegistryBuildings: () => ({ data: { registryBuildings: [{ id: 'b1', name: '1栋', estateName: '阳光花园' }] } }),
@@ -164,14 +171,13 @@ describe('志愿活动', () => {
     await (await find('activity-save')).trigger('click')
     await vi.waitFor(() => expect(toasts()).toContain('已保存活动「敬老院陪伴」'))
     expect(received.find((r) => r.operation === 'VolunteerActivityCreate').variables).toEqual({
-      communityId: 'c1',
+      teamId: 't1',
       input: {
-        teamId: 't1',
         title: '敬老院陪伴',
         description: '',
         startsAt: '2026-12-03T01:00:00.000Z',
         endsAt: '2026-12-03T03:00:00.000Z',
-        place: { buildingId: 'b1' },
+        buildingId: 'b1',
         capacity: 10,
         skills: ['陪护', '聊天'],
         pointsPerHour: 10,
@@ -208,9 +214,10 @@ describe('活动详情', () => {
   it('shows the roster by state with the waitlist order and hours, and marks a no-show once confirmed', async () => {
     const confirm = answerConfirmations(true)
     let rows = [
-      signup({ id: 's1', state: 'APPROVED', checkedInAt: '2026-12-01T01:00:00Z', checkedOutAt: '2026-12-01T02:30:00Z', minutes: 90, approvedMinutes: 90 }),
-      signup({ id: 's2', state: 'SIGNED_UP', volunteer: { id: 'p2', displayName: '张阿姨', noShowCount: 1 } }),
-      signup({ id: 's3', state: 'WAITLISTED', waitlistPosition: 1, volunteer: { id: 'p3', displayName: '王丽', noShowCount: 0 } }),
+      signup({ id: 's1', state: 'APPROVED', checkedInAt: '2026-12-01T01:00:00Z', checkedOutAt: '2026-12-01T02:30:00Z', computedMinutes: 90, approvedMinutes: 90 }),
+      signup({ id: 's2', state: 'SIGNED_UP', position: 2, personId: 'p2', personName: '张阿姨', noShowCount: 1 }),
+      signup({ id: 's4', state: 'WAITLISTED', position: 5, personId: 'p4', personName: '李叔', noShowCount: 0 }),
+      signup({ id: 's3', state: 'WAITLISTED', position: 3, personId: 'p3', personName: '王丽', noShowCount: 0 }),
     ]
     const received = volunteeringStaff({
       VolunteerActivity: () => ({ data: { volunteerActivity: activity({ state: 'FINISHED', endsAt: '2026-12-01T03:00:00Z' }) } }),
@@ -222,7 +229,7 @@ describe('活动详情', () => {
     })
     wrapper = await openApp('/volunteering/activities/a1')
 
-    await vi.waitFor(() => expect(all('roster-state').map((s) => s.text())).toEqual(['已审核', '已报名', '候补中 第 1 位']))
+    await vi.waitFor(() => expect(all('roster-state').map((s) => s.text())).toEqual(['已审核', '已报名', '候补中 第 2 位', '候补中 第 1 位']))
     expect((await rowFind('roster-hours')).text()).toBe('1.5 小时（已审核）')
     expect(all('checkin-panel')).toHaveLength(0) // no code once it is over
     expect(all('roster-no-show')).toHaveLength(1)
@@ -262,14 +269,13 @@ describe('时长审核', () => {
   const waiting = (overrides) => signup({
     checkedInAt: '2026-12-01T01:00:00Z',
     checkedOutAt: '2026-12-01T03:00:00Z',
-    minutes: 120,
-    activity: { id: 'a1', title: '敬老院陪伴', pointsPerHour: 10 },
+    computedMinutes: 120,
     ...overrides,
   })
 
   it("disables the approver's own row, and approves fewer minutes once confirmed", async () => {
     const confirm = answerConfirmations(true)
-    let rows = [waiting({ id: 's1' }), waiting({ id: 's2', volunteer: { id: staffViewer.id, displayName: '居委会 周主任', noShowCount: 0 } })]
+    let rows = [waiting({ id: 's1' }), waiting({ id: 's2', personId: staffViewer.id, personName: '居委会 周主任' })]
     const received = volunteeringStaff({
       VolunteerApprovals: () => ({ data: { volunteerApprovals: { ...connection(rows), totalCount: rows.length } } }),
       VolunteerHoursApprove: ({ signupId }) => {
@@ -289,7 +295,7 @@ describe('时长审核', () => {
     await minutes.find('input').trigger('change')
     await (await find('approve-submit')).trigger('click')
     await vi.waitFor(() => expect(toasts()).toContain('已通过 志愿者 小林 的 1.5 小时'))
-    expect(confirm.mock.calls[0][0]).toContain('记入 1.5 小时志愿时长和 15 积分')
+    expect(confirm.mock.calls[0][0]).toContain('记入 1.5 小时志愿时长及相应积分')
     expect(received.find((r) => r.operation === 'VolunteerHoursApprove').variables).toEqual({ signupId: 's1', minutes: 90 })
     await vi.waitFor(() => expect(all('approval-name').map((n) => n.text())).toEqual(['居委会 周主任']))
   })

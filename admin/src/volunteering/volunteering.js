@@ -46,12 +46,12 @@ export function hoursText(minutes) {
   return `${hours} 小时`
 }
 
-/** The place of the activity dialog's form as the server's VolunteerPlaceInput: a building, an
+/** The place of the activity dialog's form as VolunteerActivityInput takes it: a building, an
  * estate (小区) or a free text, exactly one. */
 export function placeInput({ placeKind, buildingId, estateId, placeText }) {
   if (placeKind === 'BUILDING') return { buildingId: buildingId || null }
   if (placeKind === 'ESTATE') return { estateId: estateId || null }
-  return { text: placeText.trim() }
+  return { placeText: placeText.trim() }
 }
 
 /** Skills typed as "急救, 陪护，搬运" as a list of distinct short strings. */
@@ -62,7 +62,13 @@ export const mayMarkNoShow = (signup, activity, now = Date.now()) =>
   signupStage(signup) === 'SIGNED_UP' && Date.parse(activity.endsAt) <= now
 
 /** A sign-up of the approval queue the viewer may decide: anyone's but their own. */
-export const isOwnSignup = (signup, viewer) => !!viewer && signup.volunteer?.id === viewer.id
+export const isOwnSignup = (signup, viewer) => !!viewer && signup.personId === viewer.id
+
+/** Each waitlisted sign-up's place in the queue among `rows` (the server orders them by sign-up). */
+export function waitlistRanks(rows) {
+  const waiting = rows.filter((r) => r.state === 'WAITLISTED').sort((a, b) => a.position - b.position)
+  return Object.fromEntries(waiting.map((r, i) => [r.id, i + 1]))
+}
 
 /** How long before a check-in code expires the panel asks for the next one (codes live 60 s). */
 export const CODE_REFRESH_MS = 50_000
