@@ -21,62 +21,59 @@ jest.mock('../graphql/persisted', () => {
 
 const ACTIVITY = {
   id: 'a-1',
-  communityId: 'c-1',
   state: 'PUBLISHED',
   title: '敬老院陪伴',
   description: '陪老人聊天、读报',
-  team: { id: 't-1', name: '阳光志愿服务队' },
+  teamId: 't-1',
+  teamName: '阳光志愿服务队',
   startsAt: '2099-12-03T01:00:00Z',
   endsAt: '2099-12-03T03:00:00Z',
-  placeName: '阳光花园 1栋',
+  place: '阳光花园 1栋',
+  buildingId: 'b-1',
+  estateId: null,
+  placeText: '',
   capacity: 2,
   skills: ['陪护'],
   pointsPerHour: 10,
-  signedUpCount: 1,
-  waitlistCount: 0,
   cancelReason: null,
-  mySignup: null,
 }
+const SIGNUP = { id: 's-1', activityId: 'a-1', position: 1, checkedInAt: null, checkedOutAt: null, computedMinutes: null, approvedMinutes: null, points: null, rejectReason: null }
 
 // The volunteering operations as the server answers them, for one activity and the viewer.
 function fakeVolunteering() {
-  const state = { activity: { ...ACTIVITY }, certificates: [], codes: 0, expired: new Set() }
+  const state = { activity: { ...ACTIVITY }, signup: null, full: false, certificates: [], codes: 0, expired: new Set() }
   const ok = (data) => ({ statusCode: 200, data: { data } })
-  const refuse = (key, message) => ok({ [key]: { errors: [{ code: 'INVALID_INPUT', field: 'token', message }] } })
-  const mine = () => state.activity.mySignup
+  const refuse = (key, message) => ok({ [key]: { signup: null, errors: [{ code: 'INVALID_INPUT', field: 'token', message }] } })
+  const change = (key, changes) => {
+    state.signup = { ...state.signup, ...changes }
+    return ok({ [key]: { signup: state.signup, errors: [] } })
+  }
   const answers = {
     VolunteerActivities: () => ok({ volunteerActivities: { nodes: [state.activity], pageInfo: { hasNextPage: false, endCursor: null } } }),
     VolunteerActivity: ({ id }) => ok({ volunteerActivity: id === state.activity.id ? state.activity : null }),
     MySignups: () => ok({
-      mySignups: { nodes: mine() ? [{ ...mine(), activity: state.activity }] : [], pageInfo: { hasNextPage: false, endCursor: null } },
+      mySignups: { nodes: state.signup ? [{ ...state.signup, activity: state.activity }] : [], pageInfo: { hasNextPage: false, endCursor: null } },
     }),
     VolunteerSignup: () => {
-      const a = state.activity
-      const full = a.signedUpCount >= a.capacity
-      const signup = full ? { id: 's-1', state: 'WAITLISTED', waitlistPosition: a.waitlistCount + 1 } : { id: 's-1', state: 'SIGNED_UP', waitlistPosition: null }
-      state.activity = { ...a, mySignup: signup, signedUpCount: a.signedUpCount + (full ? 0 : 1), waitlistCount: a.waitlistCount + (full ? 1 : 0) }
-      return ok({ volunteerSignup: { signup, errors: [] } })
+      state.signup = { ...SIGNUP, id: `s-${state.codes + 1}`, state: state.full ? 'WAITLISTED' : 'SIGNED_UP' }
+      return ok({ volunteerSignup: { signup: state.signup, errors: [] } })
     },
-    VolunteerSignupCancel: () => {
-      state.activity = { ...state.activity, mySignup: { ...mine(), state: 'CANCELLED' }, signedUpCount: state.activity.signedUpCount - 1 }
-      return ok({ volunteerSignupCancel: { signup: state.activity.mySignup, errors: [] } })
-    },
-    VolunteerCheckIn: ({ token }) => {
-      if (state.expired.has(token)) return refuse('volunteerCheckIn', '签到码已过期，请扫描最新的二维码')
-      state.activity = { ...state.activity, mySignup: { ...mine(), checkedInAt: '2099-12-03T01:00:00Z' } }
-      return ok({ volunteerCheckIn: { signup: { ...mine(), minutes: null, activity: state.activity }, errors: [] } })
-    },
-    VolunteerCheckOut: () => {
-      state.activity = { ...state.activity, mySignup: { ...mine(), checkedOutAt: '2099-12-03T02:35:00Z' } }
-      return ok({ volunteerCheckOut: { signup: { ...mine(), minutes: 95, activity: state.activity }, errors: [] } })
-    },
+    VolunteerSignupCancel: () => change('volunteerSignupCancel', { state: 'CANCELLED' }),
+    VolunteerCheckIn: ({ token }) => (state.expired.has(token)
+      ? refuse('volunteerCheckIn', '签到码已过期，请扫描最新的二维码')
+      : change('volunteerCheckIn', { checkedInAt: '2099-12-03T01:00:00Z' })),
+    VolunteerCheckOut: () => change('volunteerCheckOut', { checkedOutAt: '2099-12-03T02:35:00Z', computedMinutes: 95 }),
     VolunteerCheckinCode: ({ purpose }) => {
       state.codes += 1
       return ok({ volunteerCheckinCode: { token: `t${state.codes}`, expiresAt: '2099-12-03T01:01:00Z', qrText: `linli:checkin:t${state.codes}-${purpose}` } })
     },
     MyVolunteerCertificates: () => ok({ myVolunteerCertificates: { nodes: state.certificates, pageInfo: { hasNextPage: false, endCursor: null } } }),
-    VolunteerCertificateIssue: ({ communityId }) => {
-      const certificate = { id: `cert-${state.certificates.length + 1}`, code: 'K7M2Q9XW4P', issuedAt: '2026-12-02T02:00:00Z', totalMinutes: 150, communityId }
+    VolunteerCertificateIssue: () => {
+      const id = `cert-${state.certificates.length + 1}`
+      const certificate = {
+        id, code: 'K7M2Q9XW4P', organisation: '阳光社区', totalMinutes: 150, recordCount: 2, issuedAt: '2026-12-02T02:00:00Z',
+        pdfUrl: `/certificates/${id}.pdf`, verifyUrl: 'http://linli.test/verify/K7M2Q9XW4P',
+      }
       state.certificates.unshift(certificate)
       return ok({ volunteerCertificateIssue: { certificate, errors: [] } })
     },
@@ -137,7 +134,7 @@ test('the list shows what is open, 我的 shows my sign-ups, and a row opens its
   const page = await openPage('activities')
   await until(() => expect(page.querySelectorAll('.activity-row')).toHaveLength(1))
   expect(textOf(page.querySelector('.activity-title'))).toBe('敬老院陪伴')
-  expect(textOf(page.querySelector('.activity-filled'))).toBe('已报名 1 / 2')
+  expect(textOf(page.querySelector('.activity-filled'))).toBe('招募 2 人，满员后可候补')
   expect(callsOf('VolunteerActivities')[0].variables).toEqual({ communityId: 'c-1', state: 'PUBLISHED', first: 20, after: null })
 
   page.querySelector('.activity-row').dispatchEvent('tap')
@@ -147,7 +144,7 @@ test('the list shows what is open, 我的 shows my sign-ups, and a row opens its
   expect(page.querySelector('.empty') && textOf(page.querySelector('.empty'))).toBe('还没有报名志愿活动')
 })
 
-test('signing up asks first and toasts; the next is waitlisted with a position; cancelling asks first', async () => {
+test('signing up asks first and toasts; cancelling asks first; when full one is waitlisted', async () => {
   const page = await openPage('activity', { id: 'a-1' })
   await until(() => expect(page.querySelector('.sign-up')).toBeDefined())
   await tap(page, '.sign-up', () => toasted('报名成功'))
@@ -162,12 +159,10 @@ test('signing up asks first and toasts; the next is waitlisted with a position; 
   await tap(page, '.cancel-signup', () => toasted('已取消报名'))
   expect(callsOf('VolunteerSignupCancel')[0].variables).toEqual({ signupId: 's-1' })
 
-  volunteering.state.activity = { ...volunteering.state.activity, signedUpCount: 2, waitlistCount: 1, mySignup: null }
-  await page.instance.load()
-  expect(textOf(page.querySelector('.sign-up'))).toBe('报名候补')
-  await tap(page, '.sign-up', () => toasted('候补第2位'))
-  expect(lastModal().title).toBe('报名候补')
-  expect(textOf(page.querySelector('.my-signup'))).toBe('我的报名：候补第 2 位，有人取消后自动递补')
+  volunteering.state.full = true
+  await until(() => expect(page.querySelector('.sign-up')).toBeDefined())
+  await tap(page, '.sign-up', () => toasted('已进入候补'))
+  expect(textOf(page.querySelector('.my-signup'))).toBe('我的报名：候补中，有人取消后按报名顺序自动递补')
 })
 
 test('a coordinator opens the code page from the activity', async () => {
@@ -178,7 +173,7 @@ test('a coordinator opens the code page from the activity', async () => {
 })
 
 test('scanning checks in and out; another QR, an expired code and a closed camera say what happened', async () => {
-  volunteering.state.activity.mySignup = { id: 's-1', state: 'SIGNED_UP', waitlistPosition: null }
+  volunteering.state.signup = { ...SIGNUP, state: 'SIGNED_UP' }
   const page = await openPage('scan', { purpose: 'CHECK_IN' })
   expect(page.querySelectorAll('.action').map(textOf)).toEqual(['扫码签到'])
 
@@ -198,7 +193,7 @@ test('scanning checks in and out; another QR, an expired code and a closed camer
   expect(wx.scanCode).toHaveBeenCalledWith(expect.objectContaining({ onlyFromCamera: true }))
   expect(callsOf('VolunteerCheckIn').at(-1).variables).toEqual({ token: 'fresh' })
   toasted('签到成功')
-  expect(textOf(page.querySelector('.result-title'))).toBe('签到成功：敬老院陪伴')
+  expect(textOf(page.querySelector('.result-title'))).toBe('签到成功')
 
   const out = await openPage('scan', { purpose: 'CHECK_OUT' })
   await tap(out, '.scan-out', () => toasted('签退成功'))
@@ -232,7 +227,8 @@ test('a certificate is issued once confirmed, shows its code and total, and open
   await tap(page, '.issue', () => toasted('已开具'))
   expect(lastModal()).toMatchObject({ title: '开具志愿证明', confirmText: '开具' })
   expect(callsOf('VolunteerCertificateIssue')[0].variables).toEqual({ communityId: 'c-1' })
-  expect(textOf(page.querySelector('.certificate-hours'))).toBe('累计 2.5 小时')
+  expect(textOf(page.querySelector('.certificate-hours'))).toBe('累计 2.5 小时（2 次服务）')
+  expect(textOf(page.querySelector('.certificate-verify'))).toBe('核验网址：http://linli.test/verify/K7M2Q9XW4P')
   expect(textOf(page.querySelector('.certificate-code'))).toBe('验证码：K7M2Q9XW4P（点按复制）')
 
   await tap(page, '.open-pdf', () => expect(wx.openDocument).toHaveBeenCalled())

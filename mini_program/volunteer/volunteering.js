@@ -58,23 +58,28 @@ function signupStage(signup) {
 
 function signupLine(signup) {
   if (!signup) return ''
-  if (signup.state === 'WAITLISTED') return `候补第 ${signup.waitlistPosition} 位，有人取消后自动递补`
+  if (signup.state === 'WAITLISTED') return '候补中，有人取消后按报名顺序自动递补'
   const stage = signupStage(signup)
   return SIGNUP_STATE_LABELS[stage] || stage
 }
 
-// An activity as a row of the list: what, when, where, how full.
-function activityRow(activity, signup = activity.mySignup) {
-  const full = activity.signedUpCount >= activity.capacity
+// An activity as a row of the list: what, when, where, how many wanted, and my sign-up if any.
+function activityRow(activity, signup = null) {
   return {
     id: activity.id,
     title: activity.title,
-    team: activity.team.name,
+    team: activity.teamName,
     when: whenText(activity.startsAt, activity.endsAt),
-    place: activity.placeName,
-    filled: `已报名 ${activity.signedUpCount} / ${activity.capacity}${full ? '（已满，可候补）' : ''}`,
+    place: activity.place,
+    filled: `招募 ${activity.capacity} 人，满员后可候补`,
     mine: signupLine(signup),
   }
+}
+
+// My sign-up of an activity, if I have one that is not cancelled (among my latest 50).
+async function mySignupOf(activityId) {
+  const { mySignups } = await execute('MySignups', { first: 50, after: null })
+  return mySignups.nodes.find((s) => s.activityId === activityId && s.state !== 'CANCELLED') || null
 }
 
 // The viewer's community (the page's ?communityId=, else their first) and whether they may show codes there.
@@ -98,5 +103,5 @@ function qrModules(text) {
 module.exports = {
   ACTIVITY_PAGE, SCAN_PAGE, CODE_PAGE, CERTIFICATES_PAGE,
   SIGNUP_STATE_LABELS, ACTIVITY_STATE_LABELS, QR_PREFIX, WRONG_CODE,
-  checkinToken, hoursText, whenText, signupStage, signupLine, activityRow, viewerIn, qrModules,
+  checkinToken, hoursText, whenText, signupStage, signupLine, activityRow, mySignupOf, viewerIn, qrModules,
 }

@@ -13,6 +13,9 @@ const { hoursText, viewerIn } = require('../../volunteering')
 const certificateRow = (c) => ({
   id: c.id,
   code: c.code,
+  pdfUrl: c.pdfUrl,
+  verifyUrl: c.verifyUrl,
+  records: c.recordCount,
   hours: hoursText(c.totalMinutes),
   issuedOn: formatDate(c.issuedAt),
 })
@@ -54,9 +57,9 @@ Component({
     },
 
     open(event) {
-      const { id } = event.currentTarget.dataset
+      const { url } = event.currentTarget.dataset
       return whileBusy(this, async () => {
-        const filePath = await download(`/certificates/${encodeURIComponent(id)}.pdf`)
+        const filePath = await download(url)
         await wxCall('openDocument', { filePath, fileType: 'pdf', showMenu: true }).catch(() => {
           throw new Error('无法打开证明文件，请稍后重试')
         })

@@ -45,10 +45,10 @@ Component({
       await whileBusy(this, async () => {
         const token = checkinToken(scanned.result)
         const { signup } = await mutate(PURPOSES[purpose].operation, { token })
-        const line = purpose === 'CHECK_OUT' && signup.minutes != null
-          ? `本次服务 ${hoursText(signup.minutes)}，等待协调员审核`
+        const line = purpose === 'CHECK_OUT' && signup.computedMinutes != null
+          ? `本次服务 ${hoursText(signup.computedMinutes)}，等待协调员审核`
           : '活动结束时请再扫码签退'
-        this.setData({ result: { title: `${PURPOSES[purpose].done}：${signup.activity.title}`, line } })
+        this.setData({ result: { title: PURPOSES[purpose].done, line } })
         toast(PURPOSES[purpose].done)
       })
     },
