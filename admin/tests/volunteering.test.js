@@ -11,16 +11,6 @@ import { hoursText, mayMarkNoShow, placeInput, skillList } from '../src/voluntee
 
 vi.setConfig({ testTimeout: 20_000 })
 
-// DRAFT until hA's operation documents are merged: ids for the contract's operation names.
-vi.mock('../src/graphql/persisted.json', async (original) => {
-  const ids = (await original()).default
-  const names = ['VolunteerTeams', 'VolunteerTeamCreate', 'VolunteerTeamUpdate', 'VolunteerTeamCoordinatorAdd',
-    'VolunteerTeamCoordinatorRemove', 'VolunteerActivities', 'VolunteerActivity', 'VolunteerActivityCreate', 'VolunteerActivityUpdate',
-    'VolunteerActivityPublish', 'VolunteerActivityCancel', 'VolunteerRoster', 'VolunteerCheckinCode', 'VolunteerApprovals',
-    'VolunteerHoursApprove', 'VolunteerHoursReject', 'VolunteerNoShowMark']
-  return { default: { ...ids, ...Object.fromEntries(names.filter((n) => !(n in ids)).map((n) => [n, `draft-${n}`])) } }
-})
-
 /** The committee member of ui.js, granted the volunteering permissions too. */
 const volunteeringStaff = (handlers, extra = ['VOLUNTEER_MANAGE', 'VOLUNTEER_COORDINATE']) => {
   storeTokens(tokens('committee'))

@@ -9,15 +9,10 @@ const { openPage, textOf } = require('./helpers/pages')
 const tokenStore = require('../utils/tokenStore')
 const { checkinToken, qrModules, whenText, WRONG_CODE } = require('../volunteer/volunteering')
 
-// DRAFT until hA's operation documents are merged: ids for the contract's operation names.
+// The operations this file's fake answers (the rest are fakeBackend's).
 const VOLUNTEER_OPERATIONS = ['VolunteerActivities', 'VolunteerActivity', 'VolunteerSignup', 'VolunteerSignupCancel', 'MySignups',
   'VolunteerCheckIn', 'VolunteerCheckOut', 'VolunteerCheckinCode', 'MyVolunteerCertificates', 'VolunteerCertificateIssue']
-jest.mock('../graphql/persisted', () => {
-  const ids = jest.requireActual('../graphql/persisted')
-  const names = ['VolunteerActivities', 'VolunteerActivity', 'VolunteerSignup', 'VolunteerSignupCancel', 'MySignups',
-    'VolunteerCheckIn', 'VolunteerCheckOut', 'VolunteerCheckinCode', 'MyVolunteerCertificates', 'VolunteerCertificateIssue']
-  return { ...ids, ...Object.fromEntries(names.map((n) => [n, `draft-${n}`])) }
-})
+const documentIds = require('../graphql/persisted')
 
 const ACTIVITY = {
   id: 'a-1',
@@ -59,7 +54,7 @@ function fakeVolunteering() {
       return ok({ volunteerSignup: { signup: state.signup, errors: [] } })
     },
     VolunteerSignupCancel: () => change('volunteerSignupCancel', { state: 'CANCELLED' }),
-    VolunteerCheckIn: ({ token }) => (state.expired.has(token)
+    VolunteerCheckIn: ({ qrText }) => (state.expired.has(qrText)
       ? refuse('volunteerCheckIn', '签到码已过期，请扫描最新的二维码')
       : change('volunteerCheckIn', { checkedInAt: '2099-12-03T01:00:00Z' })),
     VolunteerCheckOut: () => change('volunteerCheckOut', { checkedOutAt: '2099-12-03T02:35:00Z', computedMinutes: 95 }),
@@ -93,6 +88,7 @@ beforeEach(() => {
   installWx((call) => {
     const name = call.body && call.body.operationName
     if (VOLUNTEER_OPERATIONS.includes(name)) {
+      expect(call.body.documentId).toBe(documentIds[name]) // the persisted id, never a document
       backend.calls.push({ operationName: name, variables: call.body.variables })
       return Promise.resolve(volunteering.answers[name](call.body.variables))
     }
@@ -181,7 +177,7 @@ test('scanning checks in and out; another QR, an expired code and a closed camer
   await tap(page, '.scan-in', () => expect(textOf(page.querySelector('.error'))).toBe(WRONG_CODE))
   expect(callsOf('VolunteerCheckIn')).toHaveLength(0)
 
-  volunteering.state.expired.add('old')
+  volunteering.state.expired.add('linli:checkin:old')
   wx.scanCode = jest.fn((options) => options.success({ result: 'linli:checkin:old' }))
   await tap(page, '.scan-in', () => expect(textOf(page.querySelector('.error'))).toBe('签到码已过期，请扫描最新的二维码'))
 
@@ -191,7 +187,7 @@ test('scanning checks in and out; another QR, an expired code and a closed camer
   wx.scanCode = jest.fn((options) => options.success({ result: 'linli:checkin:fresh' }))
   await tap(page, '.scan-in', () => toasted('签到成功'))
   expect(wx.scanCode).toHaveBeenCalledWith(expect.objectContaining({ onlyFromCamera: true }))
-  expect(callsOf('VolunteerCheckIn').at(-1).variables).toEqual({ token: 'fresh' })
+  expect(callsOf('VolunteerCheckIn').at(-1).variables).toEqual({ qrText: 'linli:checkin:fresh' })
   toasted('签到成功')
   expect(textOf(page.querySelector('.result-title'))).toBe('签到成功')
 

@@ -43,8 +43,8 @@ Component({
         return
       }
       await whileBusy(this, async () => {
-        const token = checkinToken(scanned.result)
-        const { signup } = await mutate(PURPOSES[purpose].operation, { token })
+        checkinToken(scanned.result) // another QR is refused here, before the server is asked
+        const { signup } = await mutate(PURPOSES[purpose].operation, { qrText: scanned.result.trim() })
         const line = purpose === 'CHECK_OUT' && signup.computedMinutes != null
           ? `本次服务 ${hoursText(signup.computedMinutes)}，等待协调员审核`
           : '活动结束时请再扫码签退'
