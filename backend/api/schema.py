@@ -22,6 +22,7 @@ from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
 from backend.api.timebank import TimebankMutations, TimebankQueries
+from backend.api.volunteering import VolunteeringMutations, VolunteeringQueries
 from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
 from backend.api.wallets import WalletMutations, WalletQueries
 from backend.api.workbench import WorkbenchQueries
@@ -30,12 +31,14 @@ from backend.core.settings import Settings
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
-                              ModerationQueries, TimebankQueries, WalletQueries))
+                              ModerationQueries, TimebankQueries, WalletQueries,
+                              VolunteeringQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
-     DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations),
+     DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations,
+     VolunteeringMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

@@ -21,6 +21,7 @@ NOT_FOUND = ":pathMatch(.*)*"  # the console's 404, shown inside the layout for 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 POLL_TITLE = "是否更换小区门禁"  # the poll page's heading is its poll's title
 TOPIC_TITLE = "小区门禁如何管理"  # and a topic's, its topic's
+ACTIVITY_TITLE = "楼道清洁日"  # and a volunteer activity's, its title
 # route -> (the heading it shows, the screenshot's name). `:id` is a notice (or poll, or case) of the test's own.
 PAGES = {
     "/login": ("邻里 · 社区工作台", "login"),
@@ -58,6 +59,10 @@ PAGES = {
     "ledger/transfers": ("流水", "ledger-transfers"),
     "ledger/holds": ("冻结", "ledger-holds"),
     "ledger/alerts": ("风险预警", "ledger-alerts"),
+    "volunteering/teams": ("志愿队伍", "volunteer-teams"),
+    "volunteering/activities": ("志愿活动", "volunteer-activities"),
+    "volunteering/activities/:id": (ACTIVITY_TITLE, "volunteer-activity"),
+    "volunteering/approvals": ("时长审核", "volunteer-approvals"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).
@@ -153,6 +158,19 @@ async def raise_case(http: httpx.AsyncClient, token: str, community_id: str) -> 
     return raised["caseRaise"]["case"]["id"]
 
 
+async def draft_activity(http: httpx.AsyncClient, token: str, community_id: str) -> str:
+    """A team of the committee's and a draft activity of it, next week."""
+    team = await graphql(http, token, """
+        mutation($c: ID!, $n: String!) { volunteerTeamCreate(communityId: $c, name: $n) { team { id } } }""",
+                         {"c": community_id, "n": f"志愿队{uuid.uuid4().hex[:6]}"})
+    created = await graphql(http, token, """
+        mutation($t: ID!, $title: String!) { volunteerActivityCreate(teamId: $t, input: {title: $title,
+          startsAt: "2099-01-01T09:00:00+08:00", endsAt: "2099-01-01T11:00:00+08:00", placeText: "社区活动中心",
+          capacity: 10}) { activity { id } errors { message } } }""",
+                            {"t": team["volunteerTeamCreate"]["team"]["id"], "title": ACTIVITY_TITLE})
+    return created["volunteerActivityCreate"]["activity"]["id"]
+
+
 async def test_every_console_page_renders_and_is_screenshotted(browser, embedded_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     async with httpx.AsyncClient(base_url=embedded_server) as http:
@@ -170,7 +188,8 @@ async def test_every_console_page_renders_and_is_screenshotted(browser, embedded
         notice_id, title = await publish_notice(http, token, community_id)
         poll_id = await draft_poll(http, token, community_id)
         ids = {"polls": poll_id, "topics": await open_topic(http, token, community_id),
-               "cases": await raise_case(http, token, community_id)}
+               "cases": await raise_case(http, token, community_id),
+               "volunteering": await draft_activity(http, token, community_id)}
         await report(http, "resident", "TOPIC", ids["topics"], "SPAM")
         ids["moderation"] = await reported_item(http, token, community_id, ids["topics"])
         accounts = await graphql(http, token, """query($c: ID!) { ledgerAccounts(communityId: $c, ledger: TIME,
