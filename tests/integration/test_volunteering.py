@@ -177,3 +177,15 @@ async def test_a_relative_acting_for_the_volunteer_cannot_sign_up_for_them(api, 
                                    headers={"authorization": f"Bearer {token}", "x-acting-for": str(volunteer.id)})
     assert await _errors(response.json(), "volunteerSignup") == ["志愿服务须由本人参加，不能代办"]
     assert not await VolunteerSignup.filter(activity_id=team.activity_id).exists()
+
+
+async def test_my_data_export_holds_my_volunteer_sign_ups(api, console, make_person):
+    import json
+
+    team = await build_team(api, console, make_person)
+    await api.sign_in(team.volunteers[0].handle)
+    await ok(await api.op("VolunteerSignup", activityId=team.activity_id), "volunteerSignup")
+    data = (await api.query("{ myDataExport }"))["data"]["myDataExport"]
+    exported = data if isinstance(data, dict) else json.loads(data)
+    assert [(s["activity"], s["state"]) for s in exported["volunteerSignups"]] == [("敬老院陪伴", "SIGNED_UP")]
+    assert exported["volunteerCertificates"] == []
