@@ -74,6 +74,7 @@ async def seed_demo() -> bool:
         households = await _seed_homes(tx, community, rng)
         await _seed_people(tx, community, households)
         await _seed_timebank(tx, community)
+        await _seed_volunteering(tx, community)
     await _seed_wallets(community)
     return True
 
@@ -214,3 +215,31 @@ async def _seed_timebank(tx, community: Community) -> None:
                                kinds=["COMPANY", "SHOPPING"], place_name="阳光花园",
                                availability=[{"weekday": d, "start": 8 * 60, "end": 18 * 60} for d in (5, 6)],
                                note="周末白天有空", using_db=tx)
+
+
+async def _seed_volunteering(tx, community: Community) -> None:
+    """阳光志愿服务队, run by the demo coordinator, with one published activity tomorrow morning."""
+    from zoneinfo import ZoneInfo
+
+    from backend.volunteering.models import (
+        ActivityState,
+        VolunteerActivity,
+        VolunteerActivityEvent,
+        VolunteerTeam,
+        VolunteerTeamCoordinator,
+    )
+
+    coordinator = await Person.get(handle="coordinator", using_db=tx)
+    team = await VolunteerTeam.create(community=community, name="阳光志愿服务队",
+                                      description="关爱社区老人，参与环境整治与文明劝导", using_db=tx)
+    await VolunteerTeamCoordinator.create(team=team, person=coordinator, using_db=tx)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    tomorrow = (clock.now().astimezone(shanghai) + timedelta(days=1)).replace(hour=9, minute=0, second=0,
+                                                                               microsecond=0)
+    activity = await VolunteerActivity.create(
+        community=community, team=team, title="关爱独居老人上门陪伴",
+        description="两人一组上门陪伴聊天、读报，帮忙整理房间。",
+        starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=2), place_text="社区党群服务中心集合", capacity=10,
+        skills=["陪伴", "沟通"], points_per_hour=10, state=ActivityState.PUBLISHED, using_db=tx)
+    await VolunteerActivityEvent.create(activity=activity, from_state=ActivityState.DRAFT,
+                                        to_state=ActivityState.PUBLISHED, actor=coordinator, using_db=tx)

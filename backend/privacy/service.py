@@ -32,6 +32,7 @@ from backend.people.models import Consent, Person
 from backend.privacy.models import AccessLog
 from backend.registry.models import Membership, PersonRoom, ResidenceApplication, Role
 from backend.registry.scope import person_community
+from backend.volunteering import personal as volunteering
 
 
 class PersonalField(StrEnum):
@@ -105,6 +106,7 @@ async def export_my_data(actor: Actor) -> dict:
         **await questions.export_questions(me),
         **await deliberation.export_deliberation(me),
         **await moderation.export_moderation(me),
+        **await volunteering.export_volunteering(me),
     }
 
 
@@ -191,6 +193,7 @@ async def erase_me(actor: Actor, *, code: str) -> None:
         await questions.erase_questions(tx, me)
         await deliberation.erase_deliberation(tx, me)
         await moderation.erase_moderation(tx, me)
+        await volunteering.erase_volunteering(tx, me)
         changed(tx, me)
         await audit.record(tx, actor, "person.erase", "person", me, community_id=None)
     await revoke_all_sessions(me, reason="erased")

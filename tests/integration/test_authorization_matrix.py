@@ -69,12 +69,23 @@ from backend.timebank import offers as timebank_offers
 from backend.timebank import service as timebank
 from backend.timebank.models import HoursDonation, TimebankOffer, TimebankRequest
 from backend.timebank.places import PlaceInput
+from backend.volunteering import attendance as volunteer_attendance
+from backend.volunteering import service as volunteering
+from backend.volunteering import signups as volunteer_signups
+from backend.volunteering.models import (
+    VolunteerActivity,
+    VolunteerCertificate,
+    VolunteerSignup,
+    VolunteerTeam,
+    VolunteerTeamCoordinator,
+)
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
 from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
 from tests.integration import case_helpers, moderation_helpers
+from tests.integration.conftest import build_person
 from tests.integration.neighbourhood import build_neighbourhood
 from tests.integration.test_wallet_views import earn as earn_into
 from tests.integration.timebank_helpers import earn
@@ -87,6 +98,10 @@ CASE_INPUT = "{categoryId: $c, text: \"改写诉求\", place: {roomId: $r}, phot
 NOTICE_INPUT = ("{title: \"改写通知\", bodyHtml: \"<p>改</p>\", category: \"安全\", "
                 "audience: [{kind: BUILDING, ids: [$b]}], attachments: [$u]}")
 
+
+
+ACTIVITY_INPUT = ("{title: \"改写活动\", startsAt: \"2099-01-01T08:00:00+08:00\", "
+                  "endsAt: \"2099-01-01T10:00:00+08:00\", placeText: \"活动室\", capacity: 5}")
 
 
 def _this_week() -> dict:
@@ -425,6 +440,56 @@ CASES = {
                           "errors { code } } }", lambda t: {"x": t["fraud_alert"]}),
     "myWallet": ("query($x: ID!) { myWallet(communityId: $x) { hours entries(ledger: TIME) { nodes { label } } } }",
                  lambda t: {"x": t["community"]}),
+    # Volunteering: the committee's team and draft activity, and the target's sign-up on a published one.
+    "volunteerTeams": ("query($x: ID!) { volunteerTeams(communityId: $x) { nodes { id name } } }",
+                       lambda t: {"x": t["community"]}),
+    "volunteerActivities": ("query($x: ID!) { volunteerActivities(communityId: $x) { nodes { id title } } }",
+                            lambda t: {"x": t["community"]}),
+    "volunteerActivity": ("query($x: ID!) { volunteerActivity(id: $x) { title teamName } }",
+                          lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerRoster": ("query($x: ID!) { volunteerRoster(activityId: $x) { nodes { id personName } } }",
+                        lambda t: {"x": t["volunteer_activity"]}),
+    "volunteerCheckinCode": ("query($x: ID!) { volunteerCheckinCode(activityId: $x, purpose: CHECK_IN) { token } }",
+                             lambda t: {"x": t["volunteer_activity"]}),
+    "volunteerApprovals": ("query($x: ID!) { volunteerApprovals(communityId: $x) { nodes { id personName } } }",
+                           lambda t: {"x": t["community"]}),
+    "volunteerTeamCreate": ("mutation($x: ID!) { volunteerTeamCreate(communityId: $x, name: \"改写队伍\") "
+                            "{ team { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "volunteerTeamUpdate": ("mutation($x: ID!) { volunteerTeamUpdate(id: $x, name: \"改写队伍\") "
+                            "{ team { name } errors { code } } }", lambda t: {"x": t["volunteer_team"]}),
+    "volunteerTeamCoordinatorAdd": ("mutation($x: ID!, $p: ID!) { volunteerTeamCoordinatorAdd(teamId: $x, "
+                                    "personId: $p) { team { name } errors { code } } }",
+                                    lambda t: {"x": t["volunteer_team"], "p": t["person"]}),
+    "volunteerTeamCoordinatorRemove": ("mutation($x: ID!, $p: ID!) { volunteerTeamCoordinatorRemove(teamId: $x, "
+                                       "personId: $p) { team { name } errors { code } } }",
+                                       lambda t: {"x": t["volunteer_team"], "p": t["volunteer_coordinator"]}),
+    "volunteerActivityCreate": ("mutation($x: ID!) { volunteerActivityCreate(teamId: $x, input: "
+                                + ACTIVITY_INPUT + ") "
+                                "{ activity { id } errors { code } } }", lambda t: {"x": t["volunteer_team"]}),
+    "volunteerActivityUpdate": ("mutation($x: ID!) { volunteerActivityUpdate(id: $x, input: " + ACTIVITY_INPUT + ") "
+                                "{ activity { title } errors { code } } }", lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerActivityPublish": ("mutation($x: ID!) { volunteerActivityPublish(id: $x) { activity { title } "
+                                 "errors { code } } }", lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerActivityCancel": ("mutation($x: ID!) { volunteerActivityCancel(id: $x, reason: \"取消活动\") "
+                                "{ activity { title } errors { code } } }", lambda t: {"x": t["volunteer_activity"]}),
+    "volunteerSignup": ("mutation($x: ID!) { volunteerSignup(activityId: $x) { signup { id } errors { code } } }",
+                        lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerSignupCancel": ("mutation($x: ID!) { volunteerSignupCancel(signupId: $x) { signup { id } "
+                              "errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerCheckIn": ("mutation($x: ID!, $k: String!) { volunteerCheckIn(token: $k, activityId: $x) "
+                         "{ signup { id } errors { code } } }",
+                         lambda t: {"x": t["volunteer_activity"], "k": t["volunteer_token"]}),
+    "volunteerCheckOut": ("mutation($x: ID!, $k: String!) { volunteerCheckOut(token: $k, activityId: $x) "
+                          "{ signup { id } errors { code } } }",
+                          lambda t: {"x": t["volunteer_activity"], "k": t["volunteer_out_token"]}),
+    "volunteerHoursApprove": ("mutation($x: ID!) { volunteerHoursApprove(signupId: $x, minutes: 30) "
+                              "{ signup { id } errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerHoursReject": ("mutation($x: ID!) { volunteerHoursReject(signupId: $x, reason: \"不符合\") "
+                             "{ signup { id } errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerNoShowMark": ("mutation($x: ID!) { volunteerNoShowMark(signupId: $x) { signup { id } "
+                            "errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerCertificateIssue": ("mutation($x: ID!) { volunteerCertificateIssue(communityId: $x) "
+                                  "{ certificate { id } errors { code } } }", lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -441,6 +506,8 @@ ACTING_FOR_CASES = {
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
     "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
     "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
+    "mySignups": ("{ mySignups { nodes { id activityTitle } } }", lambda t: {}),
+    "myVolunteerCertificates": ("{ myVolunteerCertificates { nodes { code } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -481,6 +548,8 @@ ANSWERS = {
     "timebankRequestCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no hours)
     "timebankOfferCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no skills)
     "myWallet": MEMBERS,  # their own wallet (a proxy without TIMEBANK: refused); never the target's
+    "volunteerActivities": MEMBERS,  # the published ones; the draft's title is not listed (checked)
+    "volunteerCertificateIssue": MEMBERS,  # their own (none: no approved records); nothing for the target
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -552,6 +621,7 @@ async def target(app, api, make_person):
     topics = await _topics(place, secret)
     timebank_rows = await _timebank(place, secret, make_person)
     wallet = await _wallet(place, secret)
+    volunteering = await _volunteering(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -582,13 +652,15 @@ async def target(app, api, make_person):
                     f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
-                    f"volunteer:matrix:{secret}", f"乙区预警 {secret}"],
+                    f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
+                    f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
-                   timebank_rows["timebank_request"], timebank_rows["timebank_offer"]],
+                   timebank_rows["timebank_request"], timebank_rows["timebank_offer"],
+                   volunteering["volunteer_draft"], volunteering["volunteer_signup"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **timebank_rows, **wallet,
+        **topics, **moderated, **timebank_rows, **wallet, **volunteering,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -680,6 +752,29 @@ async def _wallet(place, secret: str) -> dict:
     alert = await FraudAlert.create(community=place.community, kind="VELOCITY", key=f"matrix:{secret}",
                                     person_ids=[str(b.resident.id)], detail=f"乙区预警 {secret}")
     return {"hours_account": str(account.id), "fraud_alert": str(alert.id)}
+
+
+async def _volunteering(place, secret: str) -> dict:
+    """The committee's team (its coordinator is not the target), a draft activity and a published one
+    the target signed up for and checked in to; fresh check-in and check-out codes of it."""
+    committee = case_helpers.committee_actor(place.committee.id, place.community.id)
+    coordinator = await build_person(place.community.id, ["VOLUNTEER_COORDINATOR"])
+    team = await volunteering.create_team(committee, community_id=place.community.id, name=f"乙区志愿队 {secret}",
+                                          description="")
+    await volunteering.add_coordinator(committee, team_id=team.id, person_id=coordinator.id)
+    when = {"starts_at": clock.now() + timedelta(days=1), "ends_at": clock.now() + timedelta(days=1, hours=2),
+            "capacity": 5, "skills": [], "points_per_hour": 10, "description": ""}
+    draft = await volunteering.create_activity(committee, team_id=team.id, title=f"乙区志愿草稿 {secret}",
+                                               place_text="活动室", **when)
+    published = await volunteering.create_activity(committee, team_id=team.id, title="社区清洁", place_text="广场",
+                                                   **when)
+    await volunteering.publish_activity(committee, activity_id=published.id)
+    signup = await volunteer_signups.sign_up(Actor(person_id=place.b.resident.id), activity_id=published.id)
+    token, _ = await volunteer_attendance.checkin_code(committee, activity_id=published.id, purpose="CHECK_IN")
+    out, _ = await volunteer_attendance.checkin_code(committee, activity_id=published.id, purpose="CHECK_OUT")
+    return {"volunteer_team": str(team.id), "volunteer_coordinator": str(coordinator.id),
+            "volunteer_draft": str(draft.id), "volunteer_activity": str(published.id),
+            "volunteer_signup": str(signup.id), "volunteer_token": token, "volunteer_out_token": out}
 
 
 class Caller:
@@ -793,6 +888,12 @@ async def snapshot(target: dict) -> list:
         await rows(Account, "debits_pending", "debits_posted", "credits_pending", "credits_posted", owner_id=person),
         await rows(WalletPolicy, "hours_cap", community_id=community),
         await rows(FraudAlert, "state", "note", community_id=community),
+        await rows(VolunteerTeam, "name", community_id=community),
+        await rows(VolunteerTeamCoordinator, "person_id", team__community_id=community),
+        await rows(VolunteerActivity, "state", "title", "capacity", community_id=community),
+        await rows(VolunteerSignup, "state", "checked_in_at", "checked_out_at", "approved_minutes",
+                   community_id=community),
+        await rows(VolunteerCertificate, community_id=community),
     ]
 
 

@@ -64,6 +64,11 @@ from backend.registry.models import (
 from backend.timebank import offers as timebank_offers
 from backend.timebank import service as timebank
 from backend.timebank.places import PlaceInput
+from backend.volunteering import certificates as volunteer_certificates
+from backend.volunteering import review as volunteer_review
+from backend.volunteering import service as volunteering
+from backend.volunteering import signups as volunteer_signups
+from backend.volunteering.models import VolunteerSignup
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
@@ -302,6 +307,19 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "TimebankFamily"): Pin(("tb_kin", "tb_elder"),  # one relative, then three
                                             lambda w: ({"communityId": community_id(w.large)},) * 2,
                                             lambda d: d["timebankFamily"], 4),
+    ("admin", "VolunteerTeams"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["volunteerTeams"]["nodes"], 3),
+    ("admin", "VolunteerActivities"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                          lambda d: d["volunteerActivities"]["nodes"], 2),
+    ("mini_program", "VolunteerActivities"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                                 lambda d: d["volunteerActivities"]["nodes"], 3),
+    ("admin", "VolunteerRoster"): Pin("staff", pages(activityId=lambda w: w.volunteer_activity_ids[0]),
+                                      lambda d: d["volunteerRoster"]["nodes"], 4),
+    ("admin", "VolunteerApprovals"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                         lambda d: d["volunteerApprovals"]["nodes"], 3),
+    ("mini_program", "MySignups"): Pin("resident", pages(), lambda d: d["mySignups"]["nodes"], 2),
+    ("mini_program", "MyVolunteerCertificates"): Pin("resident", pages(),
+                                                     lambda d: d["myVolunteerCertificates"]["nodes"], 2),
 }
 
 
@@ -386,7 +404,8 @@ async def world(app):
     await _moderated(world, staff)
     await _topics(world, staff)
     await _timebank(world)
-    await _wallets(world)
+    await _volunteering(world, staff)
+    await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
                      "resident": resident.handle, "one_home": one_home.handle,
@@ -593,6 +612,41 @@ async def _wallets(world) -> None:
     for i in range(2):
         await FraudAlert.create(community=large.community, kind="VELOCITY", key=f"{world.token}:alert:{i}",
                                 detail="单日频繁入账")
+
+
+async def _volunteering(world, staff) -> None:
+    """In the large community: two teams, three published activities; on the first, three residents
+    (the resident among them) checked out and waiting for review; the resident signed up for all
+    three, one of theirs approved elsewhere, and two certificates of it."""
+    large = world.large.community.id
+    committee = case_helpers.committee_actor(staff.id, large)
+    teams = [await volunteering.create_team(committee, community_id=large, name=f"志愿队{i}", description="")
+             for i in range(2)]
+    for team in teams:
+        coordinator = await build_person(large, [Role.VOLUNTEER_COORDINATOR])
+        await volunteering.add_coordinator(committee, team_id=team.id, person_id=coordinator.id)
+    when = {"starts_at": clock.now() + timedelta(days=1), "ends_at": clock.now() + timedelta(days=1, hours=2),
+            "capacity": 10, "skills": ["陪伴"], "points_per_hour": 10, "description": ""}
+    world.volunteer_activity_ids = []
+    for i, place in enumerate(({"building_id": world.large.buildings[0].id}, {"estate_id": world.large.estates[0].id},
+                               {"place_text": "广场"})):
+        activity = await volunteering.create_activity(committee, team_id=teams[i % 2].id, title=f"活动{i}", **when,
+                                                      **place)
+        await volunteering.publish_activity(committee, activity_id=activity.id)
+        world.volunteer_activity_ids.append(str(activity.id))
+    resident = world.large.residents[0]
+    first = UUID(world.volunteer_activity_ids[0])
+    signed = [await volunteer_signups.sign_up(Actor(person_id=person.id), activity_id=first)
+              for person in world.large.residents[:3]]
+    for activity_id in world.volunteer_activity_ids[1:]:
+        signed.append(await volunteer_signups.sign_up(Actor(person_id=resident.id), activity_id=UUID(activity_id)))
+    # Their attendance, arranged directly: scanning is tested in test_volunteering.
+    for signup in signed:
+        await VolunteerSignup.filter(id=signup.id).update(
+            checked_in_at=when["starts_at"], checked_out_at=when["ends_at"], computed_minutes=120)
+    await volunteer_review.approve(committee, signup_id=signed[-1].id, minutes=60)
+    for _ in range(2):
+        await volunteer_certificates.issue(Actor(person_id=resident.id), community_id=large)
 
 
 def test_every_list_operation_of_the_contract_is_pinned():

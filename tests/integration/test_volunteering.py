@@ -158,3 +158,34 @@ async def test_a_full_activity_waitlists_and_a_cancellation_promotes_the_first_w
     from backend.notify.models import InboxMessage
     assert await InboxMessage.filter(person_id=team.volunteers[1].id, kind="volunteer").count() == 1
 
+
+
+async def test_a_relative_acting_for_the_volunteer_cannot_sign_up_for_them(api, console, make_person):
+    from backend.api.contract import client_operations, document_id
+    from backend.proxies.models import Proxy
+
+    team = await build_team(api, console, make_person)
+    volunteer = team.volunteers[0]
+    relative = await make_person(team.community.id, ["RESIDENT"])
+    await Proxy.create(community=team.community, principal=volunteer, agent=relative,
+                       scopes=["VOTE", "CASE", "TIMEBANK", "NOTICE"], evidence="同户家庭成员",
+                       valid_until=clock.now() + timedelta(days=30), granted_by=volunteer)
+    token = (await api.sign_in(relative.handle))["accessToken"]
+    document = client_operations("mini_program")["VolunteerSignup"]
+    response = await api.http.post("/graphql", json={"documentId": document_id(document),
+                                                     "variables": {"activityId": team.activity_id}},
+                                   headers={"authorization": f"Bearer {token}", "x-acting-for": str(volunteer.id)})
+    assert await _errors(response.json(), "volunteerSignup") == ["志愿服务须由本人参加，不能代办"]
+    assert not await VolunteerSignup.filter(activity_id=team.activity_id).exists()
+
+
+async def test_my_data_export_holds_my_volunteer_sign_ups(api, console, make_person):
+    import json
+
+    team = await build_team(api, console, make_person)
+    await api.sign_in(team.volunteers[0].handle)
+    await ok(await api.op("VolunteerSignup", activityId=team.activity_id), "volunteerSignup")
+    data = (await api.query("{ myDataExport }"))["data"]["myDataExport"]
+    exported = data if isinstance(data, dict) else json.loads(data)
+    assert [(s["activity"], s["state"]) for s in exported["volunteerSignups"]] == [("敬老院陪伴", "SIGNED_UP")]
+    assert exported["volunteerCertificates"] == []
