@@ -50,6 +50,7 @@ MODEL_MODULES = [
     "backend.deliberation.models",
     "backend.ledger.models",
     "backend.wallets.models",
+    "backend.points.models",
 ]
 
 

@@ -108,7 +108,8 @@ def find_task(name: str):
 # Every module that registers tasks on `broker` (or the community of its job keys); imported by the
 # app and the worker alike.
 TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notices.tasks", "backend.registry.tasks",
-                "backend.voting.tasks", "backend.cases.tasks", "backend.ledger.tasks"]
+                "backend.voting.tasks", "backend.cases.tasks", "backend.ledger.tasks",
+                "backend.points.tasks"]
 
 
 def load_tasks() -> None:

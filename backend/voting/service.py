@@ -19,6 +19,7 @@ from backend.core.permissions import Permission, has, require
 from backend.core.runtime import runtime
 from backend.core.statemachine import sweep_due
 from backend.notify import service as notify
+from backend.points import earning as points_earning
 from backend.voting import electorate, sealing, spec
 from backend.voting.models import (
     BallotParticipation,
@@ -291,6 +292,7 @@ async def close_poll(actor: Actor, *, poll_id: UUID, reason: str | None = None) 
         poll = await get_poll_for_staff(actor, poll_id, tx=tx, lock=True)
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=actor, reason=(reason or "").strip()[:200] or None)
         await sealing.queue_seal(tx, poll)
+        await points_earning.poll_closed(tx, poll_id=poll.id, at=clock.now())
         await audit.record(tx, actor, "poll.close", "poll", poll.id, community_id=poll.community_id)
     return poll
 
@@ -333,6 +335,7 @@ async def close_due() -> int:
             return False
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=None, reason="到达截止时间")
         await sealing.queue_seal(tx, poll)
+        await points_earning.poll_closed(tx, poll_id=poll.id, at=clock.now())
         after_commit(tx, lambda: publish_turnout(poll.id))
         return True
 
