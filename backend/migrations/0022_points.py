@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('community', fields.ForeignKeyField('linli.Community', source_field='community_id', db_constraint=True, to_field='id', related_name='points_days', on_delete=OnDelete.CASCADE)),
                 ('person', fields.ForeignKeyField('linli.Person', source_field='person_id', db_constraint=True, to_field='id', related_name='points_days', on_delete=OnDelete.CASCADE)),
-                ('day', fields.DateField()),
+                ('day', fields.CharField(max_length=10)),
                 ('earned', fields.IntField(default=0)),
             ],
             options={'table': 'points_day', 'app': 'linli', 'unique_together': (('community', 'person', 'day'),), 'pk_attr': 'id', 'table_description': 'What one person earned by participation rules on one Asia/Shanghai day: the row locked to'},

@@ -48,7 +48,7 @@ async def award(*, key: str, kind: RuleKind, community_id: UUID, person_id: UUID
         rule = await rule_of(community_id, kind, tx=tx)
         if not rule.active or rule.points <= 0:
             return 0
-        day = at.astimezone(SHANGHAI).date()
+        day = at.astimezone(SHANGHAI).date().isoformat()
         await insert_ignoring_conflicts(tx, PointsDay, [
             {"community_id": community_id, "person_id": person_id, "day": day, "earned": 0}])
         counter = await PointsDay.filter(community_id=community_id, person_id=person_id, day=day) \

@@ -32,7 +32,7 @@ class PointsDay(Entity):
 
     community = fields.ForeignKeyField("linli.Community", related_name="points_days", on_delete=fields.CASCADE)
     person = fields.ForeignKeyField("linli.Person", related_name="points_days", on_delete=fields.CASCADE)
-    day = fields.DateField()
+    day = fields.CharField(max_length=10)  # YYYY-MM-DD, Asia/Shanghai
     earned = fields.IntField(default=0)
 
     class Meta:
