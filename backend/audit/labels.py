@@ -72,6 +72,13 @@ ACTION_LABELS = {
     "topic.propose": "代为提出居民提议",
     "topic.respond": "官方回应议题",
     "topic.support": "代为附议提议",
+    "points.rule_update": "修改参与积分规则",
+    "reward.create": "新增积分奖品",
+    "reward.update": "修改积分奖品",
+    "reward.archive": "下架归档积分奖品",
+    "redemption.create": "代为兑换奖品",
+    "redemption.collect": "核销积分兑换",
+    "redemption.cancel": "取消积分兑换",
 }
 
 TARGET_LABELS = {
@@ -97,6 +104,9 @@ TARGET_LABELS = {
     "street": "街道",
     "topic": "议题",
     "topic_comment": "议题评论",
+    "points_rule": "参与积分规则",
+    "reward": "积分奖品",
+    "redemption": "积分兑换",
 }
 
 

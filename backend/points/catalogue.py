@@ -14,8 +14,10 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, permissions, require
+from backend.ledger.models import Ledger
 from backend.points.models import Reward
 from backend.registry.models import Membership
+from backend.wallets.accounts import balance, person_account
 
 NAME_CHARS = (2, 40)
 DESCRIPTION_CHARS = 500
@@ -148,3 +150,10 @@ async def get_reward_for(actor: Actor, reward_id: UUID) -> Reward:
     if reward.archived_at is not None or not reward.active:
         raise not_found()
     return reward
+
+
+async def my_points(actor: Actor, *, community_id: UUID) -> tuple[int, int]:
+    """My (or my principal's) points in the community: what may be spent now, and what redemptions hold."""
+    me = await require_member(actor, community_id)
+    account = await person_account(Ledger.POINTS, person_id=me, community_id=community_id)
+    return balance(account), account.debits_pending

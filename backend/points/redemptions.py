@@ -155,10 +155,10 @@ async def _by_code(actor: Actor, *, community_id: UUID, pickup_code: str, tx=Non
     if code.isdigit() and len(code) == CODE_DIGITS:
         query = Redemption.filter(community_id=community_id, state=RedemptionState.PENDING,
                                   code_key__in=crypto.lookup_hashes(f"pickup:{community_id}:{code}"))
-        found = await (query.select_for_update() if lock else query).using_db(tx).select_related(
-            "reward", "person").first()
+        found = await (query.select_for_update() if lock else query).using_db(tx).first()
     if found is None:
         raise await _wrong_code(actor, streak)
+    await found.fetch_related("reward", "person", using_db=tx)
     if streak != str(found.id):
         await runtime().cache.set(f"points:pickup-streak:{actor.person_id}", str(found.id), WRONG_CODE_WINDOW_S)
     return found
