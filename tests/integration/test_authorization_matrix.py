@@ -53,6 +53,9 @@ from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
 from backend.people.models import Person
+from backend.points import catalogue as points_catalogue
+from backend.points import redemptions as points_redemptions
+from backend.points.models import PointsRule, Redemption, Reward
 from backend.privacy.models import AccessLog
 from backend.proxies.models import Proxy
 from backend.registry.models import (
@@ -66,7 +69,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
-from tests.integration import case_helpers, moderation_helpers
+from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
@@ -362,6 +365,34 @@ CASES = {
     "moderationAppealDecide": ("mutation($x: ID!) { moderationAppealDecide(id: $x, decision: RESTORE, "
                                "reason: \"恢复\") { appeal { text } errors { code } } }",
                                lambda t: {"x": t["moderation_appeal"]}),
+    # Points: the community's mall, the target's pending redemption (its pickup code is the target's).
+    "rewards": ("query($x: ID!) { rewards(communityId: $x, includeArchived: true) { nodes { id name } } }",
+                lambda t: {"x": t["community"]}),
+    "reward": ("query($x: ID!) { reward(id: $x) { name stock } }", lambda t: {"x": t["reward"]}),
+    "pointsBalance": ("query($x: ID!) { pointsBalance(communityId: $x) { points held } }",
+                      lambda t: {"x": t["community"]}),
+    "redemptions": ("query($x: ID!) { redemptions(communityId: $x) { nodes { id personName rewardName } } }",
+                    lambda t: {"x": t["community"]}),
+    "redemptionByPickupCode": ("query($x: ID!, $c: String!) { redemptionByPickupCode(communityId: $x, "
+                               "pickupCode: $c) { redemption { id personName } errors { code } } }",
+                               lambda t: {"x": t["community"], "c": t["pickup_code"]}),
+    "pointsRules": ("query($x: ID!) { pointsRules(communityId: $x) { kind points } }", lambda t: {"x": t["community"]}),
+    "rewardCreate": ("mutation($x: ID!) { rewardCreate(communityId: $x, input: {name: \"改写奖品\", cost: 1, "
+                     "stock: 9}) { reward { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "rewardUpdate": ("mutation($x: ID!) { rewardUpdate(id: $x, input: {name: \"改写奖品\", cost: 1, stock: 9}) "
+                     "{ reward { id } errors { code } } }", lambda t: {"x": t["reward"]}),
+    "rewardArchive": ("mutation($x: ID!) { rewardArchive(id: $x) { reward { id } errors { code } } }",
+                      lambda t: {"x": t["reward"]}),
+    "rewardRedeem": ("mutation($x: ID!) { rewardRedeem(rewardId: $x) { redemption { id pickupCode } "
+                     "errors { code } } }",
+                     lambda t: {"x": t["reward"]}),
+    "redemptionCollect": ("mutation($x: ID!, $c: String!) { redemptionCollect(communityId: $x, pickupCode: $c) "
+                          "{ redemption { id } errors { code } } }",
+                          lambda t: {"x": t["community"], "c": t["pickup_code"]}),
+    "redemptionCancel": ("mutation($x: ID!) { redemptionCancel(id: $x) { redemption { id } errors { code } } }",
+                         lambda t: {"x": t["redemption"]}),
+    "pointsRuleUpdate": ("mutation($x: ID!) { pointsRuleUpdate(communityId: $x, kind: POLL_VOTED, points: 99, "
+                         "active: true) { rule { points } errors { code } } }", lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -378,6 +409,7 @@ ACTING_FOR_CASES = {
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
     "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
     "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
+    "myRedemptions": ("{ myRedemptions { nodes { id pickupCode } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -410,6 +442,10 @@ ANSWERS = {
     "topics": {"neighbour", "other_grid_worker"},  # the community's topics; the target's hidden one is not listed
     "topicPropose": {"neighbour"},  # a proposal of their own household; the target's topics stay as they were
     "directoryRooms": SIGNED_IN,
+    "rewards": MEMBERS,  # the community's mall (staff of a grid too); no one's data
+    "reward": MEMBERS,
+    "pointsBalance": MEMBERS,  # their own points
+    "rewardRedeem": MEMBERS,  # their own redemption (refused: no points); the target's are untouched (checked)
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -479,6 +515,7 @@ async def target(app, api, make_person):
     questions = await _questions(place, secret)
     moderated = await _moderated(place, secret)
     topics = await _topics(place, secret)
+    points = await _points(place)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -511,9 +548,10 @@ async def target(app, api, make_person):
                     f"申诉理由 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
-                   questions["unpublished_question"], topics["topic"], topics["topic_comment"]],
+                   questions["unpublished_question"], topics["topic"], topics["topic_comment"],
+                   points["redemption"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated,
+        **topics, **moderated, **points,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -577,6 +615,18 @@ async def _topics(place, secret: str) -> dict:
     async with transaction() as tx:
         await moderated.set_hidden(tx, "TOPIC", topic.id, True)
     return {"topic": str(topic.id), "topic_comment": str(comment.id)}
+
+
+async def _points(place) -> dict:
+    """A reward of the community and the target's pending redemption of it (with points to spend)."""
+    community_id, person_id = place.community.id, place.b.resident.id
+    committee = case_helpers.committee_actor(place.committee.id, community_id)
+    draft = points_catalogue.RewardDraft(name="环保购物袋", description="", cost=10, stock=5)
+    prize = await points_catalogue.create_reward(committee, community_id=community_id, draft=draft)
+    await points_helpers.grant(community_id, [person_id], 50)
+    redemption = await points_redemptions.redeem(Actor(person_id=person_id), reward_id=prize.id)
+    return {"reward": str(prize.id), "redemption": str(redemption.id),
+            "pickup_code": points_redemptions.pickup_code(redemption)}
 
 
 class Caller:
@@ -683,6 +733,9 @@ async def snapshot(target: dict) -> list:
         await rows(TopicSupport, topic__author_id=person),
         await rows(Topic, community_id=community, household_id=None),  # the committee's topics
         await rows(DeliberationSettings, "supporters_needed", community_id=community),
+        await rows(Reward, "name", "cost", "active", "archived_at", community_id=community),
+        await rows(Redemption, "state", "code_key", person_id=person),
+        await rows(PointsRule, "points", "active", community_id=community),
     ]
 
 

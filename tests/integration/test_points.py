@@ -185,9 +185,10 @@ async def test_reading_an_urgent_notice_earns_points_once_and_a_normal_one_none(
     actor = resident_actor(person, place.cid)
     made = {}
     for importance in (Importance.URGENT, Importance.NORMAL):
-        notice = await Notice.create(community_id=place.cid, author_id=place.staff.id, title="停水", body_html="<p>停水</p>",
-                                     category="物业", importance=importance, must_acknowledge=True, audience=[],
-                                     state=NoticeState.PUBLISHED, published_at=clock.now())
+        notice = await Notice.create(community_id=place.cid, author_id=place.staff.id, title="停水",
+                                     body_html="<p>停水</p>", category="物业", importance=importance,
+                                     must_acknowledge=True, audience=[], state=NoticeState.PUBLISHED,
+                                     published_at=clock.now())
         await NoticeRecipient.create(notice=notice, person=person)
         made[importance] = notice
     urgent, normal = made[Importance.URGENT], made[Importance.NORMAL]
