@@ -14,10 +14,10 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.permissions import Permission, has, permissions, require
-from backend.ledger.models import Ledger
+from backend.ledger.models import Account, Ledger
 from backend.points.models import Reward
 from backend.registry.models import Membership
-from backend.wallets.accounts import balance, person_account
+from backend.wallets.accounts import POINTS, balance
 
 NAME_CHARS = (2, 40)
 DESCRIPTION_CHARS = 500
@@ -155,5 +155,6 @@ async def get_reward_for(actor: Actor, reward_id: UUID) -> Reward:
 async def my_points(actor: Actor, *, community_id: UUID) -> tuple[int, int]:
     """My (or my principal's) points in the community: what may be spent now, and what redemptions hold."""
     me = await require_member(actor, community_id)
-    account = await person_account(Ledger.POINTS, person_id=me, community_id=community_id)
-    return balance(account), account.debits_pending
+    # Read, not opened: browsing the mall writes nothing (an account opens with the first points).
+    account = await Account.filter(ledger=Ledger.POINTS, owner_kind="person", owner_id=me, code=POINTS).first()
+    return (balance(account), account.debits_pending) if account else (0, 0)

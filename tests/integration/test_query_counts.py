@@ -47,6 +47,8 @@ from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
 from backend.notices.models import Notice
+from backend.points import catalogue as points_catalogue
+from backend.points import redemptions as points_redemptions
 from backend.privacy.models import AccessLog
 from backend.proxies.models import Proxy
 from backend.registry.models import (
@@ -63,7 +65,7 @@ from backend.registry.models import (
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
-from tests.integration import case_helpers, moderation_helpers
+from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_community, build_person
 
 
@@ -263,6 +265,19 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "QuestionSuggestions"): Pin(("small_resident", "resident"), lambda w: suggest(w),
                                                  lambda d: d["questionSuggestions"], 3),  # and the membership
     ("admin", "QuestionSuggestions"): Pin("staff", lambda w: suggest(w), lambda d: d["questionSuggestions"], 2),
+    ("admin", "Rewards"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                              lambda d: d["rewards"]["nodes"], 2),
+    ("mini_program", "Rewards"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["rewards"]["nodes"], 4),
+    ("admin", "Redemptions"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                  lambda d: d["redemptions"]["nodes"], 2),
+    ("mini_program", "RedemptionsMine"): Pin("resident", pages(), lambda d: d["myRedemptions"]["nodes"], 1),
+    # The rules made with the defaults if missing (an insert that skips those there), then read.
+    ("admin", "PointsRules"): Pin("staff", small_and_large("communityId", community_id), None, 2),
+    # The redemption, its reward and its person.
+    ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
+        {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},
+        {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[1]}), None, 3),
 }
 
 
@@ -346,6 +361,7 @@ async def world(app):
     await _questions(world, staff)
     await _moderated(world, staff)
     await _topics(world, staff)
+    await _points(world, staff)
     world.handles = {"operator": operator.handle, "supervisor": supervisor.handle, "staff": staff.handle,
                      "resident": resident.handle, "one_home": one_home.handle,
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
@@ -484,6 +500,21 @@ async def _topics(world, staff) -> None:
         world.topic_ids.append(str(topic.id))
     await deliberation.propose(Actor(person_id=world.large.residents[11].id), community_id=large,
                                draft=deliberation.TopicDraft(title="居民提议", body="建议增设充电桩。"))
+
+
+async def _points(world, staff) -> None:
+    """Four rewards of the large community's mall; the resident redeems three of them."""
+    large = world.large.community.id
+    committee = case_helpers.committee_actor(staff.id, large)
+    resident = world.large.residents[0]
+    await points_helpers.grant(large, [resident.id], 100)
+    world.pickup_codes = []
+    for i in range(4):
+        draft = points_catalogue.RewardDraft(name=f"奖品{i}", description="", cost=10, stock=5)
+        reward = await points_catalogue.create_reward(committee, community_id=large, draft=draft)
+        if i < 3:
+            redemption = await points_redemptions.redeem(Actor(person_id=resident.id), reward_id=reward.id)
+            world.pickup_codes.append(points_redemptions.pickup_code(redemption))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
