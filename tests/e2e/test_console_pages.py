@@ -51,6 +51,8 @@ PAGES = {
     "topics/:id": (TOPIC_TITLE, "topic"),
     "moderation": ("内容审核", "moderation"),
     "moderation/:id": ("议题审核", "moderation-item"),
+    "points/rewards": ("积分商城", "points-rewards"),
+    "points/redemptions": ("兑换核销", "points-redemptions"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).
