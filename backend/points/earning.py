@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from backend.core import outbox
 from backend.core.bulk import insert_ignoring_conflicts
-from backend.core.db import transaction
+from backend.core.clock import clock
+from backend.core.db import after_commit, transaction
+from backend.core.outbox import OutboxMessage
 from backend.ledger.models import Ledger, Transfer
 from backend.ledger.results import TransferSpec
 from backend.ledger.service import create_transfers, require_ok
@@ -23,7 +25,6 @@ from backend.wallets.policy import policy_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TOPIC = "points.participation"
-POLL_TOPIC = "points.poll_closed"
 
 
 async def notice_read(tx, *, notice_id: UUID, community_id: UUID, person_id: UUID, at: datetime) -> None:
@@ -33,10 +34,18 @@ async def notice_read(tx, *, notice_id: UUID, community_id: UUID, person_id: UUI
                      at=at.isoformat())
 
 
-async def poll_closed(tx, *, poll_id: UUID, at: datetime) -> None:
-    """A poll closed: its participants earn their points from the participation rows, never at the
-    time of casting (a secret ballot's timing must not name its voter)."""
-    await outbox.add(tx, POLL_TOPIC, key=f"points:poll:{poll_id}", poll_id=str(poll_id), at=at.isoformat())
+async def poll_closed(tx, *, poll_id: UUID, community_id: UUID, voter_ids: list[UUID], at: datetime) -> None:
+    """A poll closed: each who took part (voting reads them from its participation rows, never at
+    the time of casting: a secret ballot's timing must not name its voter) earns the POLL_VOTED
+    points, one outbox message each, written in one statement."""
+    if not voter_ids:
+        return
+    await insert_ignoring_conflicts(tx, OutboxMessage, [
+        {"topic": TOPIC, "key": f"points:poll:{poll_id}:{person_id}", "available_at": clock.now(), "attempts": 0,
+         "payload": {"kind": RuleKind.POLL_VOTED.value, "community_id": str(community_id), "person_id": str(person_id),
+                     "object_id": str(poll_id), "at": at.isoformat()}}
+        for person_id in sorted(set(voter_ids))])
+    after_commit(tx, outbox.wake_relay)
 
 
 async def award(*, key: str, kind: RuleKind, community_id: UUID, person_id: UUID, object_id: str,
