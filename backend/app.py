@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from backend.api import files
+from backend.api import files, volunteering_files
 from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
 from backend.api.extensions import UNAVAILABLE_MESSAGE
 from backend.api.schema import build_schema
@@ -148,6 +148,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/polls/{poll_id}/result.xlsx", files.poll_result_workbook),
         Route("/exports/cases/stats.xlsx", files.case_stats_workbook),
         Route("/exports/polls/{poll_id}/result.pdf", files.poll_result_pdf),
+        Route("/certificates/{certificate_id}.pdf", volunteering_files.certificate_pdf),
+        Route("/verify/{code}", volunteering_files.verify),
         Route("/", lambda _: RedirectResponse("/admin/")),
         Mount("/admin", StaticFiles(directory=ADMIN_DIST, html=True, check_dir=False), name="admin"),
     ]

@@ -22,6 +22,7 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
+from backend.api.volunteering import VolunteeringMutations, VolunteeringQueries
 from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
 from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
@@ -29,12 +30,12 @@ from backend.core.settings import Settings
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
-                              ModerationQueries, PointsQueries))
+                              ModerationQueries, PointsQueries, VolunteeringQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
-     DeliberationMutations, ModerationMutations, PointsMutations),
+     DeliberationMutations, ModerationMutations, PointsMutations, VolunteeringMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

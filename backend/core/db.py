@@ -51,6 +51,7 @@ MODEL_MODULES = [
     "backend.ledger.models",
     "backend.wallets.models",
     "backend.points.models",
+    "backend.volunteering.models",
 ]
 
 

@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0021_wallets')]
+    dependencies = [('linli', '0022_volunteering')]
 
     initial = False
 
