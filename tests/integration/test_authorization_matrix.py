@@ -66,10 +66,21 @@ from backend.registry.models import (
     ResidenceApplication,
     Street,
 )
+from backend.volunteering import attendance as volunteer_attendance
+from backend.volunteering import service as volunteering
+from backend.volunteering import signups as volunteer_signups
+from backend.volunteering.models import (
+    VolunteerActivity,
+    VolunteerCertificate,
+    VolunteerSignup,
+    VolunteerTeam,
+    VolunteerTeamCoordinator,
+)
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
 from tests.integration import case_helpers, moderation_helpers, points_helpers
+from tests.integration.conftest import build_person
 from tests.integration.neighbourhood import build_neighbourhood
 
 DENIED = {"NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "PROXY_INVALID"}
@@ -80,6 +91,10 @@ CASE_INPUT = "{categoryId: $c, text: \"改写诉求\", place: {roomId: $r}, phot
 NOTICE_INPUT = ("{title: \"改写通知\", bodyHtml: \"<p>改</p>\", category: \"安全\", "
                 "audience: [{kind: BUILDING, ids: [$b]}], attachments: [$u]}")
 
+
+
+ACTIVITY_INPUT = ("{title: \"改写活动\", startsAt: \"2099-01-01T08:00:00+08:00\", "
+                  "endsAt: \"2099-01-01T10:00:00+08:00\", placeText: \"活动室\", capacity: 5}")
 
 
 def _this_week() -> dict:
@@ -393,6 +408,56 @@ CASES = {
                          lambda t: {"x": t["redemption"]}),
     "pointsRuleUpdate": ("mutation($x: ID!) { pointsRuleUpdate(communityId: $x, kind: POLL_VOTED, points: 99, "
                          "active: true) { rule { points } errors { code } } }", lambda t: {"x": t["community"]}),
+    # Volunteering: the committee's team and draft activity, and the target's sign-up on a published one.
+    "volunteerTeams": ("query($x: ID!) { volunteerTeams(communityId: $x) { nodes { id name } } }",
+                       lambda t: {"x": t["community"]}),
+    "volunteerActivities": ("query($x: ID!) { volunteerActivities(communityId: $x) { nodes { id title } } }",
+                            lambda t: {"x": t["community"]}),
+    "volunteerActivity": ("query($x: ID!) { volunteerActivity(id: $x) { title teamName } }",
+                          lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerRoster": ("query($x: ID!) { volunteerRoster(activityId: $x) { nodes { id personName } } }",
+                        lambda t: {"x": t["volunteer_activity"]}),
+    "volunteerCheckinCode": ("query($x: ID!) { volunteerCheckinCode(activityId: $x, purpose: CHECK_IN) { token } }",
+                             lambda t: {"x": t["volunteer_activity"]}),
+    "volunteerApprovals": ("query($x: ID!) { volunteerApprovals(communityId: $x) { nodes { id personName } } }",
+                           lambda t: {"x": t["community"]}),
+    "volunteerTeamCreate": ("mutation($x: ID!) { volunteerTeamCreate(communityId: $x, name: \"改写队伍\") "
+                            "{ team { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "volunteerTeamUpdate": ("mutation($x: ID!) { volunteerTeamUpdate(id: $x, name: \"改写队伍\") "
+                            "{ team { name } errors { code } } }", lambda t: {"x": t["volunteer_team"]}),
+    "volunteerTeamCoordinatorAdd": ("mutation($x: ID!, $p: ID!) { volunteerTeamCoordinatorAdd(teamId: $x, "
+                                    "personId: $p) { team { name } errors { code } } }",
+                                    lambda t: {"x": t["volunteer_team"], "p": t["person"]}),
+    "volunteerTeamCoordinatorRemove": ("mutation($x: ID!, $p: ID!) { volunteerTeamCoordinatorRemove(teamId: $x, "
+                                       "personId: $p) { team { name } errors { code } } }",
+                                       lambda t: {"x": t["volunteer_team"], "p": t["volunteer_coordinator"]}),
+    "volunteerActivityCreate": ("mutation($x: ID!) { volunteerActivityCreate(teamId: $x, input: "
+                                + ACTIVITY_INPUT + ") "
+                                "{ activity { id } errors { code } } }", lambda t: {"x": t["volunteer_team"]}),
+    "volunteerActivityUpdate": ("mutation($x: ID!) { volunteerActivityUpdate(id: $x, input: " + ACTIVITY_INPUT + ") "
+                                "{ activity { title } errors { code } } }", lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerActivityPublish": ("mutation($x: ID!) { volunteerActivityPublish(id: $x) { activity { title } "
+                                 "errors { code } } }", lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerActivityCancel": ("mutation($x: ID!) { volunteerActivityCancel(id: $x, reason: \"取消活动\") "
+                                "{ activity { title } errors { code } } }", lambda t: {"x": t["volunteer_activity"]}),
+    "volunteerSignup": ("mutation($x: ID!) { volunteerSignup(activityId: $x) { signup { id } errors { code } } }",
+                        lambda t: {"x": t["volunteer_draft"]}),
+    "volunteerSignupCancel": ("mutation($x: ID!) { volunteerSignupCancel(signupId: $x) { signup { id } "
+                              "errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerCheckIn": ("mutation($x: ID!, $k: String!) { volunteerCheckIn(token: $k, activityId: $x) "
+                         "{ signup { id } errors { code } } }",
+                         lambda t: {"x": t["volunteer_activity"], "k": t["volunteer_token"]}),
+    "volunteerCheckOut": ("mutation($x: ID!, $k: String!) { volunteerCheckOut(token: $k, activityId: $x) "
+                          "{ signup { id } errors { code } } }",
+                          lambda t: {"x": t["volunteer_activity"], "k": t["volunteer_out_token"]}),
+    "volunteerHoursApprove": ("mutation($x: ID!) { volunteerHoursApprove(signupId: $x, minutes: 30) "
+                              "{ signup { id } errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerHoursReject": ("mutation($x: ID!) { volunteerHoursReject(signupId: $x, reason: \"不符合\") "
+                             "{ signup { id } errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerNoShowMark": ("mutation($x: ID!) { volunteerNoShowMark(signupId: $x) { signup { id } "
+                            "errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
+    "volunteerCertificateIssue": ("mutation($x: ID!) { volunteerCertificateIssue(communityId: $x) "
+                                  "{ certificate { id } errors { code } } }", lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -410,6 +475,8 @@ ACTING_FOR_CASES = {
     "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
     "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
     "myRedemptions": ("{ myRedemptions { nodes { id pickupCode } } }", lambda t: {}),
+    "mySignups": ("{ mySignups { nodes { id activityTitle } } }", lambda t: {}),
+    "myVolunteerCertificates": ("{ myVolunteerCertificates { nodes { code } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -446,6 +513,8 @@ ANSWERS = {
     "reward": MEMBERS,
     "pointsBalance": MEMBERS,  # their own points
     "rewardRedeem": MEMBERS,  # their own redemption (refused: no points); the target's are untouched (checked)
+    "volunteerActivities": MEMBERS,  # the published ones; the draft's title is not listed (checked)
+    "volunteerCertificateIssue": MEMBERS,  # their own (none: no approved records); nothing for the target
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -516,6 +585,7 @@ async def target(app, api, make_person):
     moderated = await _moderated(place, secret)
     topics = await _topics(place, secret)
     points = await _points(place)
+    volunteering = await _volunteering(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -545,13 +615,13 @@ async def target(app, api, make_person):
                     f"乙区停水 {secret}", f"草稿通知 {secret}", f"导入报告 {secret}", f"乙区电梯投票 {secret}",
                     f"乙区草稿投票 {secret}", f"乙区漏水 {secret}", f"内部备注 {secret}", questions["question_text"],
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
-                    f"申诉理由 {secret}"],
+                    f"申诉理由 {secret}", f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
-                   points["redemption"]],
+                   points["redemption"], volunteering["volunteer_draft"], volunteering["volunteer_signup"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **points,
+        **topics, **moderated, **points, **volunteering,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -627,6 +697,29 @@ async def _points(place) -> dict:
     redemption = await points_redemptions.redeem(Actor(person_id=person_id), reward_id=prize.id)
     return {"reward": str(prize.id), "redemption": str(redemption.id),
             "pickup_code": points_redemptions.pickup_code(redemption)}
+
+
+async def _volunteering(place, secret: str) -> dict:
+    """The committee's team (its coordinator is not the target), a draft activity and a published one
+    the target signed up for and checked in to; fresh check-in and check-out codes of it."""
+    committee = case_helpers.committee_actor(place.committee.id, place.community.id)
+    coordinator = await build_person(place.community.id, ["VOLUNTEER_COORDINATOR"])
+    team = await volunteering.create_team(committee, community_id=place.community.id, name=f"乙区志愿队 {secret}",
+                                          description="")
+    await volunteering.add_coordinator(committee, team_id=team.id, person_id=coordinator.id)
+    when = {"starts_at": clock.now() + timedelta(days=1), "ends_at": clock.now() + timedelta(days=1, hours=2),
+            "capacity": 5, "skills": [], "points_per_hour": 10, "description": ""}
+    draft = await volunteering.create_activity(committee, team_id=team.id, title=f"乙区志愿草稿 {secret}",
+                                               place_text="活动室", **when)
+    published = await volunteering.create_activity(committee, team_id=team.id, title="社区清洁", place_text="广场",
+                                                   **when)
+    await volunteering.publish_activity(committee, activity_id=published.id)
+    signup = await volunteer_signups.sign_up(Actor(person_id=place.b.resident.id), activity_id=published.id)
+    token, _ = await volunteer_attendance.checkin_code(committee, activity_id=published.id, purpose="CHECK_IN")
+    out, _ = await volunteer_attendance.checkin_code(committee, activity_id=published.id, purpose="CHECK_OUT")
+    return {"volunteer_team": str(team.id), "volunteer_coordinator": str(coordinator.id),
+            "volunteer_draft": str(draft.id), "volunteer_activity": str(published.id),
+            "volunteer_signup": str(signup.id), "volunteer_token": token, "volunteer_out_token": out}
 
 
 class Caller:
@@ -736,6 +829,12 @@ async def snapshot(target: dict) -> list:
         await rows(Reward, "name", "cost", "active", "archived_at", community_id=community),
         await rows(Redemption, "state", "code_key", person_id=person),
         await rows(PointsRule, "points", "active", community_id=community),
+        await rows(VolunteerTeam, "name", community_id=community),
+        await rows(VolunteerTeamCoordinator, "person_id", team__community_id=community),
+        await rows(VolunteerActivity, "state", "title", "capacity", community_id=community),
+        await rows(VolunteerSignup, "state", "checked_in_at", "checked_out_at", "approved_minutes",
+                   community_id=community),
+        await rows(VolunteerCertificate, community_id=community),
     ]
 
 
