@@ -11,6 +11,7 @@ from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.people.models import Person
+from backend.points.models import Reward
 from backend.proxies.models import Proxy
 from backend.proxies.service import HOUSEHOLD_EVIDENCE
 from backend.registry.models import (
@@ -75,6 +76,7 @@ async def seed_demo() -> bool:
         await _seed_people(tx, community, households)
         await _seed_timebank(tx, community)
         await _seed_volunteering(tx, community)
+        await _seed_rewards(tx, community)
     await _seed_wallets(community)
     return True
 
@@ -107,6 +109,17 @@ async def _seed_wallets(community: Community) -> None:
                 id=accounts.transfer_id(f"demo:{key}"), ledger=ledger, code=code, debit_account_id=debit.id,
                 credit_account_id=credit.id, amount=amount, reference=reference, flags=flags)], tx=tx))
     await fraud.sweep(lag=timedelta(0))  # nothing else writes while seeding: no batch can be in flight
+
+
+async def _seed_rewards(tx, community: Community) -> None:
+    """The rewards mall's first shelf (积分商城), put there by the committee member."""
+    committee = await Person.get(handle="committee").using_db(tx)
+    for name, description, cost, stock in (
+            ("社区定制帆布袋", "印有阳光社区标志，可重复使用", 20, 30),
+            ("洗衣液（2 升）", "社区服务中心领取", 60, 20),
+            ("理发券", "社区便民理发点使用一次", 30, 50)):
+        await Reward.create(community=community, name=name, description=description, cost=cost, stock=stock,
+                            created_by=committee, using_db=tx)
 
 
 async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str, Household]:

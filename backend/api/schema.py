@@ -17,6 +17,7 @@ from backend.api.jobs import StaffJobQueries
 from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
 from backend.api.notify import NotifyMutations, NotifyQueries, NotifySubscriptions
+from backend.api.points import PointsMutations, PointsQueries
 from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
@@ -31,13 +32,13 @@ from backend.core.settings import Settings
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
-                              ModerationQueries, TimebankQueries, WalletQueries,
+                              ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
-     DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations,
+     DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))

@@ -91,6 +91,13 @@ ACTION_LABELS = {
     "timebank.offer_create": "发布时间银行帮助意向",
     "timebank.offer_withdraw": "撤回时间银行帮助意向",
     "timebank.donate": "赠与时长",
+    "points.rule_update": "修改参与积分规则",
+    "reward.create": "新增积分奖品",
+    "reward.update": "修改积分奖品",
+    "reward.archive": "下架归档积分奖品",
+    "redemption.create": "代为兑换奖品",
+    "redemption.collect": "核销积分兑换",
+    "redemption.cancel": "取消积分兑换",
 }
 
 TARGET_LABELS = {
@@ -124,6 +131,9 @@ TARGET_LABELS = {
     "timebank_offer": "时间银行帮助意向",
     "hours_donation": "时长赠与",
     "wallet_policy": "时间银行与积分规则",
+    "points_rule": "参与积分规则",
+    "reward": "积分奖品",
+    "redemption": "积分兑换",
 }
 
 

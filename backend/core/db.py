@@ -52,6 +52,7 @@ MODEL_MODULES = [
     "backend.wallets.models",
     "backend.timebank.models",
     "backend.wallets.fraud_models",
+    "backend.points.models",
     "backend.volunteering.models",
 ]
 

@@ -110,7 +110,8 @@ def find_task(name: str):
 TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notices.tasks", "backend.registry.tasks",
                 "backend.voting.tasks", "backend.cases.tasks", "backend.ledger.tasks",
                 "backend.wallets.tasks",
-                "backend.wallets.fraud_tasks"]
+                "backend.wallets.fraud_tasks",
+                "backend.points.tasks"]
 
 
 def load_tasks() -> None:

@@ -40,6 +40,7 @@ from backend.notices.models import (
 from backend.notices.models import NoticeState as S
 from backend.notices.states import NOTICE_STATES
 from backend.notify import service as notify
+from backend.points import earning as points_earning
 from backend.registry.models import Household, Membership, PersonRoom
 from backend.registry.scope import GridScope, grid_scope
 from backend.registry.service import address_of
@@ -353,7 +354,15 @@ async def mark_read(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
             await row.save(using_db=tx, update_fields=["read_at"])
             await _inbox_read(tx, row)
             await _record_for_principal(tx, actor, "notice.read", notice_id)
+            await _first_read(tx, row, await Notice.get(id=notice_id).using_db(tx))
     return row
+
+
+async def _first_read(tx, row: NoticeRecipient, notice: Notice) -> None:
+    """Reading an urgent notice earns participation points (backend/points), once a person."""
+    if notice.importance == Importance.URGENT:
+        await points_earning.notice_read(tx, notice_id=notice.id, community_id=notice.community_id,
+                                         person_id=row.person_id, at=row.read_at)
 
 
 async def _record_for_principal(tx, actor: Actor, action: str, notice_id: UUID) -> None:
@@ -380,12 +389,14 @@ async def acknowledge(actor: Actor, *, notice_id: UUID) -> NoticeRecipient:
         if not notice.must_acknowledge:
             raise DomainError(ErrorCode.INVALID_INPUT, "该通知无需确认")
         now = clock.now()
-        first_time = row.acknowledged_at is None
+        first_time, first_read = row.acknowledged_at is None, row.read_at is None
         row.read_at, row.acknowledged_at = row.read_at or now, row.acknowledged_at or now
         await row.save(using_db=tx, update_fields=["read_at", "acknowledged_at"])
         await _inbox_read(tx, row)
         if first_time:
             await _record_for_principal(tx, actor, "notice.acknowledge", notice_id)
+        if first_read:
+            await _first_read(tx, row, notice)
     return row
 
 

@@ -19,8 +19,10 @@ from backend.core.permissions import Permission, has, require
 from backend.core.runtime import runtime
 from backend.core.statemachine import sweep_due
 from backend.notify import service as notify
+from backend.points import earning as points_earning
 from backend.voting import electorate, sealing, spec
 from backend.voting.models import (
+    BallotChannel,
     BallotParticipation,
     ElectorateEntry,
     ElectorateKind,
@@ -291,8 +293,19 @@ async def close_poll(actor: Actor, *, poll_id: UUID, reason: str | None = None) 
         poll = await get_poll_for_staff(actor, poll_id, tx=tx, lock=True)
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=actor, reason=(reason or "").strip()[:200] or None)
         await sealing.queue_seal(tx, poll)
+        await _reward_participants(tx, poll)
         await audit.record(tx, actor, "poll.close", "poll", poll.id, community_id=poll.community_id)
     return poll
+
+
+async def _reward_participants(tx, poll: Poll) -> None:
+    """At the close, those who cast their own ballot online earn participation points (backend/points):
+    from the participation rows, all at once, so the timing of the points says nothing of a ballot.
+    Paper, home-visit and proxy ballots do not say who took part in person."""
+    voters = await BallotParticipation.filter(poll_id=poll.id, channel=BallotChannel.ONLINE).using_db(tx) \
+        .values_list("cast_by_id", flat=True)
+    await points_earning.poll_closed(tx, poll_id=poll.id, community_id=poll.community_id, voter_ids=list(voters),
+                                     at=clock.now())
 
 
 async def publish_poll(actor: Actor, *, poll_id: UUID) -> Poll:
@@ -333,6 +346,7 @@ async def close_due() -> int:
             return False
         await POLL_STATES.move(tx, poll, S.CLOSED, actor=None, reason="到达截止时间")
         await sealing.queue_seal(tx, poll)
+        await _reward_participants(tx, poll)
         after_commit(tx, lambda: publish_turnout(poll.id))
         return True
 

@@ -63,6 +63,8 @@ PAGES = {
     "volunteering/activities": ("志愿活动", "volunteer-activities"),
     "volunteering/activities/:id": (ACTIVITY_TITLE, "volunteer-activity"),
     "volunteering/approvals": ("时长审核", "volunteer-approvals"),
+    "points/rewards": ("积分商城", "points-rewards"),
+    "points/redemptions": ("兑换核销", "points-redemptions"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).

@@ -55,6 +55,9 @@ from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
 from backend.people.models import Person
+from backend.points import catalogue as points_catalogue
+from backend.points import redemptions as points_redemptions
+from backend.points.models import PointsRule, Redemption, Reward
 from backend.privacy.models import AccessLog
 from backend.proxies.models import Proxy
 from backend.registry.models import (
@@ -84,7 +87,7 @@ from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
 from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
-from tests.integration import case_helpers, moderation_helpers
+from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import build_person
 from tests.integration.neighbourhood import build_neighbourhood
 from tests.integration.test_wallet_views import earn as earn_into
@@ -440,6 +443,34 @@ CASES = {
                           "errors { code } } }", lambda t: {"x": t["fraud_alert"]}),
     "myWallet": ("query($x: ID!) { myWallet(communityId: $x) { hours entries(ledger: TIME) { nodes { label } } } }",
                  lambda t: {"x": t["community"]}),
+    # Points: the community's mall, the target's pending redemption (its pickup code is the target's).
+    "rewards": ("query($x: ID!) { rewards(communityId: $x, includeArchived: true) { nodes { id name } } }",
+                lambda t: {"x": t["community"]}),
+    "reward": ("query($x: ID!) { reward(id: $x) { name stock } }", lambda t: {"x": t["reward"]}),
+    "pointsBalance": ("query($x: ID!) { pointsBalance(communityId: $x) { points held } }",
+                      lambda t: {"x": t["community"]}),
+    "redemptions": ("query($x: ID!) { redemptions(communityId: $x) { nodes { id personName rewardName } } }",
+                    lambda t: {"x": t["community"]}),
+    "redemptionByPickupCode": ("query($x: ID!, $c: String!) { redemptionByPickupCode(communityId: $x, "
+                               "pickupCode: $c) { redemption { id personName } errors { code } } }",
+                               lambda t: {"x": t["community"], "c": t["pickup_code"]}),
+    "pointsRules": ("query($x: ID!) { pointsRules(communityId: $x) { kind points } }", lambda t: {"x": t["community"]}),
+    "rewardCreate": ("mutation($x: ID!) { rewardCreate(communityId: $x, input: {name: \"改写奖品\", cost: 1, "
+                     "stock: 9}) { reward { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "rewardUpdate": ("mutation($x: ID!) { rewardUpdate(id: $x, input: {name: \"改写奖品\", cost: 1, stock: 9}) "
+                     "{ reward { id } errors { code } } }", lambda t: {"x": t["reward"]}),
+    "rewardArchive": ("mutation($x: ID!) { rewardArchive(id: $x) { reward { id } errors { code } } }",
+                      lambda t: {"x": t["reward"]}),
+    "rewardRedeem": ("mutation($x: ID!) { rewardRedeem(rewardId: $x) { redemption { id pickupCode } "
+                     "errors { code } } }",
+                     lambda t: {"x": t["reward"]}),
+    "redemptionCollect": ("mutation($x: ID!, $c: String!) { redemptionCollect(communityId: $x, pickupCode: $c) "
+                          "{ redemption { id } errors { code } } }",
+                          lambda t: {"x": t["community"], "c": t["pickup_code"]}),
+    "redemptionCancel": ("mutation($x: ID!) { redemptionCancel(id: $x) { redemption { id } errors { code } } }",
+                         lambda t: {"x": t["redemption"]}),
+    "pointsRuleUpdate": ("mutation($x: ID!) { pointsRuleUpdate(communityId: $x, kind: POLL_VOTED, points: 99, "
+                         "active: true) { rule { points } errors { code } } }", lambda t: {"x": t["community"]}),
     # Volunteering: the committee's team and draft activity, and the target's sign-up on a published one.
     "volunteerTeams": ("query($x: ID!) { volunteerTeams(communityId: $x) { nodes { id name } } }",
                        lambda t: {"x": t["community"]}),
@@ -506,6 +537,7 @@ ACTING_FOR_CASES = {
     "myCases": ("{ myCases { nodes { text } } }", lambda t: {}),
     "myQuestions": ("{ myQuestions { nodes { text answer } } }", lambda t: {}),
     "myModeratedContent": ("{ myModeratedContent { nodes { original } } }", lambda t: {}),
+    "myRedemptions": ("{ myRedemptions { nodes { id pickupCode } } }", lambda t: {}),
     "mySignups": ("{ mySignups { nodes { id activityTitle } } }", lambda t: {}),
     "myVolunteerCertificates": ("{ myVolunteerCertificates { nodes { code } } }", lambda t: {}),
 }
@@ -548,6 +580,10 @@ ANSWERS = {
     "timebankRequestCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no hours)
     "timebankOfferCreate": {"neighbour", "other_grid_worker"},  # their own, refused (no skills)
     "myWallet": MEMBERS,  # their own wallet (a proxy without TIMEBANK: refused); never the target's
+    "rewards": MEMBERS,  # the community's mall (staff of a grid too); no one's data
+    "reward": MEMBERS,
+    "pointsBalance": MEMBERS,  # their own points
+    "rewardRedeem": MEMBERS,  # their own redemption (refused: no points); the target's are untouched (checked)
     "volunteerActivities": MEMBERS,  # the published ones; the draft's title is not listed (checked)
     "volunteerCertificateIssue": MEMBERS,  # their own (none: no approved records); nothing for the target
 }
@@ -621,6 +657,7 @@ async def target(app, api, make_person):
     topics = await _topics(place, secret)
     timebank_rows = await _timebank(place, secret, make_person)
     wallet = await _wallet(place, secret)
+    points = await _points(place)
     volunteering = await _volunteering(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
@@ -657,10 +694,10 @@ async def target(app, api, make_person):
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
-                   timebank_rows["timebank_request"], timebank_rows["timebank_offer"],
+                   timebank_rows["timebank_request"], timebank_rows["timebank_offer"], points["redemption"],
                    volunteering["volunteer_draft"], volunteering["volunteer_signup"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **timebank_rows, **wallet, **volunteering,
+        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -752,6 +789,18 @@ async def _wallet(place, secret: str) -> dict:
     alert = await FraudAlert.create(community=place.community, kind="VELOCITY", key=f"matrix:{secret}",
                                     person_ids=[str(b.resident.id)], detail=f"乙区预警 {secret}")
     return {"hours_account": str(account.id), "fraud_alert": str(alert.id)}
+
+
+async def _points(place) -> dict:
+    """A reward of the community and the target's pending redemption of it (with points to spend)."""
+    community_id, person_id = place.community.id, place.b.resident.id
+    committee = case_helpers.committee_actor(place.committee.id, community_id)
+    draft = points_catalogue.RewardDraft(name="环保购物袋", description="", cost=10, stock=5)
+    prize = await points_catalogue.create_reward(committee, community_id=community_id, draft=draft)
+    await points_helpers.grant(community_id, [person_id], 50)
+    redemption = await points_redemptions.redeem(Actor(person_id=person_id), reward_id=prize.id)
+    return {"reward": str(prize.id), "redemption": str(redemption.id),
+            "pickup_code": points_redemptions.pickup_code(redemption)}
 
 
 async def _volunteering(place, secret: str) -> dict:
@@ -888,6 +937,9 @@ async def snapshot(target: dict) -> list:
         await rows(Account, "debits_pending", "debits_posted", "credits_pending", "credits_posted", owner_id=person),
         await rows(WalletPolicy, "hours_cap", community_id=community),
         await rows(FraudAlert, "state", "note", community_id=community),
+        await rows(Reward, "name", "cost", "active", "archived_at", community_id=community),
+        await rows(Redemption, "state", "code_key", person_id=person),
+        await rows(PointsRule, "points", "active", community_id=community),
         await rows(VolunteerTeam, "name", community_id=community),
         await rows(VolunteerTeamCoordinator, "person_id", team__community_id=community),
         await rows(VolunteerActivity, "state", "title", "capacity", community_id=community),

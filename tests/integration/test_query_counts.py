@@ -48,6 +48,8 @@ from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
 from backend.notices.models import Notice
+from backend.points import catalogue as points_catalogue
+from backend.points import redemptions as points_redemptions
 from backend.privacy.models import AccessLog
 from backend.proxies.models import Proxy
 from backend.registry.models import (
@@ -72,7 +74,7 @@ from backend.volunteering.models import VolunteerSignup
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
-from tests.integration import case_helpers, moderation_helpers
+from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_community, build_person
 from tests.integration.timebank_helpers import ELDER_ID, earn, with_id_number
 
@@ -320,6 +322,19 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "MySignups"): Pin("resident", pages(), lambda d: d["mySignups"]["nodes"], 2),
     ("mini_program", "MyVolunteerCertificates"): Pin("resident", pages(),
                                                      lambda d: d["myVolunteerCertificates"]["nodes"], 2),
+    ("admin", "Rewards"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                              lambda d: d["rewards"]["nodes"], 2),
+    ("mini_program", "Rewards"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["rewards"]["nodes"], 4),
+    ("admin", "Redemptions"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                  lambda d: d["redemptions"]["nodes"], 2),
+    ("mini_program", "RedemptionsMine"): Pin("resident", pages(), lambda d: d["myRedemptions"]["nodes"], 1),
+    # The rules made with the defaults if missing (an insert that skips those there), then read.
+    ("admin", "PointsRules"): Pin("staff", small_and_large("communityId", community_id), None, 2),
+    # The redemption, its reward and its person.
+    ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
+        {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},
+        {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[1]}), None, 3),
 }
 
 
@@ -405,6 +420,7 @@ async def world(app):
     await _topics(world, staff)
     await _timebank(world)
     await _volunteering(world, staff)
+    await _points(world, staff)
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -647,6 +663,21 @@ async def _volunteering(world, staff) -> None:
     await volunteer_review.approve(committee, signup_id=signed[-1].id, minutes=60)
     for _ in range(2):
         await volunteer_certificates.issue(Actor(person_id=resident.id), community_id=large)
+
+
+async def _points(world, staff) -> None:
+    """Four rewards of the large community's mall; the resident redeems three of them."""
+    large = world.large.community.id
+    committee = case_helpers.committee_actor(staff.id, large)
+    resident = world.large.residents[0]
+    await points_helpers.grant(large, [resident.id], 100)
+    world.pickup_codes = []
+    for i in range(4):
+        draft = points_catalogue.RewardDraft(name=f"奖品{i}", description="", cost=10, stock=5)
+        reward = await points_catalogue.create_reward(committee, community_id=large, draft=draft)
+        if i < 3:
+            redemption = await points_redemptions.redeem(Actor(person_id=resident.id), reward_id=reward.id)
+            world.pickup_codes.append(points_redemptions.pickup_code(redemption))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
