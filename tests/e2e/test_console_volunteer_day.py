@@ -1,11 +1,10 @@
 """A volunteer's day end to end against the embedded server (SQLite), with the real clock: the
 committee sets up a team and an activity starting in a few seconds, 志愿者 小林 signs up, checks in
-and out with the coordinator's QR codes, the coordinator approves his hours, his points show in the
-mall, he redeems, and the desk collects his pickup code in the console (Chromium).
-
-hB's volunteering console pages are not on this branch: the activity is created and published, and
-the hours approved, through the operations the console sends (VolunteerActivityCreate,
-VolunteerHoursApprove), as the committee member and the coordinator."""
+and out with the coordinator's QR codes, the coordinator approves his hours in the console's 时长审核
+(Chromium), his points show in the mall, he redeems, and the desk collects his pickup code in the
+console's 兑换核销 (Chromium). The activity is set up through the operations the console sends (its
+pages are walked in tests/e2e/test_console_volunteering.py), and the volunteer's steps through the
+mini-program's operations."""
 
 import asyncio
 import uuid
@@ -56,7 +55,7 @@ async def test_activity_check_in_approval_then_mall_redemption(browser, embedded
         activity_id = activity["activity"]["id"]
         await op(http, committee, "admin", "VolunteerActivityPublish", id=activity_id)
 
-        signup = (await op(http, volunteer, "mini_program", "VolunteerSignup", activityId=activity_id))["signup"]
+        await op(http, volunteer, "mini_program", "VolunteerSignup", activityId=activity_id)
         code = await op(http, coordinator, "admin", "VolunteerCheckinCode", activityId=activity_id, purpose="CHECK_IN")
         await op(http, volunteer, "mini_program", "VolunteerCheckIn", qrText=code["qrText"], activityId=activity_id)
         # Hours count from the start: check out a little over a minute into the activity.
@@ -65,8 +64,16 @@ async def test_activity_check_in_approval_then_mall_redemption(browser, embedded
                         purpose="CHECK_OUT")
         out = await op(http, volunteer, "mini_program", "VolunteerCheckOut", qrText=code["qrText"])
         assert out["signup"]["computedMinutes"] == 1
-        approved = await op(http, coordinator, "admin", "VolunteerHoursApprove", signupId=signup["id"], minutes=1)
-        assert approved["signup"]["points"] == 10
+        desk = await signed_in_page(browser, embedded_server, http, "coordinator", "志愿者协调员 小赵")
+        await desk.click("[data-testid=nav-volunteer-approvals]")
+        waiting = desk.locator("[data-testid=approvals] .el-table__row", has_text=activity["activity"]["title"]) \
+            .filter(has_text="志愿者 小林")
+        await waiting.locator("[data-testid=approval-approve]").click()
+        await desk.click("[data-testid=approve-submit]")
+        await confirm(desk, "通过")
+        await toast(desk, "已通过 志愿者 小林")
+        await expect(waiting).to_have_count(0)
+        await desk.context.close()
 
         shelf = await op(http, volunteer, "mini_program", "Rewards", communityId=community_id, first=50)
         assert shelf["points"] == before + 10  # the mall's balance (the query's first field)
