@@ -1,16 +1,10 @@
 // Hours and points as a resident reads them: minutes as hours (1.5 小时), the community the pages
 // work in, and a wallet entry as a history line (signed, with 冻结中 for a hold).
-const { execute } = require('../../utils/graphql')
 const { formatDateTime } = require('../../utils/format')
+const { communityOf: communityIn } = require('../../utils/community')
 
-// The community the volunteer pages work in: the one asked for (?communityId=…), else the viewer's first.
-async function communityOf(options = {}) {
-  if (options.communityId) return options.communityId
-  const { viewer } = await execute('Viewer')
-  const [first] = viewer.memberships
-  if (!first) throw new Error('请先认证住址，再使用志愿与积分')
-  return first.community.id
-}
+// The community the volunteer pages work in (utils/community.js).
+const communityOf = (options) => communityIn(options, '志愿与积分')
 
 function hoursText(minutes) {
   const hours = Math.round((minutes / 60) * 10) / 10

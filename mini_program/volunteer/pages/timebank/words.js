@@ -1,5 +1,5 @@
 // The time bank's words and small helpers, shared by its four pages (timebank, request, offer, donate).
-const { execute } = require('../../../utils/graphql')
+const { communityOf: communityIn } = require('../../../utils/community')
 
 const KIND_CHOICES = [
   { value: 'COMPANY', label: '陪伴' }, { value: 'SHOPPING', label: '代购' }, { value: 'CLINIC', label: '陪诊' },
@@ -28,14 +28,8 @@ function formatStart(iso) {
   return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`
 }
 
-// The community a time-bank page works in: the one it was opened for, else the viewer's first.
-async function communityOf(options = {}) {
-  if (options.communityId) return options.communityId
-  const { viewer } = await execute('Viewer')
-  const [first] = viewer.memberships
-  if (!first) throw new Error('请先认证住址，再使用时间银行')
-  return first.community.id
-}
+// The community a time-bank page works in (utils/community.js).
+const communityOf = (options) => communityIn(options, '时间银行')
 
 function requestRow(r) {
   return {
