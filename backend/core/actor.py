@@ -21,6 +21,7 @@ class ProxyScope(StrEnum):
     CASE = "CASE"
     DELIBERATION = "DELIBERATION"  # propose, support and comment in the 议事厅
     TIMEBANK = "TIMEBANK"
+    MARKET = "MARKET"  # the flea market: publish, reserve, message, hand over and rate for the principal
     REGISTRY = "REGISTRY"  # residence applications and household matters
     NOTICE = "NOTICE"  # read and acknowledge notices, the feed, the unread count, the inbox
     SETTINGS = "SETTINGS"  # notification channels and quiet hours

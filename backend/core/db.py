@@ -54,6 +54,7 @@ MODEL_MODULES = [
     "backend.wallets.fraud_models",
     "backend.points.models",
     "backend.volunteering.models",
+    "backend.market.models",
 ]
 
 

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     VOLUNTEER_MANAGE = "VOLUNTEER_MANAGE"  # teams and their coordinators, every team's activities
     VOLUNTEER_COORDINATE = "VOLUNTEER_COORDINATE"  # run one's own teams' activities: QR, roster, approve others' hours
     TIMEBANK_MANAGE = "TIMEBANK_MANAGE"  # the community's time-bank and points policy, the pool, mutual-aid disputes
+    MARKET_MANAGE = "MARKET_MANAGE"  # the flea market: its settings, every listing with its state, statistics
     POINTS_MANAGE = "POINTS_MANAGE"  # the rewards catalogue and its stock, participation rules, pickups
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).

@@ -12,6 +12,8 @@ class Upload(Entity):
     size = fields.IntField()
     sha256 = fields.CharField(max_length=64, db_index=True)
     filename = fields.CharField(max_length=100, null=True)  # as the uploader named it (attachments)
+    # Public images: variant name -> content key (display, thumbnail), so a page can show either.
+    variants = fields.JSONField(null=True)
 
     class Meta:
         table = "upload"

@@ -18,7 +18,7 @@ from backend.media.models import Upload
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment", "vote_evidence",
-         "case_photo")
+         "case_photo", "listing_photo")
 NOTICE_KINDS = ("notice_image", "notice_attachment")  # uploaded by those who publish notices only
 VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
 
@@ -71,8 +71,9 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         raise DomainError(ErrorCode.FORBIDDEN, "只有投票工作人员才能上传纸质选票和委托书的照片", field="kind")
     variants: dict[str, str] = {}
     # Decoding, re-encoding and unpacking are CPU work: in a thread, so the event loop keeps serving.
-    if kind == "notice_image":
-        # Published with notices: display and thumbnail WebP variants, public by content hash.
+    if kind in ("notice_image", "listing_photo"):
+        # Published with notices and market listings: display and thumbnail WebP variants, public by
+        # content hash.
         image = await asyncio.to_thread(_upright, data)
         for name, size in VARIANTS.items():
             variants[name] = await storage.put(await asyncio.to_thread(_encode, image, "WEBP", size), public=True)
@@ -86,8 +87,13 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
     key = await storage.put(data, public=bool(variants))
     name = filename.replace("/", "_").replace("\\", "_").strip()[:100] or None
     upload = await Upload.create(owner_id=owner, kind=kind, content_type=content_type, size=len(data), sha256=key,
-                                 filename=name)
-    return StoredUpload(upload, {name: public_url(f"/media/public/{key}") for name, key in variants.items()})
+                                 filename=name, variants=variants or None)
+    return StoredUpload(upload, variant_urls(upload))
+
+
+def variant_urls(upload: Upload) -> dict[str, str]:
+    """The public addresses of an image's variants (display, thumbnail); none for private files."""
+    return {name: public_url(f"/media/public/{key}") for name, key in (upload.variants or {}).items()}
 
 
 def public_url(path: str) -> str:

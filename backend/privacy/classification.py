@@ -94,4 +94,27 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
                      "author_id": "community", "body": "community", "hidden_at": "committee"},
     "TopicSupport": {"id": "committee", "created_at": "committee", "topic_id": "committee",
                      "household_id": "committee", "person_id": "committee"},
+    # Market: a listing is for its community, except the room (only the accepted buyer and the
+    # seller); who reserved, entered, messaged and rated is the two parties'; the handover code is
+    # the buyer's alone.
+    "Listing": {"id": "community", "created_at": "community", "community_id": "community",
+                "seller_id": "community", "kind": "community", "category": "community", "condition": "community",
+                "title": "community", "description": "community", "price_fen": "community",
+                "giveaway_mode": "community", "draw_at": "community", "draw_seed": "community",
+                "drawn_at": "community", "estate_id": "community", "building_id": "community", "room_id": "self",
+                "state": "community", "published_at": "community", "expires_at": "self",
+                "renewal_reminded_at": "self", "hidden_at": "committee", "updated_at": "community"},
+    "Reservation": {"id": "self", "created_at": "self", "listing_id": "self", "buyer_id": "self", "state": "self",
+                    "handover_code": "secret", "wrong_codes": "self", "locked_at": "self", "giveaway": "self",
+                    "ended_at": "self", "end_reason": "self"},
+    "LotteryEntry": {"id": "self", "created_at": "self", "listing_id": "self", "person_id": "self"},
+    "Conversation": {"id": "self", "created_at": "self", "listing_id": "self", "buyer_id": "self",
+                     "last_message_at": "self"},
+    "Message": {"id": "self", "created_at": "self", "conversation_id": "self", "sender_id": "self", "body": "self",
+                "read_at": "self"},
+    "Rating": {"id": "community", "created_at": "community", "reservation_id": "self", "rater_id": "self",
+               "ratee_id": "community", "stars": "community", "comment": "community"},
+    "Favourite": {"id": "self", "created_at": "self", "person_id": "self", "listing_id": "self"},
+    "SavedSearch": {"id": "self", "created_at": "self", "person_id": "self", "community_id": "self",
+                    "query": "self", "filters": "self"},
 }

@@ -17,6 +17,7 @@ const SCOPES = [
   { value: 'ORDER', label: '预约服务、下单' },
   { value: 'VOTE', label: '投票表决' },
   { value: 'TIMEBANK', label: '时间银行' },
+  { value: 'MARKET', label: '跳蚤市场' },
   { value: 'SETTINGS', label: '通知设置' },
 ]
 const SCOPE_LABELS = Object.fromEntries(SCOPES.map((s) => [s.value, s.label]))
