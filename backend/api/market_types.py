@@ -8,6 +8,8 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from backend.api.errors import UserError
+from backend.api.pagination import Counted, PageInfo
 from backend.market import access, views
 from backend.market.models import GiveawayMode as GiveawayModeEnum
 from backend.market.models import Listing as ListingModel
@@ -87,3 +89,21 @@ class Listing:
                                           ).load(self.row)
         room = self.row.room
         return f"{room.unit.name}单元 {room.number or room.code}" if shown and room is not None else None
+
+    @strawberry.field(description="I (or my principal) keep it among my favourites (收藏).")
+    async def favourited(self, info: Info) -> bool:
+        me = access.viewer(info.context.actor)
+        return await info.context.loader(f"market.favourites:{me}", lambda ids: views.favourited(me, ids)
+                                         ).load(self.row.id)
+
+
+@strawberry.type
+class ListingConnection(Counted):
+    nodes: list[Listing]
+    page_info: PageInfo
+
+
+@strawberry.type
+class ListingPayload:
+    listing: Listing | None
+    errors: list[UserError]

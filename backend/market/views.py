@@ -4,7 +4,7 @@ seller's verified-resident badge and the room, for the seller and the accepted b
 from uuid import UUID
 
 from backend.market import access
-from backend.market.models import Listing, ListingPhoto
+from backend.market.models import Favourite, Listing, ListingPhoto
 from backend.media.service import variant_urls
 
 
@@ -32,3 +32,10 @@ async def rooms_shown(me: UUID | None, listings: list[Listing]) -> list[bool]:
     others = [listing.id for listing in listings if listing.seller_id != me]
     buyers = await access.accepted_buyers(others) if others else {}
     return [listing.seller_id == me or buyers.get(listing.id) == me for listing in listings]
+
+
+async def favourited(me: UUID | None, listing_ids: list[UUID]) -> list[bool]:
+    if me is None:
+        return [False] * len(listing_ids)
+    kept = set(await Favourite.filter(person_id=me, listing_id__in=listing_ids).values_list("listing_id", flat=True))
+    return [i in kept for i in listing_ids]
