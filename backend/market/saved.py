@@ -8,6 +8,8 @@ exactly what searching for it would. A person keeps at most MAX_SAVED."""
 from dataclasses import dataclass
 from uuid import UUID
 
+from tortoise.expressions import Subquery
+
 from backend.core.actor import Actor, ProxyScope
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
@@ -127,7 +129,7 @@ async def notify_matches(listing_id: UUID) -> int:
     listing = await Listing.filter(id=listing_id, state=ListingState.PUBLISHED, hidden_at=None).first()
     if listing is None:  # withdrawn, reserved or hidden before the job ran: nothing new to tell
         return 0
-    members = Membership.filter(community_id=listing.community_id).values("person_id")
+    members = Subquery(Membership.filter(community_id=listing.community_id).values("person_id"))
     searches = SavedSearch.filter(community_id=listing.community_id, person_id__in=members) \
         .exclude(person_id=listing.seller_id).order_by("id")
     told: set[UUID] = set()

@@ -1,0 +1,166 @@
+"""Saved searches (订阅) through the mini-program's operations: a new published listing matching one
+tells its owner once in the inbox (a real worker runs the job; a relayed-again job adds nothing),
+not for a search it does not match nor the seller's own; ten a person, raced on PostgreSQL; bad
+input refused in Chinese with nothing written; deleting only one's own."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from backend.core import outbox
+from backend.core.clock import clock
+from backend.core.db import transaction
+from backend.core.outbox import OutboxMessage
+from backend.market.models import ListingCategory, ListingKind, SavedSearch
+from backend.notify.models import InboxMessage
+from backend.proxies.models import Proxy
+from backend.registry.models import Membership
+from tests.integration.conftest import eventually
+from tests.integration.market_helpers import published_listing
+from tests.integration.test_outbox import _jobs_done, _redis_now
+
+TITLE = "有新的闲置符合您的订阅"
+
+
+@pytest.fixture
+async def place(make_community, make_person):
+    """A community of the test's own: a seller at home and four neighbours of other homes."""
+    made = await make_community(rooms=5)
+    made.seller, *made.neighbours = [await make_person(made.community.id, ["RESIDENT"], room=room)
+                                     for room in made.rooms]
+    return made
+
+
+async def save_search(api, person, community, **input) -> dict:
+    await api.sign_in(person.handle)
+    answer = await api.op("SavedSearchCreate", input={"communityId": str(community.id), **input})
+    return answer["data"]["savedSearchCreate"]
+
+
+async def publish(place, **listing):
+    """The seller's listing goes on the market as listingPublish does it: published, with the outbox
+    row of `market.listing_published` in the same transaction."""
+    made = await published_listing(place.seller, place.rooms[0], **listing)
+    async with transaction() as tx:
+        await outbox.add(tx, "market.listing_published", key=f"market:published:{made.id}:{made.published_at}",
+                         listing_id=str(made.id))
+    return made
+
+
+async def inbox(api, person) -> list[tuple[str, str]]:
+    await api.sign_in(person.handle)
+    nodes = (await api.op("Inbox", first=50))["data"]["viewer"]["inbox"]["nodes"]
+    return [(n["title"], n["body"]) for n in nodes if n["kind"] == "market.saved_search"]
+
+
+async def test_a_new_matching_listing_tells_each_matching_search_once(api, place, start_worker):
+    fan, cars, furniture, cheap = place.neighbours
+    for person, search in ((fan, {"query": "自行", "category": "KIDS"}), (fan, {"query": "自行车"}),
+                           (cars, {"query": "汽车"}), (furniture, {"category": "FURNITURE"}),
+                           (cheap, {"query": "自行车", "maxPriceFen": 5000}),
+                           (place.seller, {"query": "自行车"})):  # the seller's own search
+        assert (await save_search(api, person, place.community, **search))["errors"] == []
+
+    since = await _redis_now()
+    start_worker()
+    bike = await publish(place, title="儿童自行车 16寸", price_fen=12000)
+    expected = [(TITLE, "「儿童自行车 16寸」 ¥120")]
+    await eventually(lambda: InboxMessage.filter(person_id=fan.id, kind="market.saved_search").exists())
+    # Two of the fan's searches match: one message. The job is done, so the others will get nothing.
+    assert await inbox(api, fan) == expected
+    for person in (cars, furniture, cheap, place.seller):
+        assert await inbox(api, person) == [], person.display_name
+    assert await OutboxMessage.filter(topic="notify.push", key__startswith=f"listing:{bike.id}:saved:").exists()
+
+    # The relay sends the job again (a crash after sending, before marking it): nothing is added.
+    message = await OutboxMessage.get(topic="market.listing_published", payload__contains={"listing_id": str(bike.id)})
+    await OutboxMessage.filter(id=message.id).update(relayed_at=None, available_at=clock.now() - timedelta(seconds=1))
+    await eventually(lambda: _jobs_done(message.key, since, expected=2))
+    assert await inbox(api, fan) == expected
+
+
+async def test_a_giveaway_reaches_free_searches_and_a_left_neighbour_hears_nothing(api, place, start_worker):
+    free, kind, left, priced = place.neighbours
+    for person, search in ((free, {"free": True}), (kind, {"kind": "FREE", "query": "婴儿"}),
+                           (left, {"query": "婴儿床"}), (priced, {"query": "婴儿床", "minPriceFen": 0})):
+        assert (await save_search(api, person, place.community, **search))["errors"] == []
+    await Membership.filter(person_id=left.id, community_id=place.community.id).delete()  # moved away
+
+    start_worker()
+    cot = await publish(place, title="九成新婴儿床，免费送", kind=ListingKind.FREE, category=ListingCategory.KIDS)
+    await eventually(lambda: InboxMessage.filter(person_id=kind.id, kind="market.saved_search").exists())
+    assert await inbox(api, free) == await inbox(api, kind) == [(TITLE, "「九成新婴儿床，免费送」 免费送")]
+    assert await InboxMessage.filter(person_id__in=[left.id, priced.id], delivery_key__contains=str(cot.id)).count() == 0
+
+
+async def test_ten_saved_searches_a_person_even_when_sent_at_once(api, place):
+    person = place.neighbours[0]
+    await api.sign_in(person.handle)
+    answers = await asyncio.gather(*(api.op("SavedSearchCreate", input={
+        "communityId": str(place.community.id), "query": f"自行车{i}"}) for i in range(14)))
+    outcomes = [a["data"]["savedSearchCreate"] for a in answers]
+    assert sum(1 for o in outcomes if o["savedSearch"]) == 10
+    assert {e["message"] for o in outcomes for e in o["errors"]} == {"最多保存 10 个订阅，请先删除不需要的订阅"}
+    assert await SavedSearch.filter(person_id=person.id).count() == 10
+    mine = (await api.op("SavedSearches"))["data"]["savedSearches"]
+    assert len(mine) == 10 and mine == sorted(mine, key=lambda s: s["createdAt"], reverse=True)
+
+    deleted = await api.op("SavedSearchDelete", id=mine[0]["id"])
+    assert deleted["data"]["savedSearchDelete"] == {"ok": True, "errors": []}
+    again = await save_search(api, person, place.community, query="书桌")
+    assert again["errors"] == [] and again["savedSearch"]["query"] == "书桌"
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"query": "自" * 41}, "query", "搜索词最多 40 个字"),
+    ({"query": "书桌", "minPriceFen": -1}, "minPriceFen", "价格不能为负数"),
+    ({"query": "书桌", "maxPriceFen": -100}, "maxPriceFen", "价格不能为负数"),
+    ({"query": "书桌", "minPriceFen": 5000, "maxPriceFen": 1000}, "minPriceFen", "最低价不能高于最高价"),
+    ({"query": "  "}, "query", "请输入搜索词或选择筛选条件后再订阅"),
+])
+async def test_bad_input_is_refused_in_chinese_and_nothing_is_written(api, place, change, field, message):
+    person = place.neighbours[0]
+    refused = await save_search(api, person, place.community, **change)
+    assert refused["savedSearch"] is None
+    assert [(e["code"], e["field"], e["message"]) for e in refused["errors"]] == [("INVALID_INPUT", field, message)]
+    assert not await SavedSearch.filter(person_id=person.id).exists()
+
+
+async def test_a_search_of_a_community_i_do_not_belong_to_is_not_found(api, place, other_community):
+    community, _ = other_community
+    refused = await save_search(api, place.neighbours[0], community, query="自行车")
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("NOT_FOUND", "communityId")]
+    assert not await SavedSearch.filter(person_id=place.neighbours[0].id).exists()
+
+
+async def test_only_my_own_saved_search_can_be_deleted(api, place):
+    mine, other = place.neighbours[:2]
+    made = await save_search(api, mine, place.community, query="自行车", category="KIDS", minPriceFen=1000,
+                             maxPriceFen=20000)
+    assert made["savedSearch"] | {"id": None, "createdAt": None} == {
+        "id": None, "communityId": str(place.community.id), "query": "自行车", "category": "KIDS", "kind": None,
+        "free": None, "minPriceFen": 1000, "maxPriceFen": 20000, "createdAt": None}
+    await api.sign_in(other.handle)
+    assert (await api.op("SavedSearches"))["data"]["savedSearches"] == []
+    refused = (await api.op("SavedSearchDelete", id=made["savedSearch"]["id"]))["data"]["savedSearchDelete"]
+    assert refused["ok"] is False and [e["code"] for e in refused["errors"]] == ["NOT_FOUND"]
+    assert await SavedSearch.filter(id=made["savedSearch"]["id"]).exists()
+
+    await api.sign_in(mine.handle)
+    assert [s["query"] for s in (await api.op("SavedSearches"))["data"]["savedSearches"]] == ["自行车"]
+    done = (await api.op("SavedSearchDelete", id=made["savedSearch"]["id"]))["data"]["savedSearchDelete"]
+    assert done == {"ok": True, "errors": []}
+    assert (await api.op("SavedSearches"))["data"]["savedSearches"] == []
+
+
+async def test_a_relative_with_the_market_scope_subscribes_for_the_elder(api, place, make_person):
+    elder = place.neighbours[0]
+    relative = await make_person(place.community.id, ["RESIDENT"])
+    await Proxy.create(community=place.community, principal=elder, agent=relative, scopes=["MARKET"],
+                       evidence="同户子女", valid_until=clock.now() + timedelta(days=30), granted_by=elder)
+    api.http.headers["x-acting-for"] = str(elder.id)
+    made = await save_search(api, relative, place.community, query="轮椅")
+    assert made["errors"] == []
+    assert await SavedSearch.filter(person_id=elder.id, query="轮椅").exists()
+    assert not await SavedSearch.filter(person_id=relative.id).exists()
