@@ -143,6 +143,8 @@ class _Sql:
     def __call__(self, value) -> str:
         if not self.postgres and isinstance(value, UUID):
             value = str(value)
+        elif not self.postgres and isinstance(value, datetime):
+            value = value.isoformat(" ")  # as tortoise stores it, so the text compares in time order
         self.params.append(value)
         return f"${len(self.params)}" if self.postgres else "?"
 
@@ -183,13 +185,16 @@ async def search_listings(actor: Actor, *, community_id: UUID, query: str | None
     def statement(*, cursor: list | None, limit: int | None) -> tuple[str, list]:
         sql = _Sql(postgres)
         me = access.viewer(actor)
-        columns = [k.format(me=sql(me)) if "{me}" in k else k for k in keys]
+
+        def columns() -> list[str]:  # rendered where they stand: SQLite's `?` binds by position
+            return [k.format(me=sql(me)) if "{me}" in k else k for k in keys]
+
+        named = ", ".join(f"{c} AS k{i}" for i, c in enumerate(columns()))
         where = _where(sql, community_id, text, filters)
         if cursor is not None:
-            mark = ", ".join(sql(v) for v in cursor)
-            where.append(f"({', '.join(columns)}, l.id) {'<' if direction == 'DESC' else '>'} ({mark})")
-        named = ", ".join(f"{c} AS k{i}" for i, c in enumerate(columns))
-        order = ", ".join(f"k{i} {direction}" for i in range(len(columns)))
+            row = ", ".join(columns())
+            where.append(f"({row}, l.id) {'<' if direction == 'DESC' else '>'} ({', '.join(sql(v) for v in cursor)})")
+        order = ", ".join(f"k{i} {direction}" for i in range(len(keys)))
         body = ", l.title, l.description" if text and not postgres else ""
         text_sql = (f"SELECT l.id, {named}{body} FROM listing l WHERE {' AND '.join(where)}"  # noqa: S608
                     f" ORDER BY {order}, l.id {direction}")

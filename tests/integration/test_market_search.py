@@ -220,6 +220,13 @@ from tests.integration.market_helpers import published_listing
 async def main(url):
     await db.migrate(url)
     await db.init_db(url)
+    try:
+        await check()
+    finally:
+        await db.close_db()
+    print("market search on sqlite: ok")
+
+async def check():
     place = await build_community(rooms=2)
     seller = await build_person(place.community.id, ["RESIDENT"], room=place.rooms[0])
     me = Actor(person_id=seller.id, roles={place.community.id: frozenset({"RESIDENT"})})
@@ -257,8 +264,6 @@ async def main(url):
                 break
             after = page.end_cursor
         assert paged == whole and len(whole) == 32, sort
-    await db.close_db()
-    print("market search on sqlite: ok")
 
 asyncio.run(main(sys.argv[1]))
 """
