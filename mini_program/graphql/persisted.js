@@ -26,6 +26,7 @@ module.exports = {
   "HouseholdInviteCreate": "62a8d28e6ef7d0954f7022c2597134aa8d8f872e92dd10108e62528a2f8f2ecc",
   "Inbox": "091a83e031830c009a232c311f8579ebf798984288a366d5a93432e62b06eea0",
   "Logout": "506656bfa07496285c509829d00f5b0c36a7da2e5b395651e11de75daae056d3",
+  "MarketSearch": "625ec6a3bb821173fc9f5af089362cdc84c56d128afe5b62bb6c66b619ac6a99",
   "ModerationAppeal": "fdbeed4177a6e5e7cdf567399525cf49b2bd1f6ea590526f0deb617bc667ccf4",
   "MyCases": "82ee1283523c9a160dba19fd8b26b2cf670fdfbb6a75a5beeaf4d81c9e4a8790",
   "MyDataExport": "e5ec00ccdaf71f9967026641ad0b584bb0f6287fd3f5a5bb3b96757e7b204b15",
