@@ -15,6 +15,7 @@ from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
 from backend.api.market_saved import MarketSavedMutations, MarketSavedQueries
+from backend.api.market_search import MarketSearchQueries
 from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
 from backend.api.notify import NotifyMutations, NotifyQueries, NotifySubscriptions
@@ -34,7 +35,7 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
-                              VolunteeringQueries,
+                              VolunteeringQueries, MarketSearchQueries,
                               MarketSavedQueries))
 Mutation = merge_types(
     "Mutation",

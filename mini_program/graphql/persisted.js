@@ -28,6 +28,7 @@ module.exports = {
   "ListingFavourite": "6571b47edb1caf1dce75d55ddf24b5dc40c1f861c1dc52e9b7eed7ba9d23b55e",
   "Logout": "506656bfa07496285c509829d00f5b0c36a7da2e5b395651e11de75daae056d3",
   "MarketFavourites": "04544d13e2ede07f1d24a54380598b81f753941253232772dcf1dc267f333e8c",
+  "MarketSearch": "625ec6a3bb821173fc9f5af089362cdc84c56d128afe5b62bb6c66b619ac6a99",
   "ModerationAppeal": "fdbeed4177a6e5e7cdf567399525cf49b2bd1f6ea590526f0deb617bc667ccf4",
   "MyCases": "82ee1283523c9a160dba19fd8b26b2cf670fdfbb6a75a5beeaf4d81c9e4a8790",
   "MyDataExport": "e5ec00ccdaf71f9967026641ad0b584bb0f6287fd3f5a5bb3b96757e7b204b15",

@@ -48,6 +48,7 @@ from backend.deliberation import moderated
 from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.ledger.models import Account
+from backend.market.models import Listing, ListingState
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -89,6 +90,7 @@ from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
 from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import build_person
+from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
 from tests.integration.test_wallet_views import earn as earn_into
 from tests.integration.timebank_helpers import earn
@@ -521,6 +523,8 @@ CASES = {
                             "errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
     "volunteerCertificateIssue": ("mutation($x: ID!) { volunteerCertificateIssue(communityId: $x) "
                                   "{ certificate { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    "marketSearch": ("query($x: ID!) { marketSearch(communityId: $x, query: \"乙区\") { totalCount "
+                     "nodes { title sellerName pickupRoom } } }", lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -586,6 +590,7 @@ ANSWERS = {
     "rewardRedeem": MEMBERS,  # their own redemption (refused: no points); the target's are untouched (checked)
     "volunteerActivities": MEMBERS,  # the published ones; the draft's title is not listed (checked)
     "volunteerCertificateIssue": MEMBERS,  # their own (none: no approved records); nothing for the target
+    "marketSearch": MEMBERS,  # the published listings; the target's hidden and draft ones are not found (checked)
 }
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
 
@@ -659,6 +664,7 @@ async def target(app, api, make_person):
     wallet = await _wallet(place, secret)
     points = await _points(place)
     volunteering = await _volunteering(place, secret)
+    await _market_search(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -690,7 +696,8 @@ async def target(app, api, make_person):
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
-                    f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}"],
+                    f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
+                    f"乙区闲置草稿 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
@@ -801,6 +808,14 @@ async def _points(place) -> dict:
     redemption = await points_redemptions.redeem(Actor(person_id=person_id), reward_id=prize.id)
     return {"reward": str(prize.id), "redemption": str(redemption.id),
             "pickup_code": points_redemptions.pickup_code(redemption)}
+
+
+async def _market_search(place, secret: str) -> None:
+    """Two listings of the target no search may find: one hidden by moderation, one still a draft."""
+    hidden = await published_listing(place.b.resident, place.b.room, title=f"乙区隐藏闲置 {secret}")
+    await Listing.filter(id=hidden.id).update(hidden_at=clock.now())
+    draft = await published_listing(place.b.resident, place.b.room, title=f"乙区闲置草稿 {secret}")
+    await Listing.filter(id=draft.id).update(state=ListingState.DRAFT, published_at=None)
 
 
 async def _volunteering(place, secret: str) -> dict:
