@@ -60,6 +60,11 @@ class ListingDraft:
     building_id: UUID | None = None
     photo_ids: list[UUID] | None = None  # None: a new listing has none, an edit keeps them
 
+    def __post_init__(self) -> None:  # callers may name the kinds by their values ("SELL")
+        self.kind, self.category = ListingKind(self.kind), ListingCategory(self.category)
+        self.condition = self.condition and ListingCondition(self.condition)
+        self.giveaway_mode = self.giveaway_mode and GiveawayMode(self.giveaway_mode)
+
 
 def _invalid(message: str, field: str) -> DomainError:
     return DomainError(ErrorCode.INVALID_INPUT, message, field=field)
