@@ -12,10 +12,12 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
+from backend.audit.models import AuditEntry
 from backend.core.clock import clock
 from backend.market import expiry
 from backend.market.models import Listing, ListingPhoto
 from backend.notify.models import InboxMessage
+from backend.proxies.models import Proxy
 from tests.integration.test_media import photo_with_gps
 
 
@@ -306,3 +308,29 @@ async def test_listings_expire_after_30_days_with_a_reminder_3_days_before(api, 
     move_to(clock.now() + timedelta(days=27, minutes=1))
     await expiry.remind_due()  # a new period: reminded again
     assert await InboxMessage.filter(person_id=market.seller.id, kind="market.renewal").count() == 2
+
+
+async def test_a_relative_with_the_market_scope_lists_for_the_elder_and_one_without_cannot(api, market, make_person):
+    relatives = {}
+    for scopes in (["MARKET"], ["ORDER"]):
+        relative = await make_person(market.community.id, ["RESIDENT"], room=market.room, resident_role="TENANT")
+        await Proxy.create(community=market.community, principal=market.seller, agent=relative, scopes=scopes,
+                           evidence="同户家庭成员", valid_until=clock.now() + timedelta(days=30),
+                           granted_by=market.seller)
+        relatives[scopes[0]] = relative
+    api.http.headers["x-acting-for"] = str(market.seller.id)
+    try:
+        saved = await save(api, relatives["MARKET"], **bike(market))  # the elder's home, as his pickup place
+        assert saved["errors"] == [] and saved["listing"]["mine"] is True
+        assert (await publish(api, saved["listing"]["id"]))["errors"] == []
+        refused = await save(api, relatives["ORDER"], **bike(market))
+        assert refused["errors"][0]["message"] == "代办授权不包含此事项"
+        assert (await api.op("MyListings", first=20))["data"] is None  # nor the elder's list
+    finally:
+        del api.http.headers["x-acting-for"]
+    row = await Listing.get(id=saved["listing"]["id"])
+    assert (row.seller_id, row.state) == (market.seller.id, "PUBLISHED")
+    published_by = await AuditEntry.get(action="market.listing_publish", target_id=str(row.id))
+    assert (published_by.actor_id, published_by.acting_for_id) == (relatives["MARKET"].id, market.seller.id)
+    await api.sign_in(market.seller.handle)
+    assert [n["id"] for n in (await api.op("MyListings", first=20))["data"]["myListings"]["nodes"]] == [str(row.id)]
