@@ -334,3 +334,14 @@ async def test_a_relative_with_the_market_scope_lists_for_the_elder_and_one_with
     assert (published_by.actor_id, published_by.acting_for_id) == (relatives["MARKET"].id, market.seller.id)
     await api.sign_in(market.seller.handle)
     assert [n["id"] for n in (await api.op("MyListings", first=20))["data"]["myListings"]["nodes"]] == [str(row.id)]
+
+
+async def test_a_burst_of_new_listings_is_rate_limited_and_edits_are_not(api, market):
+    made = [await save(api, market.seller, **bike(market, title=f"旧书 第{i}册", category="BOOKS")) for i in range(20)]
+    assert all(m["errors"] == [] for m in made)
+    refused = await save(api, market.seller, **bike(market, title="旧书 第21册", category="BOOKS"))
+    assert refused["errors"] == [{"code": "RATE_LIMITED", "field": "title",
+                                  "message": "发布太频繁：每小时最多新建 20 条闲置，请稍后再试"}]
+    assert await Listing.filter(seller_id=market.seller.id).count() == 20
+    edit = await save(api, market.seller, **bike(market, id=made[0]["listing"]["id"], title="旧书 全套"))
+    assert edit["errors"] == []
