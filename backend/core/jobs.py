@@ -112,6 +112,7 @@ TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notic
                 "backend.wallets.tasks",
                 "backend.wallets.fraud_tasks",
                 "backend.points.tasks",
+                "backend.market.tasks",
                 "backend.market.search_tasks"]
 
 

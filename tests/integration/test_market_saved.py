@@ -91,7 +91,8 @@ async def test_a_giveaway_reaches_free_searches_and_a_left_neighbour_hears_nothi
     cot = await publish(place, title="九成新婴儿床，免费送", kind=ListingKind.FREE, category=ListingCategory.KIDS)
     await eventually(lambda: InboxMessage.filter(person_id=kind.id, kind="market.saved_search").exists())
     assert await inbox(api, free) == await inbox(api, kind) == [(TITLE, "「九成新婴儿床，免费送」 免费送")]
-    assert await InboxMessage.filter(person_id__in=[left.id, priced.id], delivery_key__contains=str(cot.id)).count() == 0
+    told = InboxMessage.filter(person_id__in=[left.id, priced.id], delivery_key__contains=str(cot.id))
+    assert await told.count() == 0
 
 
 async def test_ten_saved_searches_a_person_even_when_sent_at_once(api, place):
