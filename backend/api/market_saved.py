@@ -12,9 +12,7 @@ from backend.api.ids import parse_uuid
 from backend.api.market_types import Listing, ListingCategory, ListingConnection, ListingKind, ListingPayload
 from backend.api.pagination import PageInfo
 from backend.api.people import OkPayload
-from backend.market import access, favourites, saved
-from backend.market.models import ListingCategory as ListingCategoryEnum
-from backend.market.models import ListingKind as ListingKindEnum
+from backend.market import access, favourites, saved, search
 from backend.market.models import SavedSearch as SavedSearchModel
 
 
@@ -32,12 +30,10 @@ class SavedSearch:
 
     @classmethod
     def of(cls, row: SavedSearchModel) -> "SavedSearch":
-        f = row.filters
-        category, kind = f.get("category"), f.get("kind")
+        f = saved.filters_of(row)
         return cls(id=strawberry.ID(str(row.id)), community_id=strawberry.ID(str(row.community_id)), query=row.query,
-                   category=ListingCategoryEnum(category) if category else None,
-                   kind=ListingKindEnum(kind) if kind else None, free=f.get("free"),
-                   min_price_fen=f.get("minPriceFen"), max_price_fen=f.get("maxPriceFen"), created_at=row.created_at)
+                   category=f.category, kind=f.kind, free=f.free, min_price_fen=f.min_price_fen,
+                   max_price_fen=f.max_price_fen, created_at=row.created_at)
 
 
 @strawberry.input(description="What marketSearch takes, kept: a query (≤ 40 characters) and the filters.")
@@ -52,8 +48,9 @@ class SavedSearchInput:
 
     def draft(self) -> saved.SavedSearchDraft:
         return saved.SavedSearchDraft(community_id=parse_uuid(self.community_id), query=self.query,
-                                      category=self.category, kind=self.kind, free=self.free,
-                                      min_price_fen=self.min_price_fen, max_price_fen=self.max_price_fen)
+                                      filters=search.Filters(category=self.category, kind=self.kind, free=self.free,
+                                                             min_price_fen=self.min_price_fen,
+                                                             max_price_fen=self.max_price_fen))
 
 
 @strawberry.type

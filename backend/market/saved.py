@@ -5,11 +5,12 @@ A saved search holds what marketSearch takes — a text query and the filters �
 checks them; the text matches by search's own rule (`search.matches`), so a saved search finds
 exactly what searching for it would. A person keeps at most MAX_SAVED."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from tortoise.expressions import Subquery
 
+from backend.consult.grams import normalise
 from backend.core.actor import Actor, ProxyScope
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
@@ -20,7 +21,6 @@ from backend.people.models import Person
 from backend.registry.models import Membership
 
 MAX_SAVED = 10
-MAX_QUERY = 40
 BATCH = 500  # saved searches read, and people pushed to, at a time
 KIND = "market.saved_search"
 TITLE = "有新的闲置符合您的订阅"
@@ -30,36 +30,30 @@ TITLE = "有新的闲置符合您的订阅"
 class SavedSearchDraft:
     community_id: UUID
     query: str = ""
-    category: ListingCategory | None = None
-    kind: ListingKind | None = None
-    free: bool | None = None
-    min_price_fen: int | None = None
-    max_price_fen: int | None = None
-
-    def filters(self) -> dict:
-        """The filters as the row keeps them (SavedSearch.filters): only those set."""
-        kept = {"category": self.category, "kind": self.kind, "free": self.free,
-                "minPriceFen": self.min_price_fen, "maxPriceFen": self.max_price_fen}
-        return {key: value for key, value in kept.items() if value is not None}
+    filters: search.Filters = field(default_factory=search.Filters)
 
 
-def _invalid(message: str, field: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_INPUT, message, field=field)
+# SavedSearch.filters keeps the set ones of search.Filters under the names clients use.
+_KEPT = {"category": "category", "kind": "kind", "free": "free", "min_price_fen": "minPriceFen",
+         "max_price_fen": "maxPriceFen"}
+
+
+def kept_filters(filters: search.Filters) -> dict:
+    return {name: getattr(filters, attr) for attr, name in _KEPT.items() if getattr(filters, attr) is not None}
+
+
+def filters_of(saved: SavedSearch) -> search.Filters:
+    kept = {attr: saved.filters.get(name) for attr, name in _KEPT.items()}
+    kept["category"] = ListingCategory(kept["category"]) if kept["category"] else None
+    kept["kind"] = ListingKind(kept["kind"]) if kept["kind"] else None
+    return search.Filters(**kept)
 
 
 def _check(draft: SavedSearchDraft) -> str:
-    """The query as kept (trimmed); bad input is refused before anything is written."""
-    query = (draft.query or "").strip()
-    if len(query) > MAX_QUERY:
-        raise _invalid(f"搜索词最多 {MAX_QUERY} 个字", "query")
-    for field, value in (("minPriceFen", draft.min_price_fen), ("maxPriceFen", draft.max_price_fen)):
-        if value is not None and value < 0:
-            raise _invalid("价格不能为负数", field)
-    if draft.min_price_fen is not None and draft.max_price_fen is not None \
-            and draft.min_price_fen > draft.max_price_fen:
-        raise _invalid("最低价不能高于最高价", "minPriceFen")
-    if not query and not draft.filters():
-        raise _invalid("请输入搜索词或选择筛选条件后再订阅", "query")
+    """The query as kept; bad input is refused, as marketSearch refuses it, before anything is written."""
+    query = search._checked(draft.query, draft.filters, first=1)  # marketSearch's own checks, not a copy
+    if not normalise(query) and not kept_filters(draft.filters):
+        raise DomainError(ErrorCode.INVALID_INPUT, "请输入搜索词或选择筛选条件后再订阅", field="query")
     return query
 
 
@@ -72,7 +66,7 @@ async def create_saved_search(actor: Actor, *, draft: SavedSearchDraft) -> Saved
         if await SavedSearch.filter(person_id=me).using_db(tx).count() >= MAX_SAVED:
             raise DomainError(ErrorCode.INVALID_INPUT, f"最多保存 {MAX_SAVED} 个订阅，请先删除不需要的订阅")
         return await SavedSearch.create(person_id=me, community_id=draft.community_id, query=query,
-                                        filters=draft.filters(), using_db=tx)
+                                        filters=kept_filters(draft.filters), using_db=tx)
 
 
 async def my_saved_searches(actor: Actor) -> list[SavedSearch]:
@@ -89,19 +83,17 @@ async def delete_saved_search(actor: Actor, *, saved_search_id: UUID) -> None:
 
 
 def matches(saved: SavedSearch, listing: Listing) -> bool:
-    """Whether marketSearch with the saved search's query and filters would find the listing."""
-    filters = saved.filters
-    if filters.get("category") not in (None, listing.category):
+    """Whether marketSearch with the saved search's query and filters would find the (published) listing."""
+    filters = filters_of(saved)
+    if filters.category not in (None, listing.category) or filters.kind not in (None, listing.kind):
         return False
-    if filters.get("kind") not in (None, listing.kind):
+    if filters.free is not None and filters.free != (listing.kind is ListingKind.FREE):
         return False
-    if filters.get("free") is not None and filters["free"] != (listing.kind is ListingKind.FREE):
+    low, high = filters.min_price_fen, filters.max_price_fen
+    if (low is not None or high is not None) and listing.price_fen is None:  # as SQL's NULL: no price, no match
         return False
-    low, high = filters.get("minPriceFen"), filters.get("maxPriceFen")
-    if low is not None or high is not None:
-        price = listing.price_fen
-        if price is None or (low is not None and price < low) or (high is not None and price > high):
-            return False
+    if (low is not None and listing.price_fen < low) or (high is not None and listing.price_fen > high):
+        return False
     return search.matches(saved.query, search.listing_text(listing.title, listing.description))
 
 
