@@ -49,7 +49,16 @@ from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.ledger.models import Account
 from backend.market import listings as market_listings
-from backend.market.models import Listing, ListingEvent, ListingPhoto, ListingState, MarketSettings
+from backend.market.models import (
+    Favourite,
+    Listing,
+    ListingCategory,
+    ListingEvent,
+    ListingPhoto,
+    ListingState,
+    MarketSettings,
+    SavedSearch,
+)
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -551,6 +560,13 @@ CASES = {
     "marketSettingsUpdate": ("mutation($x: ID!) { marketSettingsUpdate(communityId: $x, weeklyGiveawayWins: 9, "
                              "dailyListings: 9) { settings { dailyListings } errors { code } } }",
                              lambda t: {"x": t["community"]}),
+    # Favourites and saved searches: the target's draft listing, the target's own saved search.
+    "listingFavourite": ("mutation($x: ID!) { listingFavourite(listingId: $x, favourite: true) { listing { title } "
+                         "errors { code } } }", lambda t: {"x": t["listing_draft"]}),
+    "savedSearchCreate": ("mutation($x: ID!) { savedSearchCreate(input: {communityId: $x, query: \"台灯\"}) "
+                          "{ savedSearch { query } errors { code } } }", lambda t: {"x": t["community"]}),
+    "savedSearchDelete": ("mutation($x: ID!) { savedSearchDelete(id: $x) { ok errors { code } } }",
+                          lambda t: {"x": t["saved_search"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -570,6 +586,8 @@ ACTING_FOR_CASES = {
     "myRedemptions": ("{ myRedemptions { nodes { id pickupCode } } }", lambda t: {}),
     "mySignups": ("{ mySignups { nodes { id activityTitle } } }", lambda t: {}),
     "myVolunteerCertificates": ("{ myVolunteerCertificates { nodes { code } } }", lambda t: {}),
+    "marketFavourites": ("{ marketFavourites { nodes { title } } }", lambda t: {}),
+    "savedSearches": ("{ savedSearches { query } }", lambda t: {}),
     "myListings": ("{ myListings { nodes { title pickupRoom } } }", lambda t: {}),
 }
 
@@ -620,6 +638,7 @@ ANSWERS = {
     "marketSearch": MEMBERS,  # the published listings; the target's hidden and draft ones are not found (checked)
     "marketHomes": MEMBERS,  # their own homes (none for the grid worker); never the target's
     "marketBuildings": MEMBERS,  # the community's buildings to offer pickup at, no one's data
+    "savedSearchCreate": {"neighbour", "other_grid_worker"},  # a search of their own; the target's are untouched
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -696,6 +715,7 @@ async def target(app, api, make_person):
     volunteering = await _volunteering(place, secret)
     await _market_search(place, secret)
     market = await _market_listings(place, secret)
+    market_saved = await _market_saved(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -728,7 +748,7 @@ async def target(app, api, make_person):
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
-                    f"乙区闲置草稿 {secret}", f"乙区闲置 {secret}", f"下架原因 {secret}"],
+                    f"乙区闲置草稿 {secret}", f"乙区闲置 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
@@ -736,7 +756,7 @@ async def target(app, api, make_person):
                    volunteering["volunteer_draft"], volunteering["volunteer_signup"], market["listing_draft"],
                    market["listing"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market,
+        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -889,6 +909,14 @@ async def _market_listings(place, secret: str) -> dict:
     return {"listing_draft": str(unpublished.id), "listing": str(listing.id)}
 
 
+async def _market_saved(place, secret: str) -> dict:
+    """The target's saved search, and their favourite of a neighbour's listing (one no search finds)."""
+    lamp = await published_listing(place.a.resident, place.a.room, title="甲区台灯", category=ListingCategory.OTHER)
+    await Favourite.create(person=place.b.resident, listing=lamp)
+    search = await SavedSearch.create(person=place.b.resident, community=place.community, query=f"乙区订阅 {secret}")
+    return {"saved_search": str(search.id)}
+
+
 class Caller:
     """GraphQL over HTTP (and the websocket for subscriptions) as one outsider."""
 
@@ -1013,6 +1041,8 @@ async def snapshot(target: dict) -> list:
         await rows(ListingPhoto, "upload_id", listing__community_id=community),
         await rows(ListingEvent, "to_state", listing__community_id=community),
         await rows(MarketSettings, "weekly_giveaway_wins", "daily_listings", community_id=community),
+        await rows(Favourite, "listing_id", person_id=person),
+        await rows(SavedSearch, "query", "filters", person_id=person),
     ]
 
 

@@ -44,6 +44,7 @@ from backend.core.outbox import DeadLetter
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.deliberation import service as deliberation
 from backend.ledger.models import Ledger
+from backend.market.models import Listing
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
@@ -354,6 +355,9 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "MarketSearch"): Pin("resident", pages(communityId=lambda w: community_id(w.large),
                                                             query="自行车", sort="NEAREST"),
                                           lambda d: d["marketSearch"]["nodes"], 6),
+    ("mini_program", "MarketFavourites"): Pin("market_fan", pages(), lambda d: d["marketFavourites"]["nodes"], 4),
+    ("mini_program", "SavedSearches"): Pin(("market_saver", "market_fan"), lambda w: ({}, {}),
+                                           lambda d: d["savedSearches"], 1),
 }
 
 
@@ -442,6 +446,7 @@ async def world(app):
     await _points(world, staff)
     await _market_search(world)
     await _market(world)
+    await _market_saved(world)  # after _market_search: the fan keeps its listings
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -449,7 +454,7 @@ async def world(app):
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
-                     "small_resident": small.residents[0].handle}
+                     "small_resident": small.residents[0].handle, **world.market_handles}
     return world
 
 
@@ -732,6 +737,23 @@ async def _market(world) -> None:
         if withdrawn:
             await listings.withdraw_listing(seller, listing_id=listing.id, reason=None)
         world.listing_ids.append(str(listing.id))
+
+
+async def _market_saved(world) -> None:
+    """In the large community: a fan of the three 自行车 listings with three saved searches, and a
+    neighbour with one."""
+    from backend.market import favourites, saved
+    from backend.market.search import Filters
+
+    large = world.large
+    fan, saver = [await build_person(large.community.id, [Role.RESIDENT]) for _ in range(2)]
+    for listing in await Listing.filter(community_id=large.community.id, title__startswith="儿童自行车"):
+        await favourites.set_favourite(Actor(person_id=fan.id), listing_id=listing.id, favourite=True)
+    for person, queries in ((fan, ("自行车", "书桌", "婴儿床")), (saver, ("台灯",))):
+        for query in queries:
+            await saved.create_saved_search(Actor(person_id=person.id), draft=saved.SavedSearchDraft(
+                community_id=large.community.id, query=query, filters=Filters(max_price_fen=20000)))
+    world.market_handles = {"market_fan": fan.handle, "market_saver": saver.handle}
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
