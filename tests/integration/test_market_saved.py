@@ -11,7 +11,7 @@ import pytest
 
 from backend.core.clock import clock
 from backend.core.outbox import OutboxMessage
-from backend.market.models import SavedSearch
+from backend.market.models import Listing, SavedSearch
 from backend.notify.models import InboxMessage
 from backend.proxies.models import Proxy
 from backend.registry.models import Membership
@@ -93,6 +93,19 @@ async def test_a_giveaway_reaches_free_searches_and_a_left_neighbour_hears_nothi
     assert await inbox(api, free) == await inbox(api, kind) == [(TITLE, "「九成新婴儿床，免费送」 免费送")]
     told = InboxMessage.filter(person_id__in=[left.id, priced.id], delivery_key__contains=cot)
     assert await told.count() == 0
+
+
+async def test_a_listing_hidden_before_the_job_runs_tells_no_one(api, place, start_worker):
+    fan = place.neighbours[0]
+    assert (await save_search(api, fan, place.community, query="自行车"))["errors"] == []
+    since = await _redis_now()
+    bike = await publish(api, place, title="儿童自行车 16寸")
+    # Reported and hidden before any worker ran the job (arranged directly: moderation is hA's test).
+    await Listing.filter(id=bike).update(hidden_at=clock.now())
+    start_worker()
+    message = await OutboxMessage.get(topic="market.listing_published", payload__contains={"listing_id": bike})
+    await eventually(lambda: _jobs_done(message.key, since, expected=1))
+    assert await inbox(api, fan) == []
 
 
 async def test_ten_saved_searches_a_person_even_when_sent_at_once(api, place):
