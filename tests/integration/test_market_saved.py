@@ -5,6 +5,8 @@ person, raced on PostgreSQL; bad input refused in Chinese with nothing written; 
 own; a relative with the MARKET scope."""
 
 import asyncio
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -15,7 +17,7 @@ from backend.market.models import Listing, SavedSearch
 from backend.notify.models import InboxMessage
 from backend.proxies.models import Proxy
 from backend.registry.models import Membership
-from tests.integration.conftest import eventually
+from tests.integration.conftest import ROOT, eventually
 from tests.integration.test_outbox import _jobs_done, _redis_now
 
 TITLE = "有新的闲置符合您的订阅"
@@ -178,3 +180,50 @@ async def test_a_relative_with_the_market_scope_subscribes_for_the_elder(api, pl
     assert made["errors"] == []
     assert await SavedSearch.filter(person_id=elder.id, query="轮椅").exists()
     assert not await SavedSearch.filter(person_id=relative.id).exists()
+
+
+SQLITE = """
+import asyncio, sys
+from backend.core import db
+from backend.core.actor import Actor
+from backend.core.runtime import start_runtime
+from backend.core.settings import get_settings
+from backend.market import favourites, saved
+from backend.market.search import Filters
+from backend.notify.models import InboxMessage
+from tests.integration.conftest import build_community, build_person
+from tests.integration.market_helpers import published_listing
+
+async def main(url):
+    start_runtime(get_settings())
+    await db.migrate(url)
+    await db.init_db(url)
+    try:
+        place = await build_community(rooms=2)
+        seller, fan = [await build_person(place.community.id, ["RESIDENT"], room=r) for r in place.rooms]
+        bike = await published_listing(seller, place.rooms[0])
+        for _ in range(2):
+            await favourites.set_favourite(Actor(person_id=fan.id), listing_id=bike.id, favourite=True)
+        page = await favourites.my_favourites(Actor(person_id=fan.id), first=20, after=None)
+        assert [f.listing.title for f in page.items] == ["儿童自行车 16寸"], page.items
+        await saved.create_saved_search(Actor(person_id=fan.id), draft=saved.SavedSearchDraft(
+            community_id=place.community.id, query="自行", filters=Filters(category="KIDS")))
+        for _ in range(2):  # a retried job adds nothing
+            assert await saved.notify_matches(bike.id) == 1
+        assert await InboxMessage.filter(person_id=fan.id, kind="market.saved_search").count() == 1
+    finally:
+        await db.close_db()
+    print("saved searches on sqlite: ok")
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def test_favourites_and_saved_searches_run_on_sqlite(tmp_path):
+    """The embedded default (no SELECT … FOR UPDATE, the ORM's bulk insert) keeps one favourite and
+    tells a saved search once."""
+    url = f"sqlite://{tmp_path / 'saved.sqlite3'}"
+    done = subprocess.run([sys.executable, "-c", SQLITE, url], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "LINLI_ENV": "dev", "LINLI_DATABASE_URL": url,
+                               "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0 and "saved searches on sqlite: ok" in done.stdout, done.stderr[-3000:]
