@@ -154,9 +154,8 @@ def report(results: dict) -> str:
                       for q, (n, ours_ms, scan_ms) in results["found"].items())
     return f"""## Market search: {LISTINGS:,} listings
 
-What it measures: marketSearch's service call (backend/market/search.py) in the largest of four communities
-({results['large']['listings']:,} of the {LISTINGS:,} listings, {results['large']['published']:,} of them
-published), first page of 20, newest first, for {len(QUERIES)} queries of one to four characters (common,
+What it measures: marketSearch's service call (backend/market/search.py) in the largest of four
+communities ({results['large']['listings']:,} of the {LISTINGS:,} listings, {results['large']['published']:,} of them published), first page of 20, newest first, for {len(QUERIES)} queries of one to four characters (common,
 rare and absent) {ROUNDS} times each in a shuffled order, one after another from the benchmark's process. The
 figure includes the page's SQL over the bigram index (migration 0027), loading the page's rows with seller,
 estate, building and room, and the photo and verified-badge loaders the card asks for; not the GraphQL layer
@@ -170,7 +169,7 @@ descriptions are generated from word lists (九成新宜家书架 1.8米, 小米
 | Linli: bigram index + hydration | {ours['p50']:.2f} | {ours['p95']:.2f} | {ours['n']} |
 
 p95 {ours['p95']:.1f} ms (target ≤ 30 ms) and {ratio:.1f}× faster than the scan at p95 (target ≥ 10×):
-{'met' if met else 'missed'}; at p50 {base['p50'] / ours['p50']:.1f}×. Per query, the first page's rows and the
-medians of Linli / the scan: {found}.
+{'met' if met else 'missed'}; at p50 {base['p50'] / ours['p50']:.1f}×. Per query, the first page's rows and
+the medians of Linli / the scan: {found}.
 
 """
