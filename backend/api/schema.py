@@ -14,6 +14,9 @@ from backend.api.deliberation import DeliberationMutations, DeliberationQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
+from backend.api.market import MarketMutations, MarketQueries
+from backend.api.market_saved import MarketSavedMutations, MarketSavedQueries
+from backend.api.market_search import MarketSearchQueries
 from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
 from backend.api.notify import NotifyMutations, NotifyQueries, NotifySubscriptions
@@ -33,13 +36,15 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
-                              VolunteeringQueries))
+                              VolunteeringQueries, MarketQueries, MarketSearchQueries,
+                              MarketSavedQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
-     VolunteeringMutations),
+     VolunteeringMutations, MarketMutations,
+     MarketSavedMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

@@ -44,6 +44,7 @@ from backend.core.outbox import DeadLetter
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.deliberation import service as deliberation
 from backend.ledger.models import Ledger
+from backend.market.models import Listing
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
@@ -76,6 +77,7 @@ from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
 from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_community, build_person
+from tests.integration.market_helpers import published_listing
 from tests.integration.timebank_helpers import ELDER_ID, earn, with_id_number
 
 
@@ -331,10 +333,31 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "RedemptionsMine"): Pin("resident", pages(), lambda d: d["myRedemptions"]["nodes"], 1),
     # The rules made with the defaults if missing (an insert that skips those there), then read.
     ("admin", "PointsRules"): Pin("staff", small_and_large("communityId", community_id), None, 2),
+    # The market's listings: the page, then its photos, badges, rooms shown and favourites, one query each.
+    ("mini_program", "Listing"): Pin("resident", lambda w: ({"id": w.listing_ids[0]}, {"id": w.listing_ids[1]}),
+                                     lambda d: d["listing"]["photos"], 5),
+    ("mini_program", "MyListings"): Pin("resident", pages(), lambda d: d["myListings"]["nodes"], 2),
+    ("mini_program", "MarketHomes"): Pin(("one_home", "two_homes"), lambda w: (
+        {"communityId": community_id(w.large)}, {"communityId": community_id(w.large)}),
+        lambda d: d["marketHomes"], 2),
+    ("mini_program", "MarketBuildings"): Pin("staff", small_and_large("communityId", community_id),
+                                             lambda d: d["marketBuildings"], 2),
+    ("admin", "MarketListings"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["marketListings"]["nodes"], 4),
+    ("admin", "ListingEvents"): Pin("staff", lambda w: ({"listingId": w.listing_ids[0]},
+                                                        {"listingId": w.listing_ids[1]}),
+                                    lambda d: d["listingEvents"], 2),
     # The redemption, its reward and its person.
     ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[1]}), None, 3),
+    # The membership, the page, its rows, photos, badges, totalCount (the first statements sign in).
+    ("mini_program", "MarketSearch"): Pin("resident", pages(communityId=lambda w: community_id(w.large),
+                                                            query="自行车", sort="NEAREST"),
+                                          lambda d: d["marketSearch"]["nodes"], 6),
+    ("mini_program", "MarketFavourites"): Pin("market_fan", pages(), lambda d: d["marketFavourites"]["nodes"], 4),
+    ("mini_program", "SavedSearches"): Pin(("market_saver", "market_fan"), lambda w: ({}, {}),
+                                           lambda d: d["savedSearches"], 1),
 }
 
 
@@ -421,6 +444,9 @@ async def world(app):
     await _timebank(world)
     await _volunteering(world, staff)
     await _points(world, staff)
+    await _market_search(world)
+    await _market(world)
+    await _market_saved(world)  # after _market_search: the fan keeps its listings
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -428,7 +454,7 @@ async def world(app):
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
-                     "small_resident": small.residents[0].handle}
+                     "small_resident": small.residents[0].handle, **world.market_handles}
     return world
 
 
@@ -665,6 +691,13 @@ async def _volunteering(world, staff) -> None:
         await volunteer_certificates.issue(Actor(person_id=resident.id), community_id=large)
 
 
+async def _market_search(world) -> None:
+    """Three listings matching 自行车 in the large community, by sellers in different estates."""
+    large = world.large
+    for n, seller in enumerate((large.residents[0], large.residents[6], large.residents[11])):
+        await published_listing(seller, large.rooms[large.residents.index(seller)], title=f"儿童自行车 {n}")
+
+
 async def _points(world, staff) -> None:
     """Four rewards of the large community's mall; the resident redeems three of them."""
     large = world.large.community.id
@@ -678,6 +711,49 @@ async def _points(world, staff) -> None:
         if i < 3:
             redemption = await points_redemptions.redeem(Actor(person_id=resident.id), reward_id=reward.id)
             world.pickup_codes.append(points_redemptions.pickup_code(redemption))
+
+
+async def _market(world) -> None:
+    """The resident's listings in the large community: one published with a photo (one event), one
+    published with three photos and withdrawn (two events), and a draft."""
+    from backend.market import listings
+
+    resident, large = world.large.residents[0], world.large.community.id
+    seller = Actor(person_id=resident.id)
+
+    async def photo() -> UUID:
+        key = uuid.uuid4().hex * 2
+        return (await Upload.create(owner=resident, kind="listing_photo", content_type="image/webp", size=1,
+                                    sha256=key, variants={"display": key, "thumbnail": key})).id
+
+    world.listing_ids = []
+    for photos, withdrawn in ((1, False), (3, True), (0, None)):
+        draft = listings.ListingDraft(community_id=large, kind="SELL", category="BOOKS", condition="GOOD",
+                                      title="旧书一套", price_fen=1000, room_id=world.large.rooms[0].id,
+                                      photo_ids=[await photo() for _ in range(photos)])
+        listing = await listings.save_listing(seller, listing_id=None, draft=draft)
+        if withdrawn is not None:
+            await listings.publish_listing(seller, listing_id=listing.id)
+        if withdrawn:
+            await listings.withdraw_listing(seller, listing_id=listing.id, reason=None)
+        world.listing_ids.append(str(listing.id))
+
+
+async def _market_saved(world) -> None:
+    """In the large community: a fan of the three 自行车 listings with three saved searches, and a
+    neighbour with one."""
+    from backend.market import favourites, saved
+    from backend.market.search import Filters
+
+    large = world.large
+    fan, saver = [await build_person(large.community.id, [Role.RESIDENT]) for _ in range(2)]
+    for listing in await Listing.filter(community_id=large.community.id, title__startswith="儿童自行车"):
+        await favourites.set_favourite(Actor(person_id=fan.id), listing_id=listing.id, favourite=True)
+    for person, queries in ((fan, ("自行车", "书桌", "婴儿床")), (saver, ("台灯",))):
+        for query in queries:
+            await saved.create_saved_search(Actor(person_id=person.id), draft=saved.SavedSearchDraft(
+                community_id=large.community.id, query=query, filters=Filters(max_price_fen=20000)))
+    world.market_handles = {"market_fan": fan.handle, "market_saver": saver.handle}
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
