@@ -748,7 +748,7 @@ async def target(app, api, make_person):
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
-                    f"乙区闲置草稿 {secret}", f"乙区闲置 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}"],
+                    f"乙区闲置草稿 {secret}", f"旧书转让 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
@@ -903,7 +903,8 @@ async def _market_listings(place, secret: str) -> dict:
                                             condition="GOOD", title=title, price_fen=500, room_id=place.b.room.id)
 
     unpublished = await market_listings.save_listing(seller, listing_id=None, draft=draft(f"乙区闲置草稿 {secret}"))
-    listing = await market_listings.save_listing(seller, listing_id=None, draft=draft(f"乙区闲置 {secret}"))
+    # Not titled 乙区: the marketSearch case searches 乙区 for the hidden and draft ones, and members may find this.
+    listing = await market_listings.save_listing(seller, listing_id=None, draft=draft(f"旧书转让 {secret}"))
     await market_listings.publish_listing(seller, listing_id=listing.id)
     await ListingEvent.filter(listing_id=listing.id).update(reason=f"下架原因 {secret}")  # a reason to leak
     return {"listing_draft": str(unpublished.id), "listing": str(listing.id)}
