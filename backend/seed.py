@@ -1,15 +1,22 @@
 """The demo community 阳光社区, seeded idempotently so a newcomer can sign in as every kind of user."""
 
+import io
 import random
 from datetime import timedelta
+
+from PIL import Image
 
 from backend.accounts.models import StaffCredential
 from backend.accounts.passwords import hash_password
 from backend.cases.models import StreetSupervisor
-from backend.core.actor import ProxyScope
+from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.platform import PlatformMember, PlatformRole
+from backend.core.runtime import start_runtime
+from backend.core.settings import get_settings
+from backend.market import listings as market_listings
+from backend.media.service import store_upload
 from backend.people.models import Person
 from backend.points.models import Reward
 from backend.proxies.models import Proxy
@@ -78,7 +85,51 @@ async def seed_demo() -> bool:
         await _seed_volunteering(tx, community)
         await _seed_rewards(tx, community)
     await _seed_wallets(community)
+    await _seed_market(community)
     return True
+
+
+# The flea market's demo listings: (seller handle, title, kind, category, condition, price in fen, giveaway
+# mode, photo colours). 张阿姨 (resident) sells nothing, so she can reserve, enter and chat as a buyer.
+DEMO_LISTINGS = [
+    ("volunteer", "儿童自行车 16寸", "SELL", "KIDS", "GOOD", 12000, None, ("#e74c3c", "#3498db")),
+    ("relative", "九成新婴儿床，免费送", "FREE", "KIDS", "LIKE_NEW", None, "FIRST_COME", ("#f5deb3",)),
+    ("volunteer", "多肉植物一盆（抽签）", "FREE", "PLANTS", "GOOD", None, "LOTTERY", ("#2ecc71",)),
+    ("relative", "电饭煲换一盆绿萝", "SWAP", "KITCHEN", "GOOD", None, None, ("#bdc3c7",)),
+    ("volunteer", "求购：二手钢琴凳", "WANTED", "FURNITURE", None, 10000, None, ()),
+    ("relative", "《十万个为什么》全套", "SELL", "BOOKS", "LIKE_NEW", 3000, None, ("#f1c40f",)),
+    ("volunteer", "实木书桌 120 厘米", "SELL", "FURNITURE", "FAIR", 20000, None, ()),
+]
+
+
+async def _seed_market(community: Community) -> None:
+    """DEMO_LISTINGS, published through the market's own services (the photos through the media
+    pipeline, which writes outside a transaction, so after the demo's): pickup at each seller's home,
+    the lottery drawn in two days, all expiring in 30 days. Publishing wakes the outbox relay after
+    each commit, through a runtime of the seed's own (the app starts its own when it serves)."""
+    seeding = start_runtime(get_settings())
+    try:
+        for handle, title, kind, category, condition, price, mode, colours in DEMO_LISTINGS:
+            seller = await Person.get(handle=handle)
+            actor = Actor(person_id=seller.id)
+            home = await PersonRoom.get(person=seller, community=community, until=None)
+            photo_ids = [(await store_upload(actor, kind="listing_photo", data=_demo_photo(colour))).upload.id
+                         for colour in colours]
+            draft = market_listings.ListingDraft(
+                community_id=community.id, kind=kind, category=category, condition=condition, title=title,
+                description=f"{title}，在小区门口交接，欢迎私信。", price_fen=price, giveaway_mode=mode,
+                draw_at=clock.now() + timedelta(days=2) if mode == "LOTTERY" else None, room_id=home.room_id,
+                photo_ids=photo_ids)
+            listing = await market_listings.save_listing(actor, listing_id=None, draft=draft)
+            await market_listings.publish_listing(actor, listing_id=listing.id)
+    finally:
+        await seeding.close()
+
+
+def _demo_photo(colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), colour).save(out, "JPEG")
+    return out.getvalue()
 
 
 async def _seed_wallets(community: Community) -> None:

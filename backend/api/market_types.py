@@ -18,8 +18,7 @@ from backend.market.models import ListingCondition as ListingConditionEnum
 from backend.market.models import ListingKind as ListingKindEnum
 from backend.market.models import ListingState as ListingStateEnum
 from backend.market.states import LISTING_STATES
-
-LISTING_RELATED = ("seller", "estate", "building", "room__unit")
+from backend.market.views import LISTING_RELATED  # noqa: F401  (the api modules import it from here)
 
 ListingKind = strawberry.enum(ListingKindEnum, name="ListingKind",
                               description="SELL (a price), FREE (a giveaway), SWAP, WANTED (求购, an optional budget).")
@@ -88,7 +87,7 @@ class Listing:
         shown = await info.context.loader(f"market.rooms:{me}", lambda rows: views.rooms_shown(me, rows)
                                           ).load(self.row)
         room = self.row.room
-        return f"{room.unit.name}单元 {room.number or room.code}" if shown and room is not None else None
+        return f"{room.unit.name} {room.number or room.code}" if shown and room is not None else None
 
     @strawberry.field(description="I (or my principal) keep it among my favourites (收藏).")
     async def favourited(self, info: Info) -> bool:

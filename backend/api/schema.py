@@ -14,6 +14,7 @@ from backend.api.deliberation import DeliberationMutations, DeliberationQueries
 from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
+from backend.api.market import MarketMutations, MarketQueries
 from backend.api.market_stats import MarketStatsQueries
 from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
@@ -34,13 +35,13 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
-                              VolunteeringQueries, MarketStatsQueries))
+                              VolunteeringQueries, MarketQueries, MarketStatsQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
-     VolunteeringMutations),
+     VolunteeringMutations, MarketMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
 

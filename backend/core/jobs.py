@@ -111,7 +111,8 @@ TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notic
                 "backend.voting.tasks", "backend.cases.tasks", "backend.ledger.tasks",
                 "backend.wallets.tasks",
                 "backend.wallets.fraud_tasks",
-                "backend.points.tasks"]
+                "backend.points.tasks",
+                "backend.market.tasks"]
 
 
 def load_tasks() -> None:

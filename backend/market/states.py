@@ -21,6 +21,7 @@ LISTING_STATES = StateMachine(
         Transition(S.RESERVED, S.CLOSED, None),
         Transition(S.PUBLISHED, S.EXPIRED, None, by_system=True),
         Transition(S.EXPIRED, S.PUBLISHED, None),
+        Transition(S.EXPIRED, S.CLOSED, None),  # the seller withdraws it instead of renewing
     ],
     ListingEvent,
     state_names={S.DRAFT: "草稿", S.PUBLISHED: "在售", S.RESERVED: "已预订", S.HANDED_OVER: "已交接",

@@ -7,6 +7,9 @@ from backend.market import access
 from backend.market.models import Favourite, Listing, ListingPhoto
 from backend.media.service import variant_urls
 
+# What a Listing row is loaded with (select_related) wherever it is shown.
+LISTING_RELATED = ("seller", "estate", "building", "room__unit")
+
 
 async def photos_of(listing_ids: list[UUID]) -> list[list[dict[str, str]]]:
     """Per listing, in the seller's order: {"display": url, "thumbnail": url}."""

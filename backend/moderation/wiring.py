@@ -7,6 +7,7 @@ from uuid import UUID
 
 from backend.core.errors import DomainError, ErrorCode
 from backend.deliberation import moderated as deliberation
+from backend.market import moderated as market
 from backend.moderation import kinds
 
 
@@ -20,6 +21,11 @@ async def _deliberation_target(kind: str, target_id: UUID) -> kinds.Target | Non
     return kinds.Target(found.community_id, found.author_person_id, found.text)
 
 
+async def _listing_target(target_id: UUID) -> kinds.Target | None:
+    found = await market.listing_target(target_id)
+    return found and kinds.Target(found.community_id, found.seller_id, found.text)
+
+
 async def _deliberation_hidden(kind: str, tx, target_id: UUID, hidden: bool) -> None:
     await deliberation.set_hidden(tx, kind, target_id, hidden)
 
@@ -28,4 +34,5 @@ async def _deliberation_hidden(kind: str, tx, target_id: UUID, hidden: bool) -> 
 def register_kinds() -> None:
     for kind in deliberation.KINDS:  # TOPIC, COMMENT
         kinds.register(kind, partial(_deliberation_target, kind), partial(_deliberation_hidden, kind))
+    kinds.register(market.KIND, _listing_target, market.set_listing_hidden)
 

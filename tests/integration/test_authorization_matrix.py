@@ -48,6 +48,8 @@ from backend.deliberation import moderated
 from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.ledger.models import Account
+from backend.market import listings as market_listings
+from backend.market.models import Listing, ListingEvent, ListingPhoto, MarketSettings
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -523,6 +525,31 @@ CASES = {
                             "errors { code } } }", lambda t: {"x": t["volunteer_signup"]}),
     "volunteerCertificateIssue": ("mutation($x: ID!) { volunteerCertificateIssue(communityId: $x) "
                                   "{ certificate { id } errors { code } } }", lambda t: {"x": t["community"]}),
+    # The market's listings: the target's draft (theirs alone) and published listing.
+    "listing": ("query($x: ID!) { listing(id: $x) { title pickupRoom } }", lambda t: {"x": t["listing_draft"]}),
+    "marketHomes": ("query($x: ID!) { marketHomes(communityId: $x) { roomId label } }",
+                    lambda t: {"x": t["community"]}),
+    "marketBuildings": ("query($x: ID!) { marketBuildings(communityId: $x) { id label } }",
+                        lambda t: {"x": t["community"]}),
+    "marketListings": ("query($x: ID!) { marketListings(communityId: $x) { nodes { title sellerName } } }",
+                       lambda t: {"x": t["community"]}),
+    "listingEvents": ("query($x: ID!) { listingEvents(listingId: $x) { actorName reason } }",
+                      lambda t: {"x": t["listing"]}),
+    "marketSettings": ("query($x: ID!) { marketSettings(communityId: $x) { dailyListings } }",
+                       lambda t: {"x": t["community"]}),
+    "listingSave": ("mutation($x: ID!, $c: ID!, $b: ID!) { listingSave(input: {id: $x, communityId: $c, kind: SELL, "
+                    "category: BOOKS, condition: GOOD, title: \"改写闲置\", priceFen: 1, buildingId: $b}) "
+                    "{ listing { title } errors { code } } }",
+                    lambda t: {"x": t["listing_draft"], "c": t["community"], "b": t["building"]}),
+    "listingPublish": ("mutation($x: ID!) { listingPublish(id: $x) { listing { title } errors { code } } }",
+                       lambda t: {"x": t["listing_draft"]}),
+    "listingRenew": ("mutation($x: ID!) { listingRenew(id: $x) { listing { title } errors { code } } }",
+                     lambda t: {"x": t["listing"]}),
+    "listingWithdraw": ("mutation($x: ID!) { listingWithdraw(id: $x) { listing { title } errors { code } } }",
+                        lambda t: {"x": t["listing"]}),
+    "marketSettingsUpdate": ("mutation($x: ID!) { marketSettingsUpdate(communityId: $x, weeklyGiveawayWins: 9, "
+                             "dailyListings: 9) { settings { dailyListings } errors { code } } }",
+                             lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -542,6 +569,7 @@ ACTING_FOR_CASES = {
     "myRedemptions": ("{ myRedemptions { nodes { id pickupCode } } }", lambda t: {}),
     "mySignups": ("{ mySignups { nodes { id activityTitle } } }", lambda t: {}),
     "myVolunteerCertificates": ("{ myVolunteerCertificates { nodes { code } } }", lambda t: {}),
+    "myListings": ("{ myListings { nodes { title pickupRoom } } }", lambda t: {}),
 }
 
 # Who may get an answer, because it is theirs too: a community's name, buildings, estates and grids
@@ -588,8 +616,11 @@ ANSWERS = {
     "rewardRedeem": MEMBERS,  # their own redemption (refused: no points); the target's are untouched (checked)
     "volunteerActivities": MEMBERS,  # the published ones; the draft's title is not listed (checked)
     "volunteerCertificateIssue": MEMBERS,  # their own (none: no approved records); nothing for the target
+    "marketHomes": MEMBERS,  # their own homes (none for the grid worker); never the target's
+    "marketBuildings": MEMBERS,  # the community's buildings to offer pickup at, no one's data
 }
-PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms"}  # the target's building and rooms, by name
+# The target's building and rooms, by name.
+PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
 
 
 
@@ -661,6 +692,7 @@ async def target(app, api, make_person):
     wallet = await _wallet(place, secret)
     points = await _points(place)
     volunteering = await _volunteering(place, secret)
+    market = await _market_listings(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -692,14 +724,16 @@ async def target(app, api, make_person):
                     f"未公开答复 {secret}", f"乙区提议 {secret}", f"乙区评论 {secret}", f"乙区议论 {secret}",
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
-                    f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}"],
+                    f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区闲置草稿 {secret}",
+                    f"乙区闲置 {secret}", f"下架原因 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
                    timebank_rows["timebank_request"], timebank_rows["timebank_offer"], points["redemption"],
-                   volunteering["volunteer_draft"], volunteering["volunteer_signup"]],
+                   volunteering["volunteer_draft"], volunteering["volunteer_signup"], market["listing_draft"],
+                   market["listing"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering,
+        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -828,6 +862,22 @@ async def _volunteering(place, secret: str) -> dict:
             "volunteer_signup": str(signup.id), "volunteer_token": token, "volunteer_out_token": out}
 
 
+async def _market_listings(place, secret: str) -> dict:
+    """The target's draft listing and a published one (its room shown to the seller only), renewed
+    once with a reason on record."""
+    seller = Actor(person_id=place.b.resident.id)
+
+    def draft(title: str) -> market_listings.ListingDraft:
+        return market_listings.ListingDraft(community_id=place.community.id, kind="SELL", category="BOOKS",
+                                            condition="GOOD", title=title, price_fen=500, room_id=place.b.room.id)
+
+    unpublished = await market_listings.save_listing(seller, listing_id=None, draft=draft(f"乙区闲置草稿 {secret}"))
+    listing = await market_listings.save_listing(seller, listing_id=None, draft=draft(f"乙区闲置 {secret}"))
+    await market_listings.publish_listing(seller, listing_id=listing.id)
+    await ListingEvent.filter(listing_id=listing.id).update(reason=f"下架原因 {secret}")  # a reason to leak
+    return {"listing_draft": str(unpublished.id), "listing": str(listing.id)}
+
+
 class Caller:
     """GraphQL over HTTP (and the websocket for subscriptions) as one outsider."""
 
@@ -948,6 +998,10 @@ async def snapshot(target: dict) -> list:
         await rows(VolunteerSignup, "state", "checked_in_at", "checked_out_at", "approved_minutes",
                    community_id=community),
         await rows(VolunteerCertificate, community_id=community),
+        await rows(Listing, "state", "title", "price_fen", "expires_at", "hidden_at", community_id=community),
+        await rows(ListingPhoto, "upload_id", listing__community_id=community),
+        await rows(ListingEvent, "to_state", listing__community_id=community),
+        await rows(MarketSettings, "weekly_giveaway_wins", "daily_listings", community_id=community),
     ]
 
 

@@ -340,6 +340,20 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "RedemptionsMine"): Pin("resident", pages(), lambda d: d["myRedemptions"]["nodes"], 1),
     # The rules made with the defaults if missing (an insert that skips those there), then read.
     ("admin", "PointsRules"): Pin("staff", small_and_large("communityId", community_id), None, 2),
+    # The market's listings: the page, then its photos, badges, rooms shown and favourites, one query each.
+    ("mini_program", "Listing"): Pin("resident", lambda w: ({"id": w.listing_ids[0]}, {"id": w.listing_ids[1]}),
+                                     lambda d: d["listing"]["photos"], 5),
+    ("mini_program", "MyListings"): Pin("resident", pages(), lambda d: d["myListings"]["nodes"], 2),
+    ("mini_program", "MarketHomes"): Pin(("one_home", "two_homes"), lambda w: (
+        {"communityId": community_id(w.large)}, {"communityId": community_id(w.large)}),
+        lambda d: d["marketHomes"], 2),
+    ("mini_program", "MarketBuildings"): Pin("staff", small_and_large("communityId", community_id),
+                                             lambda d: d["marketBuildings"], 2),
+    ("admin", "MarketListings"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                     lambda d: d["marketListings"]["nodes"], 4),
+    ("admin", "ListingEvents"): Pin("staff", lambda w: ({"listingId": w.listing_ids[0]},
+                                                        {"listingId": w.listing_ids[1]}),
+                                    lambda d: d["listingEvents"], 2),
     # The redemption, its reward and its person.
     ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},
@@ -430,6 +444,7 @@ async def world(app):
     await _timebank(world)
     await _volunteering(world, staff)
     await _points(world, staff)
+    await _market(world)
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -687,6 +702,32 @@ async def _points(world, staff) -> None:
         if i < 3:
             redemption = await points_redemptions.redeem(Actor(person_id=resident.id), reward_id=reward.id)
             world.pickup_codes.append(points_redemptions.pickup_code(redemption))
+
+
+async def _market(world) -> None:
+    """The resident's listings in the large community: one published with a photo (one event), one
+    published with three photos and withdrawn (two events), and a draft."""
+    from backend.market import listings
+
+    resident, large = world.large.residents[0], world.large.community.id
+    seller = Actor(person_id=resident.id)
+
+    async def photo() -> UUID:
+        key = uuid.uuid4().hex * 2
+        return (await Upload.create(owner=resident, kind="listing_photo", content_type="image/webp", size=1,
+                                    sha256=key, variants={"display": key, "thumbnail": key})).id
+
+    world.listing_ids = []
+    for photos, withdrawn in ((1, False), (3, True), (0, None)):
+        draft = listings.ListingDraft(community_id=large, kind="SELL", category="BOOKS", condition="GOOD",
+                                      title="旧书一套", price_fen=1000, room_id=world.large.rooms[0].id,
+                                      photo_ids=[await photo() for _ in range(photos)])
+        listing = await listings.save_listing(seller, listing_id=None, draft=draft)
+        if withdrawn is not None:
+            await listings.publish_listing(seller, listing_id=listing.id)
+        if withdrawn:
+            await listings.withdraw_listing(seller, listing_id=listing.id, reason=None)
+        world.listing_ids.append(str(listing.id))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
