@@ -15,6 +15,7 @@ from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
 from backend.api.market import MarketMutations, MarketQueries
+from backend.api.market_search import MarketSearchQueries
 from backend.api.market_stats import MarketStatsQueries
 from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
@@ -35,7 +36,7 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
-                              VolunteeringQueries, MarketQueries, MarketStatsQueries))
+                              VolunteeringQueries, MarketQueries, MarketSearchQueries, MarketStatsQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
