@@ -11,9 +11,8 @@ from strawberry.types import Info
 from backend.api.ids import parse_uuid
 from backend.api.market_types import ListingCategory
 from backend.market import stats
+from backend.market.moderated import KIND as LISTING_KIND
 from backend.moderation import figures as moderation_figures
-
-LISTING_KIND = "LISTING"  # the market's kind in moderation (backend/moderation/wiring.py)
 
 
 async def _listing_moderation(community_id: UUID, start: datetime | None,
