@@ -173,8 +173,8 @@ async def _loaded(listing_id: UUID) -> Listing:
 
 async def save_listing(actor: Actor, *, listing_id: UUID | None, draft: ListingDraft) -> Listing:
     """Create a draft (no id), or edit a draft, published or expired listing of mine. An edit of a
-    published listing is checked for prohibited items again, and keeps its kind and draw time
-    (neighbours may have entered its lottery)."""
+    published or expired listing is checked for prohibited items again; a published one keeps its
+    kind and draw time (neighbours may have entered its lottery)."""
     _check(draft)
     async with transaction() as tx:
         me = await access.require_member(actor, draft.community_id, tx=tx)
@@ -185,10 +185,10 @@ async def save_listing(actor: Actor, *, listing_id: UUID | None, draft: ListingD
                 raise _invalid("闲置不能换到另一个社区", "communityId")
             if listing.state not in EDITABLE:
                 raise _invalid(f"{LISTING_STATES.state_names[listing.state]}的闲置不能修改", "id")
-            if listing.state is ListingState.PUBLISHED:
-                if (draft.kind, draft.giveaway_mode, draft.draw_at) != (listing.kind, listing.giveaway_mode,
-                                                                        listing.draw_at):
-                    raise _invalid("已发布的闲置不能更改类型、赠送方式或开奖时间，请下架后重新发布", "kind")
+            if listing.state is ListingState.PUBLISHED and (draft.kind, draft.giveaway_mode, draft.draw_at) != (
+                    listing.kind, listing.giveaway_mode, listing.draw_at):
+                raise _invalid("已发布的闲置不能更改类型、赠送方式或开奖时间，请下架后重新发布", "kind")
+            if listing.state is not ListingState.DRAFT:  # shown now, or again at its renewal
                 prohibited.check(draft.title, draft.description or "")
         estate_id, building_id, room_id = await _place(tx, me, draft)
         if draft.photo_ids:
@@ -257,6 +257,7 @@ async def renew_listing(actor: Actor, *, listing_id: UUID) -> Listing:
         await access.require_member(actor, listing.community_id, tx=tx)
         if listing.state not in (ListingState.PUBLISHED, ListingState.EXPIRED):
             raise _invalid(f"{LISTING_STATES.state_names[listing.state]}的闲置不能续期", "id")
+        prohibited.check(listing.title, listing.description)  # the table may have grown since it was published
         listing.expires_at, listing.renewal_reminded_at = clock.now() + timedelta(days=LISTING_DAYS), None
         if listing.state is ListingState.EXPIRED:
             await LISTING_STATES.move(tx, listing, ListingState.PUBLISHED, actor=actor, reason="续期")

@@ -301,7 +301,9 @@ async def test_listings_expire_after_30_days_with_a_reminder_3_days_before(api, 
     assert (await seen_by(api, market.seller, listing_id))["state"] == "EXPIRED"
     assert (await seen_by(api, market.neighbour, listing_id))["stateLabel"] == "已过期"
 
-    await api.sign_in(market.seller.handle)
+    # Renewing shows it again, so an edit of an expired listing is checked for prohibited items too.
+    sneaked = await save(api, market.seller, **bike(market, id=listing_id, description="送两条香烟"))
+    assert sneaked["errors"][0]["message"] == "平台禁止发布烟草制品（香烟、电子烟等）：请删去后再发布"
     renewed = (await api.op("ListingRenew", id=listing_id))["data"]["listingRenew"]
     assert renewed["errors"] == [] and renewed["listing"]["state"] == "PUBLISHED"
     assert (await seen_by(api, market.neighbour, listing_id))["state"] == "PUBLISHED"
