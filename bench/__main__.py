@@ -1,13 +1,15 @@
 """`make bench`: the benchmarks in bench/, each against a baseline measured in the same run,
 written to bench/RESULTS.md: the per-person reads (bench/feed.py), the fan-out (bench/fanout.py) and
 voting (bench/voting.py: the cast burst; sealing, tally and verification of a 100,000-ballot log) and
-the ledger (bench/ledger.py: batched transfers on a hot account and spread, against a naive ledger).
+the ledger (bench/ledger.py: batched transfers on a hot account and spread, against a naive ledger) and
+market search (bench/market_search.py: Chinese search at 100,000 listings, against an ILIKE scan).
 
 Each timed part starts from an idle queue (every outbox row relayed, the job and push streams read to their ends
 and acknowledged, nothing left over from seeding or an earlier run) and from reset counters.
 Smaller runs, to try the benchmark itself: BENCH_FEED_RESIDENTS, BENCH_FANOUT_RESIDENTS,
-BENCH_VOTING_HOUSEHOLDS, BENCH_VOTING_ROUNDS, BENCH_DURATION, BENCH_LEDGER_TRANSFERS, BENCH_LEDGER_ACCOUNTS
-(their figures are not for RESULTS.md); BENCH_ONLY=feed, fanout, voting or ledger runs one.
+BENCH_VOTING_HOUSEHOLDS, BENCH_VOTING_ROUNDS, BENCH_DURATION, BENCH_LEDGER_TRANSFERS, BENCH_LEDGER_ACCOUNTS,
+BENCH_MARKET_LISTINGS, BENCH_MARKET_ROUNDS (their figures are not for RESULTS.md); BENCH_ONLY=feed, fanout,
+voting, ledger or market_search runs one.
 """
 
 import asyncio
@@ -20,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backend.core import db
-from bench import fanout, feed, ledger, voting
+from bench import fanout, feed, ledger, market_search, voting
 from bench.common import ROOT, drain_seeding, prepare
 
 CONNECTIONS, DURATION = feed.CONNECTIONS, feed.DURATION
@@ -44,8 +46,8 @@ started: {load:.1f}{busy}.
 
 async def main() -> None:
     only = os.environ.get("BENCH_ONLY", "")
-    if only not in ("", "feed", "fanout", "voting", "ledger"):
-        raise SystemExit(f"BENCH_ONLY is feed, fanout, voting or ledger, not {only!r}")
+    if only not in ("", "feed", "fanout", "voting", "ledger", "market_search"):
+        raise SystemExit(f"BENCH_ONLY is feed, fanout, voting, ledger or market_search, not {only!r}")
     load = os.getloadavg()[0]
     await prepare()
     sections = []
@@ -64,6 +66,8 @@ async def main() -> None:
         sections.append(voting.report(await voting.voting_benchmark()))
     if only in ("", "ledger"):
         sections.append(ledger.report(await ledger.ledger_benchmark()))
+    if only in ("", "market_search"):
+        sections.append(market_search.report(await market_search.market_search_benchmark()))
     await db.close_db()
     text = header(load) + "".join(sections)
     (ROOT / "bench" / "RESULTS.md").write_text(text)

@@ -5,8 +5,10 @@ new listing with it), by PostgreSQL and by SQLite. A listing's text is its title
 (`listing_text`), normalised as backend/consult/grams.py does (NFKC, lower case, letters and digits).
 
 PostgreSQL: migration 0027's `market_search` table holds each listing's distinct characters and
-bigrams (a trigger keeps it in step with `listing`); the page's SQL asks for the rows whose grams
-contain all of the query's (`@>`, served by a GIN index). pg_trgm is not used: its words come from
+bigrams beside its community, visibility and publishedAt (a trigger keeps it in step with
+`listing`); the page's SQL asks it for the rows whose grams contain all of the query's (`@>`, a GIN
+index for rare words, its newest-first index for common ones: the planner picks) and joins the
+listing rows for the other filters and sorts. pg_trgm is not used: its words come from
 the locale, and a bigram index matches two-character queries (自行), which trigrams cannot.
 
 SQLite (the embedded default, one small community): no index. FTS5's trigram tokenizer cannot
@@ -121,7 +123,7 @@ def _decode(cursor: str, sort: MarketSort, postgres: bool) -> list:
             raise ValueError(cursor)
         decoded = []
         for key, value in zip((*keys, "id"), values, strict=True):
-            if key == "l.published_at":  # SQLite compares the stored text; PostgreSQL a timestamp
+            if key.endswith("published_at"):  # SQLite compares the stored text; PostgreSQL a timestamp
                 decoded.append(datetime.fromisoformat(value) if postgres else str(value))
             elif key == "id":
                 decoded.append(UUID(value) if postgres else str(UUID(value)))
@@ -150,8 +152,13 @@ class _Sql:
 
 
 def _where(sql: _Sql, community_id: UUID, text: str, filters: Filters) -> list[str]:
-    where = [f"l.community_id = {sql(community_id)}", f"l.state = '{ListingState.PUBLISHED.value}'",
-             "l.hidden_at IS NULL", f"(l.expires_at IS NULL OR l.expires_at > {sql(clock.now())})"]
+    if text and sql.postgres:  # the index row holds what decides visibility, beside the grams
+        where = [f"s.community_id = {sql(community_id)}", "s.visible",
+                 f"(s.expires_at IS NULL OR s.expires_at > {sql(clock.now())})",
+                 f"s.grams @> {sql(query_grams(text))}::text[]"]
+    else:
+        where = [f"l.community_id = {sql(community_id)}", f"l.state = '{ListingState.PUBLISHED.value}'",
+                 "l.hidden_at IS NULL", f"(l.expires_at IS NULL OR l.expires_at > {sql(clock.now())})"]
     if filters.category is not None:
         where.append(f"l.category = {sql(filters.category.value)}")
     if filters.kind is not None:
@@ -162,10 +169,6 @@ def _where(sql: _Sql, community_id: UUID, text: str, filters: Filters) -> list[s
         where.append(f"l.price_fen >= {sql(filters.min_price_fen)}")
     if filters.max_price_fen is not None:
         where.append(f"l.price_fen <= {sql(filters.max_price_fen)}")
-    if text and sql.postgres:  # the grams are bound as a parameter like every value here
-        grams = sql(query_grams(text))
-        where.append(f"EXISTS (SELECT 1 FROM market_search s WHERE s.listing_id = l.id"  # noqa: S608
-                     f" AND s.grams @> {grams}::text[])")
     return where
 
 
@@ -181,6 +184,14 @@ async def search_listings(actor: Actor, *, community_id: UUID, query: str | None
     postgres = db.capabilities.dialect == "postgres"
     text = text if normalise(text) else ""
     keys, direction = _KEYS[sort]
+    # PostgreSQL with a text reads the index table, in its own order (its partial index on community
+    # and publishedAt serves NEWEST), joining the listing only for the filters and sorts it holds.
+    indexed = bool(text) and postgres
+    if indexed:
+        keys = tuple(k.replace("l.published_at", "s.published_at") for k in keys)
+    source, id_column = ("market_search s", "s.listing_id") if indexed else ("listing l", "l.id")
+    if indexed and (filters != Filters() or sort is not MarketSort.NEWEST):  # keys or filters of the listing
+        source += " JOIN listing l ON l.id = s.listing_id"
 
     def statement(*, cursor: list | None, limit: int | None) -> tuple[str, list]:
         sql = _Sql(postgres)
@@ -192,12 +203,12 @@ async def search_listings(actor: Actor, *, community_id: UUID, query: str | None
         named = ", ".join(f"{c} AS k{i}" for i, c in enumerate(columns()))
         where = _where(sql, community_id, text, filters)
         if cursor is not None:
-            row = ", ".join(columns())
-            where.append(f"({row}, l.id) {'<' if direction == 'DESC' else '>'} ({', '.join(sql(v) for v in cursor)})")
+            row, after_op = ", ".join(columns()), "<" if direction == "DESC" else ">"
+            where.append(f"({row}, {id_column}) {after_op} ({', '.join(sql(v) for v in cursor)})")
         order = ", ".join(f"k{i} {direction}" for i in range(len(keys)))
         body = ", l.title, l.description" if text and not postgres else ""
-        text_sql = (f"SELECT l.id, {named}{body} FROM listing l WHERE {' AND '.join(where)}"  # noqa: S608
-                    f" ORDER BY {order}, l.id {direction}")
+        text_sql = (f"SELECT {id_column} AS id, {named}{body} FROM {source} WHERE {' AND '.join(where)}"  # noqa: S608
+                    f" ORDER BY {order}, {id_column} {direction}")
         if limit is not None:
             text_sql += f" LIMIT {sql(limit)}"
         return text_sql, sql.params

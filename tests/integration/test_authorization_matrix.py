@@ -49,7 +49,7 @@ from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.ledger.models import Account
 from backend.market import listings as market_listings
-from backend.market.models import Listing, ListingEvent, ListingPhoto, MarketSettings
+from backend.market.models import Listing, ListingEvent, ListingPhoto, ListingState, MarketSettings
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.moderation.models import ModeratedItem, ModerationAppeal, ModerationLogEntry, ModerationReport
@@ -91,6 +91,7 @@ from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
 from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import build_person
+from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
 from tests.integration.test_wallet_views import earn as earn_into
 from tests.integration.timebank_helpers import earn
@@ -550,6 +551,8 @@ CASES = {
     "marketSettingsUpdate": ("mutation($x: ID!) { marketSettingsUpdate(communityId: $x, weeklyGiveawayWins: 9, "
                              "dailyListings: 9) { settings { dailyListings } errors { code } } }",
                              lambda t: {"x": t["community"]}),
+    "marketSearch": ("query($x: ID!) { marketSearch(communityId: $x, query: \"乙区\") { totalCount "
+                     "nodes { title sellerName pickupRoom } } }", lambda t: {"x": t["community"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -618,6 +621,7 @@ ANSWERS = {
     "volunteerCertificateIssue": MEMBERS,  # their own (none: no approved records); nothing for the target
     "marketHomes": MEMBERS,  # their own homes (none for the grid worker); never the target's
     "marketBuildings": MEMBERS,  # the community's buildings to offer pickup at, no one's data
+    "marketSearch": MEMBERS,  # the published listings; the target's hidden and draft ones are not found (checked)
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -693,6 +697,7 @@ async def target(app, api, make_person):
     points = await _points(place)
     volunteering = await _volunteering(place, secret)
     market = await _market_listings(place, secret)
+    await _market_search(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -725,7 +730,7 @@ async def target(app, api, make_person):
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区闲置草稿 {secret}",
-                    f"乙区闲置 {secret}", f"下架原因 {secret}"],
+                    f"乙区闲置 {secret}", f"下架原因 {secret}", f"乙区隐藏闲置 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
@@ -837,6 +842,14 @@ async def _points(place) -> dict:
     redemption = await points_redemptions.redeem(Actor(person_id=person_id), reward_id=prize.id)
     return {"reward": str(prize.id), "redemption": str(redemption.id),
             "pickup_code": points_redemptions.pickup_code(redemption)}
+
+
+async def _market_search(place, secret: str) -> None:
+    """Two listings of the target no search may find: one hidden by moderation, one still a draft."""
+    hidden = await published_listing(place.b.resident, place.b.room, title=f"乙区隐藏闲置 {secret}")
+    await Listing.filter(id=hidden.id).update(hidden_at=clock.now())
+    draft = await published_listing(place.b.resident, place.b.room, title=f"乙区闲置草稿 {secret}")
+    await Listing.filter(id=draft.id).update(state=ListingState.DRAFT, published_at=None)
 
 
 async def _volunteering(place, secret: str) -> dict:

@@ -76,6 +76,7 @@ from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
 from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_community, build_person
+from tests.integration.market_helpers import published_listing
 from tests.integration.timebank_helpers import ELDER_ID, earn, with_id_number
 
 
@@ -358,6 +359,10 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[1]}), None, 3),
+    # The membership, the page, its rows, photos, badges, totalCount (the first statements sign in).
+    ("mini_program", "MarketSearch"): Pin("resident", pages(communityId=lambda w: community_id(w.large),
+                                                            query="自行车", sort="NEAREST"),
+                                          lambda d: d["marketSearch"]["nodes"], 6),
 }
 
 
@@ -445,6 +450,7 @@ async def world(app):
     await _volunteering(world, staff)
     await _points(world, staff)
     await _market(world)
+    await _market_search(world)
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -687,6 +693,13 @@ async def _volunteering(world, staff) -> None:
     await volunteer_review.approve(committee, signup_id=signed[-1].id, minutes=60)
     for _ in range(2):
         await volunteer_certificates.issue(Actor(person_id=resident.id), community_id=large)
+
+
+async def _market_search(world) -> None:
+    """Three listings matching 自行车 in the large community, by sellers in different estates."""
+    large = world.large
+    for n, seller in enumerate((large.residents[0], large.residents[6], large.residents[11])):
+        await published_listing(seller, large.rooms[large.residents.index(seller)], title=f"儿童自行车 {n}")
 
 
 async def _points(world, staff) -> None:
