@@ -551,7 +551,7 @@ CASES = {
     "marketSettingsUpdate": ("mutation($x: ID!) { marketSettingsUpdate(communityId: $x, weeklyGiveawayWins: 9, "
                              "dailyListings: 9) { settings { dailyListings } errors { code } } }",
                              lambda t: {"x": t["community"]}),
-    "marketSearch": ("query($x: ID!) { marketSearch(communityId: $x, query: \"乙区\") { totalCount "
+    "marketSearch": ("query($x: ID!) { marketSearch(communityId: $x, query: \"乙区隐藏\") { totalCount "
                      "nodes { title sellerName pickupRoom } } }", lambda t: {"x": t["community"]}),
 }
 

@@ -355,6 +355,9 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ListingEvents"): Pin("staff", lambda w: ({"listingId": w.listing_ids[0]},
                                                         {"listingId": w.listing_ids[1]}),
                                     lambda d: d["listingEvents"], 2),
+    # The reported listing in 内容审核: the row, then it with its places and seller, then its photos.
+    ("admin", "ListingStaffPreview"): Pin("staff", lambda w: ({"id": w.listing_ids[0]}, {"id": w.listing_ids[1]}),
+                                          lambda d: d["listing"]["photos"], 3),
     # The redemption, its reward and its person.
     ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},
