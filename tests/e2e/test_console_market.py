@@ -11,8 +11,11 @@ here has a title of its own, so the shared server's other rows never match):
 import uuid
 
 import httpx
+import pytest
 from playwright.async_api import expect
 
+from backend.api.schema import build_schema
+from backend.core.settings import get_settings
 from tests.e2e.reports import op, report, reported_item
 from tests.e2e.test_console_pages import signed_in_page
 from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot
@@ -63,6 +66,12 @@ def unique(title: str) -> str:
     return f"{title} {uuid.uuid4().hex[:4]}"
 
 
+def _has_deals() -> bool:
+    return "listingReserve" in build_schema(get_settings())._schema.mutation_type.fields
+
+
+# Until the deals (reservations, messages, handover, ratings: hC's backend/api/market_deals.py) are merged.
+@pytest.mark.skipif(not _has_deals(), reason="waits on the market's deals (listingReserve, handoverConfirm)")
 async def test_committee_finds_a_handed_over_listing_with_its_history(browser, embedded_server):
     title = unique("折叠自行车")
     async with httpx.AsyncClient(base_url=embedded_server) as http:
