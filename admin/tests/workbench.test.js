@@ -47,6 +47,8 @@ const month = {
   reopenRate: 0.5,
 }
 
+const market = { published: 12, reservedToday: 3, handedOverThisWeek: 7, hiddenPending: 1 }
+
 const openPoll = { id: 'p1', title: '加装电梯', state: 'OPEN', closesAt: '2026-12-08T02:00:00Z' }
 
 function workbenchServer(notices, { polls = [], handlers = {} } = {}) {
@@ -55,6 +57,7 @@ function workbenchServer(notices, { polls = [], handlers = {} } = {}) {
     WorkbenchNotices: () => ({ data: { workbench: { notices } } }),
     Polls: () => ({ data: { polls: connection(polls) } }),
     WorkbenchCases: () => ({ data: { workbench: { cases: { open: 3, overdueNow: 3, month } } } }),
+    WorkbenchMarket: () => ({ data: { workbench: { market } } }),
     PollTurnout: () => ({ data: { pollTurnout: { entries: 50, participated: 20, areaDm2: 0, participatedAreaDm2: 0, byChannel: [] } } }),
     ...handlers,
   })
@@ -102,7 +105,12 @@ describe('工作台', () => {
       series: [{ name: '未触达（户次）', data: [25, 3] }],
     })
     const asked = received.filter((r) => r.operation?.startsWith('Workbench'))
-    expect(asked.map((r) => r.variables)).toEqual([{ communityId: 'c1' }, { communityId: 'c1' }, { communityId: 'c1' }])
+    expect(asked.map((r) => r.variables)).toEqual([
+      { communityId: 'c1' },
+      { communityId: 'c1' },
+      { communityId: 'c1' },
+      { communityId: 'c1' },
+    ])
   })
 
   it('says when no notice went out this week and shows no acknowledgement rate where none was asked', async () => {
@@ -147,5 +155,24 @@ describe('工作台', () => {
     await vi.waitFor(async () => expect(await textOf('panel-notices')).toContain('本周通知都已触达'))
     expect(document.querySelector('[data-testid=panel-voting]')).toBeNull()
     expect(received.filter((r) => r.operation === 'Polls')).toEqual([])
+  })
+
+  it("shows the market's figures with a way to its page, and no market panel to staff without the market", async () => {
+    workbenchServer({ thisWeek: [], unreachedByGrid: [] })
+    wrapper = await openApp('/')
+
+    await vi.waitFor(async () => expect(await textOf('market-on-offer')).toContain('12'))
+    expect(await textOf('market-reserved-today')).toContain('3')
+    expect(await textOf('market-handed-over-week')).toContain('7')
+    expect(await textOf('market-hidden-pending')).toContain('1')
+    wrapper.unmount()
+
+    const received = workbenchServer(
+      { thisWeek: [], unreachedByGrid: [] },
+      { handlers: { Viewer: () => ({ data: { viewer: viewerWith('PROPERTY_STAFF', '物业 刘经理') } }) } },
+    )
+    wrapper = await openApp('/')
+    await vi.waitFor(async () => expect(await textOf('panel-notices')).toContain('本周通知都已触达'))
+    expect(received.filter((r) => r.operation === 'WorkbenchMarket')).toEqual([])
   })
 })

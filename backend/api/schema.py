@@ -17,6 +17,7 @@ from backend.api.jobs import StaffJobQueries
 from backend.api.market import MarketMutations, MarketQueries
 from backend.api.market_saved import MarketSavedMutations, MarketSavedQueries
 from backend.api.market_search import MarketSearchQueries
+from backend.api.market_stats import MarketStatsQueries
 from backend.api.moderation import ModerationMutations, ModerationQueries
 from backend.api.notices import NoticeMutations, NoticeQueries, NoticeSubscriptions
 from backend.api.notify import NotifyMutations, NotifyQueries, NotifySubscriptions
@@ -37,7 +38,7 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
-                              MarketSavedQueries))
+                              MarketSavedQueries, MarketStatsQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from backend.api.case_stats import WorkbenchCases, workbench_cases
 from backend.api.ids import parse_uuid
+from backend.api.market_stats import WorkbenchMarket, workbench_market
 from backend.api.notices import Notice
 from backend.api.wallets import WorkbenchVolunteering, workbench_volunteering
 from backend.notices import figures as notice_figures
@@ -77,6 +78,11 @@ class Workbench:
                       "ledger. Needs LEDGER_READ.")
     async def volunteering(self, info: Info) -> WorkbenchVolunteering:
         return await workbench_volunteering(info, self.community_id)
+
+    @strawberry.field(description="Listings on offer, today's reservations, this week's handovers and hidden "
+                      "listings waiting for review. Needs MARKET_MANAGE or MODERATE.")
+    async def market(self, info: Info) -> WorkbenchMarket:
+        return await workbench_market(info, self.community_id)
 
 
 @strawberry.type

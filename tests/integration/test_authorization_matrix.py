@@ -284,6 +284,8 @@ CASES = {
     "caseStats": ("query($x: ID!, $f: Date!, $t: Date!) { caseStats(communityId: $x, from: $f, to: $t) { "
                   "total { cases resolveMet meanRating } byHandler { name cases } } }",
                   lambda t: {"x": t["community"], **_this_week()}),
+    "marketStats": ("query($x: ID!) { marketStats(communityId: $x) { published reports activeSellers "
+                    "byCategory { category count } } }", lambda t: {"x": t["community"]}),
     "caseRaise": (f"mutation($x: ID!, $c: ID!, $r: ID!, $u: ID!) {{ caseRaise(communityId: $x, input: {CASE_INPUT}) "
                   "{ case { id } errors { code } } }",
                   lambda t: {"x": t["community"], "c": t["case_category"], "r": t["room"], "u": t["case_photo"]}),

@@ -144,6 +144,12 @@ def this_week() -> dict:
     return {"from": (today - timedelta(days=3)).isoformat(), "to": (today + timedelta(days=4)).isoformat()}
 
 
+def one_day() -> dict:
+    """A market statistics period of today alone (Asia/Shanghai)."""
+    today = clock.now().astimezone(case_service.SHANGHAI).date().isoformat()
+    return {"since": today, "until": today}
+
+
 def first_building(place) -> str:
     return str(place.buildings[0].id)
 
@@ -226,6 +232,9 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "CaseStats"): Pin("staff", lambda w: ({"communityId": community_id(w.small), **this_week()},
                                                     {"communityId": community_id(w.large), **this_week()}),
                                 lambda d: d["caseStats"]["byCategory"], 5),
+    ("admin", "MarketStats"): Pin("staff", lambda w: ({"communityId": community_id(w.small), **one_day()},
+                                                      {"communityId": community_id(w.large)}),  # 30 days
+                                  lambda d: d["marketStats"]["daily"], 8),
     ("admin", "CaseCategories"): Pin("staff", small_and_large("communityId", community_id),
                                      lambda d: d["caseCategories"], 1),
     ("mini_program", "CaseCategories"): Pin(("small_resident", "resident"),
@@ -347,6 +356,9 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ListingEvents"): Pin("staff", lambda w: ({"listingId": w.listing_ids[0]},
                                                         {"listingId": w.listing_ids[1]}),
                                     lambda d: d["listingEvents"], 2),
+    # The reported listing in 内容审核: the row, then it with its places and seller, then its photos.
+    ("admin", "ListingStaffPreview"): Pin("staff", lambda w: ({"id": w.listing_ids[0]}, {"id": w.listing_ids[1]}),
+                                          lambda d: d["listing"]["photos"], 3),
     # The redemption, its reward and its person.
     ("admin", "RedemptionByPickupCode"): Pin("staff", lambda w: (
         {"communityId": community_id(w.large), "pickupCode": w.pickup_codes[0]},

@@ -30,4 +30,11 @@ export const PANELS = [
     permission: 'LEDGER_READ',
     component: defineAsyncComponent(() => import('./VolunteeringPanel.vue')),
   },
+  {
+    key: 'market',
+    title: '跳蚤市场',
+    span: 12,
+    permission: ['MARKET_MANAGE', 'MODERATE'],
+    component: defineAsyncComponent(() => import('./MarketPanel.vue')),
+  },
 ]

@@ -10,7 +10,7 @@ export const REASON_LABELS = {
   ILLEGAL: '违法违规',
   OTHER: '其他',
 }
-export const KIND_LABELS = { TOPIC: '议题', COMMENT: '评论', LISTING: '闲置物品' }
+export const KIND_LABELS = { TOPIC: '议题', COMMENT: '评论', LISTING: '闲置' }
 export const kindLabel = (kind) => KIND_LABELS[kind] ?? kind
 export const ACTION_LABELS = {
   AUTO_HIDE: '自动隐藏（多人举报）',
