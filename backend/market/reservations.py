@@ -114,9 +114,12 @@ async def reserve_listing(actor: Actor, *, listing_id: UUID) -> Reservation:
                                         state=ReservationState.ACTIVE).using_db(tx).exists():
                 raise _invalid("您已预订该闲置，请按约定时间取货", "listingId")
             raise DomainError(ErrorCode.CONFLICT, "手慢了，该闲置已被预订", field="listingId")
-        if (listing.state is not ListingState.PUBLISHED or listing.hidden_at is not None
-                or listing.expires_at <= clock.now()):
-            raise DomainError(ErrorCode.NOT_AVAILABLE, "该闲置已下架或已过期，不能预订", field="listingId")
+        if listing.state is not ListingState.PUBLISHED or listing.expires_at <= clock.now():
+            state = LISTING_STATES.state_names[listing.state if listing.state is not ListingState.PUBLISHED
+                                               else ListingState.EXPIRED]  # past its end, not yet swept
+            raise DomainError(ErrorCode.NOT_AVAILABLE, f"{state}的闲置不能预订", field="listingId")
+        if listing.hidden_at is not None:  # staff who are members see hidden listings
+            raise DomainError(ErrorCode.NOT_AVAILABLE, "该闲置已被隐藏，不能预订", field="listingId")
         if await Reservation.filter(listing_id=listing.id, buyer_id=me,
                                     state=ReservationState.NO_SHOW).using_db(tx).exists():
             raise _invalid("卖家已登记您上次未到场，不能再预订该闲置", "listingId")

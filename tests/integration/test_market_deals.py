@@ -286,7 +286,8 @@ async def test_bad_input_is_refused_in_chinese_and_changes_nothing(api, deal, ma
         assert (await refused(deal.buyer, "ListingReserve", listingId=str(target.id)))["message"] == message
     assert await refused(deal.neighbour, "ListingReserve", listingId=str(bike.id)) == {
         "code": "CONFLICT", "field": "listingId", "message": "手慢了，该闲置已被预订"}
-    assert (await refused(deal.buyer, "ListingReserve", listingId=str(withdrawn.id)))["code"] == "NOT_AVAILABLE"
+    assert await refused(deal.buyer, "ListingReserve", listingId=str(withdrawn.id)) == {
+        "code": "NOT_AVAILABLE", "field": "listingId", "message": "已下架的闲置不能预订"}
     elsewhere = await make_person(other_community[0].id, ["RESIDENT"])
     assert (await refused(elsewhere, "ListingReserve", listingId=str(wanted.id)))["code"] == "NOT_FOUND"
     # A stranger's reservation is not found, whatever they try on it.
