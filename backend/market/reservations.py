@@ -88,6 +88,24 @@ def _check_reservable(listing: Listing, me: UUID) -> None:
         raise _invalid("这是抽签赠送，请参与抽签", "listingId")
 
 
+async def _check_open(tx, listing: Listing, me: UUID) -> None:
+    """The locked listing is on the market and open to me."""
+    if listing.state is ListingState.RESERVED:
+        if await Reservation.filter(listing_id=listing.id, buyer_id=me,
+                                    state=ReservationState.ACTIVE).using_db(tx).exists():
+            raise _invalid("您已预订该闲置，请按约定时间取货", "listingId")
+        raise DomainError(ErrorCode.CONFLICT, "手慢了，该闲置已被预订", field="listingId")
+    if listing.state is not ListingState.PUBLISHED or listing.expires_at <= clock.now():
+        state = LISTING_STATES.state_names[listing.state if listing.state is not ListingState.PUBLISHED
+                                           else ListingState.EXPIRED]  # past its end, not yet swept
+        raise DomainError(ErrorCode.NOT_AVAILABLE, f"{state}的闲置不能预订", field="listingId")
+    if listing.hidden_at is not None:  # staff who are members see hidden listings
+        raise DomainError(ErrorCode.NOT_AVAILABLE, "该闲置已被隐藏，不能预订", field="listingId")
+    if await Reservation.filter(listing_id=listing.id, buyer_id=me,
+                                state=ReservationState.NO_SHOW).using_db(tx).exists():
+        raise _invalid("卖家已登记您上次未到场，不能再预订该闲置", "listingId")
+
+
 async def tell(tx, person_ids: list[UUID], *, reservation: Reservation, kind: str, title: str, body: str,
                key: str) -> None:
     """An inbox message and a push about a reservation, opening its deal page. The jobs' keys start
@@ -109,20 +127,7 @@ async def reserve_listing(actor: Actor, *, listing_id: UUID) -> Reservation:
         listing = await access.get_listing_for(actor, listing_id, tx=tx, lock=True)
         me = await access.require_member(actor, listing.community_id, tx=tx)
         _check_reservable(listing, me)
-        if listing.state is ListingState.RESERVED:
-            if await Reservation.filter(listing_id=listing.id, buyer_id=me,
-                                        state=ReservationState.ACTIVE).using_db(tx).exists():
-                raise _invalid("您已预订该闲置，请按约定时间取货", "listingId")
-            raise DomainError(ErrorCode.CONFLICT, "手慢了，该闲置已被预订", field="listingId")
-        if listing.state is not ListingState.PUBLISHED or listing.expires_at <= clock.now():
-            state = LISTING_STATES.state_names[listing.state if listing.state is not ListingState.PUBLISHED
-                                               else ListingState.EXPIRED]  # past its end, not yet swept
-            raise DomainError(ErrorCode.NOT_AVAILABLE, f"{state}的闲置不能预订", field="listingId")
-        if listing.hidden_at is not None:  # staff who are members see hidden listings
-            raise DomainError(ErrorCode.NOT_AVAILABLE, "该闲置已被隐藏，不能预订", field="listingId")
-        if await Reservation.filter(listing_id=listing.id, buyer_id=me,
-                                    state=ReservationState.NO_SHOW).using_db(tx).exists():
-            raise _invalid("卖家已登记您上次未到场，不能再预订该闲置", "listingId")
+        await _check_open(tx, listing, me)
         giveaway = listing.kind is ListingKind.FREE
         if giveaway:
             await check_weekly_cap(tx, listing.community_id, me)
