@@ -4,13 +4,14 @@ A `Listing` is built from a row loaded with `LISTING_RELATED`; its photos, badge
 page through the request's loaders (backend/market/views.py), never one query per row."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from backend.api.errors import UserError
 from backend.api.pagination import Counted, PageInfo
-from backend.market import access, views
+from backend.market import access, ratings, reservations, views
 from backend.market.models import GiveawayMode as GiveawayModeEnum
 from backend.market.models import Listing as ListingModel
 from backend.market.models import ListingCategory as ListingCategoryEnum
@@ -19,6 +20,9 @@ from backend.market.models import ListingKind as ListingKindEnum
 from backend.market.models import ListingState as ListingStateEnum
 from backend.market.states import LISTING_STATES
 from backend.market.views import LISTING_RELATED  # noqa: F401  (the api modules import it from here)
+
+if TYPE_CHECKING:
+    from backend.api.market_deals import Reservation, SellerRating
 
 ListingKind = strawberry.enum(ListingKindEnum, name="ListingKind",
                               description="SELL (a price), FREE (a giveaway), SWAP, WANTED (求购, an optional budget).")
@@ -94,6 +98,23 @@ class Listing:
         me = access.viewer(info.context.actor)
         return await info.context.loader(f"market.favourites:{me}", lambda ids: views.favourited(me, ids)
                                          ).load(self.row.id)
+
+    @strawberry.field(description="Its live or last completed reservation: for its seller and that buyer only.")
+    async def reservation(self, info: Info) -> Annotated["Reservation", strawberry.lazy("backend.api.market_deals")
+                                                         ] | None:
+        from backend.api.market_deals import Reservation
+
+        me = access.viewer(info.context.actor)
+        row = await info.context.loader(f"market.reservation:{me}", lambda rows: reservations.shown_reservations(
+            me, rows)).load(self.row)
+        return Reservation.of(row, me) if row else None
+
+    @strawberry.field(description="The seller's record in this community: visible ratings, handovers, no-shows.")
+    async def seller_rating(self, info: Info) -> Annotated["SellerRating", strawberry.lazy("backend.api.market_deals")]:
+        from backend.api.market_deals import SellerRating
+
+        return SellerRating.of(await info.context.loader("market.seller_ratings", ratings.seller_records
+                                                         ).load(self.row))
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ class ErrorCode(Enum):
     TOKEN_REUSED = "TOKEN_REUSED"
     NOT_AVAILABLE = "NOT_AVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    CONFLICT = "CONFLICT"  # someone else got there first (the listing was reserved a moment before)
     PROXY_INVALID = "PROXY_INVALID"  # acting for someone without a live proxy: switch back to oneself
     TRANSFER_REJECTED = "TRANSFER_REJECTED"  # the ledger refused a transfer (the message says why)
 

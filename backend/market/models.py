@@ -146,7 +146,8 @@ class Reservation(Entity):
 
     class Meta:
         table = "market_reservation"
-        indexes = (("buyer_id", "giveaway", "created_at"),)
+        # A buyer's giveaways this week (the cap), and a listing's reservations (who may see its room).
+        indexes = (("buyer_id", "giveaway", "created_at"), ("listing_id", "state"))
 
 
 class LotteryEntry(Entity):

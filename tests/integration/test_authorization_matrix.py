@@ -48,7 +48,9 @@ from backend.deliberation import moderated
 from backend.deliberation import service as deliberation
 from backend.deliberation.models import DeliberationSettings, Topic, TopicComment, TopicSupport
 from backend.ledger.models import Account
+from backend.market import handover as market_handover
 from backend.market import listings as market_listings
+from backend.market import reservations as market_reservations
 from backend.market.models import (
     Favourite,
     Listing,
@@ -57,6 +59,8 @@ from backend.market.models import (
     ListingPhoto,
     ListingState,
     MarketSettings,
+    Rating,
+    Reservation,
     SavedSearch,
 )
 from backend.media.models import Upload
@@ -569,6 +573,22 @@ CASES = {
                           "{ savedSearch { query } errors { code } } }", lambda t: {"x": t["community"]}),
     "savedSearchDelete": ("mutation($x: ID!) { savedSearchDelete(id: $x) { ok errors { code } } }",
                           lambda t: {"x": t["saved_search"]}),
+    # Deals: the target's active reservation of a neighbour's listing, and a handed-over one.
+    "myReservations": ("query($x: ID!) { myReservations(communityId: $x, role: BUYER) { totalCount nodes { "
+                       "buyerName handoverCode listing { title pickupRoom } } } }", lambda t: {"x": t["community"]}),
+    "listingReservations": ("query($x: ID!) { listingReservations(listingId: $x) { buyerName endReason } }",
+                            lambda t: {"x": t["reserved_listing"]}),
+    "listingReserve": ("mutation($x: ID!) { listingReserve(listingId: $x) { reservation { handoverCode } "
+                       "errors { code } } }", lambda t: {"x": t["listing_draft"]}),
+    "reservationCancel": ("mutation($x: ID!) { reservationCancel(reservationId: $x, reason: \"不要了\") { "
+                          "reservation { buyerName } errors { code } } }", lambda t: {"x": t["reservation"]}),
+    "reservationNoShow": ("mutation($x: ID!) { reservationNoShow(reservationId: $x) { reservation { buyerName } "
+                          "errors { code } } }", lambda t: {"x": t["reservation"]}),
+    "handoverConfirm": ("mutation($x: ID!, $k: String!) { handoverConfirm(reservationId: $x, code: $k) { "
+                        "reservation { buyerName } errors { code } } }",
+                        lambda t: {"x": t["reservation"], "k": t["handover_code"]}),
+    "marketRate": ("mutation($x: ID!) { marketRate(reservationId: $x, stars: 1) { reservation { buyerName "
+                   "theirRating { comment } } errors { code } } }", lambda t: {"x": t["handed_over"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -641,6 +661,7 @@ ANSWERS = {
     "marketHomes": MEMBERS,  # their own homes (none for the grid worker); never the target's
     "marketBuildings": MEMBERS,  # the community's buildings to offer pickup at, no one's data
     "savedSearchCreate": {"neighbour", "other_grid_worker"},  # a search of their own; the target's are untouched
+    "myReservations": {"neighbour", "other_grid_worker"},  # their own deals (none); never the target's
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -718,6 +739,7 @@ async def target(app, api, make_person):
     await _market_search(place, secret)
     market = await _market_listings(place, secret)
     market_saved = await _market_saved(place, secret)
+    deals = await _market_deals(place, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -750,15 +772,16 @@ async def target(app, api, make_person):
                     f"申诉理由 {secret}", f"乙区陪诊 {secret}", f"乙区帮忙 {secret}",
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
-                    f"乙区闲置草稿 {secret}", f"旧书转让 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}"],
+                    f"乙区闲置草稿 {secret}", f"旧书转让 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}",
+                    f"乙区预订闲置 {secret}", f"乙区交接闲置 {secret}", f"乙区评价 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
                    timebank_rows["timebank_request"], timebank_rows["timebank_offer"], points["redemption"],
                    volunteering["volunteer_draft"], volunteering["volunteer_signup"], market["listing_draft"],
-                   market["listing"]],
+                   market["listing"], deals["reservation"], deals["handed_over"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
-        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved,
+        **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved, **deals,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -920,6 +943,24 @@ async def _market_saved(place, secret: str) -> dict:
     return {"saved_search": str(search.id)}
 
 
+async def _market_deals(place, secret: str) -> dict:
+    """The target's deals with a seller of their community (no outsider): an active reservation
+    (its code), and a handed-over one the seller rated."""
+    seller = await build_person(place.community.id, ["RESIDENT"])
+    buyer, selling = Actor(person_id=place.b.resident.id), Actor(person_id=seller.id)
+    made = {}
+    for key, title in (("reservation", f"乙区预订闲置 {secret}"), ("handed_over", f"乙区交接闲置 {secret}")):
+        listing = await published_listing(seller, place.a.room, title=title, category=ListingCategory.OTHER)
+        made[key] = await market_reservations.reserve_listing(buyer, listing_id=listing.id)
+    code = market_handover.code_for(place.b.resident.id, made["reservation"])
+    handed = made["handed_over"]
+    await market_handover.confirm_handover(selling, reservation_id=handed.id,
+                                           code=market_handover.code_for(place.b.resident.id, handed))
+    await Rating.create(reservation=handed, rater=seller, ratee=place.b.resident, stars=2, comment=f"乙区评价 {secret}")
+    return {"reservation": str(made["reservation"].id), "handed_over": str(handed.id), "handover_code": code,
+            "reserved_listing": str(made["reservation"].listing_id)}
+
+
 class Caller:
     """GraphQL over HTTP (and the websocket for subscriptions) as one outsider."""
 
@@ -1046,6 +1087,8 @@ async def snapshot(target: dict) -> list:
         await rows(MarketSettings, "weekly_giveaway_wins", "daily_listings", community_id=community),
         await rows(Favourite, "listing_id", person_id=person),
         await rows(SavedSearch, "query", "filters", person_id=person),
+        await rows(Reservation, "state", "wrong_codes", "locked_at", "ended_at", listing__community_id=community),
+        await rows(Rating, "stars", "comment", reservation__listing__community_id=community),
     ]
 
 

@@ -44,7 +44,7 @@ from backend.core.outbox import DeadLetter
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.deliberation import service as deliberation
 from backend.ledger.models import Ledger
-from backend.market.models import Listing
+from backend.market.models import Listing, ListingCategory
 from backend.media.models import Upload
 from backend.moderation import service as moderation
 from backend.notices import service as notices
@@ -367,6 +367,14 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "MarketSearch"): Pin("resident", pages(communityId=lambda w: community_id(w.large),
                                                             query="自行车", sort="NEAREST"),
                                           lambda d: d["marketSearch"]["nodes"], 6),
+    # Deals: the member check, the page and its count, then the listings' photos, badges and rooms and
+    # the ratings, one query each.
+    ("mini_program", "MyReservations"): Pin("market_buyer", pages(communityId=lambda w: community_id(w.large),
+                                                                  role="BUYER"),
+                                            lambda d: d["myReservations"]["nodes"], 7),
+    ("admin", "ListingReservations"): Pin("staff", lambda w: ({"listingId": w.deal_listings[0]},
+                                                              {"listingId": w.deal_listings[1]}),
+                                          lambda d: d["listingReservations"], 2),
     ("mini_program", "MarketFavourites"): Pin("market_fan", pages(), lambda d: d["marketFavourites"]["nodes"], 4),
     ("mini_program", "SavedSearches"): Pin(("market_saver", "market_fan"), lambda w: ({}, {}),
                                            lambda d: d["savedSearches"], 1),
@@ -459,6 +467,7 @@ async def world(app):
     await _market_search(world)
     await _market(world)
     await _market_saved(world)  # after _market_search: the fan keeps its listings
+    await _market_deals(world)  # after _market_saved: one more of the market's people
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -766,6 +775,36 @@ async def _market_saved(world) -> None:
             await saved.create_saved_search(Actor(person_id=person.id), draft=saved.SavedSearchDraft(
                 community_id=large.community.id, query=query, filters=Filters(max_price_fen=20000)))
     world.market_handles = {"market_fan": fan.handle, "market_saver": saver.handle}
+
+
+async def _market_deals(world) -> None:
+    """In the large community a buyer's three deals of three sellers' listings: one handed over and
+    rated by both (its listing reserved once), one cancelled, one active (its listing reserved three
+    times: twice given up before)."""
+    from backend.market import handover, ratings, reservations
+
+    large = world.large
+    buyer, other = [await build_person(large.community.id, [Role.RESIDENT]) for _ in range(2)]
+    sellers = [large.residents[i] for i in (8, 9, 10)]
+    listings = [await published_listing(seller, large.rooms[large.residents.index(seller)], title="旧衣服一袋",
+                                        category=ListingCategory.CLOTHING) for seller in sellers]
+
+    async def reserve(person, listing):
+        return await reservations.reserve_listing(Actor(person_id=person.id), listing_id=listing.id)
+
+    handed = await reserve(buyer, listings[0])
+    await handover.confirm_handover(Actor(person_id=sellers[0].id), reservation_id=handed.id,
+                                    code=handover.code_for(buyer.id, handed))
+    for person in (buyer, sellers[0]):
+        await ratings.rate(Actor(person_id=person.id), reservation_id=handed.id, stars=5, comment="好")
+    for person in (buyer, other):
+        given_up = await reserve(person, listings[2])
+        await reservations.cancel_reservation(Actor(person_id=person.id), reservation_id=given_up.id, reason=None)
+    await reserve(buyer, listings[2])
+    cancelled = await reserve(buyer, listings[1])
+    await reservations.cancel_reservation(Actor(person_id=buyer.id), reservation_id=cancelled.id, reason=None)
+    world.market_handles["market_buyer"] = buyer.handle
+    world.deal_listings = [str(listings[0].id), str(listings[2].id)]
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
