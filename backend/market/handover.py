@@ -29,7 +29,7 @@ def code_for(actor_person: UUID | None, reservation: Reservation) -> str | None:
     if (actor_person is None or reservation.buyer_id != actor_person
             or reservation.state is not ReservationState.ACTIVE or reservation.locked_at is not None):
         return None
-    return crypto.decrypt(reservation.handover_code)
+    return crypto.decrypt(reservation.handover_code_encrypted)
 
 
 async def confirm_handover(actor: Actor, *, reservation_id: UUID, code: str) -> Reservation:
@@ -45,7 +45,7 @@ async def confirm_handover(actor: Actor, *, reservation_id: UUID, code: str) -> 
         listing = reservation.listing
         if reservation.locked_at is not None:
             raise DomainError(ErrorCode.FORBIDDEN, LOCKED, field="code")
-        if hmac.compare_digest(code, crypto.decrypt(reservation.handover_code)):
+        if hmac.compare_digest(code, crypto.decrypt(reservation.handover_code_encrypted)):
             reservation.state, reservation.ended_at = ReservationState.HANDED_OVER, clock.now()
             await reservation.save(using_db=tx, update_fields=["state", "ended_at"])
             await LISTING_STATES.move(tx, listing, ListingState.HANDED_OVER, actor=actor)

@@ -137,7 +137,7 @@ class Reservation(Entity):
     listing = fields.ForeignKeyField("linli.Listing", related_name="reservations", on_delete=fields.CASCADE)
     buyer = fields.ForeignKeyField("linli.Person", related_name="market_reservations", on_delete=fields.RESTRICT)
     state = fields.CharEnumField(ReservationState, max_length=16, db_index=True)
-    handover_code = fields.CharField(max_length=200)  # six digits, encrypted (core.crypto)
+    handover_code_encrypted = fields.CharField(max_length=200)  # six digits, encrypted (core.crypto)
     wrong_codes = fields.SmallIntField(default=0)
     locked_at = fields.DatetimeField(null=True)  # five wrong codes: the handover is locked
     giveaway = fields.BooleanField(default=False)  # counts toward the weekly cap on giveaway wins

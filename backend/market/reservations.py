@@ -56,7 +56,7 @@ async def open_reservation(tx, listing: Listing, buyer_id: UUID, giveaway: bool,
     reserve, the weekly cap); the lottery's draw calls it without an actor (the system)."""
     await LISTING_STATES.move(tx, listing, ListingState.RESERVED, actor=actor)
     return await Reservation.create(listing_id=listing.id, buyer_id=buyer_id, state=ReservationState.ACTIVE,
-                                    handover_code=crypto.encrypt(new_code()), giveaway=giveaway,
+                                    handover_code_encrypted=crypto.encrypt(new_code()), giveaway=giveaway,
                                     created_at=clock.now(), using_db=tx)
 
 

@@ -25,7 +25,7 @@ LISTING_STATES = StateMachine(
     ],
     ListingEvent,
     state_names={S.DRAFT: "草稿", S.PUBLISHED: "在售", S.RESERVED: "已预订", S.HANDED_OVER: "已交接",
-                 S.CLOSED: "已下架", S.EXPIRED: "已过期"},
+                 S.CLOSED: "已结束", S.EXPIRED: "已过期"},
     verbs={S.DRAFT: "存草稿", S.PUBLISHED: "发布", S.RESERVED: "预订", S.HANDED_OVER: "交接",
            S.CLOSED: "下架", S.EXPIRED: "过期"},
 )

@@ -105,7 +105,7 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
                 "state": "community", "published_at": "community", "expires_at": "self",
                 "renewal_reminded_at": "self", "hidden_at": "committee", "updated_at": "community"},
     "Reservation": {"id": "self", "created_at": "self", "listing_id": "self", "buyer_id": "self", "state": "self",
-                    "handover_code": "secret", "wrong_codes": "self", "locked_at": "self", "giveaway": "self",
+                    "handover_code_encrypted": "secret", "wrong_codes": "self", "locked_at": "self", "giveaway": "self",
                     "ended_at": "self", "end_reason": "self"},
     "LotteryEntry": {"id": "self", "created_at": "self", "listing_id": "self", "person_id": "self"},
     "Conversation": {"id": "self", "created_at": "self", "listing_id": "self", "buyer_id": "self",

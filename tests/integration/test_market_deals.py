@@ -102,7 +102,7 @@ async def test_the_whole_deal_from_reservation_to_both_ratings(api, deal):
     assert (reservation["state"], reservation["stateLabel"], reservation["iAmBuyer"], reservation["locked"]) == (
         "ACTIVE", "待交接", True, False)
     assert (reservation["listing"]["state"], reservation["listing"]["pickupRoom"]) == ("RESERVED", "1单元 0101")
-    assert code not in (await Reservation.get(id=reservation["id"])).handover_code  # encrypted at rest
+    assert code not in (await Reservation.get(id=reservation["id"])).handover_code_encrypted  # encrypted at rest
     assert await told(deal.seller, "market.reserved") == [
         f"「儿童自行车 16寸」已被 {deal.buyer.display_name} 预订，交接时请核对对方的交接码"]
 
@@ -287,7 +287,7 @@ async def test_bad_input_is_refused_in_chinese_and_changes_nothing(api, deal, ma
     assert await refused(deal.neighbour, "ListingReserve", listingId=str(bike.id)) == {
         "code": "CONFLICT", "field": "listingId", "message": "手慢了，该闲置已被预订"}
     assert await refused(deal.buyer, "ListingReserve", listingId=str(withdrawn.id)) == {
-        "code": "NOT_AVAILABLE", "field": "listingId", "message": "已下架的闲置不能预订"}
+        "code": "NOT_AVAILABLE", "field": "listingId", "message": "已结束的闲置不能预订"}
     elsewhere = await make_person(other_community[0].id, ["RESIDENT"])
     assert (await refused(elsewhere, "ListingReserve", listingId=str(wanted.id)))["code"] == "NOT_FOUND"
     # A stranger's reservation is not found, whatever they try on it.

@@ -85,7 +85,7 @@ async def test_a_hidden_listing_leaves_my_list_and_a_closed_one_stays_marked(api
     await Listing.filter(id=desk.id).update(state=ListingState.CLOSED)
     nodes = (await api.op("MarketFavourites", first=20))["data"]["marketFavourites"]["nodes"]
     assert [(n["title"], n["state"], n["stateLabel"]) for n in nodes] == [
-        ("九成新婴儿床", "PUBLISHED", "在售"), ("实木书桌", "CLOSED", "已下架")]
+        ("九成新婴儿床", "PUBLISHED", "在售"), ("实木书桌", "CLOSED", "已结束")]
     hidden = await favourite(api, bike)
     assert [e["code"] for e in hidden["errors"]] == ["NOT_FOUND"]
 

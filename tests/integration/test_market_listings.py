@@ -122,10 +122,10 @@ async def test_renewing_and_withdrawing_and_the_staff_lookup_with_history(api, c
     assert renewed["errors"] == []
     assert renewed["listing"]["expiresAt"].startswith((clock.now() + timedelta(days=30)).date().isoformat())
     withdrawn = (await api.op("ListingWithdraw", id=listing_id, reason="已经送人了"))["data"]["listingWithdraw"]
-    assert withdrawn["errors"] == [] and withdrawn["listing"]["stateLabel"] == "已下架"
+    assert withdrawn["errors"] == [] and withdrawn["listing"]["stateLabel"] == "已结束"
     again = (await api.op("ListingWithdraw", id=listing_id))["data"]["listingWithdraw"]
-    assert again["errors"][0]["message"] == "已下架的闲置不能下架"
-    assert (await seen_by(api, market.neighbour, listing_id))["stateLabel"] == "已下架"  # off the market
+    assert again["errors"][0]["message"] == "已结束的闲置不能下架"
+    assert (await seen_by(api, market.neighbour, listing_id))["stateLabel"] == "已结束"  # off the market
 
     second = await published(api, market, title="九成新婴儿床", kind="FREE", priceFen=None, category="KIDS",
                              giveawayMode="FIRST_COME")

@@ -31,7 +31,7 @@ async def listing(seller, room, title, *, published_days_ago: int, state=Listing
 
 
 async def reservation(made: Listing, buyer, state: R, *, reserved_days_ago: int, ended_days_ago: int | None = None):
-    row = await Reservation.create(listing=made, buyer=buyer, state=state, handover_code="-",
+    row = await Reservation.create(listing=made, buyer=buyer, state=state, handover_code_encrypted="-",
                                    giveaway=made.kind is ListingKind.FREE,
                                    ended_at=None if ended_days_ago is None else noon(ended_days_ago))
     await Reservation.filter(id=row.id).update(created_at=noon(reserved_days_ago))
