@@ -7,9 +7,9 @@ the first in that ranking who is not over the community's weekly giveaway wins, 
 before the winner were skipped for the cap. So the entries drawn among are the winner and everyone
 ranked after them, and `winner_of(seed, those ids)` is the winner: `LotteryResult` publishes exactly
 that. With no winner (nobody entered, or everyone over the cap) nothing was drawn among, and the
-listing turns FIRST_COME so the item still finds a neighbour. A lottery that kept its winner keeps
-GiveawayMode.LOTTERY, and its first reservation is the draw's (neighbours cannot reserve a lottery's
-item first come)."""
+listing turns FIRST_COME without a draw time so the item still finds a neighbour. A drawn listing
+that keeps its draw time had a winner, and its first reservation is the draw's (neighbours cannot
+reserve a lottery's item first come)."""
 
 import hashlib
 import secrets
@@ -134,9 +134,9 @@ async def draw(tx, listing_id: UUID) -> bool:
         winner = person_id
         break
     title = listing.title
-    if winner is None:
-        listing.giveaway_mode = GiveawayMode.FIRST_COME
-    await listing.save(using_db=tx, update_fields=["draw_seed", "drawn_at", "giveaway_mode", "updated_at"])
+    if winner is None:  # a first-come giveaway has no draw time (and the seller may edit it as one)
+        listing.giveaway_mode, listing.draw_at = GiveawayMode.FIRST_COME, None
+    await listing.save(using_db=tx, update_fields=["draw_seed", "drawn_at", "giveaway_mode", "draw_at", "updated_at"])
     if winner is None:
         why = "无人参加抽签" if not entries else "参加者本周领取的赠送都已达上限"
         await _tell(tx, listing, "seller", [listing.seller_id], f"您的闲置「{title}」开奖时{why}，已改为先到先得")
@@ -189,7 +189,7 @@ async def results(listings: list[Listing]) -> list[Result | None]:
     for listing_id, entry_id, person_id in await LotteryEntry.filter(listing_id__in=ids).order_by(
             "id").values_list("listing_id", "id", "person_id"):
         entries[listing_id][person_id] = str(entry_id)
-    kept = [listing.id for listing in drawn if listing.giveaway_mode is GiveawayMode.LOTTERY]
+    kept = [listing.id for listing in drawn if listing.draw_at is not None]  # drawn with a winner
     rows = await Reservation.filter(listing_id__in=kept).order_by("-id").values_list("listing_id", "buyer_id")
     winners = dict(rows)  # the earliest (the draw's) wins
     found = {}

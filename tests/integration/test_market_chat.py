@@ -15,6 +15,7 @@ from httpx_ws import aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 
 from backend.api.schema import build_schema
+from backend.audit.models import AuditEntry
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.ids import uuid7
@@ -22,6 +23,7 @@ from backend.core.outbox import OutboxMessage
 from backend.core.settings import get_settings
 from backend.market import chat
 from backend.market.models import Conversation, Listing, Message
+from backend.proxies.models import Proxy
 from tests.integration.conftest import eventually
 from tests.integration.market_helpers import published_listing
 from tests.integration.test_subscriptions import _subscribers
@@ -221,3 +223,30 @@ async def test_one_push_per_conversation_per_ten_minutes_and_the_rate_limit(api,
     limited = [a for a in answers if a["errors"]]
     assert limited and {a["errors"][0]["code"] for a in limited} == {"RATE_LIMITED"}
     assert await Message.filter(conversation_id=conversation_id).count() == 4 + 40 - len(limited)
+
+
+async def test_racing_first_messages_share_one_conversation(api, place):
+    token = (await api.sign_in(place.buyer.handle))["accessToken"]
+    answers = await asyncio.gather(*(api.op("MarketMessageSend", token=token, input={
+        "listingId": str(place.bike.id), "body": f"想要 {n}"}) for n in range(10)))
+    assert all(a["data"]["marketMessageSend"]["errors"] == [] for a in answers)
+    assert len({a["data"]["marketMessageSend"]["message"]["conversationId"] for a in answers}) == 1
+    assert await Conversation.filter(listing_id=place.bike.id).count() == 1
+    assert await Message.filter(conversation__listing_id=place.bike.id).count() == 10
+
+
+async def test_a_relative_with_the_market_scope_writes_for_the_elder_and_it_is_in_their_history(api, place,
+                                                                                               make_person):
+    relative = await make_person(place.community.id, ["RESIDENT"])
+    await Proxy.create(community=place.community, principal=place.buyer, agent=relative, scopes=["MARKET"],
+                       evidence="同户家庭成员", valid_until=clock.now() + timedelta(days=30), granted_by=place.buyer)
+    await api.sign_in(relative.handle)
+    response = await api.http.post("/graphql", headers={"authorization": f"Bearer {api.token}",
+                                                        "x-acting-for": str(place.buyer.id)},
+                                   json={"query": """mutation($l: ID!) { marketMessageSend(input: {listingId: $l,
+                                         body: "我替老人问一下"}) { message { mine senderName } errors { code } } }""",
+                                         "variables": {"l": str(place.bike.id)}})
+    sent = response.json()["data"]["marketMessageSend"]
+    assert sent == {"message": {"mine": True, "senderName": place.buyer.display_name}, "errors": []}
+    [entry] = await AuditEntry.filter(action="market.message_send", acting_for_id=place.buyer.id)
+    assert entry.actor_id == relative.id and entry.after is None  # what was written stays between the two

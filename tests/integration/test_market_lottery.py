@@ -170,12 +170,19 @@ async def test_a_lottery_nobody_entered_turns_first_come_and_the_seller_is_told(
     listing = await lottery_of(place)
     await drawn(listing)
     row = await Listing.get(id=listing.id)
-    assert (row.state, row.giveaway_mode, row.draw_seed is not None) == ("PUBLISHED", GiveawayMode.FIRST_COME, True)
+    assert (row.state, row.giveaway_mode, row.draw_at, row.draw_seed is not None) == (
+        "PUBLISHED", GiveawayMode.FIRST_COME, None, True)
     answer = await seen(api, place.neighbours[0], listing)
     assert answer["lotteryResult"]["winnerEntryId"] is None and answer["lotteryResult"]["entryIds"] == []
     assert answer["giveawayMode"] == "FIRST_COME"
     assert await told(place.seller) == [f"您的闲置「{TITLE}」开奖时无人参加抽签，已改为先到先得"]
     assert not await Reservation.filter(listing_id=listing.id).exists()
+    await api.sign_in(place.seller.handle)  # the seller may edit it as the first-come giveaway it now is
+    saved = (await api.op("ListingSave", input={
+        "id": str(listing.id), "communityId": str(place.community.id), "kind": "FREE", "category": "KIDS",
+        "condition": "GOOD", "title": TITLE, "description": "自取", "giveawayMode": "FIRST_COME",
+        "roomId": str(place.rooms[0].id)}))["data"]["listingSave"]
+    assert saved["errors"] == [], saved
 
 
 async def test_fifty_racing_entries_of_one_person_leave_one(api, place):
