@@ -60,8 +60,10 @@ async def _open_lottery(actor: Actor, listing_id: UUID, tx) -> tuple[Listing, UU
         raise _invalid("该闲置不是抽签赠送")
     if listing.drawn_at is not None:
         raise _invalid("已开奖")
-    if listing.state is not ListingState.PUBLISHED or listing.hidden_at is not None:
+    if listing.state is not ListingState.PUBLISHED:
         raise _invalid(f"{LISTING_STATES.state_names[listing.state]}的闲置不能参加抽签")
+    if listing.hidden_at is not None:  # only its seller and staff still see it
+        raise _invalid("该闲置已被隐藏，不能参加抽签")
     if listing.draw_at <= clock.now():
         raise _invalid("已截止报名")
     if listing.seller_id == me:
@@ -123,7 +125,8 @@ async def draw(tx, listing_id: UUID) -> bool:
         return False
     entries = dict(await LotteryEntry.filter(listing_id=listing.id).using_db(tx).values_list("id", "person_id"))
     listing.draw_seed, listing.drawn_at = secrets.token_hex(32), clock.now()
-    skipped, winner = [], None
+    skipped: list[UUID] = []
+    winner = None
     for entry_id in ranking(listing.draw_seed, entries):
         person_id = entries[UUID(entry_id)]
         try:
@@ -145,7 +148,8 @@ async def draw(tx, listing_id: UUID) -> bool:
         await _tell(tx, listing, "won", [winner], f"您抽中了「{title}」，请按约定与发布者交接")
         await _tell(tx, listing, "seller", [listing.seller_id], f"您的闲置「{title}」已开奖，已为中签者预订")
     await _tell(tx, listing, "capped", skipped, f"「{title}」开奖时您本周领取的赠送已达上限，未参与抽取")
-    losers = [p for p in entries.values() if p != winner and p not in skipped]
+    told = {winner, *skipped}
+    losers = [p for p in entries.values() if p not in told]
     await _tell(tx, listing, "lost", losers, f"很遗憾，「{title}」未中签")
     return True
 
