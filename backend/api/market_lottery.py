@@ -2,12 +2,14 @@
 that anyone who may see the listing can re-run (backend/market/lottery.py)."""
 
 from datetime import datetime
+from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
+from backend.core.errors import ErrorCode
 from backend.market import access, lottery
 
 
@@ -29,20 +31,21 @@ class LotteryResult:
                    i_won=me is not None and result.winner_id == me, drawn_at=result.drawn_at)
 
 
-@strawberry.type
+@strawberry.type(description="Where I stand after the call, also when it was refused for a listing I may see "
+                 "(您已参加过抽签: entered); nothing for one I may not.")
 class LotteryEntryPayload:
     entered: bool
     entry_count: int
     errors: list[UserError]
 
 
-async def _payload(info: Info, call) -> LotteryEntryPayload:
-    listing, errors = await attempt(call)
-    if listing is None:
+async def _payload(info: Info, listing_id: UUID, call) -> LotteryEntryPayload:
+    _, errors = await attempt(call)
+    if errors and errors[0].code != ErrorCode.INVALID_INPUT:  # not found, or not mine to act on
         return LotteryEntryPayload(entered=False, entry_count=0, errors=errors)
     me = access.viewer(info.context.actor)
-    [entered], [count] = await lottery.entered(me, [listing.id]), await lottery.entry_counts([listing.id])
-    return LotteryEntryPayload(entered=entered, entry_count=count, errors=[])
+    [entered], [count] = await lottery.entered(me, [listing_id]), await lottery.entry_counts([listing_id])
+    return LotteryEntryPayload(entered=entered, entry_count=count, errors=errors)
 
 
 @strawberry.type
@@ -50,8 +53,10 @@ class MarketLotteryMutations:
     @strawberry.mutation(description="Enter a published lottery giveaway before its draw, once; not one's own. "
                          "A member of the community.")
     async def lottery_enter(self, info: Info, listing_id: strawberry.ID) -> LotteryEntryPayload:
-        return await _payload(info, lottery.enter(info.context.actor, listing_id=parse_uuid(listing_id)))
+        listing = parse_uuid(listing_id)
+        return await _payload(info, listing, lottery.enter(info.context.actor, listing_id=listing))
 
     @strawberry.mutation(description="Take back my lottery entry before the draw.")
     async def lottery_leave(self, info: Info, listing_id: strawberry.ID) -> LotteryEntryPayload:
-        return await _payload(info, lottery.leave(info.context.actor, listing_id=parse_uuid(listing_id)))
+        listing = parse_uuid(listing_id)
+        return await _payload(info, listing, lottery.leave(info.context.actor, listing_id=listing))

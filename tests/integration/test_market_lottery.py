@@ -65,9 +65,10 @@ async def told(person) -> list[str]:
     return [m.body for m in await InboxMessage.filter(person_id=person.id, kind="market.lottery").order_by("id")]
 
 
-def refused(answer: dict, message: str) -> None:
+def refused(answer: dict, message: str, *, entered: bool = False) -> None:
+    """Refused with `message`, the answer saying where I still stand."""
     assert answer["errors"][0]["message"] == message, answer
-    assert answer["entered"] is False
+    assert answer["entered"] is entered
 
 
 async def test_five_enter_the_draw_picks_one_anyone_can_rerun_and_the_item_is_reserved_for_them(api, place):
@@ -105,7 +106,7 @@ async def test_five_enter_the_draw_picks_one_anyone_can_rerun_and_the_item_is_re
 
     # After the draw: entering and leaving are refused, and nothing changes.
     refused(await enter(api, bystander, listing), "已开奖")
-    refused(await enter(api, entrants[0], listing, "LotteryLeave"), "已开奖")
+    refused(await enter(api, entrants[0], listing, "LotteryLeave"), "已开奖", entered=True)
     assert await LotteryEntry.filter(listing_id=listing.id).count() == 5
     await lottery.draw_due()
     assert (await Listing.get(id=listing.id)).draw_seed == result["seed"]  # drawn once
@@ -115,7 +116,7 @@ async def test_entering_twice_ones_own_or_after_the_deadline_is_refused_and_leav
     listing = await lottery_of(place)
     fan, other = place.neighbours[:2]
     assert (await enter(api, fan, listing))["entered"] is True
-    refused(await enter(api, fan, listing), "您已参加过抽签")
+    refused(await enter(api, fan, listing), "您已参加过抽签", entered=True)
     refused(await enter(api, place.seller, listing), "不能参加自己发布的抽签")
     refused(await enter(api, other, listing, "LotteryLeave"), "您还没有参加该抽签")
     assert await LotteryEntry.filter(listing_id=listing.id).values_list("person_id", flat=True) == [fan.id]
@@ -127,17 +128,20 @@ async def test_entering_twice_ones_own_or_after_the_deadline_is_refused_and_leav
     refused(await enter(api, other, sale), "该闲置不是抽签赠送")
     move_to(listing.draw_at + timedelta(seconds=1))  # due, not yet swept
     refused(await enter(api, other, listing), "已截止报名")
-    refused(await enter(api, fan, listing, "LotteryLeave"), "已截止报名")
+    refused(await enter(api, fan, listing, "LotteryLeave"), "已截止报名", entered=True)
     assert await LotteryEntry.filter(listing_id=listing.id).values_list("person_id", flat=True) == [fan.id]
 
 
-async def test_someone_from_another_community_cannot_enter(api, place, other_community, make_person):
+async def test_someone_from_another_community_cannot_enter_nor_learn_how_many_did(api, place, other_community,
+                                                                                 make_person):
     listing = await lottery_of(place)
     community, room = other_community
     stranger = await make_person(community.id, ["RESIDENT"], room=room)
+    assert (await enter(api, place.neighbours[0], listing))["entryCount"] == 1
     answer = await enter(api, stranger, listing)
-    assert answer["errors"][0]["code"] == "NOT_FOUND" and answer["entered"] is False
-    assert not await LotteryEntry.filter(listing_id=listing.id).exists()
+    assert answer["errors"][0]["code"] == "NOT_FOUND"
+    assert (answer["entered"], answer["entryCount"]) == (False, 0)  # not even how many entered
+    assert await LotteryEntry.filter(listing_id=listing.id).count() == 1
 
 
 async def test_entrants_over_the_weekly_cap_are_skipped_and_the_rerun_still_gives_the_winner(api, place):
