@@ -10,8 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from backend.api.errors import UserError
+from backend.api.market_lottery import LotteryResult
 from backend.api.pagination import Counted, PageInfo
-from backend.market import access, ratings, reservations, views
+from backend.market import access, lottery, ratings, reservations, views
 from backend.market.models import GiveawayMode as GiveawayModeEnum
 from backend.market.models import Listing as ListingModel
 from backend.market.models import ListingCategory as ListingCategoryEnum
@@ -115,6 +116,21 @@ class Listing:
 
         return SellerRating.of(await info.context.loader("market.seller_ratings", ratings.seller_records
                                                          ).load(self.row))
+
+    @strawberry.field(description="I (or my principal) entered its lottery.")
+    async def entered(self, info: Info) -> bool:
+        me = access.viewer(info.context.actor)
+        return await info.context.loader(f"market.entered:{me}", lambda ids: lottery.entered(me, ids)
+                                         ).load(self.row.id)
+
+    @strawberry.field(description="How many entered its lottery (0 for other listings).")
+    async def entry_count(self, info: Info) -> int:
+        return await info.context.loader("market.entry_counts", lottery.entry_counts).load(self.row.id)
+
+    @strawberry.field(description="The lottery's result once drawn (null before), for anyone who may see the listing.")
+    async def lottery_result(self, info: Info) -> LotteryResult | None:
+        result = await info.context.loader("market.lottery_results", lottery.results).load(self.row)
+        return LotteryResult.of(result, access.viewer(info.context.actor)) if result else None
 
 
 @strawberry.type

@@ -15,7 +15,9 @@ from backend.api.extensions import expected_error, schema_extensions
 from backend.api.identity import IdentityMutations
 from backend.api.jobs import StaffJobQueries
 from backend.api.market import MarketMutations, MarketQueries
+from backend.api.market_chat import MarketChatMutations, MarketChatQueries, MarketChatSubscriptions
 from backend.api.market_deals import MarketDealMutations, MarketDealQueries
+from backend.api.market_lottery import MarketLotteryMutations
 from backend.api.market_saved import MarketSavedMutations, MarketSavedQueries
 from backend.api.market_search import MarketSearchQueries
 from backend.api.market_stats import MarketStatsQueries
@@ -39,16 +41,17 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
-                              MarketSavedQueries, MarketStatsQueries, MarketDealQueries))
+                              MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations, MarketMutations,
-     MarketSavedMutations, MarketDealMutations),
+     MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations),
 )
-Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions))
+Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions,
+                                           MarketChatSubscriptions))
 
 
 class LinliSchema(strawberry.Schema):

@@ -113,7 +113,8 @@ TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notic
                 "backend.wallets.fraud_tasks",
                 "backend.points.tasks",
                 "backend.market.tasks",
-                "backend.market.search_tasks"]
+                "backend.market.search_tasks",
+                "backend.market.deal_tasks"]
 
 
 def load_tasks() -> None:

@@ -71,9 +71,23 @@ def _value_at(row, key: str):
     return row
 
 
-async def paginate_by(query: QuerySet, keys: tuple[str, ...], *, first: int, after: str | None) -> Page:
+def _from_cursor(query: QuerySet, key: str, value):
+    """A cursor's value of a column of the list's own model as the column holds it (a time, written
+    into the cursor as text, must be a datetime again to be compared); other keys as they are."""
+    field = query.model._meta.fields_map.get(key)
+    if field is None or value is None:
+        return value
+    try:
+        return field.to_python_value(value)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(ErrorCode.INVALID_INPUT, "无效的分页游标", field="after") from exc
+
+
+async def paginate_by(query: QuerySet, keys: tuple[str, ...], *, first: int, after: str | None,
+                      descending: bool = False) -> Page:
     """Like paginate, in the order staff read a list (`keys`, ascending, e.g. building, unit, room;
-    the id breaks ties): the cursor holds the last row's values of every key."""
+    the id breaks ties; all of them descending when asked, e.g. latest activity first): the cursor
+    holds the last row's values of every key."""
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"每页条数须在 1 到 {MAX_PAGE_SIZE} 之间", field="first")
     keys = (*keys, "id")
@@ -85,10 +99,12 @@ async def paginate_by(query: QuerySet, keys: tuple[str, ...], *, first: int, aft
             raise DomainError(ErrorCode.INVALID_INPUT, "无效的分页游标", field="after") from exc
         if not isinstance(values, list) or len(values) != len(keys):
             raise DomainError(ErrorCode.INVALID_INPUT, "无效的分页游标", field="after")
+        values = [_from_cursor(query, key, value) for key, value in zip(keys, values, strict=True)]
         # After the cursor's row: a greater first key, or the same first key and a greater second, ...
-        query = query.filter(Q(*(Q(**dict(zip(keys[:i], values[:i], strict=True)), **{f"{key}__gt": values[i]})
+        beyond = "lt" if descending else "gt"
+        query = query.filter(Q(*(Q(**dict(zip(keys[:i], values[:i], strict=True)), **{f"{key}__{beyond}": values[i]})
                                  for i, key in enumerate(keys)), join_type="OR"))
-    rows = await query.order_by(*keys).limit(first + 1)
+    rows = await query.order_by(*(f"-{key}" if descending else key for key in keys)).limit(first + 1)
     items = rows[:first]
     cursor = None
     if items:

@@ -84,7 +84,8 @@ def _check_reservable(listing: Listing, me: UUID) -> None:
         raise _invalid("您不能预订自己发布的闲置", "listingId")
     if listing.kind is ListingKind.WANTED:
         raise _invalid("求购信息请留言联系发布者", "listingId")
-    if listing.giveaway_mode is GiveawayMode.LOTTERY:
+    if listing.giveaway_mode is GiveawayMode.LOTTERY and listing.drawn_at is None:
+        # Once drawn, a winner who gives it up leaves it first come: nobody could enter again.
         raise _invalid("这是抽签赠送，请参与抽签", "listingId")
 
 

@@ -52,13 +52,16 @@ from backend.market import handover as market_handover
 from backend.market import listings as market_listings
 from backend.market import reservations as market_reservations
 from backend.market.models import (
+    Conversation,
     Favourite,
     Listing,
     ListingCategory,
     ListingEvent,
     ListingPhoto,
     ListingState,
+    LotteryEntry,
     MarketSettings,
+    Message,
     Rating,
     Reservation,
     SavedSearch,
@@ -589,6 +592,19 @@ CASES = {
                         lambda t: {"x": t["reservation"], "k": t["handover_code"]}),
     "marketRate": ("mutation($x: ID!) { marketRate(reservationId: $x, stars: 1) { reservation { buyerName "
                    "theirRating { comment } } errors { code } } }", lambda t: {"x": t["handed_over"]}),
+    # The lottery (the target's draft) and messages (the target's conversation about their listing).
+    "lotteryEnter": ("mutation($x: ID!) { lotteryEnter(listingId: $x) { entered entryCount errors { code } } }",
+                     lambda t: {"x": t["listing_draft"]}),
+    "lotteryLeave": ("mutation($x: ID!) { lotteryLeave(listingId: $x) { entered entryCount errors { code } } }",
+                     lambda t: {"x": t["listing_draft"]}),
+    "marketConversations": ("query($x: ID!) { marketConversations(communityId: $x) { nodes { otherName lastMessage "
+                            "listing { title } } } }", lambda t: {"x": t["community"]}),
+    "marketConversation": ("query($x: ID!) { marketConversation(id: $x) { conversation { otherName } "
+                           "messages { body senderName } } }", lambda t: {"x": t["conversation"]}),
+    "marketMessageSend": ("mutation($x: ID!) { marketMessageSend(input: {conversationId: $x, body: \"还在吗\"}) "
+                          "{ message { body } errors { code } } }", lambda t: {"x": t["conversation"]}),
+    "marketMessages": ("subscription($x: ID!) { marketMessages(conversationId: $x) { body senderName } }",
+                       lambda t: {"x": t["conversation"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -662,6 +678,7 @@ ANSWERS = {
     "marketBuildings": MEMBERS,  # the community's buildings to offer pickup at, no one's data
     "savedSearchCreate": {"neighbour", "other_grid_worker"},  # a search of their own; the target's are untouched
     "myReservations": {"neighbour", "other_grid_worker"},  # their own deals (none); never the target's
+    "marketConversations": {"neighbour", "other_grid_worker"},  # their own (none); never the target's
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -740,6 +757,7 @@ async def target(app, api, make_person):
     market = await _market_listings(place, secret)
     market_saved = await _market_saved(place, secret)
     deals = await _market_deals(place, secret)
+    market_chat = await _market_chat(place, family, market["listing"], secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -773,15 +791,18 @@ async def target(app, api, make_person):
                     f"volunteer:matrix:{secret}", f"乙区预警 {secret}",
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
                     f"乙区闲置草稿 {secret}", f"旧书转让 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}",
-                    f"乙区预订闲置 {secret}", f"乙区交接闲置 {secret}", f"乙区评价 {secret}"],
+                    f"乙区预订闲置 {secret}", f"乙区交接闲置 {secret}", f"乙区评价 {secret}",
+                    f"乙区留言 {secret}"],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
                    timebank_rows["timebank_request"], timebank_rows["timebank_offer"], points["redemption"],
                    volunteering["volunteer_draft"], volunteering["volunteer_signup"], market["listing_draft"],
-                   market["listing"], deals["reservation"], deals["handed_over"]],
+                   market["listing"], deals["reservation"], deals["handed_over"],
+                   market_chat["conversation"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
         **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved, **deals,
+        **market_chat,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -961,6 +982,15 @@ async def _market_deals(place, secret: str) -> dict:
             "reserved_listing": str(made["reservation"].listing_id)}
 
 
+async def _market_chat(place, family, listing_id: str, secret: str) -> dict:
+    """A relative of the target asks about the target's listing and the target answers: a conversation
+    of two people, neither of them an outsider."""
+    conversation = await Conversation.create(listing_id=listing_id, buyer=family, last_message_at=clock.now())
+    for sender, body in ((family, "还在吗"), (place.b.resident, f"乙区留言 {secret}")):
+        await Message.create(conversation=conversation, sender=sender, body=body)
+    return {"conversation": str(conversation.id)}
+
+
 class Caller:
     """GraphQL over HTTP (and the websocket for subscriptions) as one outsider."""
 
@@ -1089,6 +1119,9 @@ async def snapshot(target: dict) -> list:
         await rows(SavedSearch, "query", "filters", person_id=person),
         await rows(Reservation, "state", "wrong_codes", "locked_at", "ended_at", listing__community_id=community),
         await rows(Rating, "stars", "comment", reservation__listing__community_id=community),
+        await rows(LotteryEntry, listing__community_id=community),
+        await rows(Conversation, "last_message_at", listing__community_id=community),
+        await rows(Message, "read_at", conversation__listing__community_id=community),
     ]
 
 

@@ -378,6 +378,13 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "MarketFavourites"): Pin("market_fan", pages(), lambda d: d["marketFavourites"]["nodes"], 4),
     ("mini_program", "SavedSearches"): Pin(("market_saver", "market_fan"), lambda w: ({}, {}),
                                            lambda d: d["savedSearches"], 1),
+    # The membership, the page, its total, unread counts, last messages, the listings' photos.
+    ("mini_program", "MarketConversations"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                                 lambda d: d["marketConversations"]["nodes"], 6),
+    # The conversation, membership, messages, marking read, unread count, the listing's photos and room.
+    ("mini_program", "MarketConversation"): Pin("resident", lambda w: ({"id": w.conversation_ids[0]},
+                                                                       {"id": w.conversation_ids[1]}),
+                                                lambda d: d["marketConversation"]["messages"], 7),
 }
 
 
@@ -468,6 +475,7 @@ async def world(app):
     await _market(world)
     await _market_saved(world)  # after _market_search: the fan keeps its listings
     await _market_deals(world)  # after _market_saved: one more of the market's people
+    await _market_chat(world)
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -805,6 +813,21 @@ async def _market_deals(world) -> None:
     await reservations.cancel_reservation(Actor(person_id=buyer.id), reservation_id=cancelled.id, reason=None)
     world.market_handles["market_buyer"] = buyer.handle
     world.deal_listings = [str(listings[0].id), str(listings[2].id)]
+
+
+async def _market_chat(world) -> None:
+    """Two neighbours ask about the resident's published listing: one message, then four."""
+    from backend.market import chat
+
+    large = world.large
+    world.conversation_ids = []
+    for buyer, messages in ((large.residents[1], 1), (large.residents[2], 4)):
+        for n in range(messages):
+            sent = await chat.send(Actor(person_id=buyer.id), listing_id=UUID(world.listing_ids[0]) if n == 0 else None,
+                                   conversation_id=None if n == 0 else UUID(world.conversation_ids[-1]),
+                                   body=f"还在吗 {n}")
+            if n == 0:
+                world.conversation_ids.append(str(sent.conversation_id))
 
 
 def test_every_list_operation_of_the_contract_is_pinned():
