@@ -110,6 +110,7 @@ Component({
 
     cancel() {
       const reason = this.data.reason.trim()
+      if (!this.data.view.buyer && !reason) return this.setData({ error: '请填写取消原因' })
       const content = this.data.view.buyer
         ? '取消后闲置会重新上架，其他邻居可以预订。'
         : '取消后闲置会重新上架，买家会收到您填写的原因。'

@@ -17,6 +17,8 @@ const {
 const MAX_PHOTOS = 9
 const FIELDS = ['kind', 'category', 'condition', 'title', 'description', 'priceFen', 'giveawayMode', 'drawAt',
   'roomId', 'buildingId', 'photoIds']
+// The inputs the server names for the form's own (the others are the same).
+const ERRORS_OF = { priceYuan: ['priceFen'], drawDate: ['drawAt'], drawTime: ['drawAt'], place: ['roomId', 'buildingId'] }
 const PRICE_LABELS = { SELL: '价格（元）', WANTED: '预算（元，可不填）', FREE: '价格（赠送不填）', SWAP: '价格（交换不填）' }
 
 const pad = (n) => String(n).padStart(2, '0')
@@ -101,9 +103,11 @@ Component({
       return places
     },
 
+    // A changed input clears the server's refusal of it.
     pick(event) {
       const { field } = event.currentTarget.dataset
-      this.setData({ [`form.${field}`]: event.detail.value, [`errors.${field}`]: '' })
+      const refused = ERRORS_OF[field] || [field]
+      this.setData({ [`form.${field}`]: event.detail.value, ...Object.fromEntries(refused.map((f) => [`errors.${f}`, ''])) })
     },
 
     onInput(event) {
