@@ -113,8 +113,8 @@ async def tell(tx, person_ids: list[UUID], *, reservation: Reservation, kind: st
     `reservation:<id>:` (their dead letters are the listing's community's: backend/market/tasks.py)."""
     key = f"reservation:{reservation.id}:{key}"
     await notify.deliver_many(tx, person_ids=person_ids, kind=kind, title=title, body=body, key_prefix=key)
-    await notify.queue_push(tx, person_ids=person_ids, kind=kind, title=title, body=body, key_prefix=key,
-                            page=f"market/pages/deal/index?id={reservation.id}")
+    page = f"market/pages/deal/index?listingId={reservation.listing_id}&reservationId={reservation.id}"
+    await notify.queue_push(tx, person_ids=person_ids, kind=kind, title=title, body=body, key_prefix=key, page=page)
 
 
 async def _name(tx, person_id: UUID) -> str:

@@ -26,7 +26,7 @@ module.exports = {
   "HouseholdInviteAccept": "91fd583f09f3e37733ae30eb8792066aca3a62c0f1780e34b19722500d917518",
   "HouseholdInviteCreate": "62a8d28e6ef7d0954f7022c2597134aa8d8f872e92dd10108e62528a2f8f2ecc",
   "Inbox": "091a83e031830c009a232c311f8579ebf798984288a366d5a93432e62b06eea0",
-  "Listing": "7100f609ac01847fdef74dfb8a319a46392d76d1550009e561275078ded9c960",
+  "Listing": "7e974ce4962c9b934a55b56ad63e0144e8664eb4dec3a6af2e112a0c8d9846d7",
   "ListingFavourite": "6571b47edb1caf1dce75d55ddf24b5dc40c1f861c1dc52e9b7eed7ba9d23b55e",
   "ListingPublish": "e8cad33670ab15b81ba4100e3e26cbbe4587d4dd3598b6388c3ab92e3304bc0b",
   "ListingRenew": "4a4a430593ada8bb5af93f8aaebbbe120da7457e36177672bdee9f4e9249b1c9",

@@ -128,12 +128,12 @@ function execute(operationName, variables = {}) {
 }
 
 // Runs a mutation and resolves with its payload; the payload's first error rejects, its message
-// ready to show.
+// ready to show (and its `field`, the input at fault, for forms that show it there).
 async function mutate(operationName, variables) {
   const data = await execute(operationName, variables)
   const payload = data[Object.keys(data)[0]]
   const [first] = payload.errors
-  if (first) throw Object.assign(new Error(first.message), { code: first.code })
+  if (first) throw Object.assign(new Error(first.message), { code: first.code, field: first.field })
   return payload
 }
 

@@ -22,9 +22,9 @@ function initPayload(tokens) {
   return payload
 }
 
-// Subscribes to the operation `operationName` (in utils/liveDocuments.js) and calls
-// `onData(data)` with each result. Returns {close()}, which ends it for good.
-function subscribe(operationName, onData) {
+// Subscribes to the operation `operationName` (in utils/liveDocuments.js) with `variables`, if it
+// takes any, and calls `onData(data)` with each result. Returns {close()}, which ends it for good.
+function subscribe(operationName, onData, variables = null) {
   const query = documents[operationName]
   if (!query) throw new Error(`未知的订阅：${operationName}`)
   let socket = null
@@ -57,7 +57,7 @@ function subscribe(operationName, onData) {
   function onFrame(task, frame) {
     if (frame.type === 'connection_ack') {
       retries = 0
-      sendFrame(task, { id: SUBSCRIPTION_ID, type: 'subscribe', payload: { query } })
+      sendFrame(task, { id: SUBSCRIPTION_ID, type: 'subscribe', payload: variables ? { query, variables } : { query } })
     } else if (frame.type === 'next' && frame.id === SUBSCRIPTION_ID) {
       if (frame.payload && frame.payload.data) onData(frame.payload.data)
     } else if (frame.type === 'ping') {
@@ -117,4 +117,9 @@ function watchUnreadNoticeCount(onCount) {
   return subscribe('UnreadNoticeCount', (data) => onCount(data.unreadNoticeCount))
 }
 
-module.exports = { subscribe, watchUnreadNoticeCount, PROTOCOL }
+// The new messages of a market conversation (跳蚤市场 留言), mine and the other party's, as they are sent.
+function watchMarketMessages(conversationId, onMessage) {
+  return subscribe('MarketMessages', (data) => onMessage(data.marketMessages), { conversationId })
+}
+
+module.exports = { subscribe, watchUnreadNoticeCount, watchMarketMessages, PROTOCOL }

@@ -3,4 +3,5 @@
 // byte-identical to its file in graphql_schema/operations/mini_program (tests/live.test.js checks).
 module.exports = {
   UnreadNoticeCount: 'subscription UnreadNoticeCount {\n  unreadNoticeCount\n}\n',
+  MarketMessages: 'subscription MarketMessages($conversationId: ID!) {\n  marketMessages(conversationId: $conversationId) {\n    id\n    conversationId\n    body\n    mine\n    senderName\n    createdAt\n  }\n}\n',
 }
