@@ -35,6 +35,11 @@ const listing = (id, overrides) => ({
   ...overrides,
 })
 
+const reservations = [
+  { id: 'r2', buyerName: '王丽', stateLabel: '待交接', locked: true, createdAt: '2026-11-22T02:00:00Z', endedAt: null, endReason: null },
+  { id: 'r1', buyerName: '张阿姨', stateLabel: '已取消', locked: false, createdAt: '2026-11-21T02:00:00Z', endedAt: '2026-11-21T08:00:00Z', endReason: '临时有事' },
+]
+
 const events = [
   { fromState: 'DRAFT', toState: 'PUBLISHED', actorName: '志愿者 小林', reason: null, at: '2026-11-20T02:00:00Z' },
   { fromState: 'PUBLISHED', toState: 'RESERVED', actorName: '张阿姨', reason: null, at: '2026-11-21T02:00:00Z' },
@@ -63,6 +68,7 @@ describe('跳蚤市场', () => {
         },
       }),
       ListingEvents: () => ({ data: { listingEvents: events } }),
+      ListingReservations: () => ({ data: { listingReservations: reservations } }),
     })
     wrapper = await openApp('/')
     await (await find('nav-market')).trigger('click')
@@ -93,6 +99,9 @@ describe('跳蚤市场', () => {
     expect(all('listing-event')[1].text()).toContain('张阿姨：在售 → 已预订')
     expect(all('listing-photo')).toHaveLength(1)
     expect(await textOf('listing-description')).toBe('孩子长大了，八成新')
+    const deals = all('reservation-state').map((cell) => cell.element.closest('tr').textContent)
+    expect(deals[0]).toMatch(/王丽[\s\S]*待交接[\s\S]*交接已锁定/)
+    expect(deals[1]).toMatch(/张阿姨[\s\S]*已取消[\s\S]*临时有事/)
     expect(await textOf('listing-drawer')).not.toContain('单元') // no pickup room for staff
   })
 })

@@ -2,7 +2,8 @@
 here has a title of its own, so the shared server's other rows never match):
 (a) 志愿者 小林 sells, 张阿姨 finds it by a search, reserves it, they talk, hand it over with her code
     and rate each other — all through the API as the mini-program does — and the committee member
-    finds it in 跳蚤市场, sees it 已交接 and its history 发布 → 预订 → 交接 in the drawer;
+    finds it in 跳蚤市场, sees it 已结束 (both rated) with its history 发布 → 预订 → 交接 → 结束 and
+    张阿姨's reservation 已交接 in the drawer;
 (b) three verified neighbours report a listing, it is hidden from them at once, and the committee
     member, in 内容审核, reads the 闲置 item with its original text, restores it after confirming,
     is told so, and the neighbours see it again;
@@ -11,11 +12,8 @@ here has a title of its own, so the shared server's other rows never match):
 import uuid
 
 import httpx
-import pytest
 from playwright.async_api import expect
 
-from backend.api.schema import build_schema
-from backend.core.settings import get_settings
 from tests.e2e.reports import op, report, reported_item
 from tests.e2e.test_console_pages import signed_in_page
 from tests.e2e.test_console_registry import demo_resident_token, graphql, screenshot
@@ -45,7 +43,7 @@ async def publish(http: httpx.AsyncClient, handle: str, title: str, *, category:
     return community_id, listing_id, token
 
 
-# The deals' operations as raw documents: the mini-program's own come with its subpackage (hE).
+# The search and the deals as raw documents, as any client may send them in development.
 SEARCH = """query($c: ID!, $q: String) { marketSearch(communityId: $c, query: $q, first: 20) { nodes { id } } }"""
 RESERVE = """mutation($l: ID!) { listingReserve(listingId: $l) { reservation { id handoverCode }
   errors { message } } }"""
@@ -66,13 +64,7 @@ def unique(title: str) -> str:
     return f"{title} {uuid.uuid4().hex[:4]}"
 
 
-def _has_deals() -> bool:
-    return "listingReserve" in build_schema(get_settings())._schema.mutation_type.fields
-
-
-# Until the deals (reservations, messages, handover, ratings: hC's backend/api/market_deals.py) are merged.
-@pytest.mark.skipif(not _has_deals(), reason="waits on the market's deals (listingReserve, handoverConfirm)")
-async def test_committee_finds_a_handed_over_listing_with_its_history(browser, embedded_server):
+async def test_committee_follows_a_deal_from_publishing_to_both_ratings(browser, embedded_server):
     title = unique("折叠自行车")
     async with httpx.AsyncClient(base_url=embedded_server) as http:
         community_id, listing_id, seller = await publish(http, "volunteer", title)
@@ -103,16 +95,22 @@ async def test_committee_finds_a_handed_over_listing_with_its_history(browser, e
         await expect(row).to_contain_text("出售")
         await expect(row).to_contain_text("¥88")
         await expect(row).to_contain_text("志愿者 小林")
-        await expect(row.locator("[data-testid=market-state]")).to_have_text("已交接")
+        await expect(row.locator("[data-testid=market-state]")).to_have_text("已结束")
         await row.locator("[data-testid=market-open]").click()
         drawer = page.locator("[data-testid=listing-drawer]")
-        await expect(drawer.locator("[data-testid=listing-drawer-state]")).to_have_text("已交接")
+        await expect(drawer.locator("[data-testid=listing-drawer-state]")).to_have_text("已结束")
         await expect(drawer.locator("[data-testid=listing-description]")).to_have_text("八成新，周末可自提")
         events = drawer.locator("[data-testid=listing-event]")
-        await expect(events).to_have_count(3)
+        await expect(events).to_have_count(4)
         await expect(events.nth(0)).to_contain_text("草稿 → 在售")
         await expect(events.nth(1)).to_contain_text("在售 → 已预订")
         await expect(events.nth(2)).to_contain_text("已预订 → 已交接")
+        await expect(events.nth(3)).to_contain_text("已交接 → 已结束")
+        await expect(events.nth(3)).to_contain_text("双方已评价")
+        deal = drawer.locator("[data-testid=listing-reservations] tbody tr")
+        await expect(deal).to_have_count(1)
+        await expect(deal).to_contain_text("张阿姨")
+        await expect(deal.locator("[data-testid=reservation-state]")).to_have_text("已交接")
         await expect(drawer).not_to_contain_text("单元")  # the pickup room is never shown to staff
         await screenshot(page, "console-market.png")
         await page.context.close()
