@@ -87,7 +87,7 @@ async def test_committee_follows_a_deal_from_publishing_to_both_ratings(browser,
 
         page = await signed_in_page(browser, embedded_server, http, "committee")
         await page.click("[data-testid=nav-market]")
-        await page.fill("[data-testid=market-search] input", title)
+        await page.fill("input[data-testid=market-search]", title)
         await page.click("[data-testid=market-search-submit]")
         row = page.locator("[data-testid=market-listings] tbody tr", has_text=title)
         await expect(row).to_have_count(1)
