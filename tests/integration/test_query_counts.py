@@ -342,9 +342,11 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "RedemptionsMine"): Pin("resident", pages(), lambda d: d["myRedemptions"]["nodes"], 1),
     # The rules made with the defaults if missing (an insert that skips those there), then read.
     ("admin", "PointsRules"): Pin("staff", small_and_large("communityId", community_id), None, 2),
-    # The market's listings: the page, then its photos, badges, rooms shown and favourites, one query each.
+    # A listing as its page shows it: the row and who may see it, its photos, badge and favourite, the
+    # seller's record (ratings, handovers and no-shows), my entry, the entry count and the draw's
+    # entries, the rooms shown and the reservation, each one query whatever the photos.
     ("mini_program", "Listing"): Pin("resident", lambda w: ({"id": w.listing_ids[0]}, {"id": w.listing_ids[1]}),
-                                     lambda d: d["listing"]["photos"], 5),
+                                     lambda d: d["listing"]["photos"], 12),
     ("mini_program", "MyListings"): Pin("resident", pages(), lambda d: d["myListings"]["nodes"], 2),
     ("mini_program", "MarketHomes"): Pin(("one_home", "two_homes"), lambda w: (
         {"communityId": community_id(w.large)}, {"communityId": community_id(w.large)}),

@@ -2,10 +2,9 @@
 // other's messages I have not read; each opens the conversation. Acting for a relative (代办): theirs.
 const { execute } = require('../../../utils/graphql')
 const { PAGED_DATA, loadNextPage } = require('../../../utils/pager')
-const { whileBusy } = require('../../../utils/busy')
 const { formatDateTime } = require('../../../utils/format')
-const { communityOf } = require('../../../utils/community')
 const { elderModeBehavior } = require('../../../utils/elderMode')
+const { communityListBehavior } = require('../../communityList')
 const { CHAT_PAGE } = require('../../market')
 
 function conversationRow(c) {
@@ -21,7 +20,7 @@ function conversationRow(c) {
 }
 
 Component({
-  behaviors: [elderModeBehavior],
+  behaviors: [elderModeBehavior, communityListBehavior],
 
   data: {
     ...PAGED_DATA,
@@ -30,25 +29,10 @@ Component({
   },
 
   methods: {
-    onLoad(options) {
-      this.options = options
-      return whileBusy(this, async () => {
-        this.communityId = await communityOf(options, '跳蚤市场')
-      }).then(() => this.communityId && this.loadMore())
-    },
-
     // Back from a conversation: it is read now, and may have new messages.
     onShow() {
       if (!this.data.loaded || this.data.busy) return undefined
       this.setData({ ...PAGED_DATA })
-      return this.loadMore()
-    },
-
-    retry() {
-      return this.communityId ? this.loadMore() : this.onLoad(this.options || {})
-    },
-
-    onReachBottom() {
       return this.loadMore()
     },
 

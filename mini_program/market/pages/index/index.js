@@ -6,8 +6,8 @@ const { execute, mutate } = require('../../../utils/graphql')
 const { PAGED_DATA, loadNextPage } = require('../../../utils/pager')
 const { whileBusy } = require('../../../utils/busy')
 const { toast } = require('../../../utils/wxp')
-const { communityOf } = require('../../../utils/community')
 const { elderModeBehavior } = require('../../../utils/elderMode')
+const { communityListBehavior } = require('../../communityList')
 const {
   LISTING_PAGE, PUBLISH_PAGE, MINE_PAGE, FAVOURITES_PAGE, CHATS_PAGE,
   CATEGORY_LABELS, KIND_LABELS, SORT_LABELS, choices, withAll, yuanToFen, listingCard,
@@ -16,7 +16,7 @@ const {
 const NO_FILTERS = { category: '', kind: '', free: false, minYuan: '', maxYuan: '' }
 
 Component({
-  behaviors: [elderModeBehavior],
+  behaviors: [elderModeBehavior, communityListBehavior],
 
   data: {
     ...PAGED_DATA,
@@ -35,21 +35,6 @@ Component({
   },
 
   methods: {
-    onLoad(options) {
-      this.options = options
-      return whileBusy(this, async () => {
-        this.communityId = await communityOf(options, '跳蚤市场')
-      }).then(() => this.communityId && this.loadMore())
-    },
-
-    retry() {
-      return this.communityId ? this.loadMore() : this.onLoad(this.options || {})
-    },
-
-    onReachBottom() {
-      return this.loadMore()
-    },
-
     onInput(event) {
       this.setData({ [event.currentTarget.dataset.field]: event.detail.value })
     },

@@ -5,8 +5,8 @@ const { execute, mutate } = require('../../../utils/graphql')
 const { PAGED_DATA, loadNextPage } = require('../../../utils/pager')
 const { whileBusy } = require('../../../utils/busy')
 const { confirm, toast } = require('../../../utils/wxp')
-const { communityOf } = require('../../../utils/community')
 const { elderModeBehavior } = require('../../../utils/elderMode')
+const { communityListBehavior } = require('../../communityList')
 const { LISTING_PAGE, PUBLISH_PAGE, DEAL_PAGE, priceText } = require('../../market')
 
 const VIEWS = [
@@ -61,7 +61,7 @@ function dealRow(r) {
 }
 
 Component({
-  behaviors: [elderModeBehavior],
+  behaviors: [elderModeBehavior, communityListBehavior],
 
   data: {
     ...PAGED_DATA,
@@ -75,25 +75,10 @@ Component({
   },
 
   methods: {
-    onLoad(options) {
-      this.options = options
-      return whileBusy(this, async () => {
-        this.communityId = await communityOf(options, '跳蚤市场')
-      }).then(() => this.communityId && this.loadMore())
-    },
-
     // Back from a listing or a deal: its row may have changed.
     onShow() {
       if (!this.data.loaded || this.data.busy) return undefined
       return this.restart()
-    },
-
-    retry() {
-      return this.communityId ? this.loadMore() : this.onLoad(this.options || {})
-    },
-
-    onReachBottom() {
-      return this.loadMore()
     },
 
     chooseView(event) {
