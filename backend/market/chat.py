@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import partial
 from uuid import UUID
 
-import structlog
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
@@ -22,20 +21,17 @@ from backend.core.actor import Actor, ProxyScope
 from backend.core.bulk import insert_ignoring_conflicts
 from backend.core.clock import clock
 from backend.core.db import after_commit, transaction
-from backend.core.errors import DomainError, ErrorCode, ServiceUnavailable
+from backend.core.errors import DomainError, ErrorCode
 from backend.core.limits import MAX_PAGE_SIZE
 from backend.core.pagination import Page, paginate_by
 from backend.core.runtime import runtime
-from backend.market import access
+from backend.market import access, ratelimits
 from backend.market.models import Conversation, Listing, ListingState, Message
 from backend.market.views import LISTING_RELATED
 from backend.notify import service as notify
 
-log = structlog.get_logger(__name__)
-
 MAX_BODY = 500
 OPEN_STATES = (ListingState.PUBLISHED, ListingState.RESERVED, ListingState.HANDED_OVER)
-MESSAGES_RATE = (30, 60)  # at most 30 messages a person a minute
 PUSH_EVERY_S = 600  # one push per conversation per ten minutes
 # A mainland mobile number, also written with +86 / 86 and spaces or dashes (138 1234 5678).
 PHONE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
@@ -67,19 +63,6 @@ def _checked_body(body: str) -> str:
 def _check_open(listing: Listing) -> None:
     if listing.state not in OPEN_STATES or listing.hidden_at is not None:
         raise DomainError(ErrorCode.INVALID_INPUT, "该闲置已下架，不能再留言", field="body")
-
-
-async def _check_rate(me: UUID) -> None:
-    """Open while Redis is down: a burst of messages is a nuisance, not a danger."""
-    capacity, seconds = MESSAGES_RATE
-    try:
-        allowed = await runtime().ratelimit.allow(f"market:messages:{me}", capacity=capacity,
-                                                  per_second=capacity / seconds)
-    except ServiceUnavailable:
-        log.warning("market.ratelimit_unavailable", person=str(me))
-        return
-    if not allowed:
-        raise DomainError(ErrorCode.RATE_LIMITED, f"留言太频繁：每分钟最多 {capacity} 条，请稍后再试", field="body")
 
 
 async def conversation_for(actor: Actor, conversation_id: UUID, *, tx=None) -> tuple[Conversation, UUID]:
@@ -123,7 +106,8 @@ async def send(actor: Actor, *, listing_id: UUID | None, conversation_id: UUID |
         else:
             conversation = await _opened(tx, actor, listing_id)
         me = actor.subject(ProxyScope.MARKET)
-        await _check_rate(me)
+        limit = ratelimits.MESSAGES
+        await ratelimits.check("messages", me, limit, f"留言太频繁：每分钟最多 {limit[0]} 条，请稍后再试", "body")
         now = clock.now()
         message = await Message.create(conversation_id=conversation.id, sender_id=me, body=body, created_at=now,
                                        using_db=tx)

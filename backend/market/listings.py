@@ -10,17 +10,14 @@ from datetime import datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import structlog
-
 from backend.audit import service as audit
 from backend.core import outbox
 from backend.core.actor import Actor, ProxyScope
 from backend.core.clock import clock
 from backend.core.db import transaction
-from backend.core.errors import DomainError, ErrorCode, ServiceUnavailable
+from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
-from backend.core.runtime import runtime
-from backend.market import access, prohibited
+from backend.market import access, prohibited, ratelimits
 from backend.market.models import (
     LISTING_DAYS,
     MAX_PHOTOS,
@@ -41,13 +38,10 @@ from backend.people.models import Person
 from backend.registry.models import Building, PersonRoom, Room
 from backend.registry.service import address_of
 
-log = structlog.get_logger(__name__)
-
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the day of the daily publication limit
 MAX_PRICE_FEN = 99_999_900  # ¥999,999
 DRAW_AHEAD = (timedelta(hours=1), timedelta(days=14))  # a lottery is drawn 1 h to 14 days after it is set
 EDITABLE = (ListingState.DRAFT, ListingState.PUBLISHED, ListingState.EXPIRED)
-NEW_DRAFTS = (20, 3600)  # at most 20 new listings a person an hour: a burst of posting is a bot's
 PUBLISHED_TOPIC = "market.listing_published"  # the search index and saved searches (backend/market/search*.py)
 
 
@@ -144,21 +138,6 @@ async def _check_photos(tx, actor: Actor, photo_ids: list[UUID]) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, "找不到上传的照片，请重新上传", field="photoIds")
 
 
-async def _check_posting_rate(me: UUID) -> None:
-    """The posting rate limit (core.ratelimit). Open while Redis is down: the daily publication limit
-    in the database still holds."""
-    capacity, seconds = NEW_DRAFTS
-    try:
-        allowed = await runtime().ratelimit.allow(f"market:drafts:{me}", capacity=capacity,
-                                                  per_second=capacity / seconds)
-    except ServiceUnavailable:
-        log.warning("market.ratelimit_unavailable", person=str(me))
-        return
-    if not allowed:
-        raise DomainError(ErrorCode.RATE_LIMITED, f"发布太频繁：每小时最多新建 {capacity} 条闲置，请稍后再试",
-                          field="title")
-
-
 async def _mine(actor: Actor, listing_id: UUID, tx) -> Listing:
     """My listing, locked; those who may only look at it (neighbours, staff) are refused."""
     listing = await access.get_listing_for(actor, listing_id, tx=tx, lock=True)
@@ -194,7 +173,9 @@ async def save_listing(actor: Actor, *, listing_id: UUID | None, draft: ListingD
         if draft.photo_ids:
             await _check_photos(tx, actor, draft.photo_ids)
         if listing is None:
-            await _check_posting_rate(me)
+            limit = ratelimits.NEW_LISTINGS
+            await ratelimits.check("drafts", me, limit, f"发布太频繁：每小时最多新建 {limit[0]} 条闲置，请稍后再试",
+                                   "title")
         values = dict(kind=draft.kind, category=draft.category, condition=draft.condition, title=draft.title.strip(),
                       description=(draft.description or "").strip(), price_fen=draft.price_fen,
                       giveaway_mode=draft.giveaway_mode, draw_at=draft.draw_at, estate_id=estate_id,

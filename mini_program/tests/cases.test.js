@@ -150,7 +150,7 @@ test('the same problem already raised nearby is offered: 我也遇到 follows it
   expect(lift.followers.has(VIEWER.id)).toBe(true)
   expect(callsOf('CaseRaise')).toEqual([])
   expect(wx.redirectTo).toHaveBeenCalledWith({ url: `/cases/pages/case/index?id=${lift.id}` })
-  const mine = await openPage('mine')
+  const mine = await openPage('cases/pages/mine/index')
   expect(texts(mine, '.case-text')).toEqual(['1栋电梯又坏了'])
 })
 
@@ -181,7 +181,7 @@ test('acting for 王爷爷: the banner says so, the confirmation names him, and 
   expect(callsOf('CaseRaise')[0].actingFor).toBe(ELDER.id)
   toasted('提交成功')
   expect(backend.cases.cases()[0]).toMatchObject({ resident: ELDER.id, raisedBy: VIEWER.id })
-  const mine = await openPage('mine')
+  const mine = await openPage('cases/pages/mine/index')
   expect(bannerText(mine)).toBe('正在为 王爷爷 代办')
   expect(texts(mine, '.case-text')).toEqual(['老人家水管漏水'])
 })
@@ -193,7 +193,7 @@ test('my cases: a page at a time, states in Chinese, overdue and waiting for me 
   backend.cases.addCase({ resident: VIEWER.id, text: '已办结的诉求', state: 'RESOLVED' })
   backend.cases.addCase({ resident: 'p-9', text: '别人的诉求' })
 
-  const mine = await openPage('mine')
+  const mine = await openPage('cases/pages/mine/index')
   const rows = mine.querySelectorAll('.my-case')
   expect(rows).toHaveLength(PAGE_SIZE)
   expect(texts(mine, '.case-text').slice(0, 3)).toEqual(['已办结的诉求', '待补充的诉求', '超时的诉求'])
@@ -352,7 +352,7 @@ test('a case I cannot reach says so', async () => {
 test('长辈模式 reaches every cases page, with its content loaded', async () => {
   const c = handledCase()
   setElderMode(true)
-  for (const [name, query] of [['cases/pages/index/index'], ['raise'], ['mine'], ['case', { id: c.id }]]) {
+  for (const [name, query] of [['cases/pages/index/index'], ['raise'], ['cases/pages/mine/index'], ['case', { id: c.id }]]) {
     const page = await openPage(name, query)
     await idle(page)
     expect({ name, elder: hasClass(page.querySelector('.page'), 'elder') }).toEqual({ name, elder: true })
