@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from backend.api import files, volunteering_files
+from backend.api import files, volunteering_files, webhooks
 from backend.api import wallets as wallet_exports
 from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
 from backend.api.extensions import UNAVAILABLE_MESSAGE
@@ -140,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         Route("/uploads", files.upload, methods=["POST"]),
+        Route("/webhooks/{gateway}", webhooks.receive, methods=["POST"]),
         Route("/media/public/{key}", files.public_media),
         Route("/media/notices/{notice_id}/attachments/{upload_id}", files.notice_attachment),
         Route("/media/{upload_id}", files.private_media),

@@ -55,6 +55,8 @@ MODEL_MODULES = [
     "backend.points.models",
     "backend.volunteering.models",
     "backend.market.models",
+    "backend.services.models",
+    "backend.payments.models",
 ]
 
 

@@ -31,6 +31,9 @@ class Permission(StrEnum):
     TIMEBANK_MANAGE = "TIMEBANK_MANAGE"  # the community's time-bank and points policy, the pool, mutual-aid disputes
     MARKET_MANAGE = "MARKET_MANAGE"  # the flea market: its settings, every listing with its state, statistics
     POINTS_MANAGE = "POINTS_MANAGE"  # the rewards catalogue and its stock, participation rules, pickups
+    # Paid services in the community: free/paid categories, meal subsidies and grants, the claim
+    # report, the community's orders (read).
+    SERVICES_MANAGE = "SERVICES_MANAGE"
     # Held over the whole platform, not in a community (core/platform.py): every community's
     # failed jobs, and what the operator (运营方) will run next (providers, commission rules).
     PLATFORM_OPERATE = "PLATFORM_OPERATE"

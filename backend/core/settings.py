@@ -88,6 +88,31 @@ class Settings(BaseSettings):
     sms_param_max_chars: int = 6  # Tencent's limit per template variable (6 for accounts opened since 2024)
     # ---- end of SMS ----------------------------------------------------------------------------------
 
+    # ---- Payments (backend/payments; docs/services.md) -----------------------------------------------
+    # The gateway new paid orders use unless the client asks for another one that is configured:
+    # SANDBOX (the embedded default: no money moves), STRIPE, WECHAT (the mini-program in production).
+    payment_gateway: Literal["SANDBOX", "STRIPE", "WECHAT"] = "SANDBOX"
+    sandbox_webhook_secret: str = "dev-only-sandbox-webhook-secret"
+    # Stripe: the platform's secret key, Connect destination charges; tests point the base at localstripe.
+    stripe_api_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_webhook_secret: str = ""  # whsec_…: the endpoint's signing secret
+    # WeChat Pay v3 in partner (服务商) mode: the service provider's merchant id and appid, its API
+    # private key (PEM) and certificate serial, the APIv3 key that seals notifications, and the WeChat
+    # Pay platform public key (PEM) with its id that signs WeChat Pay's answers. Tests point the base
+    # at a local stand-in of the documented API.
+    wechatpay_sp_mchid: str = ""
+    wechatpay_sp_appid: str = ""
+    wechatpay_private_key: str = ""
+    wechatpay_cert_serial_no: str = ""
+    wechatpay_apiv3_key: str = ""
+    wechatpay_public_key: str = ""
+    wechatpay_public_key_id: str = ""
+    wechatpay_api_base: str = "https://api.mch.weixin.qq.com"
+    wechatpay_fee_bp: int = 60  # the 手续费 rate of the sub-merchants' contract (0.6 %)
+    # ---- end of payments -----------------------------------------------------------------------------
+
     @model_validator(mode="after")
     def _strong_secrets_in_prod(self) -> "Settings":
         if self.env == "prod" and (problems := weak_secrets(self)):
