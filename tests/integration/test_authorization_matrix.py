@@ -106,7 +106,7 @@ from backend.voting.models import BallotContent, BallotParticipation, Poll, Vote
 from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
 from tests.integration import case_helpers, moderation_helpers, points_helpers
-from tests.integration.conftest import build_person
+from tests.integration.conftest import Api, build_person
 from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
 from tests.integration.test_wallet_views import earn as earn_into
@@ -707,8 +707,16 @@ def test_every_id_taking_field_has_a_case():
     assert CASES.keys() - fields == set(), "these CASES name no ID-taking field of the schema"
 
 
-@pytest.fixture
-async def target(app, api, make_person):
+@pytest.fixture(scope="module")
+async def target(app):
+    """One target for the whole matrix: every case snapshots it before and after its outsider's
+    request, so a case that changed something still fails alone, and building it once per case was
+    most of the matrix's time."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as http:
+        return await _build_target(Api(http), build_person)
+
+
+async def _build_target(api: Api, make_person) -> dict:
     place = await build_neighbourhood(make_person)
     b, community = place.b, place.community
     family_phone = f"131{uuid.uuid4().int % 10**8:08d}"
