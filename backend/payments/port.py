@@ -131,6 +131,10 @@ class PaymentGateway(Protocol):
     def parse_notification(self, headers: dict[str, str], body: bytes) -> list[GatewayEvent]:
         """Verify (raise InvalidNotification) and normalise a notification."""
 
+    async def with_fee(self, event: GatewayEvent) -> GatewayEvent:
+        """The event with the provider's fee when the notification leaves it out (Stripe's is on the
+        charge's balance transaction, one request away); others return it as it is."""
+
     def acknowledge(self) -> tuple[int, bytes, str]:
         """The HTTP answer the provider expects to a handled notification: status, body, content type."""
 

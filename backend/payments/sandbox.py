@@ -76,6 +76,9 @@ class SandboxGateway:
                              amount_fen=int(payload["amount_fen"]),
                              occurred_at=datetime.fromtimestamp(payload["occurred_at"], UTC))]
 
+    async def with_fee(self, event: GatewayEvent) -> GatewayEvent:
+        return event  # the sandbox charges nothing
+
     def acknowledge(self) -> tuple[int, bytes, str]:
         return 200, b'{"received": true}', "application/json"
 

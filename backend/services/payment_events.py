@@ -29,7 +29,7 @@ async def receive(gateway_name: str, headers: dict[str, str], body: bytes) -> tu
         log.warning("payment_notification_refused", gateway=gateway_name, reason=str(error))
         return 400, b"invalid notification", "text/plain"
     for event in events:
-        await handle(adapter.name, event)
+        await handle(adapter.name, await adapter.with_fee(event))
     return adapter.acknowledge()
 
 
