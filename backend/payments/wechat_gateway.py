@@ -237,7 +237,10 @@ class WechatGateway:
     # ---- notifications ------------------------------------------------------------------------------
 
     def parse_notification(self, headers: dict[str, str], body: bytes) -> list[GatewayEvent]:
-        settings = self._current().settings
+        try:
+            settings = self._current().settings
+        except DomainError as error:  # not configured here: nothing can verify, so nothing is applied
+            raise InvalidNotification(error.message) from error
         headers = {k.lower(): v for k, v in headers.items()}
         if headers.get("wechatpay-serial") != settings.wechatpay_public_key_id:
             # Checked first: the SDK would otherwise go and download certificates for an unknown serial.

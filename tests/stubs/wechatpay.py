@@ -206,7 +206,7 @@ class WechatPayStub:
                                              "shared": 0, "finished": False}
         return self._answer({"prepay_id": prepay_id})
 
-    def _transaction(self, order: dict) -> dict:
+    def transaction_resource(self, order: dict) -> dict:
         request = order["request"]
         document = {"sp_appid": request["sp_appid"], "sp_mchid": request["sp_mchid"], "sub_mchid": request["sub_mchid"],
                     "out_trade_no": request["out_trade_no"], "trade_type": "JSAPI", "trade_state": order["trade_state"],
@@ -228,7 +228,7 @@ class WechatPayStub:
         if (order is None or q.get("sp_mchid") != self.sp_mchid
                 or q.get("sub_mchid") != order["request"]["sub_mchid"]):
             return self._error(404, "ORDER_NOT_EXIST", "订单不存在")
-        return self._answer(self._transaction(order))
+        return self._answer(self.transaction_resource(order))
 
     async def refund(self, request: Request) -> Response:
         body, refused = await self._authenticated(request)
@@ -432,7 +432,8 @@ class WechatPayStub:
             return Response(b"no such unpaid order", status_code=404)
         order |= {"trade_state": "SUCCESS", "transaction_id": f"4200{next(self._ids):024d}",
                   "success_time": datetime.now(UTC).replace(microsecond=0)}
-        return self._json(self.notification("TRANSACTION.SUCCESS", "支付成功", self._transaction(order), "transaction"))
+        resource = self.transaction_resource(order)
+        return self._json(self.notification("TRANSACTION.SUCCESS", "支付成功", resource, "transaction"))
 
     async def standin_finish_refund(self, request: Request) -> Response:
         """A refund ends: {"status": SUCCESS | ABNORMAL | CLOSED}; its REFUND.* notification is returned."""
