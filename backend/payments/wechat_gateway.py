@@ -135,7 +135,7 @@ class WechatGateway:
         try:
             status, content = await asyncio.to_thread(getattr(client, method), **params)
         except Exception as error:  # requests' network errors, or an answer whose signature does not verify
-            raise WechatPayError(503, "UNREACHABLE", str(error)) from error
+            raise WechatPayError(503, "NO_VALID_ANSWER", str(error)) from error
         if isinstance(content, str):
             content = json.loads(content) if content else {}
         if not 200 <= status < 300:
