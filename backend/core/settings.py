@@ -104,6 +104,7 @@ class Settings(BaseSettings):
     # at a local stand-in of the documented API.
     wechatpay_sp_mchid: str = ""
     wechatpay_sp_appid: str = ""
+    wechatpay_sp_name: str = ""  # the platform's 商户全称, sent when it is added as a profit-sharing receiver
     wechatpay_private_key: str = ""
     wechatpay_cert_serial_no: str = ""
     wechatpay_apiv3_key: str = ""
