@@ -205,8 +205,8 @@ async def resolve_difference(actor: Actor, *, difference_id: UUID, note: str) ->
         await difference.save(using_db=tx, update_fields=["note", "resolved_at", "resolved_by_id"])
         community_id = None
         if difference.order_id is not None:
-            community_id = await _order_model().filter(id=difference.order_id).using_db(tx).values_list(
-                "community_id", flat=True).first()
+            community_id = await _order_model().filter(id=difference.order_id).using_db(tx).first().values_list(
+                "community_id", flat=True)
         await audit.record(tx, actor, "payment.reconciliation_resolve", "reconciliation_difference", difference.id,
                            community_id=community_id, before={"resolved": False},
                            after={"kind": difference.kind.value, "reference": difference.reference, "note": note})
