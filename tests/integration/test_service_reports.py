@@ -6,7 +6,10 @@ The lists' query counts are pinned in test_query_counts.py."""
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +21,7 @@ from backend.services.statements import order_no
 from tests.integration.service_report_helpers import at, meal_order, operator, settled_order
 from tests.integration.services_helpers import verified_provider
 
+ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def place(make_community, make_person):
@@ -224,3 +228,49 @@ async def test_the_claim_report_lists_the_subsidised_meals_kept_with_person_day_
     await console.sign_in(elder.handle)
     assert _codes(await console.op("ServiceReportsSubsidyClaims", communityId=str(place.community.id),
                                    month="2025-09")) == ["NOT_FOUND"]
+
+
+SQLITE_SCRIPT = """
+import asyncio, sys
+from datetime import date
+from backend.core import db
+from backend.core.actor import Actor
+from backend.core.platform import PlatformMember, PlatformRole
+from backend.people.models import Person
+from backend.registry.models import Community
+from backend.services import revenue
+from backend.services.models import ServiceCategory
+from tests.integration.service_report_helpers import at, settled_order
+from tests.integration.services_helpers import verified_provider
+
+async def person(community_id, roles):
+    return await Person.create(display_name="运营")
+
+async def main(url):
+    await db.migrate(url)
+    await db.init_db(url)
+    community = await Community.create(name="测试社区", code="c-sqlite")
+    setup = await verified_provider(person, community)
+    boss = await person(None, [])
+    await PlatformMember.create(person=boss, role=PlatformRole.OPERATOR)
+    await settled_order(setup, boss, amount_fen=10000, commission_fen=1000, settled_at=at(date(2023, 5, 31), 23))
+    await settled_order(setup, boss, amount_fen=800, refunded_fen=400, subsidy_fen=500, commission_fen=15,
+                        settled_at=at(date(2023, 6, 1), 1), category=ServiceCategory.MEALS)
+    found = await revenue.commission_revenue(Actor(person_id=boss.id), since=date(2023, 5, 1),
+                                             until=date(2023, 6, 30), group_by=revenue.GroupBy.MONTH)
+    got = [(r.period, r.category.value, r.orders, r.gmv, r.subsidy) for r in found.rows]
+    assert got == [("2023-05", "HOUSEKEEPING", 1, 10000, 0), ("2023-06", "MEALS", 1, 400, 250)], got
+    await db.close_db()
+    print("reports on sqlite: ok")
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def test_the_embedded_default_groups_revenue_by_shanghai_month_too(tmp_path):
+    """SQLite keeps times as UTC text: the report's month is still Shanghai's."""
+    url = f"sqlite://{tmp_path / 'reports.sqlite3'}"
+    done = subprocess.run([sys.executable, "-c", SQLITE_SCRIPT, url], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "LINLI_ENV": "dev", "LINLI_DATABASE_URL": url,
+                                            "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0 and "reports on sqlite: ok" in done.stdout, done.stderr[-3000:]
