@@ -112,6 +112,8 @@ ACTION_LABELS = {
     "redemption.create": "代为兑换奖品",
     "redemption.collect": "核销积分兑换",
     "redemption.cancel": "取消积分兑换",
+    # hR: reports and reconciliation
+    "payment.reconciliation_resolve": "处理对账差异",
 }
 
 TARGET_LABELS = {
@@ -126,6 +128,7 @@ TARGET_LABELS = {
     "case_reply_template": "回复模板",
     "community": "社区",
     "fraud_alert": "风险预警",
+    "reconciliation_difference": "对账差异",  # hR: reports and reconciliation
     "grid": "网格",
     "household": "家庭",
     "inbox_message": "消息",

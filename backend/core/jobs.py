@@ -114,7 +114,9 @@ TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notic
                 "backend.points.tasks",
                 "backend.market.tasks",
                 "backend.market.search_tasks",
-                "backend.market.deal_tasks"]
+                "backend.market.deal_tasks",
+                # hR: reports and reconciliation
+                "backend.payments.tasks"]
 
 
 def load_tasks() -> None:

@@ -72,6 +72,7 @@ from backend.moderation.models import ModeratedItem, ModerationAppeal, Moderatio
 from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
+from backend.payments.models import ReconciliationDifference  # hR: reports and reconciliation
 from backend.people.models import Person
 from backend.points import catalogue as points_catalogue
 from backend.points import redemptions as points_redemptions
@@ -109,6 +110,7 @@ from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_person
 from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
+from tests.integration.service_report_helpers import matrix_rows as report_rows  # hR: reports
 from tests.integration.test_wallet_views import earn as earn_into
 from tests.integration.timebank_helpers import earn
 
@@ -605,6 +607,18 @@ CASES = {
                           "{ message { body } errors { code } } }", lambda t: {"x": t["conversation"]}),
     "marketMessages": ("subscription($x: ID!) { marketMessages(conversationId: $x) { body senderName } }",
                        lambda t: {"x": t["conversation"]}),
+    # hR: reports and reconciliation (the target's provider, its settled order, a difference about it).
+    "providerStatement": ("query($x: ID!) { providerStatement(providerId: $x) { providerName lines { items amount } "
+                          "totals { share } } }", lambda t: {"x": t["provider"]}),
+    "serviceRevenuePanel": ("query($x: ID!) { serviceRevenuePanel(communityId: $x) { gmv commission subsidy } }",
+                            lambda t: {"x": t["community"]}),
+    "subsidyClaims": ("query($x: ID!) { subsidyClaims(communityId: $x, month: \"2026-01\") { rows { maskedName } "
+                      "subsidy } }", lambda t: {"x": t["community"]}),
+    "reconciliationDifferences": ("query($x: ID!) { reconciliationDifferences(runId: $x) { nodes { reference "
+                                  "orderId ours theirs } } }", lambda t: {"x": t["reconciliation_run"]}),
+    "reconciliationDifferenceResolve": ("mutation($x: ID!) { reconciliationDifferenceResolve(differenceId: $x, "
+                                        "note: \"已核实\") { difference { reference } errors { code } } }",
+                                        lambda t: {"x": t["reconciliation_difference"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -766,6 +780,7 @@ async def _build_target(api: Api, make_person) -> dict:
     market_saved = await _market_saved(place, secret)
     deals = await _market_deals(place, secret)
     market_chat = await _market_chat(place, family, market["listing"], secret)
+    reports = await report_rows(place, make_person, secret)  # hR: reports and reconciliation
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -800,7 +815,8 @@ async def _build_target(api: Api, make_person) -> dict:
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
                     f"乙区闲置草稿 {secret}", f"旧书转让 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}",
                     f"乙区预订闲置 {secret}", f"乙区交接闲置 {secret}", f"乙区评价 {secret}",
-                    f"乙区留言 {secret}"],
+                    f"乙区留言 {secret}",
+                    *reports["report_secrets"]],  # hR: reports and reconciliation
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
@@ -810,7 +826,7 @@ async def _build_target(api: Api, make_person) -> dict:
                    market_chat["conversation"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
         **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved, **deals,
-        **market_chat,
+        **market_chat, **reports,  # hR: reports and reconciliation
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -1130,6 +1146,8 @@ async def snapshot(target: dict) -> list:
         await rows(LotteryEntry, listing__community_id=community),
         await rows(Conversation, "last_message_at", listing__community_id=community),
         await rows(Message, "read_at", conversation__listing__community_id=community),
+        # hR: reports and reconciliation
+        await rows(ReconciliationDifference, "resolved_at", "note", order__community_id=community),
     ]
 
 

@@ -78,6 +78,7 @@ from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind
 from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_community, build_person
 from tests.integration.market_helpers import published_listing
+from tests.integration.service_report_helpers import PIN_MONTH, pin_world  # hR: reports and reconciliation
 from tests.integration.timebank_helpers import ELDER_ID, earn, with_id_number
 
 
@@ -387,6 +388,21 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "MarketConversation"): Pin("resident", lambda w: ({"id": w.conversation_ids[0]},
                                                                        {"id": w.conversation_ids[1]}),
                                                 lambda d: d["marketConversation"]["messages"], 7),
+    # hR: reports and reconciliation (service_report_helpers.pin_world).
+    ("admin", "ServiceReportsProviderStatement"): Pin(
+        "provider_admin", lambda w: tuple({"providerId": p, **PIN_MONTH} for p in w.report_providers),
+        lambda d: d["providerStatement"]["lines"], 4),  # provider, membership, orders, lines
+    ("admin", "ServiceReportsCommissionRevenue"): Pin(
+        "operator", lambda w: ({"from": "2024-02-07", "to": "2024-02-07"}, PIN_MONTH),
+        lambda d: d["commissionRevenue"]["rows"], 3),  # operator, GROUP BY, names
+    ("admin", "ServiceReportsSubsidyClaims"): Pin(
+        "staff", lambda w: tuple({"communityId": community_id(p), "month": PIN_MONTH["from"][:7]}
+                                 for p in (w.small, w.large)), lambda d: d["subsidyClaims"]["rows"], 4),
+    ("admin", "ServiceReportsReconciliationRuns"): Pin("operator", pages(gateway="SANDBOX"),
+                                                       lambda d: d["reconciliationRuns"]["nodes"], 4),
+    ("admin", "ServiceReportsReconciliationDifferences"): Pin(
+        "operator", lambda w: tuple({"runId": r} for r in w.report_runs),
+        lambda d: d["reconciliationDifferences"]["nodes"], 4),
 }
 
 
@@ -478,6 +494,7 @@ async def world(app):
     await _market_saved(world)  # after _market_search: the fan keeps its listings
     await _market_deals(world)  # after _market_saved: one more of the market's people
     await _market_chat(world)
+    await pin_world(world, build_person)  # hR: reports and reconciliation
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -485,7 +502,8 @@ async def world(app):
                      "two_homes": two_homes.handle, "signed_in_once": signed_in_once.handle,
                      "signed_in_four_times": signed_in_four_times.handle,
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
-                     "small_resident": small.residents[0].handle, **world.market_handles}
+                     "small_resident": small.residents[0].handle, **world.market_handles,
+                     **world.report_handles}  # hR: reports and reconciliation
     return world
 
 
