@@ -160,6 +160,16 @@ def gateway(name: PaymentGatewayName | str) -> PaymentGateway:
     return _instances[name]
 
 
+def fee_borne_by_platform(name: PaymentGatewayName | str) -> bool:
+    """Whose the payment provider's fee is, as its adapter's class declares it (no instance, so no
+    credentials are needed to read a report). A free order has no fee at all."""
+    name = PaymentGatewayName(name)
+    if name is PaymentGatewayName.NONE:
+        return True
+    module, cls = _ADAPTERS[name].split(":")
+    return getattr(importlib.import_module(module), cls).fee_borne_by_platform
+
+
 def reset() -> None:
     _instances.clear()
 

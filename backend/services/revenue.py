@@ -23,10 +23,11 @@ from backend.core.actor import Actor
 from backend.core.days import SHANGHAI, today
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
+from backend.payments import port
 from backend.payments.port import PaymentGatewayName
 from backend.services.access import is_operator, require_operator
 from backend.services.models import Order, Provider, ServiceCategory
-from backend.services.statements import SETTLED_STATES, Period, fee_borne_by_platform
+from backend.services.statements import SETTLED_STATES, Period
 
 MAX_ROWS = 5000  # rows of one revenue report; a finer one is read by shorter periods
 
@@ -106,7 +107,7 @@ async def commission_revenue(actor: Actor, *, since: date | None, until: date | 
         row.gmv += int(amount or 0) - int(refunded or 0)
         row.commission += int(commission or 0)
         row.gateway_fees += fees
-        row.platform_fees += fees if fee_borne_by_platform(PaymentGatewayName(gateway)) else 0
+        row.platform_fees += fees if port.fee_borne_by_platform(gateway) else 0
         row.subsidy += int(subsidy or 0)
     order = list(ServiceCategory)
     ordered = sorted(rows.values(), key=lambda r: (r.period, order.index(r.category), r.provider_name,

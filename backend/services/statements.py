@@ -10,7 +10,6 @@ says which, and share + commission + the fee the provider bears = amount kept, l
 Also the pieces the other reports share: the period, the category labels, the CSV form."""
 
 import csv
-import importlib
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,7 +20,6 @@ from backend.core.days import SHANGHAI, today
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.spreadsheet import safe_row
 from backend.payments import port
-from backend.payments.port import PaymentGatewayName
 from backend.services.access import get_provider_for_admin
 from backend.services.models import Order, OrderLine, OrderState, Provider, ServiceCategory
 
@@ -51,16 +49,6 @@ class Period:
     def bounds(self) -> tuple[datetime, datetime]:
         return (datetime.combine(self.since, time(), SHANGHAI),
                 datetime.combine(self.until + timedelta(days=1), time(), SHANGHAI))
-
-
-def fee_borne_by_platform(gateway_name: str) -> bool:
-    """Whose the payment provider's fee is, as its adapter's class declares it (no instance, so no
-    credentials are needed to read a report). A free order has no fee at all."""
-    name = PaymentGatewayName(gateway_name)
-    if name is PaymentGatewayName.NONE:
-        return True
-    module, cls = port._ADAPTERS[name].split(":")
-    return getattr(importlib.import_module(module), cls).fee_borne_by_platform
 
 
 def order_no(order_id: UUID) -> str:
@@ -116,7 +104,7 @@ class Statement:
 
 
 def _line(order: Order, items: str) -> StatementLine:
-    platform_fee = fee_borne_by_platform(order.gateway)
+    platform_fee = port.fee_borne_by_platform(order.gateway)
     kept = order.amount_fen - order.refunded_fen
     share = kept - order.commission_fen - (0 if platform_fee else order.gateway_fee_fen)
     return StatementLine(settled_on=shanghai_day(order.settled_at), order_id=order.id, order_no=order_no(order.id),

@@ -103,7 +103,6 @@ async def test_a_providers_statement_adds_up_and_exports_as_csv_and_pdf(console,
 
 
 async def test_a_wechat_order_takes_the_fee_out_of_the_providers_share(console, place, make_person):
-    pytest.importorskip("backend.payments.wechat_gateway")  # hW's adapter: it declares who bears its fee
     setup = await verified_provider(make_person, place.community, wechat_sub_mchid="1900000109")
     await settled_order(setup, place.residents[0], amount_fen=10000, commission_fen=1000, gateway_fee_fen=60,
                         settled_at=at(date(2025, 4, 2)), gateway=PaymentGatewayName.WECHAT)
