@@ -29,6 +29,11 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
+
+# ---- hO: paid-service orders ----
+from backend.api.services_orders import ServiceOrderMutations, ServiceOrderQueries, ServiceOrderSubscriptions
+
+# ---- end hO ----
 from backend.api.timebank import TimebankMutations, TimebankQueries
 from backend.api.volunteering import VolunteeringMutations, VolunteeringQueries
 from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
@@ -41,17 +46,23 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
-                              MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries))
+                              MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries,
+                              ServiceOrderQueries,  # hO
+                              ))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations, MarketMutations,
-     MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations),
+     MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations,
+     ServiceOrderMutations,  # hO
+     ),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions,
-                                           MarketChatSubscriptions))
+                                           MarketChatSubscriptions,
+                                           ServiceOrderSubscriptions,  # hO
+                                           ))
 
 
 class LinliSchema(strawberry.Schema):

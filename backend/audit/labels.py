@@ -112,6 +112,18 @@ ACTION_LABELS = {
     "redemption.create": "代为兑换奖品",
     "redemption.collect": "核销积分兑换",
     "redemption.cancel": "取消积分兑换",
+    # ---- hO: paid-service orders ----
+    "service_order.book": "预约服务",
+    "service_order.pay": "代为支付服务订单",
+    "service_order.accept": "服务商接单",
+    "service_order.decline": "服务商拒单",
+    "service_order.cancel": "取消服务订单",
+    "service_order.confirm": "确认服务完成",
+    "service_order.no_show": "报告服务人员未上门",
+    "service_order.dispute": "申请服务售后",
+    "service_order.dispute_resolve": "裁定服务售后",
+    "service_order.rate": "评价服务订单",
+    # ---- end hO ----
 }
 
 TARGET_LABELS = {
@@ -150,6 +162,7 @@ TARGET_LABELS = {
     "points_rule": "参与积分规则",
     "reward": "积分奖品",
     "redemption": "积分兑换",
+    "service_order": "服务订单",  # hO
 }
 
 

@@ -114,7 +114,9 @@ TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notic
                 "backend.points.tasks",
                 "backend.market.tasks",
                 "backend.market.search_tasks",
-                "backend.market.deal_tasks"]
+                "backend.market.deal_tasks",
+                # ---- hO: paid-service orders (sweeps, settlement, refunds, commission sharing) ----
+                "backend.services.tasks"]
 
 
 def load_tasks() -> None:
