@@ -94,11 +94,11 @@ async def provider_orders(actor: Actor, *, provider_id: UUID, states: list[Order
                           since: datetime | None, until: datetime | None, first: int,
                           after: str | None) -> Page[Order]:
     """A provider's orders by their booked time: all of them for its admin (and operators), the ones
-    assigned to them for a worker; not-found for anyone else."""
+    assigned to them (and the paid ones nobody took yet) for a worker; not-found for anyone else."""
     role = await access.provider_role(actor, provider_id)
     query = Order.filter(provider_id=provider_id).select_related(*ORDER_RELATED)
-    if role is ProviderRole.WORKER:
-        query = query.filter(worker_id=actor.person_id)
+    if role is ProviderRole.WORKER:  # theirs, and the paid ones nobody has taken yet
+        query = query.filter(Q(worker_id=actor.person_id) | Q(worker_id=None, state=OrderState.PAID))
     elif role is not ProviderRole.ADMIN and not await access.is_operator(actor):
         raise access.provider_not_found()
     if states:

@@ -55,8 +55,12 @@ class Viewer:
         return self.provider_roles.get(order.provider_id) is ProviderRole.ADMIN
 
     def is_worker(self, order: Order) -> bool:
-        return (self.provider_roles.get(order.provider_id) is not None and order.worker_id is not None
-                and order.worker_id == self.actor.person_id)
+        """Assigned to it, or a worker of its provider looking at it while nobody has taken it yet."""
+        if self.provider_roles.get(order.provider_id) is None:
+            return False
+        if order.worker_id is None:
+            return order.state is OrderState.PAID
+        return order.worker_id == self.actor.person_id
 
     def is_staff(self, order: Order) -> bool:
         return not self.actor.is_proxy and has(self.actor, Permission.SERVICES_MANAGE, order.community_id)
