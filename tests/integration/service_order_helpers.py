@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 from PIL import Image
 
+from backend.core.jobs import find_task
 from backend.core.outbox import OutboxMessage
 from backend.core.platform import PlatformMember, PlatformRole
-from backend.core.jobs import find_task
 from backend.registry.models import Role
 from backend.services import money
 from tests.integration.conftest import build_community, build_person

@@ -832,10 +832,22 @@ async def _market_chat(world) -> None:
                 world.conversation_ids.append(str(sent.conversation_id))
 
 
+def pinned_elsewhere() -> set[tuple[str, str]]:
+    """Pins kept beside their domain's own world, in modules of their own."""
+    pinned: set[tuple[str, str]] = set()
+    # ---- hO: paid-service orders ----
+    from tests.integration.test_service_orders_query_counts import SERVICE_ORDER_PINS
+
+    pinned |= SERVICE_ORDER_PINS.keys()
+    # ---- end hO ----
+    return pinned
+
+
 def test_every_list_operation_of_the_contract_is_pinned():
-    missing = sorted(list_operations() - PINS.keys())
+    pinned = PINS.keys() | pinned_elsewhere()
+    missing = sorted(list_operations() - pinned)
     assert missing == [], f"list operations without a query-count pin in PINS: {missing}"
-    assert sorted(PINS.keys() - list_operations()) == [], "pins for operations that are gone or return no list"
+    assert sorted(pinned - list_operations()) == [], "pins for operations that are gone or return no list"
 
 
 @pytest.mark.parametrize(("client", "name"), sorted(PINS))
