@@ -3,13 +3,22 @@
 with a photo, started, completed, confirmed, settled by the job, rated — with the ledger's figures;
 acting for a parent with and without the ORDER scope; replayed and forged notifications."""
 
+import asyncio
+import json
 from datetime import timedelta
 
+import httpx
+from httpx_ws import aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
+
+from backend.api.contract import client_operations, document_id
 from backend.core.clock import clock
 from backend.payments.models import Payment, PaymentKind, PaymentState, ProcessedEvent
 from backend.payments.port import EventKind, PaymentGatewayName, gateway
 from backend.proxies.models import Proxy
+from backend.services import orders
 from backend.services.models import Order, OrderEvent, Slot
+from tests.integration.conftest import eventually
 from tests.integration.service_order_helpers import (
     booked,
     completed,
@@ -20,6 +29,7 @@ from tests.integration.service_order_helpers import (
     run_jobs,
     upload_proof,
 )
+from tests.integration.test_subscriptions import _subscribers
 
 
 async def test_an_order_runs_from_booking_to_review_and_the_ledger_adds_up(api, console):
@@ -120,8 +130,6 @@ async def test_a_family_member_books_for_a_parent_only_with_the_order_scope(api,
 
     async def as_proxy(agent):
         token = (await api.sign_in(agent.handle))["accessToken"]
-        from backend.api.contract import client_operations, document_id
-
         document = client_operations("mini_program")["ServiceOrderBook"]
         response = await api.http.post("/graphql", json={"documentId": document_id(document), "variables": variables},
                                        headers={"authorization": f"Bearer {token}",
@@ -159,7 +167,7 @@ async def test_a_replayed_notification_changes_nothing_and_a_forged_one_is_refus
     paid_order = await Order.get(id=order["id"])
     assert paid_order.state.value == "PAID"
     assert await OrderEvent.filter(order_id=order["id"], to_state="PAID").count() == 1
-    assert [e.outcome for e in await ProcessedEvent.filter(event_id=__import__("json").loads(body)["id"])] == ["paid"]
+    assert [e.outcome for e in await ProcessedEvent.filter(event_id=json.loads(body)["id"])] == ["paid"]
     assert (await Payment.get(id=charge.id)).state is PaymentState.SUCCEEDED
     escrow = (await ledger_of(world))["escrow"]
     assert escrow["credits_pending"] == 10000
@@ -212,3 +220,23 @@ async def test_a_worker_sees_only_the_orders_assigned_to_them(api, make_person):
     await api.sign_in(world.neighbour.handle)
     outsider = await api.op("ProviderOrders", providerId=str(world.provider.id), first=10)
     assert outsider["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_the_resident_follows_the_order_live_after_each_change_commits(app, api):
+    world = await order_world()
+    order = await paid(api, world)
+    tokens = await api.sign_in(world.resident.handle)
+    async with (
+        httpx.AsyncClient(transport=ASGIWebSocketTransport(app), base_url="http://test") as client,
+        aconnect_ws("/graphql", client, subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        await ws.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {tokens['accessToken']}"}})
+        assert (await ws.receive_json())["type"] == "connection_ack"
+        await ws.send_json({"id": "o", "type": "subscribe", "payload": {
+            "query": client_operations("mini_program")["ServiceOrderUpdated"], "variables": {"orderId": order["id"]}}})
+        await eventually(lambda: _subscribers(orders.channel(order["id"])))
+        await api.sign_in(world.admin.handle)
+        await api.op("ServiceOrderAccept", orderId=order["id"])
+        heard = await asyncio.wait_for(ws.receive_json(), timeout=20)
+        seen = heard["payload"]["data"]["serviceOrderUpdated"]
+        assert seen["state"] == "ACCEPTED" and seen["commissionFen"] is None and "CANCEL" in seen["actions"]
