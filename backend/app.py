@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from backend.api import files, volunteering_files, webhooks
-from backend.api import services_exports as service_exports  # hR: reports and reconciliation
+from backend.api import services_exports as service_exports
 from backend.api import wallets as wallet_exports
 from backend.api.contract import CLIENT_MANIFESTS, PERSISTED_FILE, ROOT, client_operations
 from backend.api.extensions import UNAVAILABLE_MESSAGE
@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/polls/{poll_id}/result.pdf", files.poll_result_pdf),
         Route("/exports/ledger/accounts/{account_id}/statement.csv", wallet_exports.statement_csv),
         Route("/exports/ledger/accounts/{account_id}/statement.xlsx", wallet_exports.statement_xlsx),
-        # hR: reports and reconciliation
+        # Reports and reconciliation
         Route("/exports/providers/{provider_id}/statement.csv", service_exports.provider_statement_csv),
         Route("/exports/providers/{provider_id}/statement.pdf", service_exports.provider_statement_pdf),
         Route("/exports/communities/{community_id}/subsidy-claims.csv", service_exports.subsidy_claims_csv),

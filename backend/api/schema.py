@@ -29,7 +29,8 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
-from backend.api.services_reports import ServiceReportMutations, ServiceReportQueries  # hR: reports
+from backend.api.services_orders import ServiceOrderMutations, ServiceOrderQueries, ServiceOrderSubscriptions
+from backend.api.services_reports import ServiceReportMutations, ServiceReportQueries
 from backend.api.timebank import TimebankMutations, TimebankQueries
 from backend.api.volunteering import VolunteeringMutations, VolunteeringQueries
 from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
@@ -43,8 +44,7 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
                               MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries,
-                              # hR: reports and reconciliation
-                              ServiceReportQueries))
+                              ServiceOrderQueries, ServiceReportQueries))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
@@ -52,11 +52,10 @@ Mutation = merge_types(
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations, MarketMutations,
      MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations,
-     # hR: reports and reconciliation
-     ServiceReportMutations),
+     ServiceOrderMutations, ServiceReportMutations),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions,
-                                           MarketChatSubscriptions))
+                                           MarketChatSubscriptions, ServiceOrderSubscriptions))
 
 
 class LinliSchema(strawberry.Schema):

@@ -12,17 +12,13 @@ from strawberry.types import Info
 from backend.api.errors import UserError, attempt
 from backend.api.ids import parse_uuid
 from backend.api.pagination import Counted, PageInfo
+from backend.api.services_enums import PaymentGateway, ServiceCategory, SubsidyTier
 from backend.payments import reconcile
 from backend.payments.models import DifferenceKind
 from backend.payments.port import PaymentGatewayName as GatewayEnum
 from backend.services import claims, revenue, statements
-from backend.services.models import ServiceCategory as CategoryEnum
-from backend.services.models import SubsidyTier as TierEnum
+from backend.services.labels import CATEGORY_LABELS, TIER_LABELS
 
-ServiceCategory = strawberry.enum(CategoryEnum, name="ServiceCategory",
-                                  description="家政保洁, 洗衣, 跑腿代办, 助餐.")
-PaymentGateway = strawberry.enum(GatewayEnum, name="PaymentGateway", description="NONE: a free order.")
-SubsidyTier = strawberry.enum(TierEnum, name="SubsidyTier")
 RevenueGroupBy = strawberry.enum(revenue.GroupBy, name="RevenueGroupBy")
 ReconciliationDifferenceKind = strawberry.enum(DifferenceKind, name="ReconciliationDifferenceKind")
 FROM = strawberry.argument(name="from")
@@ -78,7 +74,7 @@ class ProviderStatement:
             provider_id=_id(s.provider.id), provider_name=s.provider.name, from_=s.period.since, to=s.period.until,
             lines=[ProviderStatementLine(
                 settled_on=line.settled_on, order_id=_id(line.order_id), order_no=line.order_no,
-                category=line.category, category_label=statements.CATEGORY_LABELS[line.category], items=line.items,
+                category=line.category, category_label=CATEGORY_LABELS[line.category], items=line.items,
                 amount=line.amount, refunded=line.refunded, commission=line.commission,
                 gateway_fee=line.gateway_fee, fee_borne_by_platform=line.fee_borne_by_platform, share=line.share)
                 for line in s.lines],
@@ -129,7 +125,7 @@ class CommissionRevenue:
         columns = ("orders", "gmv", "commission", "gateway_fees", "platform_fees", "net_commission", "subsidy")
         return cls(from_=r.period.since, to=r.period.until, group_by=r.group_by,
                    rows=[CommissionRevenueRow(period=row.period, category=row.category,
-                                              category_label=statements.CATEGORY_LABELS[row.category],
+                                              category_label=CATEGORY_LABELS[row.category],
                                               provider_id=_id(row.provider_id), provider_name=row.provider_name,
                                               **{c: getattr(row, c) for c in columns}) for row in r.rows],
                    totals=CommissionRevenueTotals(**{c: r.total(c) for c in columns}))
@@ -178,7 +174,7 @@ class SubsidyClaims:
     def of(cls, c: claims.SubsidyClaims) -> "SubsidyClaims":
         return cls(community_id=_id(c.community.id), month=c.month, meals=c.meals, subsidy=c.subsidy,
                    rows=[SubsidyClaimRow(day=r.day, person_id=_id(r.person_id), masked_name=r.masked_name,
-                                         tier=r.tier, tier_label=claims.TIER_LABELS[r.tier], meals=r.meals,
+                                         tier=r.tier, tier_label=TIER_LABELS[r.tier], meals=r.meals,
                                          subsidy=r.subsidy) for r in c.rows],
                    funders=[SubsidyFunderTotal(funder=f.funder, people=len(f.people), meals=f.meals,
                                                subsidy=f.subsidy) for f in c.funders])

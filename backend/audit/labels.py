@@ -112,8 +112,19 @@ ACTION_LABELS = {
     "redemption.create": "代为兑换奖品",
     "redemption.collect": "核销积分兑换",
     "redemption.cancel": "取消积分兑换",
-    # hR: reports and reconciliation
+    # Reports and reconciliation
     "payment.reconciliation_resolve": "处理对账差异",
+    # Paid-service orders
+    "service_order.book": "预约服务",
+    "service_order.pay": "代为支付服务订单",
+    "service_order.accept": "服务商接单",
+    "service_order.decline": "服务商拒单",
+    "service_order.cancel": "取消服务订单",
+    "service_order.confirm": "确认服务完成",
+    "service_order.no_show": "报告服务人员未上门",
+    "service_order.dispute": "申请服务售后",
+    "service_order.dispute_resolve": "裁定服务售后",
+    "service_order.rate": "评价服务订单",
 }
 
 TARGET_LABELS = {
@@ -128,7 +139,7 @@ TARGET_LABELS = {
     "case_reply_template": "回复模板",
     "community": "社区",
     "fraud_alert": "风险预警",
-    "reconciliation_difference": "对账差异",  # hR: reports and reconciliation
+    "reconciliation_difference": "对账差异",
     "grid": "网格",
     "household": "家庭",
     "inbox_message": "消息",
@@ -153,6 +164,7 @@ TARGET_LABELS = {
     "points_rule": "参与积分规则",
     "reward": "积分奖品",
     "redemption": "积分兑换",
+    "service_order": "服务订单",
 }
 
 

@@ -115,8 +115,8 @@ TASK_MODULES = ["backend.notify.tasks", "backend.accounts.tasks", "backend.notic
                 "backend.market.tasks",
                 "backend.market.search_tasks",
                 "backend.market.deal_tasks",
-                # hR: reports and reconciliation
-                "backend.payments.tasks"]
+                "backend.payments.tasks",
+                "backend.services.tasks"]
 
 
 def load_tasks() -> None:

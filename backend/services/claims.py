@@ -17,6 +17,7 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
 from backend.people.models import Person
 from backend.registry.models import Community
+from backend.services.labels import TIER_LABELS
 from backend.services.models import (
     OrderLinePayer,
     OrderState,
@@ -31,8 +32,6 @@ from backend.volunteering.certificates import mask_name
 MAX_ENTRIES = 20_000  # subsidised dish lines of one month's report
 LEFT_OUT = (OrderState.PENDING_PAYMENT, OrderState.CANCELLED, OrderState.DECLINED, OrderState.NO_SHOW,
             OrderState.REFUNDED)
-TIER_LABELS = {SubsidyTier.AGE_60: "60周岁以上", SubsidyTier.AGE_80: "80周岁以上（高龄）",
-               SubsidyTier.LOW_INCOME: "低保、特困", SubsidyTier.DISABLED: "失能、残疾"}
 DEFAULT_FUNDER = SubsidyPolicy._meta.fields_map["funder"].default
 
 

@@ -21,13 +21,12 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.spreadsheet import safe_row
 from backend.payments import port
 from backend.services.access import get_provider_for_admin
+from backend.services.labels import CATEGORY_LABELS
 from backend.services.models import Order, OrderLine, OrderState, Provider, ServiceCategory
 
 MAX_DAYS = 366  # the longest period of one report
 MAX_LINES = 2000  # orders one statement shows; a busier provider is read by shorter periods
 SETTLED_STATES = (OrderState.SETTLED, OrderState.REVIEWED)
-CATEGORY_LABELS = {ServiceCategory.HOUSEKEEPING: "家政保洁", ServiceCategory.LAUNDRY: "洗衣",
-                   ServiceCategory.ERRANDS: "跑腿代办", ServiceCategory.MEALS: "助餐"}
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ from backend.moderation.models import ModeratedItem, ModerationAppeal, Moderatio
 from backend.notices import service as notices
 from backend.notices.models import Notice, NoticeOfflineReach, NoticeRecipient
 from backend.notify.models import InboxMessage
-from backend.payments.models import ReconciliationDifference  # hR: reports and reconciliation
+from backend.payments.models import ReconciliationDifference
 from backend.people.models import Person
 from backend.points import catalogue as points_catalogue
 from backend.points import redemptions as points_redemptions
@@ -110,7 +110,7 @@ from tests.integration import case_helpers, moderation_helpers, points_helpers
 from tests.integration.conftest import Api, build_person
 from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
-from tests.integration.service_report_helpers import matrix_rows as report_rows  # hR: reports
+from tests.integration.service_report_helpers import matrix_rows as report_rows
 from tests.integration.test_wallet_views import earn as earn_into
 from tests.integration.timebank_helpers import earn
 
@@ -607,7 +607,7 @@ CASES = {
                           "{ message { body } errors { code } } }", lambda t: {"x": t["conversation"]}),
     "marketMessages": ("subscription($x: ID!) { marketMessages(conversationId: $x) { body senderName } }",
                        lambda t: {"x": t["conversation"]}),
-    # hR: reports and reconciliation (the target's provider, its settled order, a difference about it).
+    # Reports and reconciliation (the target's provider, its settled order, a difference about it).
     "providerStatement": ("query($x: ID!) { providerStatement(providerId: $x) { providerName lines { items amount } "
                           "totals { share } } }", lambda t: {"x": t["provider"]}),
     "serviceRevenuePanel": ("query($x: ID!) { serviceRevenuePanel(communityId: $x) { gmv commission subsidy } }",
@@ -619,6 +619,39 @@ CASES = {
     "reconciliationDifferenceResolve": ("mutation($x: ID!) { reconciliationDifferenceResolve(differenceId: $x, "
                                         "note: \"已核实\") { difference { reference } errors { code } } }",
                                         lambda t: {"x": t["reconciliation_difference"]}),
+    # Paid-service orders (the target's family member's order; its slot is full)
+    **{name: (f"mutation($x: ID!) {{ {name}(orderId: $x) {{ order {{ note }} errors {{ code }} }} }}",
+              lambda t: {"x": t["service_order"]})
+       for name in ("serviceOrderPay", "serviceOrderSandboxPay", "serviceOrderDepart", "serviceOrderStart",
+                    "serviceOrderComplete", "serviceOrderConfirm", "serviceOrderCancel", "serviceOrderNoShow")},
+    "serviceOrderQuote": ("query($s: ID!, $l: ID!) { serviceOrderQuote(serviceId: $s, slotId: $l, quantity: 2) "
+                          "{ amountFen } }", lambda t: {"s": t["service"], "l": t["service_slot"]}),
+    "serviceOrder": ("query($x: ID!) { serviceOrder(id: $x) { note worker { name } } }",
+                     lambda t: {"x": t["service_order"]}),
+    "providerOrders": ("query($x: ID!) { providerOrders(providerId: $x) { nodes { note } } }",
+                       lambda t: {"x": t["service_provider"]}),
+    "communityServiceOrders": ("query($x: ID!) { communityServiceOrders(communityId: $x) { nodes { note } } }",
+                               lambda t: {"x": t["community"]}),
+    "serviceOrderBook": ("mutation($s: ID!, $l: ID!, $r: ID) { serviceOrderBook(serviceId: $s, slotId: $l, "
+                         "quantity: 2, roomId: $r) { order { note } errors { code } } }",
+                         lambda t: {"s": t["service"], "l": t["service_slot"], "r": t["room"]}),
+    "serviceOrderAccept": ("mutation($x: ID!, $w: ID) { serviceOrderAccept(orderId: $x, workerId: $w) "
+                           "{ order { note } errors { code } } }",
+                           lambda t: {"x": t["service_order"], "w": t["family"]}),
+    "serviceOrderDecline": ("mutation($x: ID!) { serviceOrderDecline(orderId: $x, reason: \"没空\") "
+                            "{ order { note } errors { code } } }", lambda t: {"x": t["service_order"]}),
+    "serviceOrderCheckIn": ("mutation($x: ID!, $u: ID!) { serviceOrderCheckIn(orderId: $x, photoUploadId: $u) "
+                            "{ order { note } errors { code } } }",
+                            lambda t: {"x": t["service_order"], "u": t["proof_upload"]}),
+    "serviceOrderDispute": ("mutation($x: ID!) { serviceOrderDispute(orderId: $x, reason: \"不满意\") "
+                            "{ order { note } errors { code } } }", lambda t: {"x": t["service_order"]}),
+    "serviceOrderDisputeResolve": ("mutation($x: ID!) { serviceOrderDisputeResolve(orderId: $x, outcome: REFUND, "
+                                   "note: \"全退\") { order { note } errors { code } } }",
+                                   lambda t: {"x": t["service_order"]}),
+    "serviceOrderRate": ("mutation($x: ID!) { serviceOrderRate(orderId: $x, stars: 1) { order { note } "
+                         "errors { code } } }", lambda t: {"x": t["service_order"]}),
+    "serviceOrderUpdated": ("subscription($x: ID!) { serviceOrderUpdated(orderId: $x) { note } }",
+                            lambda t: {"x": t["service_order"]}),
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -693,6 +726,9 @@ ANSWERS = {
     "savedSearchCreate": {"neighbour", "other_grid_worker"},  # a search of their own; the target's are untouched
     "myReservations": {"neighbour", "other_grid_worker"},  # their own deals (none); never the target's
     "marketConversations": {"neighbour", "other_grid_worker"},  # their own (none); never the target's
+    # A provider's prices are for every member; their own booking is refused (the slot is full)
+    "serviceOrderQuote": MEMBERS,
+    "serviceOrderBook": MEMBERS,
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -780,7 +816,8 @@ async def _build_target(api: Api, make_person) -> dict:
     market_saved = await _market_saved(place, secret)
     deals = await _market_deals(place, secret)
     market_chat = await _market_chat(place, family, market["listing"], secret)
-    reports = await report_rows(place, make_person, secret)  # hR: reports and reconciliation
+    reports = await report_rows(place, make_person, secret)
+    service_orders = await _service_orders(place, family, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
@@ -815,18 +852,18 @@ async def _build_target(api: Api, make_person) -> dict:
                     f"乙区志愿队 {secret}", f"乙区志愿草稿 {secret}", f"乙区隐藏闲置 {secret}",
                     f"乙区闲置草稿 {secret}", f"旧书转让 {secret}", f"下架原因 {secret}", f"乙区订阅 {secret}",
                     f"乙区预订闲置 {secret}", f"乙区交接闲置 {secret}", f"乙区评价 {secret}",
-                    f"乙区留言 {secret}",
-                    *reports["report_secrets"]],  # hR: reports and reconciliation
+                    f"乙区留言 {secret}", f"乙区服务备注 {secret}", *reports["report_secrets"]],
         "places": [str(b.building.id), str(b.household.id), str(b.residence.id), str(ballot.participation.entry_id),
                    cases["case"], cases["other_case"], cases["resolved_case"], questions["question"],
                    questions["unpublished_question"], topics["topic"], topics["topic_comment"],
                    timebank_rows["timebank_request"], timebank_rows["timebank_offer"], points["redemption"],
                    volunteering["volunteer_draft"], volunteering["volunteer_signup"], market["listing_draft"],
                    market["listing"], deals["reservation"], deals["handed_over"],
-                   market_chat["conversation"]],
+                   market_chat["conversation"], service_orders["service_order"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
         **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved, **deals,
-        **market_chat, **reports,  # hR: reports and reconciliation
+        **market_chat, **reports,
+        **market_chat, **service_orders,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
 
@@ -1015,6 +1052,23 @@ async def _market_chat(place, family, listing_id: str, secret: str) -> dict:
     return {"conversation": str(conversation.id)}
 
 
+# Paid-service orders
+async def _service_orders(place, family, secret: str) -> dict:
+    """A provider serving the community (its admin and worker no outsider) and the target's family
+    member's paid order, which took the last place of its slot."""
+    from backend.services import booking
+    from tests.integration.services_helpers import verified_provider
+
+    setup = await verified_provider(build_person, place.community, capacity=1)
+    me = Actor(person_id=family.id)
+    order = await booking.book(me, service_id=setup.service.id, slot_id=setup.slot.id, quantity=2,
+                               note=f"乙区服务备注 {secret}")
+    await booking.pay(me, order_id=order.id)
+    await booking.sandbox_pay(me, order_id=order.id)
+    return {"service_order": str(order.id), "service": str(setup.service.id), "service_slot": str(setup.slot.id),
+            "service_provider": str(setup.provider.id)}
+
+
 class Caller:
     """GraphQL over HTTP (and the websocket for subscriptions) as one outsider."""
 
@@ -1146,9 +1200,25 @@ async def snapshot(target: dict) -> list:
         await rows(LotteryEntry, listing__community_id=community),
         await rows(Conversation, "last_message_at", listing__community_id=community),
         await rows(Message, "read_at", conversation__listing__community_id=community),
-        # hR: reports and reconciliation
+        # Reports and reconciliation
         await rows(ReconciliationDifference, "resolved_at", "note", order__community_id=community),
+        # Paid-service orders
+        *await _service_order_rows(rows, community),
     ]
+
+
+# Paid-service orders
+async def _service_order_rows(rows, community) -> list:
+    from backend.payments.models import Payment
+    from backend.services.models import Order, OrderDispute, OrderEvent, OrderRating, Slot
+
+    return [await rows(Order, "state", "worker_id", "refunded_fen", "commission_fen", "payment_version",
+                       community_id=community),
+            await rows(OrderEvent, "to_state", order__community_id=community),
+            await rows(Payment, "state", "reference", order__community_id=community),
+            await rows(OrderDispute, "outcome", order__community_id=community),
+            await rows(OrderRating, order__community_id=community),
+            await rows(Slot, "booked", provider__served__community_id=community)]
 
 
 def _codes(response: dict) -> set[str]:
