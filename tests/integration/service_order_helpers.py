@@ -13,6 +13,7 @@ from backend.core.outbox import OutboxMessage
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.registry.models import Role
 from backend.services import money
+from backend.services.models import Order
 from tests.integration.conftest import build_community, build_person
 from tests.integration.services_helpers import verified_provider
 
@@ -116,3 +117,11 @@ async def ledger_of(world) -> dict[str, dict[str, int]]:
 
 def unique() -> str:
     return uuid.uuid4().hex[:8]
+
+
+async def state_after(sweep, order_id: str) -> str:
+    """The order's state after a sweep ran twice (the second must change nothing more). Other tests'
+    orders in the same database may be due too, so the sweep's count is not this order's."""
+    await sweep()
+    await sweep()
+    return (await Order.get(id=order_id)).state.value

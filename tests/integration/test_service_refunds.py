@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from backend.core.clock import clock
 from backend.payments.models import Payment, PaymentKind, PaymentState
-from backend.services.models import Order, Slot
+from backend.services.models import Order, OrderEvent, Slot
 from tests.integration.service_order_helpers import (
     accepted,
     completed,
@@ -16,6 +16,7 @@ from tests.integration.service_order_helpers import (
     order_world,
     paid,
     run_jobs,
+    state_after,
 )
 
 
@@ -57,10 +58,10 @@ async def test_an_order_nobody_accepts_in_30_minutes_is_declined_and_refunded_by
     world = await order_world()
     before = await ledger_of(world)
     order = await paid(api, world)
-    assert await timers.decline_unaccepted() == 0
+    assert await state_after(timers.decline_unaccepted, order["id"]) == "PAID"
     clock.advance(timedelta(minutes=31))
-    assert await timers.decline_unaccepted() == 1
-    assert await timers.decline_unaccepted() == 0
+    assert await state_after(timers.decline_unaccepted, order["id"]) == "DECLINED"
+    assert await OrderEvent.filter(order_id=order["id"], to_state="DECLINED").count() == 1
     found = await Order.get(id=order["id"])
     assert found.state.value == "DECLINED" and found.refunded_fen == 10000 and found.commission_fen == 0
     assert await refunds_of(order["id"]) == [("refund:v1", 10000, "SUCCEEDED")]
@@ -191,7 +192,7 @@ async def test_a_charge_that_succeeds_after_the_order_was_cancelled_is_refunded(
     order_id = booked["data"]["serviceOrderBook"]["order"]["id"]
     await api.op("ServiceOrderPay", orderId=order_id)
     clock.advance(timedelta(minutes=16))
-    assert await timers.cancel_unpaid() == 1
+    assert await state_after(timers.cancel_unpaid, order_id) == "CANCELLED"
     charge = await Payment.get(order_id=order_id, kind=PaymentKind.CHARGE)
     headers, body = gateway(PaymentGatewayName.SANDBOX).notification(
         kind=EventKind.CHARGE_SUCCEEDED, reference=charge.reference, order_id=order_id, amount_fen=10000)

@@ -210,8 +210,8 @@ async def test_the_claim_report_lists_the_subsidised_meals_kept_with_person_day_
     masked = [p.display_name[0] + "*" * (len(p.display_name) - 1) for p in (elder, older)]
     assert [(r["day"], r["personId"], r["maskedName"], r["tier"], r["tierLabel"], r["meals"], r["subsidy"])
             for r in c["rows"]] == [
-        ("2025-09-03", str(elder.id), masked[0], "AGE_60", "60周岁以上", 1, 500),
-        ("2025-09-04", str(older.id), masked[1], "AGE_80", "80周岁以上（高龄）", 1, 300),  # half refunded: half
+        ("2025-09-03", str(elder.id), masked[0], "AGE_60", "60 周岁以上", 1, 500),
+        ("2025-09-04", str(older.id), masked[1], "AGE_80", "80 周岁以上（高龄）", 1, 300),  # half refunded: half
     ]
     assert (c["meals"], c["subsidy"]) == (2, 800)
     assert c["funders"] == [{"funder": "幸福街道办事处", "people": 1, "meals": 1, "subsidy": 500},
@@ -220,7 +220,7 @@ async def test_the_claim_report_lists_the_subsidised_meals_kept_with_person_day_
     exported = await _get(console, f"/exports/communities/{place.community.id}/subsidy-claims.csv", month="2025-09")
     assert exported.status_code == 200 and exported.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert ["2025-09-03", masked[0], "60周岁以上", "1", "5.00"] in rows and ["合计", "", "", "2", "8.00"] in rows
+    assert ["2025-09-03", masked[0], "60 周岁以上", "1", "5.00"] in rows and ["合计", "", "", "2", "8.00"] in rows
 
     bad = await console.op("ServiceReportsSubsidyClaims", communityId=str(place.community.id), month="2025-9")
     assert _codes(bad) == ["INVALID_INPUT"]
