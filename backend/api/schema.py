@@ -29,6 +29,10 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
+from backend.api.services_catalogue import ServiceCatalogueMutations, ServiceCatalogueQueries  # hP
+from backend.api.services_commission import CommissionRuleMutations, CommissionRuleQueries  # hP
+from backend.api.services_policies import ServicePolicyMutations, ServicePolicyQueries  # hP
+from backend.api.services_providers import ServiceProviderMutations, ServiceProviderQueries  # hP
 from backend.api.timebank import TimebankMutations, TimebankQueries
 from backend.api.volunteering import VolunteeringMutations, VolunteeringQueries
 from backend.api.voting import VotingMutations, VotingQueries, VotingSubscriptions
@@ -36,19 +40,28 @@ from backend.api.wallets import WalletMutations, WalletQueries
 from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
+# --- hP: paid services — providers, catalogue, policies, commission rules ---
+SERVICES_CATALOGUE_QUERIES = (ServiceProviderQueries, ServiceCatalogueQueries, ServicePolicyQueries,
+                              CommissionRuleQueries)
+SERVICES_CATALOGUE_MUTATIONS = (ServiceProviderMutations, ServiceCatalogueMutations, ServicePolicyMutations,
+                                CommissionRuleMutations)
+# --- end hP ---
+
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
-                              MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries))
+                              MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries,
+                              *SERVICES_CATALOGUE_QUERIES))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
      NoticeMutations, NotifyMutations, VotingMutations, CaseMutations, CaseStreetMutations, ConsultMutations,
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations, MarketMutations,
-     MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations),
+     MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations,
+     *SERVICES_CATALOGUE_MUTATIONS),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions,
                                            MarketChatSubscriptions))
