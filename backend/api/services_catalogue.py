@@ -114,7 +114,7 @@ class MealMenu:
 
     @classmethod
     def of(cls, row: MealMenuModel) -> "MealMenu":
-        dishes = sorted(row.dishes, key=lambda d: d.id)
+        dishes = sorted(row.dishes, key=lambda d: (d.price_fen, d.name))  # as a menu board reads
         return cls(id=sid(row.id), day=row.day, cutoff_at=row.cutoff_at, pickup=row.pickup, delivery=row.delivery,
                    delivery_fee_fen=row.delivery_fee_fen, provider=ServiceProviderBrief.of(row.provider),
                    community=MenuCommunity(id=sid(row.community.id), name=row.community.name),

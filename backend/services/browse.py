@@ -55,7 +55,7 @@ async def get_service_for(actor: Actor, service_id: UUID) -> Service:
     service = await Service.filter(id=service_id, active=True, provider__state=ProviderState.VERIFIED
                                    ).select_related("provider").first()
     if service is not None:
-        mine = Membership.filter(person_id=me).values_list("community_id", flat=True)
+        mine = await Membership.filter(person_id=me).values_list("community_id", flat=True)
         if await ProviderCommunity.filter(provider_id=service.provider_id, community_id__in=mine).exists():
             return service
     raise DomainError(ErrorCode.NOT_FOUND, "找不到该服务", field="serviceId")
