@@ -105,7 +105,12 @@ from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
 from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
-from tests.integration import case_helpers, moderation_helpers, points_helpers
+from tests.integration import (
+    case_helpers,
+    moderation_helpers,
+    points_helpers,
+    services_matrix,  # hP
+)
 from tests.integration.conftest import build_person
 from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
@@ -605,6 +610,7 @@ CASES = {
                           "{ message { body } errors { code } } }", lambda t: {"x": t["conversation"]}),
     "marketMessages": ("subscription($x: ID!) { marketMessages(conversationId: $x) { body senderName } }",
                        lambda t: {"x": t["conversation"]}),
+    **services_matrix.CASES,  # hP
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -679,6 +685,8 @@ ANSWERS = {
     "savedSearchCreate": {"neighbour", "other_grid_worker"},  # a search of their own; the target's are untouched
     "myReservations": {"neighbour", "other_grid_worker"},  # their own deals (none); never the target's
     "marketConversations": {"neighbour", "other_grid_worker"},  # their own (none); never the target's
+    # hP: what residents browse (the proxy holds ORDER, the scope for it); no one's data
+    **dict.fromkeys(("communityServices", "serviceSlots", "mealMenus"), MEMBERS),
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -758,13 +766,14 @@ async def target(app, api, make_person):
     market_saved = await _market_saved(place, secret)
     deals = await _market_deals(place, secret)
     market_chat = await _market_chat(place, family, market["listing"], secret)
+    services = await services_matrix.target(place, make_person, secret)  # hP
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
         return Upload.create(owner=owner, kind=kind, content_type="application/octet-stream", size=1,
                              sha256=uuid.uuid4().hex * 2, filename="x")
 
-    return {
+    made = {
         "place": place, "community": str(community.id), "person": str(b.resident.id), "family": str(family.id),
         "estate": str(b.building.estate_id), "building": str(b.building.id), "grid": str(b.grid.id),
         "other_grid": str(place.a.grid.id), "other_worker": str(place.a.worker.id),
@@ -805,6 +814,10 @@ async def target(app, api, make_person):
         **market_chat,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
+    # hP: the paid services' provider, catalogue and policies of the target's community
+    made["secrets"] += services.pop("secrets")
+    made["places"] += services.pop("places")
+    return made | services
 
 
 async def _cases(place, secret: str) -> dict:
@@ -1122,6 +1135,7 @@ async def snapshot(target: dict) -> list:
         await rows(LotteryEntry, listing__community_id=community),
         await rows(Conversation, "last_message_at", listing__community_id=community),
         await rows(Message, "read_at", conversation__listing__community_id=community),
+        *await services_matrix.snapshot(rows, community),  # hP
     ]
 
 

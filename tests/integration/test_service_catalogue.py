@@ -97,7 +97,8 @@ async def test_slots_are_made_once_and_residents_see_the_places_left(api, consol
     assert [s["capacity"] for s in payload["slots"]] == [2, 2] and payload["skipped"] == []
     again = await console.op("ServiceSlotsCreate", providerId=str(setup.provider.id), starts=[at(day, 9)],
                              durationMinutes=120, capacity=2)
-    assert again["data"]["serviceSlotsCreate"]["slots"] == [] and len(again["data"]["serviceSlotsCreate"]["skipped"]) == 1
+    repeated = again["data"]["serviceSlotsCreate"]
+    assert repeated["slots"] == [] and len(repeated["skipped"]) == 1
     for starts_at, message in ((clock.now() - timedelta(hours=1), "时段须在当前时间之后、60 天之内"),
                                (clock.now() + timedelta(days=61), "时段须在当前时间之后、60 天之内")):
         refused = await console.op("ServiceSlotsCreate", providerId=str(setup.provider.id),
@@ -108,7 +109,8 @@ async def test_slots_are_made_once_and_residents_see_the_places_left(api, consol
     await Slot.filter(id=morning["id"]).update(booked=1)
     await Slot.filter(id=afternoon["id"]).update(booked=2)  # full
     lower = await console.op("ServiceSlotCapacitySet", slotId=afternoon["id"], capacity=1)
-    assert lower["data"]["serviceSlotCapacitySet"]["errors"][0]["message"] == "该时段已有 2 单预约，容量不能少于已预约数"
+    assert lower["data"]["serviceSlotCapacitySet"]["errors"][0]["message"] == \
+        "该时段已有 2 单预约，容量不能少于已预约数"
     deleted = await console.op("ServiceSlotDelete", slotId=morning["id"])
     assert deleted["data"]["serviceSlotDelete"]["errors"][0]["message"] == "该时段已有预约，不能删除；可将容量调小"
     schedule = await console.op("ProviderSlots", providerId=str(setup.provider.id), **{"from": day.isoformat()},
@@ -170,15 +172,16 @@ async def test_menus_are_saved_and_a_menu_with_orders_keeps_its_dishes(api, cons
                        scheduled_at=datetime.combine(day, time(12), SHANGHAI), state=OrderState.PAID, amount_fen=1200,
                        resident_fen=1200, commission_rule=rules.snapshot(None),
                        cancellation_tiers=rules.CANCELLATION_TIERS, gateway="SANDBOX")
-    changed = await console.op("MealMenuSave", input={**menu_input, "dishes": [
-        {"name": "红烧肉套餐", "priceFen": 1500, "portions": 30}, {"name": "青菜豆腐套餐", "priceFen": 800, "portions": 30}]})
+    def dishes(price: int, portions: int) -> dict:
+        return {**menu_input, "dishes": [{"name": "红烧肉套餐", "priceFen": price, "portions": portions},
+                                         {"name": "青菜豆腐套餐", "priceFen": 800, "portions": 30}]}
+
+    changed = await console.op("MealMenuSave", input=dishes(1500, 30))
     assert changed["data"]["mealMenuSave"]["errors"][0]["message"] == \
         "已有订单的菜单不能更改菜品、价格和取餐方式，只能增加份数"
-    fewer = await console.op("MealMenuSave", input={**menu_input, "dishes": [
-        {"name": "红烧肉套餐", "priceFen": 1200, "portions": 20}, {"name": "青菜豆腐套餐", "priceFen": 800, "portions": 30}]})
+    fewer = await console.op("MealMenuSave", input=dishes(1200, 20))
     assert fewer["data"]["mealMenuSave"]["errors"][0]["message"] == "已有订单的菜单只能增加份数"
-    more = await console.op("MealMenuSave", input={**menu_input, "dishes": [
-        {"name": "红烧肉套餐", "priceFen": 1200, "portions": 50}, {"name": "青菜豆腐套餐", "priceFen": 800, "portions": 30}]})
+    more = await console.op("MealMenuSave", input=dishes(1200, 50))
     assert more["data"]["mealMenuSave"]["errors"] == []
     assert dish.id in await MealDish.filter(menu_id=menu["id"]).values_list("id", flat=True)  # the same rows
 

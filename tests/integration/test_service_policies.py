@@ -29,7 +29,8 @@ async def test_categories_are_free_or_paid_per_community(console, place):
     assert [(p["categoryLabel"], p["paid"]) for p in shown] == [("家政保洁", True), ("洗衣", True), ("跑腿代办", True),
                                                               ("助餐", True)]
     answer = await console.op("ServiceCategoryPolicySet", communityId=community, category="ERRANDS", paid=False)
-    assert {p["category"]: p["paid"] for p in answer["data"]["serviceCategoryPolicySet"]["policies"]}["ERRANDS"] is False
+    policies = answer["data"]["serviceCategoryPolicySet"]["policies"]
+    assert {p["category"]: p["paid"] for p in policies}["ERRANDS"] is False
     assert await rules.is_paid(made.community.id, ServiceCategory.ERRANDS) is False
     assert await rules.is_paid(other.community.id, ServiceCategory.ERRANDS) is True  # another community's own
     await console.op("ServiceCategoryPolicySet", communityId=community, category="ERRANDS", paid=True)
@@ -90,7 +91,8 @@ async def test_services_manage_is_needed_in_the_community(api, console, place):
         await console.sign_in(person.handle)
         for name, variables in (("ServiceCategoryPolicySet", {"category": "ERRANDS", "paid": False}),
                                 ("SubsidyPolicySave", {"tier": "AGE_60", "subsidyFen": 200, "funder": "街道"}),
-                                ("SubsidyGrant", {"personId": str(elder.id), "tier": "LOW_INCOME", "evidence": "低保证"})):
+                                ("SubsidyGrant", {"personId": str(elder.id), "tier": "LOW_INCOME",
+                                                  "evidence": "低保证"})):
             answer = await console.op(name, communityId=community, **variables)
             assert next(iter(answer["data"].values()))["errors"][0]["code"] == code, (person, name, answer)
         revoke = await console.op("SubsidyGrantRevoke", grantId=grant_id)
