@@ -2,7 +2,8 @@
 
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 
 from PIL import Image
 
@@ -60,6 +61,7 @@ DEMO_PEOPLE = {
     "operator": ("运营方 郑经理", "13800000009", [], True),  # a platform role, in no community
     "street": ("幸福街道 陈科长", "13800000010", [], True),  # supervises the street's cases, in no community
     "coordinator": ("志愿者协调员 小赵", "13800000011", [Role.RESIDENT, Role.VOLUNTEER_COORDINATOR], True),
+    "worker": ("幸福家政 小何", "13800000012", [Role.PROVIDER_WORKER], True),
 }
 # Demo people who live in the community, and the household (by room code) they belong to.
 DEMO_HOMES = {
@@ -84,6 +86,7 @@ async def seed_demo() -> bool:
         await _seed_timebank(tx, community)
         await _seed_volunteering(tx, community)
         await _seed_rewards(tx, community)
+        await _seed_services(tx, community)
     await _seed_wallets(community)
     await _seed_market(community)
     return True
@@ -171,6 +174,76 @@ async def _seed_rewards(tx, community: Community) -> None:
             ("理发券", "社区便民理发点使用一次", 30, 50)):
         await Reward.create(community=community, name=name, description=description, cost=cost, stock=stock,
                             created_by=committee, using_db=tx)
+
+
+# Paid services — the demo providers, their catalogue and the community's policies
+# (name, category, unit, price in fen, minimum quantity) of 幸福家政's catalogue.
+DEMO_SERVICES = [("日常保洁", "HOUSEKEEPING", "HOUR", 5000, 2), ("衣物洗护", "LAUNDRY", "ITEM", 1500, 1),
+                 ("跑腿代办", "ERRANDS", "ITEM", 1000, 1)]
+DEMO_DISHES = [("青菜豆腐套餐", 800), ("红烧肉套餐", 1200)]
+
+
+async def _seed_services(tx, community: Community) -> None:
+    """幸福家政 (吴老板 its admin, 小何 its worker) with three services and slots at 09:00 and 14:00 for
+    the next 7 days; 跑腿 free in the demo community (the free/paid split); the canteen 社区长者食堂
+    (also 吴老板's) with a week of menus; the street's meal subsidy per age; the platform's commission
+    (10 %, meals 5 %)."""
+    from zoneinfo import ZoneInfo
+
+    from backend.core import crypto
+    from backend.services.models import (
+        CategoryPolicy,
+        CommissionRule,
+        MealDish,
+        MealMenu,
+        Provider,
+        ProviderCommunity,
+        ProviderMember,
+        ProviderRole,
+        ProviderState,
+        Service,
+        ServiceCategory,
+        Slot,
+        SubsidyPolicy,
+        SubsidyTier,
+    )
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    boss, worker = await Person.get(handle="provider").using_db(tx), await Person.get(handle="worker").using_db(tx)
+    operator = await Person.get(handle="operator").using_db(tx)
+    today = clock.now().astimezone(shanghai).date()
+    days = [today + timedelta(days=n) for n in range(1, 8)]
+
+    async def provider(name: str, categories: list[str]) -> Provider:
+        made = await Provider.create(name=name, state=ProviderState.VERIFIED, categories=categories,
+                                     contact_name="吴老板", contact_phone_encrypted=crypto.encrypt("13800000004"),
+                                     applied_by=boss, verified_by=operator, verified_at=clock.now(), using_db=tx)
+        await ProviderCommunity.create(provider=made, community=community, using_db=tx)
+        await ProviderMember.create(provider=made, person=boss, role=ProviderRole.ADMIN, using_db=tx)
+        return made
+
+    housekeeping = await provider("幸福家政", ["HOUSEKEEPING", "LAUNDRY", "ERRANDS"])
+    await ProviderMember.create(provider=housekeeping, person=worker, role=ProviderRole.WORKER, using_db=tx)
+    for name, category, unit, price, minimum in DEMO_SERVICES:
+        await Service.create(provider=housekeeping, category=category, name=name, unit=unit, unit_price_fen=price,
+                             min_quantity=minimum, description=f"{name}，幸福家政提供", using_db=tx)
+    await Slot.bulk_create([Slot(provider_id=housekeeping.id, starts_at=start, ends_at=start + timedelta(hours=3),
+                                 capacity=3)
+                            for day in days for start in (datetime.combine(day, dtime(hour), shanghai)
+                                                          for hour in (9, 14))], using_db=tx)
+    await CategoryPolicy.create(community=community, category=ServiceCategory.ERRANDS, paid=False, using_db=tx)
+    canteen = await provider("社区长者食堂", ["MEALS"])
+    for day in days:
+        menu = await MealMenu.create(provider=canteen, community=community, day=day,
+                                     cutoff_at=datetime.combine(day, dtime(10), shanghai), pickup=True, delivery=True,
+                                     delivery_fee_fen=200, using_db=tx)
+        await MealDish.bulk_create([MealDish(menu_id=menu.id, name=name, price_fen=price, portions=50)
+                                    for name, price in DEMO_DISHES], using_db=tx)
+    for tier, age, fen in ((SubsidyTier.AGE_60, 60, 200), (SubsidyTier.AGE_80, 80, 500)):
+        await SubsidyPolicy.create(community=community, tier=tier, min_age=age, subsidy_fen=fen, funder="街道助餐补贴",
+                                   using_db=tx)
+    await CommissionRule.create(percent_bp=1000, created_by=operator, using_db=tx)
+    await CommissionRule.create(category=ServiceCategory.MEALS, percent_bp=500, created_by=operator, using_db=tx)
 
 
 async def _seed_homes(tx, community: Community, rng: random.Random) -> dict[str, Household]:

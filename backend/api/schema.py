@@ -29,7 +29,11 @@ from backend.api.proxies import ProxyMutations
 from backend.api.registry import RegistryQueries
 from backend.api.registry_editing import RegistryEditingMutations, RegistryEditingQueries
 from backend.api.residence import ResidenceMutations, ResidenceQueries
+from backend.api.services_catalogue import ServiceCatalogueMutations, ServiceCatalogueQueries
+from backend.api.services_commission import CommissionRuleMutations, CommissionRuleQueries
 from backend.api.services_orders import ServiceOrderMutations, ServiceOrderQueries, ServiceOrderSubscriptions
+from backend.api.services_policies import ServicePolicyMutations, ServicePolicyQueries
+from backend.api.services_providers import ServiceProviderMutations, ServiceProviderQueries
 from backend.api.services_reports import ServiceReportMutations, ServiceReportQueries
 from backend.api.timebank import TimebankMutations, TimebankQueries
 from backend.api.volunteering import VolunteeringMutations, VolunteeringQueries
@@ -38,13 +42,19 @@ from backend.api.wallets import WalletMutations, WalletQueries
 from backend.api.workbench import WorkbenchQueries
 from backend.core.settings import Settings
 
+# Paid services — providers, catalogue, policies, commission rules
+SERVICES_CATALOGUE_QUERIES = (ServiceProviderQueries, ServiceCatalogueQueries, ServicePolicyQueries,
+                              CommissionRuleQueries)
+SERVICES_CATALOGUE_MUTATIONS = (ServiceProviderMutations, ServiceCatalogueMutations, ServicePolicyMutations,
+                                CommissionRuleMutations)
+
 Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, ResidenceQueries, AuditQueries, NoticeQueries,
                               NotifyQueries, WorkbenchQueries, StaffJobQueries, VotingQueries, CaseQueries,
                               CaseStatsQueries, CaseStreetQueries, ConsultQueries, DeliberationQueries,
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
                               MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries,
-                              ServiceOrderQueries, ServiceReportQueries))
+                              ServiceOrderQueries, ServiceReportQueries, *SERVICES_CATALOGUE_QUERIES))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
@@ -52,7 +62,7 @@ Mutation = merge_types(
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations, MarketMutations,
      MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations,
-     ServiceOrderMutations, ServiceReportMutations),
+     ServiceOrderMutations, ServiceReportMutations, *SERVICES_CATALOGUE_MUTATIONS),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions,
                                            MarketChatSubscriptions, ServiceOrderSubscriptions))

@@ -7,6 +7,27 @@ ACTION_LABELS = {
     "case.assign": "改派诉求",
     "case.category_create": "新增诉求类别",
     "case.category_update": "修改诉求类别",
+    # Paid services — providers, catalogue, policies, commission rules
+    "service.provider_apply": "申请入驻服务商",
+    "service.provider_approve": "审核通过服务商",
+    "service.provider_reject": "驳回服务商入驻",
+    "service.provider_suspend": "暂停服务商",
+    "service.provider_reinstate": "恢复服务商",
+    "service.provider_payout_set": "设置服务商收款账户",
+    "service.provider_member_add": "添加服务商成员",
+    "service.provider_member_remove": "移除服务商成员",
+    "service.provider_communities_set": "设置服务商服务社区",
+    "service.catalogue_save": "保存服务项目",
+    "service.slots_create": "新增服务时段",
+    "service.slot_capacity_set": "修改服务时段容量",
+    "service.slot_delete": "删除服务时段",
+    "service.menu_save": "保存助餐菜单",
+    "service.commission_rule_save": "保存佣金规则",
+    "service.commission_rule_delete": "删除佣金规则",
+    "service.category_policy_set": "设置服务类别收费",
+    "service.subsidy_policy_save": "保存助餐补贴标准",
+    "service.subsidy_grant": "认定助餐补贴对象",
+    "service.subsidy_grant_revoke": "撤销助餐补贴认定",
     "market.listing_save": "保存闲置",
     "market.listing_publish": "发布闲置",
     "market.listing_renew": "续期闲置",
@@ -128,6 +149,10 @@ ACTION_LABELS = {
 }
 
 TARGET_LABELS = {
+    # Paid services
+    "service_provider": "服务商",
+    "service": "服务项目",
+    "commission_rule": "佣金规则",
     "auth_session": "登录设备",
     "volunteer_team": "志愿队伍",
     "volunteer_activity": "志愿活动",

@@ -82,7 +82,7 @@ def _refuse(message: str) -> DomainError:
 def clean_attachment(data: bytes) -> tuple[bytes, str]:
     """(the bytes to store, their content type) for a PDF, Word, Excel or PowerPoint file."""
     if data.startswith(b"%PDF-"):
-        return _clean_pdf(data), PDF
+        return clean_pdf(data), PDF
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE container of .doc, .xls and .ppt
         raise _refuse("不支持旧版 Office 文件（.doc、.xls、.ppt），请另存为 .docx、.xlsx 或 .pptx 后上传")
     if data.startswith(b"PK\x03\x04"):
@@ -92,7 +92,7 @@ def clean_attachment(data: bytes) -> tuple[bytes, str]:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-def _clean_pdf(data: bytes) -> bytes:
+def clean_pdf(data: bytes) -> bytes:
     end = data.rfind(b"%%EOF")
     if end < 0 or data[end + 5:].strip():
         raise _refuse("PDF 文件结尾有多余的数据，请重新导出后上传")

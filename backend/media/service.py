@@ -12,15 +12,16 @@ from backend.core.actor import Actor
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, staff_communities
 from backend.core.settings import get_settings
-from backend.media.documents import XLSX, clean_attachment
+from backend.media.documents import PDF, XLSX, clean_attachment, clean_pdf
 from backend.media.models import Upload
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 KINDS = ("proof_photo", "registry_import", "notice_image", "notice_attachment", "vote_evidence",
-         "case_photo", "listing_photo")
+         "case_photo", "listing_photo", "provider_licence")
 NOTICE_KINDS = ("notice_image", "notice_attachment")  # uploaded by those who publish notices only
 VARIANTS = {"display": 1080, "thumbnail": 320}  # longest side in pixels
+LICENCE_MAX_BYTES = 5 * 1024 * 1024  # a provider's 营业执照: a photo or a scanned PDF
 
 
 def _upright(data: bytes) -> Image.Image:
@@ -59,6 +60,16 @@ def _check_workbook(data: bytes) -> bytes:
     return data
 
 
+def _licence(data: bytes) -> tuple[bytes, str]:
+    """A provider's licence: a PDF checked by its structure (as notice attachments), or a photo
+    re-encoded like proofs; at most LICENCE_MAX_BYTES."""
+    if len(data) > LICENCE_MAX_BYTES:
+        raise DomainError(ErrorCode.INVALID_INPUT, "营业执照文件须小于 5 MB", field="file")
+    if data.startswith(b"%PDF-"):
+        return clean_pdf(data), PDF
+    return _encode(_upright(data), "JPEG"), "image/jpeg"
+
+
 async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = "") -> "StoredUpload":
     owner = actor.require_person()
     if kind not in KINDS:
@@ -80,6 +91,8 @@ async def store_upload(actor: Actor, *, kind: str, data: bytes, filename: str = 
         data, content_type = await asyncio.to_thread(_encode, image, "WEBP", VARIANTS["display"]), "image/webp"
     elif kind in ("proof_photo", "vote_evidence", "case_photo"):  # 纸质选票, 委托书 and case photos, like proofs
         data, content_type = await asyncio.to_thread(lambda: _encode(_upright(data), "JPEG")), "image/jpeg"
+    elif kind == "provider_licence":
+        data, content_type = await asyncio.to_thread(_licence, data)
     elif kind == "notice_attachment":
         data, content_type = await asyncio.to_thread(clean_attachment, data)
     else:

@@ -106,7 +106,7 @@ from backend.voting import service as voting
 from backend.voting.models import BallotContent, BallotParticipation, Poll, VoteAuthorisation
 from backend.wallets.fraud_models import FraudAlert
 from backend.wallets.models import WalletPolicy
-from tests.integration import case_helpers, moderation_helpers, points_helpers
+from tests.integration import case_helpers, moderation_helpers, points_helpers, services_matrix
 from tests.integration.conftest import Api, build_person
 from tests.integration.market_helpers import published_listing
 from tests.integration.neighbourhood import build_neighbourhood
@@ -652,6 +652,7 @@ CASES = {
                          "errors { code } } }", lambda t: {"x": t["service_order"]}),
     "serviceOrderUpdated": ("subscription($x: ID!) { serviceOrderUpdated(orderId: $x) { note } }",
                             lambda t: {"x": t["service_order"]}),
+    **services_matrix.CASES,
 }
 
 # A resident's own things, which take no ID: what a proxy acting for the target reaches through
@@ -729,6 +730,8 @@ ANSWERS = {
     # A provider's prices are for every member; their own booking is refused (the slot is full)
     "serviceOrderQuote": MEMBERS,
     "serviceOrderBook": MEMBERS,
+    # What residents browse (the proxy holds ORDER, the scope for it); no one's data
+    **dict.fromkeys(("communityServices", "serviceSlots", "mealMenus"), MEMBERS),
 }
 # The target's building and rooms, by name.
 PUBLIC_ADDRESSES = {"directoryBuildings", "directoryRooms", "marketBuildings"}
@@ -818,13 +821,14 @@ async def _build_target(api: Api, make_person) -> dict:
     market_chat = await _market_chat(place, family, market["listing"], secret)
     reports = await report_rows(place, make_person, secret)
     service_orders = await _service_orders(place, family, secret)
+    services = await services_matrix.target(place, make_person, secret)
     await api.sign_in(b.resident.handle)  # gives the target a session to try to revoke
 
     def upload(owner: Person, kind: str):
         return Upload.create(owner=owner, kind=kind, content_type="application/octet-stream", size=1,
                              sha256=uuid.uuid4().hex * 2, filename="x")
 
-    return {
+    made = {
         "place": place, "community": str(community.id), "person": str(b.resident.id), "family": str(family.id),
         "estate": str(b.building.estate_id), "building": str(b.building.id), "grid": str(b.grid.id),
         "other_grid": str(place.a.grid.id), "other_worker": str(place.a.worker.id),
@@ -862,10 +866,13 @@ async def _build_target(api: Api, make_person) -> dict:
                    market_chat["conversation"], service_orders["service_order"]],
         "room": str(b.room.id), "case_photo": str((await upload(b.resident, "case_photo")).id), **cases, **questions,
         **topics, **moderated, **timebank_rows, **wallet, **points, **volunteering, **market, **market_saved, **deals,
-        **market_chat, **reports,
-        **market_chat, **service_orders,
+        **market_chat, **reports, **service_orders,
         "street": str(street.id), "street_supervisor": str(supervisor.id), "family_phone": family_phone,
     }
+    # The paid services' provider, catalogue and policies of the target's community
+    made["secrets"] += services.pop("secrets")
+    made["places"] += services.pop("places")
+    return made | services
 
 
 async def _cases(place, secret: str) -> dict:
@@ -1204,6 +1211,7 @@ async def snapshot(target: dict) -> list:
         await rows(ReconciliationDifference, "resolved_at", "note", order__community_id=community),
         # Paid-service orders
         *await _service_order_rows(rows, community),
+        *await services_matrix.snapshot(rows, community),
     ]
 
 

@@ -75,7 +75,12 @@ from backend.volunteering.models import VolunteerSignup
 from backend.voting import ballots
 from backend.voting import service as voting
 from backend.voting.models import BallotChannel, ElectorateEntry, ElectorateKind, PollKind
-from tests.integration import case_helpers, moderation_helpers, points_helpers
+from tests.integration import (
+    case_helpers,
+    moderation_helpers,
+    points_helpers,
+    services_world,
+)
 from tests.integration.conftest import Api, build_community, build_person
 from tests.integration.market_helpers import published_listing
 from tests.integration.service_report_helpers import PIN_MONTH, pin_world
@@ -403,6 +408,48 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ServiceReportsReconciliationDifferences"): Pin(
         "operator", lambda w: tuple({"runId": r} for r in w.report_runs),
         lambda d: d["reconciliationDifferences"]["nodes"], 4),
+    # Paid services — providers, catalogue, policies, commission rules
+    # The operator's check, the page, its total, then the providers' communities and members.
+    ("admin", "ServiceProviders"): Pin("operator", pages(), lambda d: d["serviceProviders"]["nodes"], 5),
+    ("admin", "ServiceProvider"): Pin("operator", lambda w: ({"id": w.services_ids["one"]},
+                                                             {"id": w.services_ids["many"]}),
+                                      lambda d: d["serviceProvider"]["communities"], 5),
+    ("admin", "MyProviders"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: ({}, {}),
+                                  lambda d: d["myProviders"], 4),
+    ("mini_program", "MyProviders"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: ({}, {}),
+                                         lambda d: d["myProviders"], 2),
+    ("admin", "ProviderSlots"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"providerId": w.services_ids["one"], "from": services_world.days_ahead(1).isoformat(), "days": 7},
+        {"providerId": w.services_ids["many"], "from": services_world.days_ahead(1).isoformat(), "days": 7}),
+        lambda d: d["providerSlots"], 3),
+    ("mini_program", "ProviderSlots"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"providerId": w.services_ids["one"], "from": services_world.days_ahead(1).isoformat(), "days": 7},
+        {"providerId": w.services_ids["many"], "from": services_world.days_ahead(1).isoformat(), "days": 7}),
+        lambda d: d["providerSlots"], 3),
+    ("admin", "ProviderMenus"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"providerId": w.services_ids["one"], "from": services_world.days_ahead(0).isoformat(), "days": 7},
+        {"providerId": w.services_ids["many"], "from": services_world.days_ahead(0).isoformat(), "days": 7}),
+        lambda d: d["providerMenus"], 4),
+    ("mini_program", "ProviderMenus"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"providerId": w.services_ids["one"], "from": services_world.days_ahead(0).isoformat(), "days": 7},
+        {"providerId": w.services_ids["many"], "from": services_world.days_ahead(0).isoformat(), "days": 7}),
+        lambda d: d["providerMenus"], 4),
+    ("mini_program", "CommunityServices"): Pin("resident", pages(communityId=lambda w: community_id(w.large)),
+                                               lambda d: d["communityServices"]["nodes"], 3),
+    ("mini_program", "ServiceSlots"): Pin("resident", lambda w: (
+        {"serviceId": w.services_ids["services"][0], "from": services_world.days_ahead(0).isoformat(), "days": 7},
+        {"serviceId": w.services_ids["services"][1], "from": services_world.days_ahead(0).isoformat(), "days": 7}),
+        lambda d: d["serviceSlots"], 4),
+    ("mini_program", "MealMenus"): Pin("resident", lambda w: (
+        {"communityId": community_id(w.large), "day": services_world.days_ahead(2).isoformat()},
+        {"communityId": community_id(w.large), "day": services_world.days_ahead(3).isoformat()}),
+        lambda d: d["mealMenus"], 3),
+    ("admin", "CommissionRules"): Pin("operator", pages(), lambda d: d["commissionRules"]["nodes"], 2),
+    ("admin", "ServiceCategoryPolicies"): Pin("staff", small_and_large("communityId", community_id), None, 1),
+    ("admin", "SubsidyPolicies"): Pin("staff", small_and_large("communityId", community_id),
+                                      lambda d: d["subsidyPolicies"], 1),
+    ("admin", "SubsidyGrants"): Pin("staff", pages(communityId=lambda w: community_id(w.large)),
+                                    lambda d: d["subsidyGrants"]["nodes"], 2),
 }
 
 
@@ -495,6 +542,7 @@ async def world(app):
     await _market_deals(world)  # after _market_saved: one more of the market's people
     await _market_chat(world)
     await pin_world(world, build_person)
+    await services_world.build(world, staff)
     await _wallets(world)  # last: the wallet's newest entries are its own transfers between people
     world.handles = {**world.timebank_handles, "operator": operator.handle, "supervisor": supervisor.handle,
                      "staff": staff.handle,
@@ -504,6 +552,7 @@ async def world(app):
                      "principal_of_one": principal_of_one.handle, "principal_of_many": principal_of_many.handle,
                      "small_resident": small.residents[0].handle, **world.market_handles,
                      **world.report_handles}
+    world.handles |= world.services_handles
     return world
 
 
