@@ -31,6 +31,7 @@ from backend.api.registry_editing import RegistryEditingMutations, RegistryEditi
 from backend.api.residence import ResidenceMutations, ResidenceQueries
 from backend.api.services_catalogue import ServiceCatalogueMutations, ServiceCatalogueQueries
 from backend.api.services_commission import CommissionRuleMutations, CommissionRuleQueries
+from backend.api.services_meals import MealMutations, MealQueries
 from backend.api.services_orders import ServiceOrderMutations, ServiceOrderQueries, ServiceOrderSubscriptions
 from backend.api.services_policies import ServicePolicyMutations, ServicePolicyQueries
 from backend.api.services_providers import ServiceProviderMutations, ServiceProviderQueries
@@ -54,7 +55,8 @@ Query = merge_types("Query", (RegistryQueries, RegistryEditingQueries, Residence
                               ModerationQueries, TimebankQueries, WalletQueries, PointsQueries,
                               VolunteeringQueries, MarketQueries, MarketSearchQueries,
                               MarketSavedQueries, MarketStatsQueries, MarketDealQueries, MarketChatQueries,
-                              ServiceOrderQueries, ServiceReportQueries, *SERVICES_CATALOGUE_QUERIES))
+                              ServiceOrderQueries, ServiceReportQueries, MealQueries,
+                              *SERVICES_CATALOGUE_QUERIES))
 Mutation = merge_types(
     "Mutation",
     (AccountMutations, IdentityMutations, ResidenceMutations, ProxyMutations, RegistryEditingMutations,
@@ -62,7 +64,7 @@ Mutation = merge_types(
      DeliberationMutations, ModerationMutations, TimebankMutations, WalletMutations, PointsMutations,
      VolunteeringMutations, MarketMutations,
      MarketSavedMutations, MarketDealMutations, MarketLotteryMutations, MarketChatMutations,
-     ServiceOrderMutations, ServiceReportMutations, *SERVICES_CATALOGUE_MUTATIONS),
+     ServiceOrderMutations, ServiceReportMutations, MealMutations, *SERVICES_CATALOGUE_MUTATIONS),
 )
 Subscription = merge_types("Subscription", (NotifySubscriptions, NoticeSubscriptions, VotingSubscriptions,
                                            MarketChatSubscriptions, ServiceOrderSubscriptions))

@@ -221,7 +221,7 @@ class ServiceOrderQuote:
     cancellation_tiers: list[QuotedTier]
 
 
-async def _payload(info: Info, call) -> ServiceOrderPayload:
+async def order_payload(info: Info, call) -> ServiceOrderPayload:
     row, errors = await attempt(call)
     if row is None:
         return ServiceOrderPayload(order=None, errors=errors)
@@ -298,9 +298,9 @@ class ServiceOrderMutations:
     async def service_order_book(self, info: Info, service_id: strawberry.ID, slot_id: strawberry.ID,
                                  quantity: int, note: str | None = None,
                                  room_id: strawberry.ID | None = None) -> ServiceOrderPayload:
-        return await _payload(info, booking.book(info.context.actor, service_id=parse_uuid(service_id),
-                                                 slot_id=parse_uuid(slot_id), quantity=quantity, note=note or "",
-                                                 room_id=_optional(room_id)))
+        return await order_payload(info, booking.book(info.context.actor, service_id=parse_uuid(service_id),
+                                                      slot_id=parse_uuid(slot_id), quantity=quantity, note=note or "",
+                                                      room_id=_optional(room_id)))
 
     @strawberry.mutation(description="Pay my pending order (the resident or their proxy with ORDER): the gateway's "
                          "session for the client. Paying again while pending returns the same session.")
@@ -318,75 +318,75 @@ class ServiceOrderMutations:
     @strawberry.mutation(description="模拟支付: the sandbox's notification that my pending sandbox order was paid "
                          "(the resident or their proxy with ORDER; SANDBOX orders only).")
     async def service_order_sandbox_pay(self, info: Info, order_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, booking.sandbox_pay(info.context.actor, order_id=parse_uuid(order_id)))
+        return await order_payload(info, booking.sandbox_pay(info.context.actor, order_id=parse_uuid(order_id)))
 
     @strawberry.mutation(description="Accept a paid order: the provider's admin (assigning a worker, optional) or a "
                          "worker of the provider for themselves.")
     async def service_order_accept(self, info: Info, order_id: strawberry.ID,
                                    worker_id: strawberry.ID | None = None) -> ServiceOrderPayload:
-        return await _payload(info, transitions.accept(info.context.actor, order_id=parse_uuid(order_id),
-                                                       worker_id=_optional(worker_id)))
+        return await order_payload(info, transitions.accept(info.context.actor, order_id=parse_uuid(order_id),
+                                                            worker_id=_optional(worker_id)))
 
     @strawberry.mutation(description="Decline a paid order with a reason (the provider's admin): refunded in full.")
     async def service_order_decline(self, info: Info, order_id: strawberry.ID, reason: str) -> ServiceOrderPayload:
-        return await _payload(info, transitions.decline(info.context.actor, order_id=parse_uuid(order_id),
-                                                        reason=reason))
+        return await order_payload(info, transitions.decline(info.context.actor, order_id=parse_uuid(order_id),
+                                                             reason=reason))
 
     @strawberry.mutation(description="On the way (the assigned worker or the provider's admin).")
     async def service_order_depart(self, info: Info, order_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, transitions.depart(info.context.actor, order_id=parse_uuid(order_id)))
+        return await order_payload(info, transitions.depart(info.context.actor, order_id=parse_uuid(order_id)))
 
     @strawberry.mutation(description="Arrived, with a photo: my proof_photo upload (the assigned worker or the "
                          "provider's admin).")
     async def service_order_check_in(self, info: Info, order_id: strawberry.ID,
                                      photo_upload_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, transitions.check_in(info.context.actor, order_id=parse_uuid(order_id),
-                                                         photo_upload_id=parse_uuid(photo_upload_id)))
+        return await order_payload(info, transitions.check_in(info.context.actor, order_id=parse_uuid(order_id),
+                                                              photo_upload_id=parse_uuid(photo_upload_id)))
 
     @strawberry.mutation(description="Service started (the assigned worker or the provider's admin).")
     async def service_order_start(self, info: Info, order_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, transitions.start(info.context.actor, order_id=parse_uuid(order_id)))
+        return await order_payload(info, transitions.start(info.context.actor, order_id=parse_uuid(order_id)))
 
     @strawberry.mutation(description="Service done (the assigned worker or the provider's admin): the resident has "
                          "48 h to confirm or dispute.")
     async def service_order_complete(self, info: Info, order_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, transitions.complete(info.context.actor, order_id=parse_uuid(order_id)))
+        return await order_payload(info, transitions.complete(info.context.actor, order_id=parse_uuid(order_id)))
 
     @strawberry.mutation(description="Confirm my completed order (the resident or their proxy with ORDER).")
     async def service_order_confirm(self, info: Info, order_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, transitions.confirm(info.context.actor, order_id=parse_uuid(order_id)))
+        return await order_payload(info, transitions.confirm(info.context.actor, order_id=parse_uuid(order_id)))
 
     @strawberry.mutation(description="Cancel: the resident (or their proxy with ORDER; free until accepted, then "
                          "the tier's fee), or the provider's admin with a reason (refunded in full).")
     async def service_order_cancel(self, info: Info, order_id: strawberry.ID,
                                    reason: str | None = None) -> ServiceOrderPayload:
-        return await _payload(info, transitions.cancel(info.context.actor, order_id=parse_uuid(order_id),
-                                                       reason=reason))
+        return await order_payload(info, transitions.cancel(info.context.actor, order_id=parse_uuid(order_id),
+                                                            reason=reason))
 
     @strawberry.mutation(description="Nobody came (the resident or their proxy with ORDER, after the booked time): "
                          "refunded in full.")
     async def service_order_no_show(self, info: Info, order_id: strawberry.ID) -> ServiceOrderPayload:
-        return await _payload(info, transitions.report_no_show(info.context.actor, order_id=parse_uuid(order_id)))
+        return await order_payload(info, transitions.report_no_show(info.context.actor, order_id=parse_uuid(order_id)))
 
     @strawberry.mutation(description="Dispute my completed order before it is confirmed (the resident or their "
                          "proxy with ORDER): the operator decides.")
     async def service_order_dispute(self, info: Info, order_id: strawberry.ID, reason: str) -> ServiceOrderPayload:
-        return await _payload(info, transitions.dispute(info.context.actor, order_id=parse_uuid(order_id),
-                                                        reason=reason))
+        return await order_payload(info, transitions.dispute(info.context.actor, order_id=parse_uuid(order_id),
+                                                             reason=reason))
 
     @strawberry.mutation(description="Decide a dispute (PLATFORM_OPERATE): RELEASE, PARTIAL (refundFen back) or "
                          "REFUND, with a note.")
     async def service_order_dispute_resolve(self, info: Info, order_id: strawberry.ID, outcome: ServiceDisputeOutcome,
                                             note: str, refund_fen: int | None = None) -> ServiceOrderPayload:
-        return await _payload(info, transitions.resolve_dispute(
+        return await order_payload(info, transitions.resolve_dispute(
             info.context.actor, order_id=parse_uuid(order_id), outcome=outcome, refund_fen=refund_fen, note=note))
 
     @strawberry.mutation(description="Rate my settled order once, 1–5 stars, a comment of at most 300 characters "
                          "(the resident or their proxy with ORDER).")
     async def service_order_rate(self, info: Info, order_id: strawberry.ID, stars: int,
                                  comment: str | None = None) -> ServiceOrderPayload:
-        return await _payload(info, transitions.rate(info.context.actor, order_id=parse_uuid(order_id), stars=stars,
-                                                     comment=comment))
+        return await order_payload(info, transitions.rate(info.context.actor, order_id=parse_uuid(order_id),
+                                                          stars=stars, comment=comment))
 
 
 @strawberry.type

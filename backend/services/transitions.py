@@ -21,8 +21,10 @@ from backend.services import access, orders, refunds, rules
 from backend.services.models import (
     AUTO_CONFIRM_HOURS,
     DisputeOutcome,
+    MealDish,
     Order,
     OrderDispute,
+    OrderLine,
     OrderRating,
     OrderState,
     ProviderMember,
@@ -59,10 +61,15 @@ def _require_crew(viewer: Viewer, order: Order) -> None:
         raise _forbidden("只有服务商管理员或指派的服务人员可以进行此项操作")
 
 
-async def free_slot(tx, order: Order) -> None:
-    """Give the order's place in its slot back (cancelled, declined, unpaid in time)."""
+async def free_places(tx, order: Order) -> None:
+    """Give back what the order took (cancelled, declined, unpaid in time): its place in its slot, or
+    its meals' portions."""
     if order.slot_id is not None:
         await Slot.filter(id=order.slot_id, booked__gt=0).using_db(tx).update(booked=F("booked") - 1)
+    if order.menu_id is not None:
+        for line in await OrderLine.filter(order_id=order.id, dish_id__isnull=False).using_db(tx):
+            await MealDish.filter(id=line.dish_id, ordered__gte=line.quantity).using_db(tx) \
+                .update(ordered=F("ordered") - line.quantity)
 
 
 async def queue_settlement(tx, order: Order) -> None:
@@ -125,7 +132,7 @@ async def _provider_fault(tx, order: Order, target: OrderState, *, actor: Actor 
     await refunds.keep(tx, order, 0, reason=reason, provider_fault=True,
                        fee_borne_by_platform=orders.fee_borne_by_platform(order))
     if target is not OrderState.NO_SHOW:
-        await free_slot(tx, order)
+        await free_places(tx, order)
 
 
 async def decline_unaccepted(tx, order: Order) -> None:
@@ -214,7 +221,7 @@ async def cancel(actor: Actor, *, order_id: UUID, reason: str | None = None) -> 
             if order.paid_at is not None:
                 await refunds.keep(tx, order, fee, reason=reason or "居民取消订单",
                                    fee_borne_by_platform=orders.fee_borne_by_platform(order))
-            await free_slot(tx, order)
+            await free_places(tx, order)
             await audit.record(tx, actor, "service_order.cancel", "service_order", order.id,
                                community_id=order.community_id, after={"reason": reason, "feeFen": fee})
             orders.publish_update(tx, order.id)
@@ -235,7 +242,7 @@ async def cancel_unpaid(tx, order: Order) -> None:
     """The sweep: not paid within 15 minutes."""
     order.pay_by = None
     await ORDER_STATES.move(tx, order, OrderState.CANCELLED, actor=None, reason="超时未支付，订单已自动取消")
-    await free_slot(tx, order)
+    await free_places(tx, order)
     await orders.tell(tx, order, title="订单已取消", body="订单超时未支付，已自动取消")
 
 
