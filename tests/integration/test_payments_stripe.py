@@ -264,7 +264,6 @@ async def proof_photo(api, token: str) -> str:
     return response.json()["id"]
 
 
-@pytest.mark.skip(reason="needs hO's orders: the lead unskips at merge")
 async def test_an_order_runs_end_to_end_on_localstripe(stripe_on_localstripe, api, make_person, make_community):
     # Stands in for: Stripe end to end, a Connect destination charge from payment to the provider's share.
     from backend.services.settlement import settle_due
@@ -302,7 +301,6 @@ async def test_an_order_runs_end_to_end_on_localstripe(stripe_on_localstripe, ap
     assert sum(legs.values()) == order["amountFen"] == intent["amount"]
 
 
-@pytest.mark.skip(reason="needs hO's orders: the lead unskips at merge")
 async def test_a_replayed_and_an_out_of_order_stripe_event_change_nothing(stripe_on_localstripe, api, make_person,
                                                                           make_community):
     # Stands in for: Stripe's at-least-once webhooks, in any order: localstripe's own delivery replayed

@@ -358,7 +358,6 @@ async def _deliver(api, notification: dict) -> httpx.Response:
                                content=notification["body"].encode())
 
 
-@pytest.mark.skip(reason="needs hO's orders: the lead unskips at merge")
 async def test_an_order_runs_end_to_end_on_the_wechat_pay_stand_in_with_profit_sharing(
         api, wechatpay, make_person, demo_community, start_worker):
     from backend.services import settlement
@@ -412,7 +411,6 @@ async def test_an_order_runs_end_to_end_on_the_wechat_pay_stand_in_with_profit_s
     assert (charge.reference, charge.state, charge.gateway_fee_fen) == (reference, PaymentState.SUCCEEDED, fee)
 
 
-@pytest.mark.skip(reason="needs hO's orders: the lead unskips at merge")
 async def test_a_replayed_and_an_out_of_order_wechat_notification_change_nothing(
         api, wechatpay, make_person, demo_community, start_worker):
     wechatpay.use(payment_gateway="WECHAT")
