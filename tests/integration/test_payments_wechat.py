@@ -459,3 +459,32 @@ def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(out, "JPEG")
     return out.getvalue()
+
+
+async def test_reconciliation_finds_the_differences_planted_in_wechat_pays_bill(api, wechatpay, make_person,
+                                                                                demo_community):
+    # Stands in for: WeChat Pay's trade bill of the day (申请交易账单), against our payments of that day.
+    from backend.payments.models import DifferenceKind, ReconciliationDifference
+    from backend.payments.reconcile import reconcile
+
+    wechatpay.use(payment_gateway="WECHAT")
+    setup = await verified_provider(make_person, demo_community, wechat_sub_mchid=SUB_MCHID)
+    openid = f"o-{uuid.uuid4().hex[:24]}"
+    resident = await _wechat_resident(make_person, demo_community, openid)
+    order_id, reference, notification = await _book_and_pay(api, wechatpay, setup, resident, openid)
+    assert (await _deliver(api, notification)).status_code == 200
+
+    async def mine(run) -> set:
+        found = await ReconciliationDifference.filter(run_id=run.id, reference__in=[reference, planted])
+        return {(d.kind, d.reference, d.ours_fen, d.theirs_fen) for d in found}
+
+    planted = "P-only-wechat-knows-it-0002"
+    assert await mine(await reconcile("WECHAT", today())) == set()  # the bill agrees with the ledger
+    amount = (await Order.get(id=order_id)).amount_fen
+    for line in [{"kind": "CHARGE", "out_trade_no": reference, "amount_fen": amount - 1},
+                 {"kind": "CHARGE", "out_trade_no": planted, "amount_fen": 4200}]:
+        assert (await wechatpay.http.post("/_standin/bill", json={"bill_date": today().isoformat(), **line})
+                ).is_success
+    assert await mine(await reconcile("WECHAT", today())) == {
+        (DifferenceKind.AMOUNT_MISMATCH, reference, amount, amount - 1),
+        (DifferenceKind.MISSING_IN_LEDGER, planted, None, 4200)}
