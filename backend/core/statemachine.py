@@ -74,8 +74,13 @@ class StateMachine:
         source = obj.state
         obj.state = target
         await obj.save(using_db=tx)
+        return await self.record(tx, obj, source, actor=actor, reason=reason)
+
+    async def record(self, tx, obj: Model, source: Enum, *, actor: Actor | None, reason: str | None = None) -> Model:
+        """The event row of `obj` reaching its state from `source`: every move's, and the one an object
+        gets when it is created (from and to its first state: who made it, for whom)."""
         return await self.event_model.create(
-            **{self._subject_field(type(obj)): obj}, from_state=source, to_state=target,
+            **{self._subject_field(type(obj)): obj}, from_state=source, to_state=obj.state,
             actor_id=actor.person_id if actor else None, acting_for_id=actor.principal_on_record if actor else None,
             reason=reason, created_at=clock.now(), using_db=tx,
         )

@@ -70,6 +70,7 @@ class RefundRequest:
     refund_application_fee: bool  # Stripe: give back the commission in proportion
     reverse_transfer: bool  # Stripe: take the provider's part back from the connected account
     reason: str
+    payee: Payee = Payee()  # WeChat: the sub-merchant whose order it is
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,6 @@ from backend.payments.port import (
     RefundResult,
     ShareRequest,
 )
-from backend.services.models import Provider
 
 TOLERANCE_S = 300  # a notification signed more than 5 minutes away from now is refused (a replay)
 DESCRIPTION_MAX = 127  # WeChat's limit on a prepay order's description
@@ -174,7 +173,9 @@ class WechatGateway:
         then says SUCCESS or ABNORMAL. A refusal that a retry cannot change is a failed refund; WeChat's
         own trouble raises (the job retries with the same out_refund_no)."""
         out_refund_no = _number("R", request.key)
-        sub_mchid = await self._sub_mchid_of(request.order_id)
+        sub_mchid = request.payee.wechat_sub_mchid
+        if not sub_mchid:
+            raise WechatPayError(400, "SUB_MCHID_UNKNOWN", f"no sub-merchant for order {request.order_id}")
         try:
             _, answer = await self._call(
                 "refund", out_refund_no=out_refund_no, out_trade_no=request.charge_reference,
@@ -225,13 +226,6 @@ class WechatGateway:
         if answer.get("trade_state") != "SUCCESS":
             raise WechatPayError(400, "ORDER_NOT_PAID", f"订单状态 {answer.get('trade_state')}")
         return answer
-
-    async def _sub_mchid_of(self, order_id: UUID) -> str:
-        """The order's sub-merchant: a refund request names the order, not the payee."""
-        provider = await Provider.filter(orders__id=order_id).first()
-        if provider is None or not provider.wechat_sub_mchid:
-            raise WechatPayError(400, "SUB_MCHID_UNKNOWN", f"no sub-merchant for order {order_id}")
-        return provider.wechat_sub_mchid
 
     # ---- notifications ------------------------------------------------------------------------------
 

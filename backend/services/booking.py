@@ -34,13 +34,12 @@ from backend.payments.port import (
 )
 from backend.payments.sandbox import SandboxGateway
 from backend.registry.models import Membership, PersonRoom
-from backend.services import orders, payment_events, rules
+from backend.services import money, orders, payment_events, rules
 from backend.services.models import (
     PAY_WITHIN_MINUTES,
     Fulfilment,
     MealMenu,
     Order,
-    OrderEvent,
     OrderLine,
     OrderLinePayer,
     OrderState,
@@ -53,6 +52,7 @@ from backend.services.models import (
     Slot,
     SubsidyTier,
 )
+from backend.services.states import ORDER_STATES
 
 MAX_QUANTITY = 24
 MAX_NOTE = 200
@@ -95,7 +95,7 @@ def _check_lines(lines: list[LineSpec]) -> None:
 async def create_order(tx, *, resident_id: UUID, placed_by_id: UUID, provider: Provider, category: ServiceCategory,
                        community_id: UUID, lines: list[LineSpec], fulfilment: Fulfilment, scheduled_at: datetime,
                        service: Service | None = None, slot: Slot | None = None, menu: MealMenu | None = None,
-                       room_id: UUID | None = None, note: str = "", actor: Actor | None = None) -> Order:
+                       actor: Actor, room_id: UUID | None = None, note: str = "") -> Order:
     """The order with its lines and payers, the commission rule and the cancellation tiers in force
     copied, in `tx`. It waits for payment (pay_by), or is PAID at once when nothing goes through a
     gateway (a free category, or a subsidy that pays everything: then only the subsidy's hold)."""
@@ -123,9 +123,7 @@ async def create_order(tx, *, resident_id: UUID, placed_by_id: UUID, provider: P
         for payer in spec.payers:
             await OrderLinePayer.create(line=line, order=order, kind=payer.kind, tier=payer.tier,
                                         amount_fen=payer.amount_fen, using_db=tx)
-    await OrderEvent.create(order=order, from_state=OrderState.PENDING_PAYMENT, to_state=OrderState.PENDING_PAYMENT,
-                            actor_id=actor.person_id if actor else placed_by_id,
-                            acting_for_id=actor.principal_on_record if actor else None, created_at=now, using_db=tx)
+    await ORDER_STATES.record(tx, order, OrderState.PENDING_PAYMENT, actor=actor)
     if not paid or resident_fen == 0:
         await orders.mark_paid(tx, order)
     else:
@@ -220,7 +218,7 @@ def _payee(provider: Provider, name: PaymentGatewayName) -> Payee:
         raise _invalid("该服务商尚未开通 Stripe 收款账户，暂不能在线支付", "gateway")
     if name is PaymentGatewayName.WECHAT and not provider.wechat_sub_mchid:
         raise _invalid("该服务商尚未开通微信支付收款（子商户），暂不能在线支付", "gateway")
-    return orders.payee_of(provider)
+    return money.payee_of(provider)
 
 
 def _check_payable(order: Order) -> None:

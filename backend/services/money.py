@@ -12,7 +12,8 @@ from uuid import UUID, uuid5
 from backend.ledger import service as ledger
 from backend.ledger.models import Account, AccountFlags, Ledger, Pending, PendingState, Transfer, TransferFlags
 from backend.ledger.results import TransferSpec
-from backend.services.models import Order, PayerKind
+from backend.payments.port import Payee
+from backend.services.models import Order, PayerKind, Provider
 
 # The owner of the platform's own accounts (commission revenue, gateway fees).
 PLATFORM_ID = UUID("00000000-0000-7000-8000-00000000beef")
@@ -185,3 +186,8 @@ async def balances(owner_kind: str, owner_id: UUID, code: str) -> dict[str, int]
     account = await Account.filter(ledger=Ledger.CNY, owner_kind=owner_kind, owner_id=owner_id, code=code).first()
     sides = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
     return {side: getattr(account, side) if account else 0 for side in sides}
+
+
+def payee_of(provider: Provider) -> Payee:
+    """Where the provider's share goes at the payment provider: its own account, never the platform's."""
+    return Payee(stripe_account_id=provider.stripe_account_id, wechat_sub_mchid=provider.wechat_sub_mchid)

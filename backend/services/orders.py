@@ -15,9 +15,9 @@ from backend.core.permissions import Permission, has
 from backend.core.runtime import runtime
 from backend.notify import service as notify
 from backend.payments.models import Payment, PaymentKind, PaymentState
-from backend.payments.port import EventKind, GatewayEvent, Payee, PaymentGatewayName, gateway
+from backend.payments.port import EventKind, GatewayEvent, PaymentGatewayName, gateway
 from backend.services import access, money, refunds
-from backend.services.models import ACCEPT_WITHIN_MINUTES, Order, OrderState, Provider, ProviderMember, ProviderRole
+from backend.services.models import ACCEPT_WITHIN_MINUTES, Order, OrderState, ProviderMember, ProviderRole
 from backend.services.states import ORDER_STATES
 
 # What an order is shown with wherever it is listed.
@@ -212,10 +212,6 @@ async def _charge_succeeded(tx, order: Order, payment: Payment, event: GatewayEv
     await mark_paid(tx, order, gateway_fee_fen=event.gateway_fee_fen)
     return "paid"
 
-
-def payee_of(provider: Provider) -> Payee:
-    """Where the provider's share goes at the payment provider: its own account, never the platform's."""
-    return Payee(stripe_account_id=provider.stripe_account_id, wechat_sub_mchid=provider.wechat_sub_mchid)
 
 
 def fee_borne_by_platform(order: Order) -> bool:

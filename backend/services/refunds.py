@@ -14,7 +14,7 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.payments.models import Payment, PaymentKind, PaymentState
 from backend.payments.port import PaymentGatewayName, RefundRequest, gateway, idempotency_key
 from backend.services import money
-from backend.services.models import Order, PayerKind
+from backend.services.models import Order, PayerKind, Provider
 
 REFUND_TOPIC = "services.refund"
 
@@ -90,7 +90,8 @@ async def send(payment_id: UUID, reason: str = "") -> str:
                                   state=PaymentState.SUCCEEDED).order_by("-id").first()
     result = await gateway(payment.gateway).refund(RefundRequest(
         order_id=payment.order_id, key=payment.key, charge_reference=charge.reference, amount_fen=payment.amount_fen,
-        charge_amount_fen=charge.amount_fen, refund_application_fee=True, reverse_transfer=True, reason=reason))
+        charge_amount_fen=charge.amount_fen, refund_application_fee=True, reverse_transfer=True, reason=reason,
+        payee=money.payee_of(await Provider.get(orders__id=payment.order_id))))
     changes = {"reference": result.reference}
     if result.succeeded is not None:
         changes |= {"state": PaymentState.SUCCEEDED if result.succeeded else PaymentState.FAILED,

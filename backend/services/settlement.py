@@ -80,7 +80,7 @@ async def share_commission(order_id: UUID) -> bool:
     provider = await Provider.get(id=order.provider_id)
     done = await gateway(charge.gateway).share_commission(ShareRequest(
         order_id=order.id, key=key, charge_reference=charge.reference, commission_fen=order.commission_fen,
-        payee=orders.payee_of(provider)))
+        payee=money.payee_of(provider)))
     if done:
         await Payment.filter(id=payment.id, state=PaymentState.PENDING).update(
             state=PaymentState.SUCCEEDED, settled_at=clock.now(), updated_at=clock.now())

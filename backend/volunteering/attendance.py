@@ -33,8 +33,13 @@ async def checkin_code(actor: Actor, *, activity_id: UUID, purpose: str) -> tupl
     if purpose not in (CHECK_IN, CHECK_OUT):
         raise DomainError(ErrorCode.INVALID_INPUT, "无效的签到类型", field="purpose")
     activity = await access.get_activity_to_run(actor, activity_id)
+    return signed_code(activity.id, purpose)
+
+
+def signed_code(activity_id: UUID, purpose: str) -> tuple[str, object]:
+    """The token itself, valid for TOKEN_TTL from now (checkin_code decides who may have one)."""
     expires = clock.now() + TOKEN_TTL
-    body = f"{activity.id.hex}.{purpose}.{int(expires.timestamp())}"
+    body = f"{activity_id.hex}.{purpose}.{int(expires.timestamp())}"
     token = base64.urlsafe_b64encode(f"{body}.{_signature(body)}".encode()).decode().rstrip("=")
     return token, expires
 

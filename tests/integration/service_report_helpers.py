@@ -133,7 +133,8 @@ async def matrix_rows(place, make_person, secret: str) -> dict:
                                                        ours_fen=9900, theirs_fen=9000, note="")
     return {"provider": str(setup.provider.id), "reconciliation_run": str(run.id),
             "reconciliation_difference": str(difference.id),
-            "report_secrets": [f"乙区家政 {secret}", f"乙区保洁 {secret}", f"sandbox_charge_{secret}"]}
+            # Not the provider's name: its services are listed to every member of the community.
+            "report_secrets": [f"乙区保洁 {secret}", f"sandbox_charge_{secret}"]}
 
 
 async def pin_world(world, build_person) -> None:

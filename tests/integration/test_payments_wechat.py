@@ -246,7 +246,8 @@ async def test_a_refund_and_its_notification(wechatpay, adapter, make_person, de
     def refund(amount: int, version: int) -> RefundRequest:
         return RefundRequest(order_id=order.id, key=idempotency_key(order.id, "refund", version),
                              charge_reference=reference, amount_fen=amount, charge_amount_fen=10000,
-                             refund_application_fee=True, reverse_transfer=True, reason="居民取消订单")
+                             refund_application_fee=True, reverse_transfer=True, reason="居民取消订单",
+                             payee=Payee(wechat_sub_mchid=SUB_MCHID))
 
     result = await adapter.refund(refund(3000, 1))
     assert result.succeeded is None  # WeChat Pay is processing it: the notification will say
@@ -305,7 +306,8 @@ async def test_records_are_the_days_trade_bill_with_a_planted_line(wechatpay, ad
     reference, _ = await _paid(wechatpay, adapter, order)
     refund = await adapter.refund(RefundRequest(
         order_id=order.id, key=idempotency_key(order.id, "refund", 1), charge_reference=reference, amount_fen=2500,
-        charge_amount_fen=10000, refund_application_fee=True, reverse_transfer=True, reason="部分退款"))
+        charge_amount_fen=10000, refund_application_fee=True, reverse_transfer=True, reason="部分退款",
+        payee=Payee(wechat_sub_mchid=SUB_MCHID)))
     await wechatpay.http.post(f"/_standin/refunds/{refund.reference}/finish", json={"status": "SUCCESS"})
     changed = await _order(make_person, demo_community, amount_fen=8000)
     changed_reference, _ = await _paid(wechatpay, adapter, changed)
