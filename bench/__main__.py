@@ -2,14 +2,17 @@
 written to bench/RESULTS.md: the per-person reads (bench/feed.py), the fan-out (bench/fanout.py) and
 voting (bench/voting.py: the cast burst; sealing, tally and verification of a 100,000-ballot log) and
 the ledger (bench/ledger.py: batched transfers on a hot account and spread, against a naive ledger) and
-market search (bench/market_search.py: Chinese search at 100,000 listings, against an ILIKE scan).
+market search (bench/market_search.py: Chinese search at 100,000 listings, against an ILIKE scan) and
+the paid services (bench/services.py: 200 bookings of the last slot, settlement batched against one
+transfer per transaction).
 
 Each timed part starts from an idle queue (every outbox row relayed, the job and push streams read to their ends
 and acknowledged, nothing left over from seeding or an earlier run) and from reset counters.
 Smaller runs, to try the benchmark itself: BENCH_FEED_RESIDENTS, BENCH_FANOUT_RESIDENTS,
 BENCH_VOTING_HOUSEHOLDS, BENCH_VOTING_ROUNDS, BENCH_DURATION, BENCH_LEDGER_TRANSFERS, BENCH_LEDGER_ACCOUNTS,
-BENCH_MARKET_LISTINGS, BENCH_MARKET_ROUNDS (their figures are not for RESULTS.md); BENCH_ONLY=feed, fanout,
-voting, ledger or market_search runs one.
+BENCH_MARKET_LISTINGS, BENCH_MARKET_ROUNDS, BENCH_SERVICES_ORDERS (their figures are not for RESULTS.md);
+BENCH_ONLY=feed, fanout, voting, ledger, market_search or services runs one and replaces only its own
+section of RESULTS.md.
 """
 
 import asyncio
@@ -22,10 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backend.core import db
-from bench import fanout, feed, ledger, market_search, voting
+from bench import fanout, feed, ledger, market_search, services, voting
 from bench.common import ROOT, drain_seeding, prepare
 
 CONNECTIONS, DURATION = feed.CONNECTIONS, feed.DURATION
+PARTS = ("feed", "fanout", "voting", "ledger", "market_search", "services")
 
 
 def header(load: float) -> str:
@@ -46,8 +50,8 @@ started: {load:.1f}{busy}.
 
 async def main() -> None:
     only = os.environ.get("BENCH_ONLY", "")
-    if only not in ("", "feed", "fanout", "voting", "ledger", "market_search"):
-        raise SystemExit(f"BENCH_ONLY is feed, fanout, voting, ledger or market_search, not {only!r}")
+    if only not in ("", *PARTS):
+        raise SystemExit(f"BENCH_ONLY is one of {', '.join(PARTS)}, not {only!r}")
     load = os.getloadavg()[0]
     await prepare()
     sections = []
@@ -68,10 +72,30 @@ async def main() -> None:
         sections.append(ledger.report(await ledger.ledger_benchmark()))
     if only in ("", "market_search"):
         sections.append(market_search.report(await market_search.market_search_benchmark()))
+    if only in ("", "services"):
+        sections.append(services.report(await services.booking_benchmark(), await services.settlement_benchmark()))
     await db.close_db()
-    text = header(load) + "".join(sections)
-    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    results = ROOT / "bench" / "RESULTS.md"
+    if only and results.exists():
+        text = replace_section(results.read_text(), sections[0], load)
+    else:
+        text = header(load) + "".join(sections)
+    results.write_text(text)
     print(text)
+
+
+def replace_section(text: str, section: str, load: float) -> str:
+    """RESULTS.md with one part measured again: its section (by its heading up to the colon) replaced,
+    or added at the end, saying when and under what load it was measured."""
+    title = section.split("\n", 1)[0].split(":", 1)[0]
+    heading, rest = section.split("\n", 1)
+    section = f"{heading}\n\nMeasured on its own on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load:.1f}.\n{rest}"
+    parts = text.split("\n## ")
+    for n, part in enumerate(parts[1:], start=1):
+        if ("## " + part).startswith(title):
+            parts[n] = section.removeprefix("## ")
+            return "\n## ".join(parts)
+    return text.rstrip("\n") + "\n\n" + section
 
 
 if __name__ == "__main__":
