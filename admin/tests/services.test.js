@@ -363,6 +363,45 @@ describe('服务政策', () => {
   })
 })
 
+describe('服务政策 grants', () => {
+  it('grants a tier to a resident found by name, with the evidence refused beside its field first', async () => {
+    const granted = []
+    const received = signedIn(committee, {
+      ServiceCategoryPolicies: () => ({ data: { serviceCategoryPolicies: [] } }),
+      SubsidyPolicies: () => ({ data: { subsidyPolicies: [] } }),
+      SubsidyGrants: () => ({ data: { subsidyGrants: { ...connection([]), totalCount: 0 } } }),
+      RegistryResidents: () => ({
+        data: { registryResidents: { ...connection([{ residenceId: 'h1', role: 'OWNER', since: null, address: '1栋102', room: { id: 'r1', number: '102' }, resident: { id: 'u7', displayName: '王爷爷', phone: '138****0007', idNumber: null } }]), totalCount: 1 } },
+      }),
+      SubsidyGrant: (variables) => {
+        if (variables.evidence.length < 2) return refusal('subsidyGrant', '请填写认定依据（2–200 个字）', 'evidence')
+        granted.push(variables)
+        return payload('subsidyGrant', { grant: { id: 'g2' } })
+      },
+    })
+    wrapper = await openApp('/services/policies')
+    // Every tier is listed, those without a standard yet too.
+    await vi.waitFor(async () => expect(await textOf('subsidy-policies')).toMatch(/60 周岁以上[\s\S]*未设置[\s\S]*失能、残疾/))
+
+    await (await find('grant-add')).trigger('click')
+    await (await find('grant-submit')).trigger('click')
+    await vi.waitFor(async () => expect(await fieldError('grant-person-field')).toBe('请选择居民'))
+    await (await find('grant-person-field')).find('input').setValue('王')
+    await vi.waitFor(() => expect(last(received, 'RegistryResidents')?.variables).toMatchObject({ communityId: 'c1', search: '王' }))
+    await vi.waitFor(() => expect([...document.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent)).toContain('王爷爷 138****0007'))
+    const option = [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent === '王爷爷 138****0007')
+    option.click()
+    await (await find('grant-evidence')).setValue('低')
+    await (await find('grant-submit')).trigger('click')
+    await vi.waitFor(async () => expect(await fieldError('grant-evidence-field')).toBe('请填写认定依据（2–200 个字）'))
+    expect((await find('grant-evidence')).element.value).toBe('低') // nothing lost on a refusal
+    await (await find('grant-evidence')).setValue('低保证 2026-001')
+    await (await find('grant-submit')).trigger('click')
+    await vi.waitFor(() => expect(toasts()).toContain('已认定补贴资格'))
+    expect(granted).toEqual([{ communityId: 'c1', personId: 'u7', tier: 'LOW_INCOME', evidence: '低保证 2026-001', validUntil: null }])
+  })
+})
+
 describe('助餐补贴申报', () => {
   it('shows the month’s totals per funder and downloads the CSV', async () => {
     const received = signedIn(committee, {
