@@ -8,6 +8,7 @@ import {
   ChatDotRound,
   ChatLineSquare,
   Clock,
+  Coin, // cO
   DataAnalysis,
   Document,
   House,
@@ -401,6 +402,18 @@ export const PAGES = [
     permission: ['AUDIT_READ', 'PLATFORM_OPERATE'],
     component: () => import('./views/DeadLettersView.vue'),
   },
+  // Paid services: operator and committee (cO)
+  ...[
+    ['services/providers', 'service-providers', '服务商审核', Stamp, 'PLATFORM_OPERATE', () => import('./views/ServiceProvidersView.vue')],
+    ['services/commission', 'commission-rules', '佣金规则', Coin, 'PLATFORM_OPERATE', () => import('./views/CommissionRulesView.vue')],
+    ['services/revenue', 'service-revenue', '营收报表', DataAnalysis, 'PLATFORM_OPERATE', () => import('./views/ServiceRevenueView.vue')],
+    ['services/reconciliation', 'reconciliation', '支付对账', Wallet, 'PLATFORM_OPERATE', () => import('./views/ReconciliationView.vue')],
+    ['services/disputes', 'service-disputes', '售后裁定', WarningFilled, 'PLATFORM_OPERATE', () => import('./views/ServiceDisputesView.vue')],
+    ['services/policies', 'service-policies', '服务政策', Setting, 'SERVICES_MANAGE', () => import('./views/ServicePoliciesView.vue')],
+    ['services/subsidy-claims', 'subsidy-claims', '助餐补贴申报', Document, 'SERVICES_MANAGE', () => import('./views/SubsidyClaimsView.vue')],
+    ['services/orders', 'community-service-orders', '社区服务订单', Tickets, 'SERVICES_MANAGE', () => import('./views/CommunityServiceOrdersView.vue')],
+  ].map(([path, name, title, icon, permission, component]) => ({ path, name, title, icon, menu: true, permission, component })),
+  // End of paid services: operator and committee (cO)
 ]
 
 const byName = Object.fromEntries(PAGES.map((page) => [page.name, page]))

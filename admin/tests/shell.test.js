@@ -25,7 +25,7 @@ describe('menu by permission', () => {
       '工作台', '住户档案', '认证审核', '通知公告', '投票表决', '诉求工单', '诉求统计', '诉求设置', '咨询台', '议事厅',
       '内容审核', '跳蚤市场', '市场统计', '市场规则', '导入导出', '操作日志', '查阅记录', '失败任务',
     ])
-    expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '督办人员', '失败任务'])
+    expect(menuOf(['PLATFORM_OPERATE'])).toEqual(['工作台', '督办人员', '失败任务', '服务商审核', '佣金规则', '营收报表', '支付对账', '售后裁定'])
     expect(menuOf(['STREET_SUPERVISOR'])).toEqual(['工作台', '街道督办']) // a street supervisor, no community role
     expect(menuOf([])).toEqual(['工作台'])
   })
