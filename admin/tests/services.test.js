@@ -276,13 +276,11 @@ describe('支付对账', () => {
 })
 
 describe('售后裁定', () => {
-  it('lists every provider’s disputes and refunds part after a confirmation naming the amount', async () => {
+  it('lists every community’s disputes and refunds part after a confirmation naming the amount', async () => {
     let resolvedWith = null
     const received = signedIn(operator, {
       ServiceProviders: () => ({ data: { serviceProviders: { ...connection([provider('p1', { state: 'VERIFIED' }), provider('p2', { name: '好帮手', state: 'SUSPENDED' })]), totalCount: 2 } } }),
-      ProviderOrders: ({ providerId }) => ({
-        data: { providerOrders: { ...connection(providerId === 'p1' ? [order('o1')] : []), totalCount: providerId === 'p1' ? 1 : 0 } },
-      }),
+      DisputedServiceOrders: () => ({ data: { disputedServiceOrders: { ...connection([order('o1')]), totalCount: 1 } } }),
       ServiceOrderDisputeResolve: (variables) => {
         if (variables.refundFen > 12000) return refusal('serviceOrderDisputeResolve', '退款金额不能超过实付金额', 'refundFen')
         resolvedWith = variables
@@ -292,7 +290,7 @@ describe('售后裁定', () => {
     const asked = answerConfirmations(true)
     wrapper = await openApp('/services/disputes')
     await vi.waitFor(async () => expect(await textOf('dispute-reason')).toBe('厨房没有打扫'))
-    expect(received.filter((r) => r.operation === 'ProviderOrders').map((r) => r.variables.states)).toEqual([['DISPUTED'], ['DISPUTED']])
+    expect(received.filter((r) => r.operation === 'DisputedServiceOrders')).toHaveLength(1)
 
     await (await find('dispute-decide')).trigger('click')
     await (await find('dispute-outcome-PARTIAL')).find('input').setValue(true)

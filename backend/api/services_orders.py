@@ -290,6 +290,14 @@ class ServiceOrderQueries:
                                                   search=search, first=first, after=after)
         return _connection(page, await orders.viewer_of(actor))
 
+    @strawberry.field(description="Every community's disputed orders, the longest waiting first, to rule on: "
+                      "PLATFORM_OPERATE; first ≤ 50.")
+    async def disputed_service_orders(self, info: Info, first: int = 20,
+                                      after: str | None = None) -> ServiceOrderConnection:
+        actor = info.context.actor
+        page = await order_views.disputed_orders(actor, first=first, after=after)
+        return _connection(page, await orders.viewer_of(actor))
+
 
 @strawberry.type
 class ServiceOrderMutations:

@@ -125,6 +125,13 @@ async def community_orders(actor: Actor, *, community_id: UUID, state: OrderStat
     return await paginate(query, first=first, after=after, newest_first=True)
 
 
+async def disputed_orders(actor: Actor, *, first: int, after: str | None) -> Page[Order]:
+    """Every community's disputed orders, the longest waiting first, for the operator who rules on them."""
+    await access.require_operator(actor)
+    query = Order.filter(state=OrderState.DISPUTED).select_related(*ORDER_RELATED)
+    return await paginate(query, first=first, after=after)
+
+
 async def lines_of(order_ids: list[UUID]) -> list[list[OrderLine]]:
     lines = await OrderLine.filter(order_id__in=order_ids).prefetch_related("payers").order_by("id")
     return [[line for line in lines if line.order_id == i] for i in order_ids]

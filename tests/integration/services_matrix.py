@@ -61,7 +61,7 @@ async def target(place, make_person, secret: str) -> dict:
     slot = await Slot.create(provider=provider, starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=3)
     menu = await MealMenu.create(provider=provider, community=community, day=_day(1),
                                  cutoff_at=datetime.fromisoformat(_cutoff()) - timedelta(days=1))
-    await MealDish.create(menu=menu, name="青菜豆腐套餐", price_fen=800, portions=30)
+    dish = await MealDish.create(menu=menu, name="青菜豆腐套餐", price_fen=800, portions=30)
     rule = await CommissionRule.create(provider=provider, category=None, percent_bp=800, created_by=admin)
     await CategoryPolicy.create(community=community, category=ServiceCategory.ERRANDS, paid=False)
     await SubsidyPolicy.create(community=community, tier=SubsidyTier.AGE_80, min_age=80, subsidy_fen=500,
@@ -70,7 +70,8 @@ async def target(place, make_person, secret: str) -> dict:
                                       evidence=f"乙区低保证 {secret}", granted_by=place.committee)
     return {"sp_provider": str(provider.id), "sp_licence": str(licence.id), "sp_member": str(member.id),
             "sp_service": str(service.id), "sp_slot": str(slot.id), "sp_rule": str(rule.id),
-            "sp_grant": str(grant.id), "sp_slot_start": (starts + timedelta(days=1)).isoformat(),
+            "sp_grant": str(grant.id), "sp_menu": str(menu.id), "sp_dish": str(dish.id),
+            "sp_slot_start": (starts + timedelta(days=1)).isoformat(),
             "secrets": [stripe, f"联系人{secret}", f"乙区补贴 {secret}", f"乙区低保证 {secret}"],
             "places": [str(grant.id), str(member.id), str(rule.id)]}
 

@@ -652,6 +652,12 @@ CASES = {
                          "errors { code } } }", lambda t: {"x": t["service_order"]}),
     "serviceOrderUpdated": ("subscription($x: ID!) { serviceOrderUpdated(orderId: $x) { note } }",
                             lambda t: {"x": t["service_order"]}),
+    # Meals: a member's own eligibility; their order asks for too many portions, so nothing is written
+    "mealEligibility": ("query($x: ID!) { mealEligibility(communityId: $x) { eligible funder reason } }",
+                        lambda t: {"x": t["community"]}),
+    "mealOrderPlace": ("mutation($m: ID!, $d: ID!) { mealOrderPlace(menuId: $m, dishes: [{dishId: $d, quantity: 6}], "
+                       "fulfilment: PICKUP) { order { note } errors { code } } }",
+                       lambda t: {"m": t["sp_menu"], "d": t["sp_dish"]}),
     **services_matrix.CASES,
 }
 
@@ -730,6 +736,8 @@ ANSWERS = {
     # A provider's prices are for every member; their own booking is refused (the slot is full)
     "serviceOrderQuote": MEMBERS,
     "serviceOrderBook": MEMBERS,
+    "mealEligibility": MEMBERS,
+    "mealOrderPlace": MEMBERS,
     # What residents browse (the proxy holds ORDER, the scope for it); no one's data
     **dict.fromkeys(("communityServices", "serviceSlots", "mealMenus"), MEMBERS),
 }

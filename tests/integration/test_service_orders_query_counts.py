@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from backend.core.actor import Actor
+from backend.core.platform import PlatformMember, PlatformRole
 from backend.registry.models import Role
 from backend.services import booking, transitions
 from tests.integration.conftest import build_community, build_person
@@ -27,6 +28,8 @@ SERVICE_ORDER_PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ProviderOrders"): Pin("admin", pages(providerId=_provider), lambda d: d["providerOrders"]["nodes"], 10),
     ("admin", "CommunityServiceOrders"): Pin("staff", pages(communityId=lambda w: str(w.community.id)),
                                              lambda d: d["communityServiceOrders"]["nodes"], 9),
+    # The operator's platform role is asked twice: to list them, and for what they may do with each.
+    ("admin", "DisputedServiceOrders"): Pin("operator", pages(), lambda d: d["disputedServiceOrders"]["nodes"], 10),
     # The order, the caller's roles, then the order again with its provider, service and worker, and
     # each list of it.
     ("mini_program", "ServiceOrder"): Pin("resident", lambda w: ({"id": w.orders[0]}, {"id": w.orders[2]}),
@@ -40,29 +43,32 @@ SERVICE_ORDER_PINS: dict[tuple[str, str], Pin] = {
 
 @pytest.fixture(scope="module")
 async def world(app):
-    """A provider's three orders of one resident: one waiting for payment, one accepted, one completed
-    and disputed (its events, a worker, a dispute)."""
+    """A provider's four orders of one resident: one waiting for payment, one accepted, two completed
+    and disputed (their events, a worker, a dispute)."""
     place = await build_community(rooms=1)
     community = place.community
     resident = await build_person(community.id, [Role.RESIDENT], room=place.rooms[0])
     staff = await build_person(community.id, [Role.COMMITTEE_STAFF])
+    operator = await build_person(community.id, [])
+    await PlatformMember.create(person=operator, role=PlatformRole.OPERATOR)
     setup = await verified_provider(build_person, community, capacity=5)
     me, admin, worker = (Actor(person_id=p.id) for p in (resident, setup.admin, setup.worker))
     slot_id = setup.slot.id
-    made = [await booking.book(me, service_id=setup.service.id, slot_id=slot_id, quantity=2) for _ in range(3)]
+    made = [await booking.book(me, service_id=setup.service.id, slot_id=slot_id, quantity=2) for _ in range(4)]
     for order in made[1:]:
         await booking.pay(me, order_id=order.id)
         await booking.sandbox_pay(me, order_id=order.id)
         await transitions.accept(admin, order_id=order.id, worker_id=setup.worker.id)
-    await transitions.depart(worker, order_id=made[2].id)
-    await transitions.check_in(worker, order_id=made[2].id, photo_upload_id=await _photo(setup.worker))
-    await transitions.start(worker, order_id=made[2].id)
-    await transitions.complete(worker, order_id=made[2].id)
-    await transitions.dispute(me, order_id=made[2].id, reason="没打扫干净")
+    for disputed in made[2:]:
+        await transitions.depart(worker, order_id=disputed.id)
+        await transitions.check_in(worker, order_id=disputed.id, photo_upload_id=await _photo(setup.worker))
+        await transitions.start(worker, order_id=disputed.id)
+        await transitions.complete(worker, order_id=disputed.id)
+        await transitions.dispute(me, order_id=disputed.id, reason="没打扫干净")
     return SimpleNamespace(community=community, provider=setup.provider, orders=[str(o.id) for o in made],
                            quote={"serviceId": str(setup.service.id), "slotId": str(slot_id), "quantity": 2},
                            handles={"resident": resident.handle, "admin": setup.admin.handle,
-                                    "staff": staff.handle})
+                                    "staff": staff.handle, "operator": operator.handle})
 
 
 async def _photo(owner) -> object:
