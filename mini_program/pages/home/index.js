@@ -10,6 +10,7 @@ const { countPollsWaiting } = require('../../utils/ballotState')
 const { setElderMode, elderModeBehavior } = require('../../utils/elderMode')
 
 const NOTICES_PAGE = '/notices/pages/notices/index'
+const PROVIDER_PAGE = '/provider/pages/workbench/index'
 
 const ENTRIES = [
   { url: '/identity/pages/phone/index', label: '绑定手机号' },
@@ -34,12 +35,27 @@ Component({
     unreadCount: 0, // unread community notices (社区通知)
     pollsWaiting: 0, // open polls with a ballot of mine not cast (投票表决)
     entries: ENTRIES,
+    worksForProvider: false, // 服务商工作台 shows for people who work for a provider
     error: '',
   },
 
   methods: {
     onLoad() {
-      return this.loadViewer()
+      return this.loadViewer().then(() => this.data.viewer && this.loadMyProviders())
+    },
+
+    // Not having it keeps a resident from nothing: a failure leaves the workbench entry hidden.
+    async loadMyProviders() {
+      try {
+        const { myProviders } = await execute('MyProviders')
+        this.setData({ worksForProvider: myProviders.length > 0 })
+      } catch {
+        // the entry stays hidden
+      }
+    },
+
+    openProvider() {
+      wx.navigateTo({ url: PROVIDER_PAGE })
     },
 
     // Each time home shows, so the count drops after reading notices; while it shows, the server
