@@ -10,7 +10,6 @@ const { countPollsWaiting } = require('../../utils/ballotState')
 const { setElderMode, elderModeBehavior } = require('../../utils/elderMode')
 
 const NOTICES_PAGE = '/notices/pages/notices/index'
-const PROVIDER_PAGE = '/provider/pages/workbench/index'
 
 const ENTRIES = [
   { url: '/identity/pages/phone/index', label: '绑定手机号' },
@@ -54,8 +53,9 @@ Component({
       }
     },
 
-    openProvider() {
-      wx.navigateTo({ url: PROVIDER_PAGE })
+    // 服务商工作台 and 服务商入驻.
+    openProviderEntry(event) {
+      wx.navigateTo({ url: event.currentTarget.dataset.url })
     },
 
     // Each time home shows, so the count drops after reading notices; while it shows, the server
