@@ -6,9 +6,10 @@
 // server's errors beside their inputs. 长辈模式 on every page.
 const { installWx, until, PICKED_PHOTO } = require('./helpers/wx')
 const { installSockets } = require('./helpers/socket')
-const { fakeBackend } = require('./helpers/fakeBackend')
+const { fakeBackend, ELDER } = require('./helpers/fakeBackend')
 const { APP_PAGES, openPage, renderPage, textOf, choose, hasClass } = require('./helpers/pages')
 const tokenStore = require('../utils/tokenStore')
+const session = require('../utils/session')
 const { setElderMode } = require('../utils/elderMode')
 const liveDocuments = require('../utils/liveDocuments')
 
@@ -70,7 +71,10 @@ beforeEach(() => {
   tokenStore.setTokens(backend.issueTokens())
 })
 
-afterEach(() => setElderMode(false))
+afterEach(() => {
+  session.setActingFor(null)
+  setElderMode(false)
+})
 
 // The order page of `order` as `mine` (ADMIN or WORKER), the server moving it as each step asks.
 async function orderPage(order = ORDER, mine = ADMIN) {
@@ -97,6 +101,7 @@ describe('home', () => {
   test('someone who works for a provider finds 服务商工作台 on home; a resident only 服务商入驻', async () => {
     backend.answer('MyProviders', () => ({ myProviders: WORKER }))
     const home = await openPage('pages/home/index')
+    home.instance.onShow()
     await until(() => expect(home.querySelector('.provider-entry')).toBeDefined())
     tap(home, '.provider-entry')
     await until(() => expect(navigated()).toEqual(['/provider/pages/workbench/index']))
@@ -105,9 +110,19 @@ describe('home', () => {
 
     backend.answer('MyProviders', () => ({ myProviders: [] }))
     const resident = await openPage('pages/home/index')
+    await resident.instance.onShow()
     await until(() => expect(calls('MyProviders')).toHaveLength(2))
     expect(resident.querySelector('.provider-entry')).toBeUndefined()
     expect(resident.querySelector('.provider-apply-entry')).toBeDefined()
+  })
+
+  test('acting for a relative, home offers no workbench: it is one\'s own work', async () => {
+    backend.answer('MyProviders', () => ({ myProviders: WORKER }))
+    session.setActingFor(ELDER)
+    const home = await openPage('pages/home/index')
+    await home.instance.onShow()
+    expect(calls('MyProviders')).toHaveLength(0)
+    expect(home.querySelector('.provider-entry')).toBeUndefined()
   })
 })
 

@@ -40,16 +40,22 @@ Component({
 
   methods: {
     onLoad() {
-      return this.loadViewer().then(() => this.data.viewer && this.loadMyProviders())
+      return this.loadViewer()
     },
 
-    // Not having it keeps a resident from nothing: a failure leaves the workbench entry hidden.
+    // Each time home shows (a provider approved meanwhile shows its entry), for oneself only: the
+    // workbench is one's own work, not a relative's. Not having it keeps a resident from nothing: a
+    // failure leaves the entry as it was.
     async loadMyProviders() {
+      if (session.getActingFor()) {
+        this.setData({ worksForProvider: false })
+        return
+      }
       try {
         const { myProviders } = await execute('MyProviders')
         this.setData({ worksForProvider: myProviders.length > 0 })
       } catch {
-        // the entry stays hidden
+        // the entry stays as it was
       }
     },
 
@@ -65,6 +71,7 @@ Component({
       if (!tokenStore.getTokens()) return
       this.watchUnreadCount()
       this.countPollsWaiting()
+      this.loadMyProviders()
       const liveCounts = this.liveCounts
       try {
         const { feed } = await execute('FeedUnreadCount')
