@@ -46,6 +46,7 @@ function orderView(o) {
   return {
     ...orderRow(o),
     provider: o.provider.name,
+    workerName: o.worker ? o.worker.name : '未指派',
     fulfilment: FULFILMENT_LABELS[o.fulfilment] || o.fulfilment,
     lines: o.lines.map((l, i) => ({ key: String(i), text: `${l.description} × ${l.quantity}`, amount: yuanText(l.amountFen) })),
     subsidy: o.subsidyFen ? yuanText(o.subsidyFen) : '',

@@ -202,7 +202,7 @@ describe('an order (work-order)', () => {
     await until(() => toasted('已接单'))
     expect(lastCall('ServiceOrderAccept').variables).toEqual({ orderId: 'o-1', workerId: 'u-7' })
     await idle(p)
-    expect(text(p, '.order-worker')).toBe('服务人员：服务人员 小何')
+    expect(text(p, '.order-worker')).toBe('服务人员：小何')
 
     tap(p, '.depart')
     await until(() => toasted('已出发'))
