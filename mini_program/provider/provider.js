@@ -49,6 +49,7 @@ function orderView(o) {
     workerName: o.worker ? o.worker.name : '未指派',
     fulfilment: FULFILMENT_LABELS[o.fulfilment] || o.fulfilment,
     lines: o.lines.map((l, i) => ({ key: String(i), text: `${l.description} × ${l.quantity}`, amount: yuanText(l.amountFen) })),
+    residentPaid: yuanText(o.residentFen),
     subsidy: o.subsidyFen ? yuanText(o.subsidyFen) : '',
     refunded: o.refundedFen ? yuanText(o.refundedFen) : '',
     commission: o.commissionFen === null || o.commissionFen === undefined ? '' : yuanText(o.commissionFen),

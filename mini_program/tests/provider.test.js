@@ -379,6 +379,14 @@ describe('服务商入驻 (provider-apply)', () => {
     expect(text(p, '.applied-state')).toBe('申请已提交，状态：待审核')
   })
 
+  test('acting for a relative, one is asked to apply in person', async () => {
+    session.setActingFor(ELDER)
+    const p = await openPage('provider/pages/provider-apply/index')
+    expect(text(p, '.error')).toBe('请切换回本人后再申请服务商入驻')
+    expect(p.querySelector('.submit')).toBeUndefined()
+    expect(calls('Viewer')).toHaveLength(0)
+  })
+
   test('a refusal about no input in particular is a toast', async () => {
     const p = await applyPage()
     tap(p, '.licence-button')

@@ -3,6 +3,7 @@
 // The platform reviews it; I become its admin. The server's refusal shows beside the input it names,
 // and nothing typed is lost.
 const { execute, mutate, upload } = require('../../../utils/graphql')
+const session = require('../../../utils/session')
 const { whileBusy } = require('../../../utils/busy')
 const { toast, wxCall } = require('../../../utils/wxp')
 const { formErrors } = require('../../../utils/forms')
@@ -29,6 +30,8 @@ Component({
 
   methods: {
     onLoad(options) {
+      // An application is made in person: the server refuses one made for a relative.
+      if (session.getActingFor()) return this.setData({ error: '请切换回本人后再申请服务商入驻' })
       return whileBusy(this, async () => {
         const { viewer } = await execute('Viewer')
         const memberships = viewer ? viewer.memberships : []

@@ -96,7 +96,7 @@ Component({
     decline() {
       const reason = this.data.reason.trim()
       if (!reason) return this.setData({ reasonError: '请填写拒单原因，居民会看到' })
-      return this.act(['拒绝这个订单', `居民支付的 ${this.data.view.amount} 将全额退还，预约时段会重新开放。`, '拒单'], async () => {
+      return this.act(['拒绝这个订单', `居民支付的 ${this.data.view.residentPaid} 将全额退还，预约时段会重新开放。`, '拒单'], async () => {
         try {
           await mutate('ServiceOrderDecline', { orderId: this.orderId, reason })
         } catch (err) {
