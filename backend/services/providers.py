@@ -61,10 +61,11 @@ def _categories(values: list) -> list[str]:
     return [c.value for c in ServiceCategory if c in chosen]  # the enum's order, once each
 
 
-def normalized_phone(phone: str | None) -> str:
+def normalized_phone(phone: str | None, field: str = "phone") -> str:
+    """`field`: the input the phone was typed in, named by the refusal."""
     phone = re.sub(r"[\s-]", "", phone or "")
     if not PHONE.fullmatch(phone):
-        raise _invalid("请填写 11 位手机号", "phone")
+        raise _invalid("请填写 11 位手机号", field)
     return phone
 
 
@@ -90,7 +91,7 @@ async def apply(actor: Actor, *, name: str, categories: list, contact_name: str,
     chosen = _categories(categories)
     if not 1 <= len(contact_name) <= 32:
         raise _invalid("请填写联系人姓名（最多 32 个字）", "contactName")
-    phone = normalized_phone(contact_phone)
+    phone = normalized_phone(contact_phone, "contactPhone")
     async with transaction() as tx:
         licence = await Upload.filter(id=licence_upload_id, owner_id=me, kind="provider_licence").using_db(tx).first()
         if licence is None:

@@ -4,4 +4,5 @@
 module.exports = {
   UnreadNoticeCount: 'subscription UnreadNoticeCount {\n  unreadNoticeCount\n}\n',
   MarketMessages: 'subscription MarketMessages($conversationId: ID!) {\n  marketMessages(conversationId: $conversationId) {\n    id\n    conversationId\n    body\n    mine\n    senderName\n    createdAt\n  }\n}\n',
+  ProviderOrderUpdated: 'subscription ProviderOrderUpdated($orderId: ID!) {\n  serviceOrderUpdated(orderId: $orderId) {\n    id\n    state\n  }\n}\n',
 }

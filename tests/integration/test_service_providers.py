@@ -160,7 +160,7 @@ async def test_a_bad_application_is_refused_and_creates_nothing(api, place, make
     await api.sign_in(applicant.handle)
     licence = await upload_licence(api)
     community = [str(made.community.id)]
-    for changes, field in (({"categories": []}, "categories"), ({"contactPhone": "1380000"}, "phone"),
+    for changes, field in (({"categories": []}, "categories"), ({"contactPhone": "1380000"}, "contactPhone"),
                            ({"name": "王"}, "name"), ({"licenceUploadId": someone_elses}, "licenceUploadId"),
                            ({"communityIds": [str(uuid.uuid4())]}, "communityIds"), ({"communityIds": []},
                                                                                     "communityIds")):

@@ -34,12 +34,34 @@ Component({
     unreadCount: 0, // unread community notices (社区通知)
     pollsWaiting: 0, // open polls with a ballot of mine not cast (投票表决)
     entries: ENTRIES,
+    worksForProvider: false, // 服务商工作台 shows for people who work for a provider
     error: '',
   },
 
   methods: {
     onLoad() {
       return this.loadViewer()
+    },
+
+    // Each time home shows (a provider approved meanwhile shows its entry), for oneself only: the
+    // workbench is one's own work, not a relative's. Not having it keeps a resident from nothing: a
+    // failure leaves the entry as it was.
+    async loadMyProviders() {
+      if (session.getActingFor()) {
+        this.setData({ worksForProvider: false })
+        return
+      }
+      try {
+        const { myProviders } = await execute('MyProviders')
+        this.setData({ worksForProvider: myProviders.length > 0 })
+      } catch {
+        // the entry stays as it was
+      }
+    },
+
+    // 服务商工作台 and 服务商入驻.
+    openProviderEntry(event) {
+      wx.navigateTo({ url: event.currentTarget.dataset.url })
     },
 
     // Each time home shows, so the count drops after reading notices; while it shows, the server
@@ -49,6 +71,7 @@ Component({
       if (!tokenStore.getTokens()) return
       this.watchUnreadCount()
       this.countPollsWaiting()
+      this.loadMyProviders()
       const liveCounts = this.liveCounts
       try {
         const { feed } = await execute('FeedUnreadCount')
