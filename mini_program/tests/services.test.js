@@ -64,9 +64,9 @@ const order = (overrides = {}) => ({
   amountFen: 10000, residentFen: 10000, subsidyFen: 0, refundedFen: 0, commissionFen: 1000,
   cancellationTiers: TIERS, cancellationFeeNowFen: 0, worker: null, checkedInAt: null, checkInPhotoUrl: null, completedAt: null,
   confirmBy: null, acceptBy: null, payBy: at('2026-11-05', 10, 15), gateway: 'SANDBOX',
-  events: [event('PENDING_PAYMENT', '下单')], rating: null, dispute: null, actions: ['PAY', 'CANCEL'], ...overrides,
+  events: [event('PENDING_PAYMENT', '已下单')], rating: null, dispute: null, actions: ['PAY', 'CANCEL'], ...overrides,
 })
-const PAID = { state: 'PAID', stateLabel: '待接单', payBy: null, actions: ['CANCEL'], events: [event('PENDING_PAYMENT', '下单'), event('PAID', '支付')] }
+const PAID = { state: 'PAID', stateLabel: '待接单', payBy: null, actions: ['CANCEL'], events: [event('PENDING_PAYMENT', '已下单'), event('PAID', '待接单')] }
 
 beforeEach(() => {
   backend = fakeBackend()
@@ -223,7 +223,7 @@ describe('an order (service-order)', () => {
     expect(texts(p, '.line-detail')).toEqual(['¥50 × 2 · 自付 ¥100'])
     expect(text(p, '.order-amount')).toBe('合计 ¥100')
     expect(text(p, '.order-tiers')).toBe('取消规则：服务开始前 24 小时以上取消免费，2–24 小时收取 20%，不足 2 小时收取 50%；服务商接单前取消免费')
-    expect(texts(p, '.event-label')).toEqual(['下单'])
+    expect(texts(p, '.event-label')).toEqual(['已下单'])
     expect(texts(p, '.order-action')).toEqual(['支付', '取消订单'])
     expect(p.querySelector('.send-rating')).toBeUndefined()
   })
@@ -245,7 +245,7 @@ describe('an order (service-order)', () => {
     expect(lastCall('ServiceOrderPay').variables).toEqual({ orderId: 'o-1', gateway: null })
     expect(lastCall('ServiceOrderSandboxPay').variables).toEqual({ orderId: 'o-1' })
     expect(text(p, '.order-state')).toBe('待接单')
-    expect(texts(p, '.event-label')).toEqual(['下单', '支付'])
+    expect(texts(p, '.event-label')).toEqual(['已下单', '待接单'])
     expect(texts(p, '.order-action')).toEqual(['取消订单'])
   })
 
@@ -357,12 +357,12 @@ describe('an order (service-order)', () => {
     expect(socket.frames('subscribe')[0].payload).toEqual({ query: liveDocuments.ServiceOrderUpdated, variables: { orderId: 'o-1' } })
     const accepted = order({
       state: 'ACCEPTED', stateLabel: '已接单', payBy: null, actions: ['CANCEL'], worker: { id: 'w-1', name: '幸福家政 小何' },
-      events: [...PAID.events, event('ACCEPTED', '接单')],
+      events: [...PAID.events, event('ACCEPTED', '已接单')],
     })
     socket.push({ type: 'next', id: '1', payload: { data: { serviceOrderUpdated: accepted } } })
     await until(() => expect(text(p, '.order-state')).toBe('已接单'))
     expect(text(p, '.order-worker')).toBe('服务人员：幸福家政 小何')
-    expect(texts(p, '.event-label')).toEqual(['下单', '支付', '接单'])
+    expect(texts(p, '.event-label')).toEqual(['已下单', '待接单', '已接单'])
     p.instance.onUnload()
     expect(socket.closedWith).toBe(1000)
   })
