@@ -2,6 +2,8 @@
 // condition and price in Chinese, prices typed in 元 sent in fen, a listing as a card, a seller's
 // ratings and a reservation's stars, and a form's errors by the input the server names.
 const { formatDateTime } = require('../utils/format')
+const { yuanText } = require('../utils/money')
+const { formErrors } = require('../utils/forms')
 
 const INDEX_PAGE = '/market/pages/index/index'
 const LISTING_PAGE = '/market/pages/listing/index'
@@ -35,10 +37,6 @@ const withAll = (labels) => [{ value: '', label: '全部' }, ...choices(labels)]
 
 // Kinds whose first taker reserves it (a lottery's winner is drawn; a 求购 is answered by message).
 const RESERVABLE = ['SELL', 'SWAP']
-
-function yuanText(fen) {
-  return `¥${fen % 100 ? (fen / 100).toFixed(2) : fen / 100}`
-}
 
 // What a listing asks, as a card shows it: ¥120, 免费, 交换, 求购 (with its budget, if any).
 function priceText(listing) {
@@ -91,14 +89,6 @@ const starsText = (stars) => `${'★'.repeat(stars)}${'☆'.repeat(5 - stars)}`
 
 function ratingView(rating) {
   return rating && { stars: starsText(rating.stars), comment: rating.comment, at: formatDateTime(rating.createdAt) }
-}
-
-// The server's refusal of a form, by the input it names: {errors: {field: message}} for the inputs
-// the form has, else a toast (it is about the whole listing: its state, the daily limit…).
-function formErrors(err, fields) {
-  if (err.field && fields.includes(err.field)) return { [err.field]: err.message }
-  wx.showToast({ title: err.message, icon: 'none' })
-  return {}
 }
 
 module.exports = {

@@ -1,16 +1,13 @@
 // The home page's 社区通知 badge kept live by the unreadNoticeCount subscription over a socket
 // (graphql-transport-ws), and the document it sends matching the trusted one.
-const fs = require('fs')
-const path = require('path')
 const { installWx, until } = require('./helpers/wx')
 const { installSockets } = require('./helpers/socket')
-const { fakeBackend, ELDER } = require('./helpers/fakeBackend')
+const { fakeBackend, persistedDocument, ELDER } = require('./helpers/fakeBackend')
 const { openPage, textOf } = require('./helpers/pages')
 const tokenStore = require('../utils/tokenStore')
 const session = require('../utils/session')
 const liveDocuments = require('../utils/liveDocuments')
 
-const OPERATIONS_DIR = path.resolve(__dirname, '../../graphql_schema/operations/mini_program')
 const SUBSCRIBE = {
   id: '1',
   type: 'subscribe',
@@ -49,9 +46,9 @@ function acknowledge(socket) {
 
 const badge = (home) => home.querySelector('.unread-badge')
 
-test('the subscription text is byte-identical to its trusted document file', () => {
+test('the subscription text is byte-identical to its trusted document (the file and the fragments it spreads)', () => {
   for (const [name, text] of Object.entries(liveDocuments)) {
-    expect(text).toBe(fs.readFileSync(path.join(OPERATIONS_DIR, `${name}.graphql`), 'utf8'))
+    expect(text).toBe(persistedDocument(name))
   }
 })
 

@@ -1,4 +1,4 @@
-// Money from the API is integer fen; people read ¥ with two decimals only when there are cents.
+// Amounts in fen (what the API sends) as the user reads them: ¥120, ¥12.50.
 function yuanText(fen) {
   return `¥${fen % 100 ? (fen / 100).toFixed(2) : fen / 100}`
 }

@@ -25,9 +25,9 @@ const OPERATIONS_DIR = path.resolve(__dirname, '../../../graphql_schema/operatio
 const read = (file) => fs.readFileSync(path.join(OPERATIONS_DIR, file), 'utf8')
 const spreads = (text) => [...text.matchAll(/\.\.\.\s*([A-Z]\w*)/g)].map(([, name]) => name)
 
-// The id the server knows a document by (backend/api/contract.py): the sha256 of the document
-// file's text followed by the shared fragments it spreads (in turn too), in name order.
-function persistedId(operationName) {
+// A document as the server knows it (backend/api/contract.py): the document file's text followed by
+// the shared fragments it spreads (in turn too), in name order. Its id is the sha256 of that text.
+function persistedDocument(operationName) {
   const text = read(`${operationName}.graphql`)
   const used = new Set()
   const pending = spreads(text)
@@ -38,8 +38,11 @@ function persistedId(operationName) {
       pending.push(...spreads(read(`fragments/${name}.graphql`)))
     }
   }
-  const document = [text, ...[...used].sort().map((name) => `\n${read(`fragments/${name}.graphql`)}`)].join('')
-  return crypto.createHash('sha256').update(document).digest('hex')
+  return [text, ...[...used].sort().map((name) => `\n${read(`fragments/${name}.graphql`)}`)].join('')
+}
+
+function persistedId(operationName) {
+  return crypto.createHash('sha256').update(persistedDocument(operationName)).digest('hex')
 }
 
 const ELDER = { id: 'p-2', displayName: '王爷爷' }
@@ -329,4 +332,4 @@ function fakeBackend({ handles = ['resident'], viewer: viewerChanges = {} } = {}
   }
 }
 
-module.exports = { fakeBackend, VIEWER, ELDER }
+module.exports = { fakeBackend, persistedDocument, VIEWER, ELDER }
