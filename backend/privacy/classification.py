@@ -117,4 +117,26 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "Favourite": {"id": "self", "created_at": "self", "person_id": "self", "listing_id": "self"},
     "SavedSearch": {"id": "self", "created_at": "self", "person_id": "self", "community_id": "self",
                     "query": "self", "filters": "self"},
+    # Paid services. A provider is a business: its name and categories are public, its contact and
+    # licence for the operator (the phone encrypted and masked), its payout ids for its admin and the
+    # operator. An order is its resident's ("self"), shown to the provider serving it and read by the
+    # community's SERVICES_MANAGE staff; a subsidy grant (低保, 失能) is the committee's.
+    "Provider": {"id": "public", "created_at": "public", "name": "public", "state": "public",
+                 "categories": "public", "contact_name": "committee", "contact_phone_encrypted": "committee",
+                 "licence_id": "committee", "stripe_account_id": "secret", "wechat_sub_mchid": "secret",
+                 "applied_by_id": "committee", "verified_by_id": "committee", "verified_at": "public",
+                 "decision_note": "committee", "updated_at": "public"},
+    "ProviderMember": {"id": "committee", "created_at": "committee", "provider_id": "committee",
+                       "person_id": "committee", "role": "committee", "active": "committee"},
+    "Order": {name: "self" for name in (
+        "id", "created_at", "updated_at", "community_id", "resident_id", "placed_by_id", "provider_id", "category",
+        "service_id", "slot_id", "menu_id", "room_id", "fulfilment", "scheduled_at", "note", "state", "worker_id",
+        "amount_fen", "resident_fen", "subsidy_fen", "commission_fen", "gateway_fee_fen", "refunded_fen",
+        "commission_rule", "cancellation_tiers", "gateway", "payment_version", "pay_by", "accept_by", "confirm_by",
+        "paid_at", "checked_in_at", "check_in_photo_id", "completed_at", "settled_at")},
+    "OrderDispute": {name: "self" for name in ("id", "created_at", "order_id", "reason", "outcome", "refund_fen",
+                                                "decided_by_id", "decided_at", "decision_note")},
+    "OrderRating": {"id": "self", "created_at": "self", "order_id": "self", "stars": "self", "comment": "self"},
+    "SubsidyGrant": {name: "committee" for name in ("id", "created_at", "community_id", "person_id", "tier",
+                                                     "evidence", "granted_by_id", "valid_until")},
 }

@@ -17,6 +17,7 @@ from backend.people.models import Consent, Person
 from backend.privacy.classification import CLASSIFICATION
 from backend.privacy.models import AccessLog
 from backend.registry.models import PersonRoom
+from backend.services.models import Order, OrderDispute, OrderRating, Provider, ProviderMember, SubsidyGrant
 from backend.voting.models import (
     BallotContent,
     BallotParticipation,
@@ -33,7 +34,8 @@ def test_every_personal_field_is_classified():
                   ElectorateEntry, ElectorateVoter, VoteAuthorisation, BallotParticipation, BallotContent,
                   Case, CaseEntry, CaseConfirmation, CaseFollower, StreetSupervisor, Question, Topic, TopicComment,
                   TopicSupport, ModeratedItem, ModerationReport, ModerationAppeal, ModerationLogEntry,
-                  Listing, Reservation, LotteryEntry, Conversation, Message, Rating, Favourite, SavedSearch):
+                  Listing, Reservation, LotteryEntry, Conversation, Message, Rating, Favourite, SavedSearch,
+                  Provider, ProviderMember, Order, OrderDispute, OrderRating, SubsidyGrant):
         declared = CLASSIFICATION[model.__name__]
         meta = model._meta
         columns = set(meta.db_fields) | {f"{name}_id" for name in meta.fk_fields | meta.o2o_fields}
