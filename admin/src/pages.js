@@ -27,6 +27,10 @@ import {
   Wallet,
 } from '@element-plus/icons-vue'
 import { STREET_SUPERVISOR } from './access'
+// Paid services: providers (cV)
+import { Briefcase, Food, Money, Service } from '@element-plus/icons-vue'
+import { PROVIDER_ADMIN } from './access'
+// end Paid services: providers (cV)
 
 export const PAGES = [
   { path: '', name: 'home', title: '工作台', icon: House, menu: true, component: () => import('./views/HomeView.vue') },
@@ -401,6 +405,63 @@ export const PAGES = [
     permission: ['AUDIT_READ', 'PLATFORM_OPERATE'],
     component: () => import('./views/DeadLettersView.vue'),
   },
+  // Paid services: providers (cV). A provider's admin (access.js PROVIDER_ADMIN), for the provider
+  // chosen in the header: no community role needed.
+  {
+    path: 'provider/orders',
+    name: 'provider-orders',
+    title: '服务订单',
+    icon: Tickets,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderOrdersView.vue'),
+  },
+  {
+    path: 'provider/slots',
+    name: 'provider-slots',
+    title: '服务排班',
+    icon: Calendar,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderSlotsView.vue'),
+  },
+  {
+    path: 'provider/services',
+    name: 'provider-services',
+    title: '服务项目',
+    icon: Service,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderServicesView.vue'),
+  },
+  {
+    path: 'provider/menus',
+    name: 'provider-menus',
+    title: '助餐菜单',
+    icon: Food,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderMenusView.vue'),
+  },
+  {
+    path: 'provider/statement',
+    name: 'provider-statement',
+    title: '服务商对账单',
+    icon: Money,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderStatementView.vue'),
+  },
+  {
+    path: 'provider/account',
+    name: 'provider-account',
+    title: '收款与成员',
+    icon: Briefcase,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderAccountView.vue'),
+  },
+  // end Paid services: providers (cV)
 ]
 
 const byName = Object.fromEntries(PAGES.map((page) => [page.name, page]))
