@@ -426,6 +426,9 @@ PINS: dict[tuple[str, str], Pin] = {
         {"providerId": w.services_ids["one"], "from": services_world.days_ahead(1).isoformat(), "days": 7},
         {"providerId": w.services_ids["many"], "from": services_world.days_ahead(1).isoformat(), "days": 7}),
         lambda d: d["providerSlots"], 3),
+    ("admin", "ProviderServices"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"providerId": w.services_ids["one"], "first": 50}, {"providerId": w.services_ids["many"], "first": 50}),
+        lambda d: d["providerServices"]["nodes"], 3),  # provider, membership, the page with its providers
     ("admin", "ProviderMenus"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
         {"providerId": w.services_ids["one"], "from": services_world.days_ahead(0).isoformat(), "days": 7},
         {"providerId": w.services_ids["many"], "from": services_world.days_ahead(0).isoformat(), "days": 7}),
