@@ -160,6 +160,7 @@ describe('服务商后台', () => {
     await opened('provider-orders')
     await vi.waitFor(() => expect(all('provider-order-open')).toHaveLength(2))
     expect(await textOf('list-total')).toBe('共 30 条')
+    expect(await textOf('provider-orders')).toContain('2026-12-05 09:00') // Beijing time, whatever the browser's zone
 
     await (await find('provider-orders-state')).find('.el-select__wrapper').trigger('click')
     const paid = [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent.trim() === '待接单')

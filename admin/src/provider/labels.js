@@ -49,3 +49,6 @@ export const clockText = (iso) =>
 
 /** An ISO timestamp's day in Asia/Shanghai. */
 export const dayOf = (iso) => todayInShanghai(new Date(iso))
+
+/** An ISO timestamp as "2026-12-09 14:00" in Asia/Shanghai, where the services happen (not the browser's zone). */
+export const shanghaiText = (iso) => `${dayOf(iso)} ${clockText(iso)}`
