@@ -52,6 +52,7 @@ const order = (overrides) => ({
   scheduledAt: '2026-12-05T01:00:00Z',
   fulfilment: 'ON_SITE',
   note: '家里有猫，请轻声',
+  address: '阳光花园 1栋 1单元 101',
   lines: [{ description: '日常保洁 × 2 小时', unitPriceFen: 5000, quantity: 2, amountFen: 10000, payers: [{ kind: 'RESIDENT', tier: null, amountFen: 10000 }] }],
   amountFen: 10000,
   residentFen: 10000,
@@ -178,6 +179,7 @@ describe('服务商后台', () => {
     expect(await textOf('order-lines')).toContain('日常保洁 × 2 小时')
     expect(await textOf('order-lines')).toContain('居民 ¥100.00')
     expect(await textOf('order-note')).toBe('家里有猫，请轻声')
+    expect(await textOf('order-address')).toBe('阳光花园 1栋 1单元 101')
     expect(all('order-event').map((e) => e.text())).toEqual([expect.stringContaining('下单'), expect.stringContaining('支付')])
     await (await find('order-worker')).find('.el-select__wrapper').trigger('click')
     ;[...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent.includes('小何')).click()

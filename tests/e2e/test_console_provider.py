@@ -60,6 +60,7 @@ async def test_provider_admin_accepts_a_paid_order_adds_slots_and_opens_the_stat
     drawer = page.locator("[data-testid=order-drawer]")
     await expect(drawer.locator("[data-testid=order-state]")).to_have_text("待接单")
     await expect(drawer.locator("[data-testid=order-note]")).to_have_text(note)
+    await expect(drawer.locator("[data-testid=order-address]")).to_contain_text("101")  # 张阿姨's home
     await expect(drawer.locator("[data-testid=order-lines]")).to_contain_text("¥50.00")
     await expect(drawer.locator("[data-testid=order-event]")).to_have_count(2)
     await drawer.locator("[data-testid=order-worker]").click()
