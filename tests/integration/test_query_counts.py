@@ -182,8 +182,8 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
-    # And the streets one supervises (the menu's 街道督办).
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 5),
+    # And the streets one supervises (the menu's 街道督办) and the providers one works for (服务商 pages).
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 6),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
                                     lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
