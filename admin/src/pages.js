@@ -4,18 +4,22 @@
 import {
   Avatar,
   Bell,
+  Briefcase,
   Calendar,
   ChatDotRound,
   ChatLineSquare,
   Clock,
-  Coin, // cO
+  Coin,
   DataAnalysis,
   Document,
   House,
+  Money,
   Finished,
   Flag,
+  Food,
   Goods,
   Present,
+  Service,
   Setting,
   Stamp,
   Ticket,
@@ -27,7 +31,7 @@ import {
   WarningFilled,
   Wallet,
 } from '@element-plus/icons-vue'
-import { STREET_SUPERVISOR } from './access'
+import { PROVIDER_ADMIN, STREET_SUPERVISOR } from './access'
 
 export const PAGES = [
   { path: '', name: 'home', title: '工作台', icon: House, menu: true, component: () => import('./views/HomeView.vue') },
@@ -402,7 +406,7 @@ export const PAGES = [
     permission: ['AUDIT_READ', 'PLATFORM_OPERATE'],
     component: () => import('./views/DeadLettersView.vue'),
   },
-  // Paid services: operator and committee (cO)
+  // Paid services: the operator and the committee
   ...[
     ['services/providers', 'service-providers', '服务商审核', Stamp, 'PLATFORM_OPERATE', () => import('./views/ServiceProvidersView.vue')],
     ['services/commission', 'commission-rules', '佣金规则', Coin, 'PLATFORM_OPERATE', () => import('./views/CommissionRulesView.vue')],
@@ -413,7 +417,62 @@ export const PAGES = [
     ['services/subsidy-claims', 'subsidy-claims', '助餐补贴申报', Document, 'SERVICES_MANAGE', () => import('./views/SubsidyClaimsView.vue')],
     ['services/orders', 'community-service-orders', '社区服务订单', Tickets, 'SERVICES_MANAGE', () => import('./views/CommunityServiceOrdersView.vue')],
   ].map(([path, name, title, icon, permission, component]) => ({ path, name, title, icon, menu: true, permission, component })),
-  // End of paid services: operator and committee (cO)
+  // Paid services: the provider console. A provider's admin (access.js PROVIDER_ADMIN), for the provider
+  // chosen in the header: no community role needed.
+  {
+    path: 'provider/orders',
+    name: 'provider-orders',
+    title: '服务订单',
+    icon: Tickets,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderOrdersView.vue'),
+  },
+  {
+    path: 'provider/slots',
+    name: 'provider-slots',
+    title: '服务排班',
+    icon: Calendar,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderSlotsView.vue'),
+  },
+  {
+    path: 'provider/services',
+    name: 'provider-services',
+    title: '服务项目',
+    icon: Service,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderServicesView.vue'),
+  },
+  {
+    path: 'provider/menus',
+    name: 'provider-menus',
+    title: '助餐菜单',
+    icon: Food,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderMenusView.vue'),
+  },
+  {
+    path: 'provider/statement',
+    name: 'provider-statement',
+    title: '服务商对账单',
+    icon: Money,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderStatementView.vue'),
+  },
+  {
+    path: 'provider/account',
+    name: 'provider-account',
+    title: '收款与成员',
+    icon: Briefcase,
+    menu: true,
+    permission: PROVIDER_ADMIN,
+    component: () => import('./views/ProviderAccountView.vue'),
+  },
 ]
 
 const byName = Object.fromEntries(PAGES.map((page) => [page.name, page]))

@@ -207,6 +207,13 @@ class ServiceCatalogueQueries:
                                           days=days)
         return [ServiceSlot.of(r) for r in rows]
 
+    @strawberry.field(description="The provider's services, active or not, oldest first; first ≤ 50. Its admin.")
+    async def provider_services(self, info: Info, provider_id: strawberry.ID, first: int = 20,
+                                after: str | None = None) -> ServiceItemConnection:
+        page = await catalogue.provider_services(info.context.actor, provider_id=parse_uuid(provider_id),
+                                                 first=first, after=after)
+        return ServiceItemConnection(nodes=[ServiceItem.of(s) for s in page.items], page_info=PageInfo.of(page))
+
     @strawberry.field(description="The provider's slots over `days` (1–31) days from `from`, booked or not. "
                       "Its admin.")
     async def provider_slots(self, info: Info, provider_id: strawberry.ID,

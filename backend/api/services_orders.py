@@ -169,6 +169,14 @@ class ServiceOrder:
                                   else ORDER_STATES.state_names[e.to_state], at=e.created_at, reason=e.reason)
                 for e in rows]
 
+    @strawberry.field(description="Where the service happens, the resident's room (阳光花园 1栋 1单元 101): for the "
+                      "resident (or their proxy with ORDER), the provider's admin and the worker assigned; null for "
+                      "anyone else.")
+    async def address(self, info: Info) -> str | None:
+        if self.row.room_id is None or not self.viewer.sees_address(self.row):
+            return None
+        return await info.context.loader("services.order_addresses", order_views.addresses_of).load(self.row.room_id)
+
     @strawberry.field
     async def rating(self, info: Info) -> ServiceOrderRating | None:
         row = await info.context.loader("services.order_ratings", order_views.ratings_of).load(self.row.id)

@@ -15,6 +15,7 @@ from backend.core.actor import Actor
 from backend.core.clock import clock
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
+from backend.core.pagination import Page, paginate
 from backend.services import access
 from backend.services.labels import CATEGORY_LABELS
 from backend.services.models import (
@@ -276,6 +277,12 @@ def day_range(day_from: date, days: int) -> tuple[datetime, datetime]:
         raise _invalid(f"一次最多查看 {MAX_DAYS} 天", "days")
     start = datetime.combine(day_from, time(0), SHANGHAI)
     return start, start + timedelta(days=days)
+
+
+async def provider_services(actor: Actor, *, provider_id: UUID, first: int, after: str | None) -> Page[Service]:
+    """The provider's services, active or not, oldest first, for its admin (the console's 服务项目)."""
+    provider = await access.get_provider_for_admin(actor, provider_id)
+    return await paginate(Service.filter(provider_id=provider.id).select_related("provider"), first=first, after=after)
 
 
 async def provider_slots(actor: Actor, *, provider_id: UUID, day_from: date, days: int) -> list[Slot]:

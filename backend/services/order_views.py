@@ -14,6 +14,8 @@ from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate, paginate_by
 from backend.core.permissions import Permission, has
 from backend.payments.port import PaymentGatewayName
+from backend.registry.models import Room
+from backend.registry.service import address_of
 from backend.services import access, orders
 from backend.services.models import (
     Order,
@@ -145,6 +147,12 @@ async def events_of(order_ids: list[UUID]) -> list[list[OrderEvent]]:
 async def ratings_of(order_ids: list[UUID]) -> list[OrderRating | None]:
     found = {r.order_id: r for r in await OrderRating.filter(order_id__in=order_ids)}
     return [found.get(i) for i in order_ids]
+
+
+async def addresses_of(room_ids: list[UUID]) -> list[str | None]:
+    rooms = await Room.filter(id__in=room_ids).select_related("unit__building__estate")
+    found = {r.id: address_of(r) for r in rooms}
+    return [found.get(i) for i in room_ids]
 
 
 async def disputes_of(order_ids: list[UUID]) -> list[OrderDispute | None]:

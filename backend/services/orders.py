@@ -72,6 +72,11 @@ class Viewer:
     def sees_commission(self, order: Order) -> bool:
         return self.is_admin(order) or self.operator
 
+    def sees_address(self, order: Order) -> bool:
+        """Those who go there or send someone: the resident, the provider's admin, the worker assigned."""
+        assigned = order.worker_id is not None and order.worker_id == self.actor.person_id
+        return self.is_resident(order) or self.is_admin(order) or assigned
+
 
 async def viewer_of(actor: Actor, *, tx=None) -> Viewer:
     if actor.person_id is None:

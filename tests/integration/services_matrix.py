@@ -93,6 +93,8 @@ CASES = {
                       lambda t: {"x": t["sp_provider"], "f": _day(0)}),
     "mealMenus": ("query($x: ID!, $d: Date!) { mealMenus(communityId: $x, day: $d) { dishes { name left } } }",
                   lambda t: {"x": t["community"], "d": _day(1)}),
+    "providerServices": ("query($x: ID!) { providerServices(providerId: $x) { nodes { name unitPriceFen } } }",
+                         lambda t: {"x": t["sp_provider"]}),
     "providerMenus": ("query($x: ID!, $f: Date!) { providerMenus(providerId: $x, from: $f, days: 7) { dishes { name } "
                       "} }", lambda t: {"x": t["sp_provider"], "f": _day(0)}),
     "serviceCategoryPolicies": ("query($x: ID!) { serviceCategoryPolicies(communityId: $x) { category paid } }",

@@ -58,8 +58,9 @@ async def _provider(world, name: str, admin, communities, *, slots: int, menus_o
 
 
 async def build(world, staff) -> None:
-    """Providers P1 (one admin of its own, one community, one slot, one menu on day 2) and P2–P4 (one
-    admin of all three; P2 with three communities and three slots; the three menus of day 3)."""
+    """Providers P1 (one admin of its own, one community, one service, one slot, one menu on day 2) and
+    P2–P4 (one admin of all three; P2 with three communities, three services and three slots; the three
+    menus of day 3)."""
     large, small = world.large, world.small
     world.services_ids = {}
     one, many = [await build_person(large.community.id, []) for _ in range(2)]
@@ -72,6 +73,9 @@ async def build(world, staff) -> None:
               for i in range(3)]
     for person in [await build_person(large.community.id, []) for _ in range(2)]:
         await ProviderMember.create(provider=others[0], person=person, role=ProviderRole.WORKER)
+    for name in ("多家政0深度保洁", "多家政0擦窗"):  # P2's catalogue has three services, P1's one
+        await Service.create(provider=others[0], category=ServiceCategory.HOUSEKEEPING, name=name,
+                             unit=ServiceUnit.ITEM, unit_price_fen=1500, active=name.endswith("擦窗"))
     await CommissionRule.create(provider=others[0], category=None, percent_bp=800, created_by=staff)
     await CommissionRule.create(provider=others[1], category=ServiceCategory.HOUSEKEEPING, percent_bp=600,
                                 created_by=staff)

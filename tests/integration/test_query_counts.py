@@ -182,8 +182,8 @@ PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}),
                                     lambda d: d["viewer"]["memberships"], 4),
     ("mini_program", "NotificationSettings"): Pin("resident", lambda w: ({}, {}), None, 3),
-    # And the streets one supervises (the menu's 街道督办).
-    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 5),
+    # And the streets one supervises (the menu's 街道督办) and the providers one works for (服务商 pages).
+    ("admin", "Viewer"): Pin(("one_home", "two_homes"), lambda w: ({}, {}), lambda d: d["viewer"]["memberships"], 6),
     ("mini_program", "Notice"): Pin("resident", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
                                     lambda d: d["notice"]["attachments"], 1),
     ("admin", "Notice"): Pin("staff", lambda w: ({"id": w.notice_ids[1]}, {"id": w.notice_ids[2]}),
@@ -426,6 +426,9 @@ PINS: dict[tuple[str, str], Pin] = {
         {"providerId": w.services_ids["one"], "from": services_world.days_ahead(1).isoformat(), "days": 7},
         {"providerId": w.services_ids["many"], "from": services_world.days_ahead(1).isoformat(), "days": 7}),
         lambda d: d["providerSlots"], 3),
+    ("admin", "ProviderServices"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"providerId": w.services_ids["one"], "first": 50}, {"providerId": w.services_ids["many"], "first": 50}),
+        lambda d: d["providerServices"]["nodes"], 3),  # provider, membership, the page with its providers
     ("admin", "ProviderMenus"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
         {"providerId": w.services_ids["one"], "from": services_world.days_ahead(0).isoformat(), "days": 7},
         {"providerId": w.services_ids["many"], "from": services_world.days_ahead(0).isoformat(), "days": 7}),

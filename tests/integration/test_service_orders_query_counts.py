@@ -25,7 +25,8 @@ SERVICE_ORDER_PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "MyServiceOrders"): Pin("resident", pages(), lambda d: d["myServiceOrders"]["nodes"], 8),
     ("mini_program", "ProviderOrders"): Pin("admin", pages(providerId=_provider),
                                             lambda d: d["providerOrders"]["nodes"], 10),
-    ("admin", "ProviderOrders"): Pin("admin", pages(providerId=_provider), lambda d: d["providerOrders"]["nodes"], 10),
+    # The console's fragment asks the addresses too: one query for the rooms (staff see none: no query).
+    ("admin", "ProviderOrders"): Pin("admin", pages(providerId=_provider), lambda d: d["providerOrders"]["nodes"], 11),
     ("admin", "CommunityServiceOrders"): Pin("staff", pages(communityId=lambda w: str(w.community.id)),
                                              lambda d: d["communityServiceOrders"]["nodes"], 9),
     # The operator's platform role is asked twice: to list them, and for what they may do with each.
@@ -35,7 +36,7 @@ SERVICE_ORDER_PINS: dict[tuple[str, str], Pin] = {
     ("mini_program", "ServiceOrder"): Pin("resident", lambda w: ({"id": w.orders[0]}, {"id": w.orders[2]}),
                                           lambda d: d["serviceOrder"]["events"], 9),
     ("admin", "ServiceOrder"): Pin("admin", lambda w: ({"id": w.orders[0]}, {"id": w.orders[2]}),
-                                   lambda d: d["serviceOrder"]["events"], 9),
+                                   lambda d: d["serviceOrder"]["events"], 10),  # and the room
     # The service, the communities served, the membership, the homes, the slot, the policy.
     ("mini_program", "ServiceOrderQuote"): Pin("resident", lambda w: (w.quote, w.quote), None, 6),
 }

@@ -37,13 +37,12 @@ export const PANELS = [
     permission: ['MARKET_MANAGE', 'MODERATE'],
     component: defineAsyncComponent(() => import('./MarketPanel.vue')),
   },
-  // Paid services: operator and committee (cO)
+  // Paid services: this month's orders, GMV, commission and subsidy
   {
     key: 'services',
-    title: '有偿服务（本月）',
+    title: '增值服务（本月）',
     span: 12,
     permission: 'SERVICES_MANAGE',
     component: defineAsyncComponent(() => import('./ServicesPanel.vue')),
   },
-  // End of paid services (cO)
 ]
