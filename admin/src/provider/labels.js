@@ -1,30 +1,10 @@
 // Words and numbers of the paid services as provider admins read them.
 
-/** Fen as "¥12.50". */
-export const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`
+// The categories, order states and amounts read as the operator's pages read them (one copy).
+export { CATEGORY_LABELS, ORDER_STATE_LABELS, yuanText as yuan } from '../services/labels'
 
-export const CATEGORY_LABELS = { HOUSEKEEPING: '家政保洁', LAUNDRY: '洗衣', ERRANDS: '跑腿', MEALS: '助餐' }
 export const UNIT_LABELS = { HOUR: '小时', ITEM: '件', MEAL: '份' }
 export const ROLE_LABELS = { ADMIN: '管理员', WORKER: '服务人员' }
-
-/** The order states a provider filters by, as the server names them (backend/services/states.py). */
-export const ORDER_STATE_LABELS = {
-  PENDING_PAYMENT: '待支付',
-  PAID: '待接单',
-  ACCEPTED: '已接单',
-  EN_ROUTE: '上门途中',
-  CHECKED_IN: '已到达',
-  IN_SERVICE: '服务中',
-  COMPLETED: '待确认',
-  CONFIRMED: '已确认',
-  SETTLED: '已结算',
-  REVIEWED: '已评价',
-  DECLINED: '已拒单',
-  CANCELLED: '已取消',
-  NO_SHOW: '未上门',
-  DISPUTED: '有争议',
-  REFUNDED: '已退款',
-}
 
 export const FULFILMENT_LABELS = { ON_SITE: '上门服务', PICKUP: '自取', DELIVERY: '送餐上门' }
 
