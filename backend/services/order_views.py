@@ -135,7 +135,8 @@ async def disputed_orders(actor: Actor, *, first: int, after: str | None) -> Pag
 
 
 async def lines_of(order_ids: list[UUID]) -> list[list[OrderLine]]:
-    lines = await OrderLine.filter(order_id__in=order_ids).prefetch_related("payers").order_by("id")
+    # In the order they were written (the delivery fee last): ids of one millisecond need not sort so.
+    lines = await OrderLine.filter(order_id__in=order_ids).prefetch_related("payers").order_by("created_at", "id")
     return [[line for line in lines if line.order_id == i] for i in order_ids]
 
 

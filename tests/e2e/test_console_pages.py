@@ -68,6 +68,20 @@ PAGES = {
     "volunteering/approvals": ("时长审核", "volunteer-approvals"),
     "points/rewards": ("积分商城", "points-rewards"),
     "points/redemptions": ("兑换核销", "points-redemptions"),
+    "services/providers": ("服务商审核", "service-providers"),
+    "services/commission": ("佣金规则", "commission-rules"),
+    "services/revenue": ("营收报表", "service-revenue"),
+    "services/reconciliation": ("支付对账", "reconciliation"),
+    "services/disputes": ("售后裁定", "service-disputes"),
+    "services/policies": ("服务政策", "service-policies"),
+    "services/subsidy-claims": ("助餐补贴申报", "subsidy-claims"),
+    "services/orders": ("社区服务订单", "community-service-orders"),
+    "provider/orders": ("服务订单", "provider-orders"),
+    "provider/slots": ("服务排班", "provider-slots"),
+    "provider/services": ("服务项目", "provider-services"),
+    "provider/menus": ("助餐菜单", "provider-menus"),
+    "provider/statement": ("服务商对账单", "provider-statement"),
+    "provider/account": ("收款与成员", "provider-account"),
     NOT_FOUND: ("404", "not-found"),
 }
 # The pages of people other than the committee member: (demo handle, the name the header shows).
@@ -75,6 +89,10 @@ SEEN_BY = {
     "street/cases": ("street", "幸福街道 陈科长"),
     "street/cases/:id": ("street", "幸福街道 陈科长"),
     "street/supervisors": ("operator", "运营方 郑经理"),
+    **dict.fromkeys(("services/providers", "services/commission", "services/revenue", "services/reconciliation",
+                     "services/disputes"), ("operator", "运营方 郑经理")),
+    **dict.fromkeys(("provider/orders", "provider/slots", "provider/services", "provider/menus", "provider/statement",
+                     "provider/account"), ("provider", "幸福家政 吴老板")),
 }
 
 
@@ -83,7 +101,9 @@ def routes() -> set[str]:
     (admin/src/pages.js), not the layout around them."""
     paths = set()
     for source in ("router.js", "pages.js"):
-        paths |= set(re.findall(r"path: '([^']*)'", (ADMIN_SRC / source).read_text(encoding="utf-8")))
+        text = (ADMIN_SRC / source).read_text(encoding="utf-8")
+        # Entries as objects ({ path: 'x', … }) and as rows of a table ([ 'x', 'name', …] mapped to objects).
+        paths |= set(re.findall(r"path: '([^']*)'", text)) | set(re.findall(r"^\s*\['([a-z][a-z/-]*)', '", text, re.M))
     return paths - {"/"}
 
 

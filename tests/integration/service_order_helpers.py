@@ -93,11 +93,12 @@ async def completed(api, world, **booking) -> dict:
     return order
 
 
-async def run_jobs(topic: str, **where) -> list:
-    """What the worker does with the pending outbox messages of `topic`: each one's task with its
-    payload (the relay's hand-over), once."""
+async def run_jobs(topic: str, order_id: str) -> list:
+    """What the worker does with the order's pending outbox messages of `topic` (keyed
+    `order:<id>:…`; other tests' jobs are theirs): each one's task with its payload, once."""
     results = []
-    for message in await OutboxMessage.filter(topic=topic, relayed_at=None, **where).order_by("id"):
+    for message in await OutboxMessage.filter(topic=topic, relayed_at=None, key__startswith=f"order:{order_id}:"
+                                              ).order_by("id"):
         task = find_task(topic)
         results.append(await task.original_func(key=message.key, **message.payload))
         await OutboxMessage.filter(id=message.id).update(relayed_at=message.created_at)

@@ -414,6 +414,9 @@ PINS: dict[tuple[str, str], Pin] = {
     ("admin", "ServiceProvider"): Pin("operator", lambda w: ({"id": w.services_ids["one"]},
                                                              {"id": w.services_ids["many"]}),
                                       lambda d: d["serviceProvider"]["communities"], 5),
+    # The admin's own provider: the provider, the caller's roles at it, its members.
+    ("mini_program", "ProviderMembers"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: (
+        {"id": w.services_ids["one"]}, {"id": w.services_ids["many"]}), lambda d: d["serviceProvider"]["members"], 3),
     ("admin", "MyProviders"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: ({}, {}),
                                   lambda d: d["myProviders"], 4),
     ("mini_program", "MyProviders"): Pin(("sp_admin_one", "sp_admin_many"), lambda w: ({}, {}),

@@ -28,7 +28,7 @@ async def test_a_free_order_is_settled_without_any_payment_or_transfer(api):
         assert response["data"][name[0].lower() + name[1:]]["errors"] == [], response
     await api.sign_in(world.resident.handle)
     await api.op("ServiceOrderConfirm", orderId=order["id"])
-    await run_jobs("services.settle_due", key=f"order:{order['id']}:settle")
+    await run_jobs("services.settle_due", order["id"])
     settled = (await api.op("ServiceOrder", id=order["id"]))["data"]["serviceOrder"]
     assert settled["state"] == "SETTLED" and settled["actions"] == ["RATE"]
     assert settled["worker"]["id"] == str(world.worker.id)

@@ -79,7 +79,8 @@ async def test_a_daughter_orders_her_mothers_subsidised_lunch_and_it_is_claimed_
     assert placed["data"]["mealOrderPlace"]["errors"] == [], placed
     order = placed["data"]["mealOrderPlace"]["order"]
     assert (order["amountFen"], order["subsidyFen"], order["residentFen"]) == (1000, 500, 500)
-    [dish, fee] = order["lines"]
+    lines = {line["description"]: line for line in order["lines"]}
+    dish, fee = lines["红烧肉套餐"], lines["送餐费"]
     assert (dish["description"], dish["amountFen"]) == ("红烧肉套餐", 800)
     assert sorted((p["kind"], p["amountFen"]) for p in dish["payers"]) == [("RESIDENT", 300), ("SUBSIDY", 500)]
     assert [(p["kind"], p["amountFen"]) for p in fee["payers"]] == [("RESIDENT", 200)]

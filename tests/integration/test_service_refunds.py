@@ -32,7 +32,7 @@ def moved(before: dict, after: dict) -> dict[str, int]:
 
 
 async def refunds_of(order_id: str) -> list[tuple[str, int, str]]:
-    await run_jobs("services.refund")
+    await run_jobs("services.refund", order_id)
     rows = await Payment.filter(order_id=order_id, kind=PaymentKind.REFUND).order_by("id")
     return [(p.key.split(":", 2)[2], p.amount_fen, p.state.value) for p in rows]
 
@@ -135,7 +135,7 @@ async def test_a_partial_dispute_refund_settles_the_rest_with_its_commission(api
     assert order["state"] == "CONFIRMED" and order["refundedFen"] == 5000 and order["commissionFen"] == 1500
     assert order["dispute"]["outcome"] == "PARTIAL" and order["dispute"]["refundFen"] == 5000
     assert await refunds_of(order["id"]) == [("refund:v1", 5000, "SUCCEEDED")]
-    await run_jobs("services.settle_due")
+    await run_jobs("services.settle_due", order["id"])
     assert (await Order.get(id=order["id"])).state.value == "SETTLED"
     assert moved(before, await ledger_of(world)) == {"share": 13500, "commission": 1500, "fee": 0, "held": 0,
                                                      "paid_in": 15000}
@@ -161,7 +161,7 @@ async def test_a_released_dispute_pays_the_provider_in_full(api, console):
     await console.sign_in(world.operator.handle)
     resolved = await console.op("ServiceOrderDisputeResolve", orderId=order["id"], outcome="RELEASE", note="已打扫")
     assert resolved["data"]["serviceOrderDisputeResolve"]["order"]["state"] == "CONFIRMED"
-    await run_jobs("services.settle_due")
+    await run_jobs("services.settle_due", order["id"])
     assert await Payment.filter(order_id=order["id"], kind=PaymentKind.REFUND).count() == 0
     assert moved(before, await ledger_of(world)) == {"share": 18000, "commission": 2000, "fee": 0, "held": 0,
                                                      "paid_in": 20000}
