@@ -209,7 +209,7 @@ async def test_records_list_the_days_charges_and_refunds_page_by_page(stripe_on_
         r.reference for r in await gateway.records(days.today() - timedelta(days=1))}
 
 
-# ---- the order's whole life on Stripe (hO's orders, GraphQL contract of docs/services.md) -----------
+# ---- the order's whole life on Stripe, through the orders' GraphQL operations (docs/services.md) -----------
 
 ORDER_FIELDS = "order { id state amountFen } errors { code message }"
 

@@ -329,7 +329,7 @@ async def test_records_are_the_days_trade_bill_with_a_planted_line(wechatpay, ad
     assert await adapter.records(day - timedelta(days=1)) == []
 
 
-# ---- The order's whole life on WeChat Pay: these drive hO's orders (docs/services.md, briefs/hO.md) ----
+# ---- The order's whole life on WeChat Pay, through the orders' GraphQL operations (docs/services.md) ----
 
 async def _wechat_resident(make_person, community, openid: str):
     """A resident signed in from the mini-program: the openid under the platform's appid pays."""
