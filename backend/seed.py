@@ -188,9 +188,8 @@ async def _seed_services(tx, community: Community) -> None:
     the next 7 days; 跑腿 free in the demo community (the free/paid split); the canteen 社区长者食堂
     (also 吴老板's) with a week of menus; the street's meal subsidy per age; the platform's commission
     (10 %, meals 5 %)."""
-    from zoneinfo import ZoneInfo
-
     from backend.core import crypto
+    from backend.core.days import SHANGHAI as shanghai
     from backend.services.models import (
         CategoryPolicy,
         CommissionRule,
@@ -208,7 +207,6 @@ async def _seed_services(tx, community: Community) -> None:
         SubsidyTier,
     )
 
-    shanghai = ZoneInfo("Asia/Shanghai")
     boss, worker = await Person.get(handle="provider").using_db(tx), await Person.get(handle="worker").using_db(tx)
     operator = await Person.get(handle="operator").using_db(tx)
     today = clock.now().astimezone(shanghai).date()

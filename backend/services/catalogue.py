@@ -8,11 +8,11 @@ menu with orders keeps its dishes (only portions may grow)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from backend.audit import service as audit
 from backend.core.actor import Actor
 from backend.core.clock import clock
+from backend.core.days import SHANGHAI
 from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
@@ -30,7 +30,6 @@ from backend.services.models import (
     Slot,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # a menu's day and its noon
 MAX_UNIT_PRICE_FEN = 1_000_000  # ¥10,000
 MAX_MIN_QUANTITY = 24
 SLOT_DURATION = (15, 720)  # minutes

@@ -15,6 +15,7 @@ from backend.core.actor import Actor
 from backend.core.days import SHANGHAI
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.permissions import Permission, require
+from backend.people.masking import mask_name
 from backend.people.models import Person
 from backend.registry.models import Community
 from backend.services.labels import TIER_LABELS
@@ -27,7 +28,6 @@ from backend.services.models import (
     SubsidyTier,
 )
 from backend.services.statements import csv_export, shanghai_day, yuan
-from backend.volunteering.certificates import mask_name
 
 MAX_ENTRIES = 20_000  # subsidised dish lines of one month's report
 LEFT_OUT = (OrderState.PENDING_PAYMENT, OrderState.CANCELLED, OrderState.DECLINED, OrderState.NO_SHOW,

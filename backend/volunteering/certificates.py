@@ -16,7 +16,7 @@ from backend.core.db import transaction
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.pagination import Page, paginate
 from backend.core.settings import get_settings
-from backend.people.masking import masked_id_number
+from backend.people.masking import mask_name, masked_id_number
 from backend.people.models import Person
 from backend.registry.models import Community
 from backend.volunteering import access
@@ -75,10 +75,6 @@ class Check:
     organisation: str | None = None
     total_minutes: int | None = None
     issued_at: datetime | None = None
-
-
-def mask_name(name: str) -> str:
-    return (name[:1] + "*" * max(1, len(name) - 1)) if name else "*"
 
 
 async def check(code: str) -> Check:

@@ -5,10 +5,10 @@ policy, subsidy policy and the target's subsidy grant; the provider's commission
 
 import uuid
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from backend.core import crypto
 from backend.core.clock import clock
+from backend.core.days import SHANGHAI
 from backend.media.models import Upload
 from backend.services.models import (
     CategoryPolicy,
@@ -29,7 +29,6 @@ from backend.services.models import (
     SubsidyTier,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ERRORS = "errors { code }"
 
 

@@ -4,10 +4,10 @@ built directly, as the world builds its communities."""
 
 import uuid
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from backend.core import crypto
 from backend.core.clock import clock
+from backend.core.days import SHANGHAI
 from backend.registry.models import Community
 from backend.services.models import (
     CommissionRule,
@@ -27,8 +27,6 @@ from backend.services.models import (
     SubsidyTier,
 )
 from tests.integration.conftest import build_person
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def days_ahead(n: int):

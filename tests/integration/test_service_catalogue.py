@@ -2,11 +2,11 @@
 verified providers serving their community, slots with places left, the day's menus."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.core.clock import clock
+from backend.core.days import SHANGHAI
 from backend.core.platform import PlatformMember, PlatformRole
 from backend.proxies.models import Proxy
 from backend.services import rules
@@ -23,8 +23,6 @@ from backend.services.models import (
     Slot,
 )
 from tests.integration.services_helpers import verified_provider
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def tomorrow() -> date:
