@@ -80,7 +80,8 @@ PAGES = {
     "provider/slots": ("服务排班", "provider-slots"),
     "provider/services": ("服务项目", "provider-services"),
     "provider/menus": ("助餐菜单", "provider-menus"),
-    "provider/statement": ("服务商对账单", "provider-statement"),
+    # The statement of this month loads as it opens; its heading then names the provider.
+    "provider/statement": (re.compile(r"^服务商对账单"), "provider-statement"),
     "provider/account": ("收款与成员", "provider-account"),
     NOT_FOUND: ("404", "not-found"),
 }
